@@ -1,0 +1,179 @@
+"""The agents: member organizations and the (optional) dedicated alliance manager."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from alliancesim.model.mechanisms import COMMITMENT_STATES, EXITED
+from alliancesim.model.organizations import GOALS, SECTORS
+
+if TYPE_CHECKING:
+    from alliancesim.model.model import AllianceModel
+
+
+class MemberOrganization(mesa.Agent):
+    """A member organization: a business, NGO, government body or knowledge institute.
+
+    Its numeric state lives in the model's :class:`~alliancesim.model.state.MemberArrays`
+    row ``slot`` while it is a member, so monthly updates can be vectorised; the agent owns
+    the decisions: how it responds in a conflict, how it assesses the relationship, whether
+    it leaves. When it exits, its last state is frozen on the agent and it never acts again.
+    """
+
+    model: AllianceModel
+
+    def __init__(self, model: AllianceModel, name: str, sector: int, slot: int) -> None:
+        super().__init__(model)
+        self.name = name
+        self.sector = SECTORS[sector]
+        self.slot: int | None = slot
+        self.exit_month: int | None = None
+        self.exit_reason = ""
+        self._frozen: dict[str, float] = {}
+
+    # -- state, read from the model's arrays while active ----------------------------------
+    @property
+    def active(self) -> bool:
+        """Whether the organization is still a member."""
+        return self.slot is not None
+
+    def _value(self, field: str) -> float:
+        if self.slot is None:
+            return self._frozen[field]
+        return float(getattr(self.model.state, field)[self.slot])
+
+    @property
+    def commitment(self) -> float:
+        """Continuous commitment in [0, 1]."""
+        return self._value("commitment")
+
+    @property
+    def commitment_state(self) -> str:
+        """committed / ambivalent / disengaged (with hysteresis), or exited."""
+        if self.slot is None:
+            return COMMITMENT_STATES[EXITED]
+        return COMMITMENT_STATES[int(self.model.state.cstate[self.slot])]
+
+    @property
+    def skill(self) -> float:
+        """Alliance-management skill in [0, 1]."""
+        return self._value("skill")
+
+    @property
+    def openness(self) -> float:
+        """Openness, the multicultural mindset, in [0, 1]."""
+        return self._value("openness")
+
+    @property
+    def resources(self) -> float:
+        """Resources the organization currently contributes."""
+        return self._value("resources")
+
+    @property
+    def expectations(self) -> float:
+        """Monthly value it expects the alliance to bring it."""
+        return self._value("expectations")
+
+    @property
+    def culture(self) -> np.ndarray:
+        """Culture profile on the six Hofstede-type dimensions (0-100)."""
+        if self.slot is None:
+            return self._frozen_culture
+        return self.model.state.culture[self.slot].copy()
+
+    @property
+    def goals(self) -> dict[str, float]:
+        """Weights on the economic, social and ecological goal dimensions."""
+        if self.slot is None:
+            return dict(self._frozen_goals)
+        return dict(zip(GOALS, self.model.state.goals[self.slot].tolist(), strict=True))
+
+    def trust_toward(self, other: MemberOrganization) -> float:
+        """Directed trust of this member toward ``other`` (both must be active)."""
+        if self.slot is None or other.slot is None:
+            raise ValueError(f"{self.name} or {other.name} is no longer a member")
+        return float(self.model.state.trust[self.slot, other.slot])
+
+    # -- behaviour -------------------------------------------------------------------------
+    def choose_conflict_mode(self, partner: MemberOrganization) -> str:
+        """Thomas-Kilmann response to a conflict with ``partner``.
+
+        Assertiveness comes from the organization's culture; cooperativeness from its
+        openness and its trust in the partner. A little noise keeps responses varied.
+        """
+        state = self.model.state
+        assert self.slot is not None and partner.slot is not None
+        noise = self.model.rng.normal(0.0, 0.12, 2)
+        assertive = state.assertiveness[self.slot] + noise[0]
+        cooperative = (0.5 * state.openness[self.slot]
+                       + 0.5 * state.trust[self.slot, partner.slot] + noise[1])
+        if assertive >= 0.6:
+            if cooperative >= 0.55:
+                return "collaborating"
+            return "competing" if cooperative < 0.4 else "compromising"
+        if assertive < 0.45:
+            if cooperative >= 0.55:
+                return "accommodating"
+            return "avoiding" if cooperative < 0.4 else "compromising"
+        return "compromising"
+
+    def wants_to_leave(self) -> bool:
+        """A disengaged member leaves with a monthly chance damped by the legal form."""
+        if self.commitment_state != "disengaged":
+            return False
+        rate = float(self.model.p["exit_rate"]) * self.model.exit_barrier
+        return bool(self.model.rng.random() < rate)
+
+    def freeze(self, month: int, reason: str) -> None:
+        """Record the final state and stop reading the arrays: the member has left."""
+        state = self.model.state
+        assert self.slot is not None
+        self._frozen = {
+            f: float(getattr(state, f)[self.slot])
+            for f in ("commitment", "skill", "openness", "resources", "expectations")
+        }
+        self._frozen_culture = state.culture[self.slot].copy()
+        self._frozen_goals = dict(zip(GOALS, state.goals[self.slot].tolist(), strict=True))
+        self.slot = None
+        self.exit_month = month
+        self.exit_reason = reason
+
+
+class AllianceManager(mesa.Agent):
+    """A dedicated alliance manager (dedicated and hybrid modes only).
+
+    Brings professional skill and a number of interventions per month, but builds up
+    knowledge of this particular alliance only over time and may leave: a single point of
+    failure that the transversal mode does not have.
+    """
+
+    model: AllianceModel
+
+    def __init__(self, model: AllianceModel, name: str, skill: float, fte: float) -> None:
+        super().__init__(model)
+        self.name = name
+        self.skill = skill
+        self.fte = fte
+        self.knowledge = 0.3  # familiarity with this alliance's people and history
+        self.start_month = model.month
+
+    @property
+    def capacity(self) -> float:
+        """Interventions the manager can make per month."""
+        return self.fte * float(self.model.p["interventions_per_fte"])
+
+    @property
+    def effective_skill(self) -> float:
+        """Professional skill discounted by how little the manager yet knows the alliance."""
+        return self.skill * (0.6 + 0.4 * self.knowledge)
+
+    def learn(self) -> None:
+        """Get to know the alliance a little better each month."""
+        self.knowledge += 0.05 * (1.0 - self.knowledge)
+
+    def decides_to_leave(self) -> bool:
+        """Monthly turnover draw."""
+        return bool(self.model.rng.random() < float(self.model.p["manager_turnover"]))

@@ -1,0 +1,144 @@
+"""The event log: what happened each month, as data and as plain sentences for teaching."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+CONFLICT_TOPICS = {
+    "culture": "working styles and decision-making",
+    "goals": "the direction of the joint work",
+    "trust": "sharing information",
+    "scarcity": "resource allocation",
+    "tension": "old grievances",
+}
+TK_MODES = ("competing", "collaborating", "compromising", "avoiding", "accommodating")
+CONFLICT_OUTCOMES = ("constructive", "compromise", "latent", "escalated")
+
+# Das & Teng (2000) tensions and the Smith & Lewis (2011) categories each can show up as.
+PARADOX_TENSIONS = {
+    "cooperation_vs_competition": ("belonging", "performing"),
+    "rigidity_vs_flexibility": ("organizing", "learning"),
+    "short_vs_long_term": ("performing", "learning"),
+}
+PARADOX_CATEGORIES = ("performing", "organizing", "belonging", "learning")
+PARADOX_RESPONSES = ("both_and", "either_or", "suppressed")
+
+TENSION_TEXT = {
+    "cooperation_vs_competition": "cooperating with partners who are also competitors",
+    "rigidity_vs_flexibility": "keeping agreed rules versus adapting to new situations",
+    "short_vs_long_term": "quick results versus the long-term ambition",
+}
+CATEGORY_THEORY = {
+    "performing": "a performing paradox: plural goals and stakeholders pull apart",
+    "organizing": "an organizing paradox: structure and flexibility compete",
+    "belonging": "a belonging paradox: members' own identity against the alliance's",
+    "learning": "a learning paradox: building on the past while renewing it",
+}
+RESPONSE_TEXT = {
+    "both_and": "the partners accepted both sides and worked through the tension",
+    "either_or": "the partners chose one side, which eases things now but lets tension build",
+    "suppressed": "the tension was kept off the table, a risk of stagnation",
+}
+OUTCOME_TEXT = {
+    "constructive": "resolved constructively",
+    "compromise": "settled by compromise",
+    "latent": "avoided, so it stays latent",
+    "escalated": "escalated",
+}
+MODE_THEORY = {
+    "competing": "competing (assertive, uncooperative)",
+    "collaborating": "collaborating (assertive and cooperative)",
+    "compromising": "compromising (middle ground)",
+    "avoiding": "avoiding (neither assertive nor cooperative)",
+    "accommodating": "accommodating (cooperative, unassertive)",
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing that happened in the alliance in a given month."""
+
+    month: int
+    kind: str
+    phase: str
+    actors: tuple[str, ...] = ()
+    topic: str = ""
+    modes: tuple[str, ...] = ()
+    outcome: str = ""
+    handler: str = ""
+    tension: str = ""
+    category: str = ""
+    response: str = ""
+    severity: float = 0.0
+    detail: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def sentence(self) -> str:
+        """The event as one plain sentence ("Month 14: conflict between ...")."""
+        return f"Month {self.month}: {_BODY[self.kind](self)}"
+
+    def theory(self) -> str:
+        """A line of theory explaining the event, or '' when there is none."""
+        if self.kind == "conflict":
+            modes = " and ".join(MODE_THEORY[m] for m in self.modes)
+            return (f"Thomas-Kilmann: the parties were {modes}; {OUTCOME_TEXT[self.outcome]}"
+                    f"{' with help from ' + self.handler if self.handler else ''}.")
+        if self.kind == "paradox":
+            return (f"Das & Teng: {TENSION_TEXT[self.tension]}. Smith & Lewis: "
+                    f"{CATEGORY_THEORY[self.category]}. {RESPONSE_TEXT[self.response]}.")
+        if self.kind == "stagnation":
+            return ("Stagnation must be identified and discussed to be overcome; "
+                    "left alone it erodes commitment.")
+        return ""
+
+
+def _join(names: tuple[str, ...]) -> str:
+    return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _conflict(e: Event) -> str:
+    how = OUTCOME_TEXT[e.outcome]
+    if e.handler and e.outcome in ("constructive", "compromise"):
+        how += f" by {e.handler}"
+    return f"conflict between {_join(e.actors)} over {e.topic}, {how}"
+
+
+def _paradox(e: Event) -> str:
+    short = {"both_and": "worked through", "either_or": "one side chosen",
+             "suppressed": "suppressed"}[e.response]
+    return f"{e.category} paradox ({TENSION_TEXT[e.tension]}): {short}"
+
+
+_BODY = {
+    "joined": lambda e: f"{e.actors[0]} ({e.detail}) joined the alliance",
+    "declined": lambda e: f"{e.actors[0]} ({e.detail}) declined the invitation",
+    "phase": lambda e: f"the alliance moved into {e.outcome} ({e.detail})",
+    "governance": lambda e: f"the partners chose {e.detail}",
+    "conflict": _conflict,
+    "paradox": _paradox,
+    "stagnation": lambda e: f"the alliance is stagnating; {e.detail}",
+    "shock": lambda e: f"external shock ({e.detail}, severity {e.severity:.2f})",
+    "exit": lambda e: f"{e.actors[0]} left the alliance ({e.detail})",
+    "manager_left": lambda e: f"the alliance manager {e.actors[0]} left; {e.detail}",
+    "manager_arrived": lambda e: f"{e.actors[0]} started as alliance manager",
+    "ended": lambda e: f"the alliance {e.outcome} ({e.detail})",
+    "intervention": lambda e: f"intervention: {e.detail}",
+}
+EVENT_KINDS = tuple(_BODY)
+
+
+def events_frame(events: list[Event]) -> pd.DataFrame:
+    """The event log as a DataFrame with a ``sentence`` and a ``theory`` column."""
+    columns = [f for f in Event.__dataclass_fields__ if f != "extra"]
+    rows = []
+    for e in events:
+        row = asdict(e)
+        row.pop("extra")
+        row["actors"] = "; ".join(e.actors)
+        row["modes"] = "; ".join(e.modes)
+        row["sentence"] = e.sentence()
+        row["theory"] = e.theory()
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*columns, "sentence", "theory"])

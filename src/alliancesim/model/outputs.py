@@ -1,0 +1,109 @@
+"""What the model records: the per-step table, the per-run outcome, declared in one place."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from mesa import DataCollector
+
+from alliancesim.model.events import PARADOX_CATEGORIES, PARADOX_RESPONSES
+from alliancesim.model.mechanisms import AMBIVALENT, COMMITTED, DISENGAGED
+
+if TYPE_CHECKING:
+    from alliancesim.model.model import AllianceModel
+
+STEP_COLUMNS: dict[str, str] = {
+    "month": "Month (one step is one month)",
+    "phase": "Life-cycle phase at the end of the month",
+    "members": "Active member organizations",
+    "trust_mean": "Mean directed trust over member pairs",
+    "trust_min": "Lowest directed trust over member pairs",
+    "commitment_mean": "Mean commitment of active members",
+    "committed": "Members in the committed state",
+    "ambivalent": "Members in the ambivalent state",
+    "disengaged": "Members in the disengaged state",
+    "exited": "Members that have left so far",
+    "cultural_distance": "Mean pairwise Kogut-Singh distance",
+    "alignment": "Ambition alignment (1 - mean distance to the shared ambition)",
+    "value": "Value created this month",
+    "value_total": "Value created so far",
+    "conflicts_new": "Conflicts that arose this month",
+    "conflicts_resolved": "Conflicts resolved this month (constructively or by compromise)",
+    "conflicts_escalated": "Conflicts that escalated this month",
+    "conflicts_latent": "Conflicts avoided this month, left latent",
+    "latent_open": "Latent conflicts not yet surfaced",
+    "paradoxes_new": "Paradox events this month",
+    **{f"paradox_{c}": f"{c.capitalize()} paradoxes this month" for c in PARADOX_CATEGORIES},
+    **{f"paradox_{r}": f"Paradoxes met with a {r.replace('_', '/')} response this month"
+       for r in PARADOX_RESPONSES},
+    "stagnating": "Whether the alliance is stagnating",
+    "stagnation_months": "Months the current stagnation has gone undiscussed",
+    "shocks": "External shocks this month",
+    "manager_present": "Whether a dedicated manager is in post",
+    "management_capacity": "Interventions available per month",
+    "skill_mean": "Mean alliance-management skill of members",
+    "experience": "Accumulated alliance experience",
+    "identity": "Collective identity (0-1)",
+    "tension": "Accumulated unresolved tension",
+    "entries": "Members that joined this month",
+    "exits": "Members that left this month",
+}
+
+
+def snapshot(model: AllianceModel) -> dict[str, Any]:
+    """The per-step record of ``model`` now, one value per :data:`STEP_COLUMNS` entry."""
+    s, c = model.state, model.month_counts
+    states = np.bincount(s.cstate, minlength=4) if len(s) else np.zeros(4, dtype=int)
+    row = {
+        "month": model.month,
+        "phase": model.phase,
+        "members": len(s),
+        "trust_mean": model.trust_mean(),
+        "trust_min": s.min_offdiagonal(s.trust),
+        "commitment_mean": model.commitment_mean(),
+        "committed": int(states[COMMITTED]),
+        "ambivalent": int(states[AMBIVALENT]),
+        "disengaged": int(states[DISENGAGED]),
+        "exited": model.exited_total,
+        "cultural_distance": model.cultural_distance(),
+        "alignment": model.alignment(),
+        "value": model.value_now,
+        "value_total": model.value_total,
+        "latent_open": model.latent_open,
+        "stagnating": model.stagnating,
+        "stagnation_months": model.stagnation_months,
+        "manager_present": model.management.manager_present,
+        "management_capacity": model.management.capacity,
+        "skill_mean": float(s.skill.mean()) if len(s) else 0.0,
+        "experience": model.experience,
+        "identity": model.identity,
+        "tension": model.tension,
+    }
+    for key in STEP_COLUMNS:
+        if key not in row:
+            row[key] = c.get(key, 0)
+    return row
+
+
+class StepCollector(DataCollector):
+    """A Mesa DataCollector that records :func:`snapshot` once per step.
+
+    Values are plain numbers and strings, so they are appended without the deep copies the
+    generic collector makes; ``mesa.batch_run`` and ``get_model_vars_dataframe`` work as usual.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(model_reporters={name: name for name in STEP_COLUMNS})
+
+    def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
+        """Append this step's snapshot."""
+        self._collection_steps.append(model.time)
+        for key, value in snapshot(model).items():
+            self.model_vars[key].append(value)
+
+
+def phase_months(phases: list[str]) -> Counter:
+    """Months spent in each phase, from the per-step phase column."""
+    return Counter(phases)

@@ -1,0 +1,106 @@
+"""Member state kept as numpy arrays, one row per active member.
+
+Rows are compacted when a member leaves, so every array holds exactly the active members and
+pairwise state (trust, cultural distance) costs O(n^2) memory without masks. Each
+:class:`~alliancesim.model.agents.MemberOrganization` knows its row through ``slot``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alliancesim.model.mechanisms import (
+    REFERENCE_VARIANCES,
+    initial_commitment_states,
+    kogut_singh_matrix,
+    total_variation,
+)
+from alliancesim.model.organizations import CandidatePool
+
+_ROW_FIELDS = (
+    "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "openness",
+    "resources", "base_resources", "expectations", "assertiveness", "joined",
+)
+
+
+class MemberArrays:
+    """Column arrays of the active members plus their pairwise trust and distance."""
+
+    def __init__(self) -> None:
+        self.sector = np.empty(0, dtype=int)
+        self.culture = np.empty((0, 6))
+        self.goals = np.empty((0, 3))
+        self.ambition = np.empty((0, 3))
+        self.commitment = np.empty(0)
+        self.cstate = np.empty(0, dtype=int)
+        self.skill = np.empty(0)
+        self.openness = np.empty(0)
+        self.resources = np.empty(0)
+        self.base_resources = np.empty(0)
+        self.expectations = np.empty(0)
+        self.assertiveness = np.empty(0)
+        self.joined = np.empty(0, dtype=int)
+        self.trust = np.empty((0, 0))
+        self.distance = np.empty((0, 0))
+        self.goal_gap = np.empty((0, 0))
+
+    def __len__(self) -> int:
+        return len(self.commitment)
+
+    def add(self, pool: CandidatePool, rows: np.ndarray, month: int, trust_initial: float,
+            commitment_initial: float) -> None:
+        """Append the pool's ``rows`` as new members with initial trust and commitment."""
+        k, n = len(rows), len(self)
+        culture = pool.culture[rows]
+        commitment = np.full(k, commitment_initial)
+        new = {
+            "sector": pool.sector[rows],
+            "culture": culture,
+            "goals": pool.goals[rows],
+            "ambition": pool.goals[rows].copy(),
+            "commitment": commitment,
+            "cstate": initial_commitment_states(commitment),
+            "skill": pool.skill[rows],
+            "openness": pool.openness[rows],
+            "resources": pool.resources[rows],
+            "base_resources": pool.resources[rows],
+            "expectations": pool.expectations[rows],
+            # Masculine and individualist cultures press their own case harder.
+            "assertiveness": (culture[:, 2] + culture[:, 1]) / 200.0,
+            "joined": np.full(k, month),
+        }
+        for name in _ROW_FIELDS:
+            setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
+        trust = np.full((n + k, n + k), trust_initial)
+        trust[:n, :n] = self.trust
+        np.fill_diagonal(trust, 1.0)
+        self.trust = trust
+        distance = np.empty((n + k, n + k))
+        distance[:n, :n] = self.distance
+        cross = kogut_singh_matrix(culture, self.culture, REFERENCE_VARIANCES)
+        distance[n:, :] = cross
+        distance[:, n:] = cross.T
+        self.distance = distance
+        self.goal_gap = total_variation(self.goals[:, None, :], self.goals[None, :, :])
+
+    def remove(self, slot: int) -> None:
+        """Delete the row (and pairwise row and column) of the member in ``slot``."""
+        for name in _ROW_FIELDS:
+            setattr(self, name, np.delete(getattr(self, name), slot, axis=0))
+        self.trust = np.delete(np.delete(self.trust, slot, axis=0), slot, axis=1)
+        self.distance = np.delete(np.delete(self.distance, slot, axis=0), slot, axis=1)
+        self.goal_gap = np.delete(np.delete(self.goal_gap, slot, axis=0), slot, axis=1)
+
+    def mean_offdiagonal(self, matrix: np.ndarray) -> float:
+        """Mean of a pairwise matrix over distinct pairs (0 with fewer than two members)."""
+        n = len(self)
+        if n < 2:
+            return 0.0
+        return float((matrix.sum() - np.trace(matrix)) / (n * (n - 1)))
+
+    def min_offdiagonal(self, matrix: np.ndarray) -> float:
+        """Smallest value of a pairwise matrix over distinct pairs."""
+        if len(self) < 2:
+            return 0.0
+        masked = matrix + np.diag(np.full(len(self), np.inf))
+        return float(masked.min())

@@ -1,0 +1,29 @@
+"""Parameter definitions: the single source of truth for every model parameter."""
+
+from alliancesim.params.definitions import (
+    MANAGEMENT_MODES,
+    PARAMETERS,
+    PARAMETERS_BY_NAME,
+    SECTOR_MIXES,
+    Parameter,
+    defaults,
+)
+from alliancesim.params.validation import (
+    ParameterError,
+    coerce_value,
+    suggest,
+    validate_parameters,
+)
+
+__all__ = [
+    "MANAGEMENT_MODES",
+    "PARAMETERS",
+    "PARAMETERS_BY_NAME",
+    "SECTOR_MIXES",
+    "Parameter",
+    "ParameterError",
+    "coerce_value",
+    "defaults",
+    "suggest",
+    "validate_parameters",
+]

@@ -1,0 +1,75 @@
+"""Checking parameter values against the single parameter definition."""
+
+from __future__ import annotations
+
+import difflib
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+from alliancesim.params.definitions import PARAMETERS_BY_NAME, Parameter, defaults
+
+
+class ParameterError(ValueError):
+    """A parameter has an unknown name, a wrong type or a value outside its allowed range."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def suggest(name: str, known: list[str] | None = None) -> str:
+    """A ' Did you mean ...?' hint for a misspelt parameter name, or ''."""
+    pool = known if known is not None else list(PARAMETERS_BY_NAME)
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def coerce_value(param: Parameter, value: Any) -> float | int | str:
+    """Return ``value`` converted to the parameter's type, or raise :class:`ParameterError`."""
+    if param.kind == "choice":
+        if isinstance(value, str) and value in param.choices:
+            return value
+        raise ParameterError(
+            param.name, f"parameter {param.name!r} got {value!r}; allowed: {param.allowed()}"
+        )
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(
+            param.name,
+            f"parameter {param.name!r} must be {param.allowed()}, "
+            f"got {type(value).__name__} {value!r}",
+        )
+    if param.kind == "int":
+        if float(value) != int(value):
+            raise ParameterError(
+                param.name, f"parameter {param.name!r} must be {param.allowed()}, got {value!r}"
+            )
+        value = int(value)
+    else:
+        value = float(value)
+    assert param.low is not None and param.high is not None
+    if not param.low <= value <= param.high:
+        raise ParameterError(
+            param.name, f"parameter {param.name!r} must be {param.allowed()}, got {value!r}"
+        )
+    return value
+
+
+def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | str]:
+    """Merge ``values`` over the defaults, checking every name, type and range.
+
+    Raises :class:`ParameterError` naming the parameter and its allowed values.
+    """
+    params = defaults()
+    for name, value in values.items():
+        param = PARAMETERS_BY_NAME.get(name)
+        if param is None:
+            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
+        params[name] = coerce_value(param, value)
+    if int(params["min_members"]) > int(params["n_members"]):
+        raise ParameterError(
+            "min_members",
+            f"parameter 'min_members' ({params['min_members']}) must not exceed "
+            f"'n_members' ({params['n_members']})",
+        )
+    return params
