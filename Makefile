@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/alliancesim run-default
+	$(BIN)/alliancesim run
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alliancesim.model.events import CONFLICT_TOPICS, Event
-from alliancesim.model.mechanisms import total_variation
+from alliancesim.model.mechanisms import update_trust
 
 if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
@@ -27,27 +27,29 @@ MODE_QUALITY = {
 
 
 def pair_hazards(model: AllianceModel) -> np.ndarray:
-    """Monthly conflict hazard of every member pair (upper triangle, zero elsewhere)."""
+    """Monthly conflict hazard of every member pair, as a symmetric matrix.
+
+    Each unordered pair appears twice, so the pair's hazard is split over (i, j) and (j, i);
+    the diagonal is zero.
+    """
     s, p = model.state, model.p
-    n = len(s)
-    base = float(p["conflict_rate"]) / max(n - 1, 1)
-    mutual_trust = 0.5 * (s.trust + s.trust.T)
-    hazard = (
-        base
-        * (1.0 + float(p["culture_conflict_weight"]) * s.distance / 2.0)
-        * (1.0 + 2.0 * s.goal_gap)
-        * (1.5 - mutual_trust)
+    scale = (
+        0.5 * float(p["conflict_rate"]) / max(len(s) - 1, 1)
         * (1.0 + float(p["resource_scarcity"]) + model.scarcity_shock)
         * (1.0 + 0.1 * model.tension)
+        * (1.5 - 0.5 * model.fit_factor())
     )
-    return np.triu(hazard, k=1)
+    weight = float(p["culture_conflict_weight"])
+    mutual_trust = 0.5 * (s.trust + s.trust.T)
+    hazard = s.conflict_proneness * (1.0 + weight * 0.5 * s.distance) * (1.5 - mutual_trust)
+    return scale * hazard
 
 
 def _topic(model: AllianceModel, i: int, j: int) -> str:
     s = model.state
     drivers = {
         "culture": s.distance[i, j] / 2.0,
-        "goals": 2.0 * float(total_variation(s.goals[i], s.goals[j])),
+        "goals": 2.0 * float(s.goal_gap[i, j]),
         "trust": 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i]),
         "scarcity": float(model.p["resource_scarcity"]) + model.scarcity_shock,
         "tension": 0.1 * model.tension,
@@ -84,29 +86,27 @@ def _outcome(model: AllianceModel, i: int, j: int, modes: tuple[str, str]) -> tu
 def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
     s, p = model.state, model.p
     gain, ratio = float(p["trust_gain"]), float(p["trust_loss_ratio"])
-    pair = (np.array([i, j]), np.array([j, i]))
+    both = [i, j]
     if outcome == "constructive":
-        model.signal_trust(pair, 1.0)
-        model.gain_experience(1.0, np.array([i, j]))
+        model.signal_pair_trust(i, j, 1.0)
+        model.gain_experience(1.0, both)
         model.identity = min(1.0, model.identity + 0.02)
         model.tension = max(0.0, model.tension - 0.5)
     elif outcome == "compromise":
-        model.signal_trust(pair, 0.4)
-        model.gain_experience(0.5, np.array([i, j]))
+        model.signal_pair_trust(i, j, 0.4)
+        model.gain_experience(0.5, both)
         model.tension = max(0.0, model.tension - 0.2)
     elif outcome == "latent":
         model.latent_open += 1
         model.tension += 0.5
     else:
-        model.signal_trust(pair, -1.0)
-        s.commitment[[i, j]] = np.clip(s.commitment[[i, j]] - 0.05, 0.0, 1.0)
+        model.signal_pair_trust(i, j, -1.0)
+        for k in both:
+            s.commitment[k] = max(0.0, s.commitment[k] - 0.05)
         # Escalation spills over: bystanders trust both parties a little less.
-        others = np.setdiff1d(np.arange(len(s)), [i, j])
-        if len(others):
-            rows = np.repeat(others, 2)
-            cols = np.tile([i, j], len(others))
-            s.trust[rows, cols] = np.clip(
-                s.trust[rows, cols] - gain * ratio * 0.2 * s.trust[rows, cols], 0.0, 1.0)
+        bystanders = s.is_pair[i] & s.is_pair[j]
+        for k in both:
+            s.trust[bystanders, k] = update_trust(s.trust[bystanders, k], -0.2, gain, ratio)
         model.tension += 1.0
         model.identity = max(0.0, model.identity - 0.03)
 
@@ -121,8 +121,8 @@ def run_conflicts(model: AllianceModel) -> None:
     count = int(model.rng.poisson(total)) if total > 0 else 0
     if count == 0:
         return
-    flat = hazard.ravel()
-    picks = model.rng.choice(flat.size, size=count, p=flat / total)
+    cumulative = np.cumsum(hazard.ravel())
+    picks = np.searchsorted(cumulative, model.rng.random(count) * cumulative[-1], side="right")
     members = model.members
     for pick in picks:
         i, j = divmod(int(pick), len(s))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
@@ -56,7 +56,7 @@ MODE_THEORY = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Event:
     """One thing that happened in the alliance in a given month."""
 
@@ -73,7 +73,6 @@ class Event:
     response: str = ""
     severity: float = 0.0
     detail: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     def sentence(self) -> str:
         """The event as one plain sentence ("Month 14: conflict between ...")."""
@@ -131,11 +130,10 @@ EVENT_KINDS = tuple(_BODY)
 
 def events_frame(events: list[Event]) -> pd.DataFrame:
     """The event log as a DataFrame with a ``sentence`` and a ``theory`` column."""
-    columns = [f for f in Event.__dataclass_fields__ if f != "extra"]
+    columns = list(Event.__dataclass_fields__)
     rows = []
     for e in events:
         row = asdict(e)
-        row.pop("extra")
         row["actors"] = "; ".join(e.actors)
         row["modes"] = "; ".join(e.modes)
         row["sentence"] = e.sentence()

@@ -54,19 +54,34 @@ def kogut_singh_matrix(
     return np.maximum(sq, 0.0) / x.shape[1]
 
 
-def update_trust(
-    trust: np.ndarray | float, signal: np.ndarray | float, gain: float, loss_ratio: float
-) -> np.ndarray:
+def update_trust(trust: np.ndarray | float, signal: float, gain: float,
+                 loss_ratio: float) -> np.ndarray | float:
     """Asymmetric trust update (Slovic 1993).
 
     A positive signal ``s`` moves trust up by ``gain * s * (1 - T)``; a negative one moves it
     down by ``gain * loss_ratio * |s| * T``. The result always stays in [0, 1].
     """
-    t = np.asarray(trust, dtype=float)
-    s = np.asarray(signal, dtype=float)
-    up = gain * s * (1.0 - t)
-    down = gain * loss_ratio * s * t
-    return np.clip(t + np.where(s >= 0.0, up, down), 0.0, 1.0)
+    if signal >= 0.0:
+        updated = trust + gain * signal * (1.0 - trust)
+    else:
+        updated = trust + gain * loss_ratio * signal * trust
+    if isinstance(updated, float):  # scalar fast path (numpy float64 is a float too)
+        return min(max(updated, 0.0), 1.0)
+    return np.clip(updated, 0.0, 1.0)
+
+
+# Bands of commitment: below 0.25, 0.25-0.35, 0.35-0.55, 0.55-0.65, from 0.65.
+_BAND_EDGES = np.array([
+    DISENGAGED_BELOW - HYSTERESIS, DISENGAGED_BELOW + HYSTERESIS,
+    COMMITTED_AT - HYSTERESIS, COMMITTED_AT + HYSTERESIS,
+])
+# Next state by previous state (rows) and band (columns).
+_NEXT_STATE = np.array([
+    [DISENGAGED, AMBIVALENT, AMBIVALENT, COMMITTED, COMMITTED],
+    [DISENGAGED, AMBIVALENT, AMBIVALENT, AMBIVALENT, COMMITTED],
+    [DISENGAGED, DISENGAGED, AMBIVALENT, AMBIVALENT, COMMITTED],
+    [EXITED] * 5,
+])
 
 
 def commitment_states(previous: np.ndarray, commitment: np.ndarray) -> np.ndarray:
@@ -75,18 +90,8 @@ def commitment_states(previous: np.ndarray, commitment: np.ndarray) -> np.ndarra
     A member only changes state once its commitment has crossed a threshold by more than
     ``HYSTERESIS``, so a value jittering around a threshold does not flip the state each month.
     """
-    c = np.asarray(commitment, dtype=float)
-    prev = np.asarray(previous)
-    up_committed = c >= COMMITTED_AT + HYSTERESIS
-    stay_committed = c >= COMMITTED_AT - HYSTERESIS
-    down_disengaged = c < DISENGAGED_BELOW - HYSTERESIS
-    stay_disengaged = c < DISENGAGED_BELOW + HYSTERESIS
-    state = np.full(c.shape, AMBIVALENT)
-    state = np.where(up_committed | ((prev == COMMITTED) & stay_committed), COMMITTED, state)
-    state = np.where(
-        down_disengaged | ((prev == DISENGAGED) & stay_disengaged), DISENGAGED, state
-    )
-    return np.where(prev == EXITED, EXITED, state)
+    band = np.searchsorted(_BAND_EDGES, commitment, side="right")
+    return _NEXT_STATE[np.asarray(previous), band]
 
 
 def initial_commitment_states(commitment: np.ndarray) -> np.ndarray:
@@ -105,8 +110,9 @@ def ambition_alignment(ambitions: np.ndarray) -> float:
     """One minus the mean total-variation distance of each member's ambition to the centroid."""
     if len(ambitions) == 0:
         return 0.0
-    centroid = ambitions.mean(axis=0)
-    return float(1.0 - total_variation(ambitions, centroid).mean())
+    n = len(ambitions)
+    centroid = ambitions.sum(axis=0) / n
+    return 1.0 - float(total_variation(ambitions, centroid).sum()) / n
 
 
 def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) -> np.ndarray:
@@ -115,10 +121,11 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     Each member moves its ambition a share ``rate`` toward the trust-weighted mean of its
     partners' ambitions (DeGroot 1974).
     """
-    weights = trust.copy()
-    np.fill_diagonal(weights, 0.0)
-    totals = weights.sum(axis=1, keepdims=True)
-    pooled = np.divide(weights @ ambitions, totals, out=ambitions.copy(), where=totals > 0)
+    # Trust in oneself (the diagonal) is excluded from the pooling weights.
+    own = np.diagonal(trust)[:, None]
+    totals = trust.sum(axis=1, keepdims=True) - own
+    pooled = np.divide(trust @ ambitions - own * ambitions, totals, out=ambitions.copy(),
+                       where=totals > 0)
     return (1.0 - rate) * ambitions + rate * pooled
 
 

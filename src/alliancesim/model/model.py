@@ -22,7 +22,7 @@ from alliancesim.model.mechanisms import (
     converge_ambitions,
     update_trust,
 )
-from alliancesim.model.organizations import SECTOR_LABELS, SECTORS, draw_pool
+from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
@@ -65,6 +65,7 @@ class AllianceModel(mesa.Model):
         self.totals: Counter[str] = Counter()
         self.month_counts: Counter[str] = Counter()
         self.state = MemberArrays()
+        self._alignment: float | None = None
         self.members: list[MemberOrganization] = []
         self.exited_total = 0
         # alliance-level state
@@ -90,6 +91,7 @@ class AllianceModel(mesa.Model):
         self.last_change = 0
         self.transform_reason = ""
         self.renewals = 0
+        self._timeline: dict[int, list[Any]] = {}
         self.pool = draw_pool(self.rng, self._pool_size(), self.p)
         self.management = Management(self)
         self._recruit_founders()
@@ -109,11 +111,16 @@ class AllianceModel(mesa.Model):
 
     # --- the monthly step ---------------------------------------------------------------
     def step(self) -> None:
-        """Advance the alliance by one month."""
+        """Advance the alliance by one month (nothing happens once it has ended)."""
+        if self.outcome != phases.RUNNING:
+            self.running = False
+            return
         self.month += 1
         self.months_in_phase += 1
         self.month_counts.clear()
         self.shocks_now = 0
+        for intervention in self._timeline.pop(self.month, ()):
+            intervention.apply(self)
         self.management.begin_month()
         run_shocks(self)
         PHASE_BEHAVIOUR[self.phase](self)
@@ -132,10 +139,18 @@ class AllianceModel(mesa.Model):
             self.running = False
         self.datacollector.collect(self)
 
+    def schedule(self, interventions: Iterable[Any]) -> None:
+        """Queue interventions (objects with ``month`` and ``apply(model)``) for later months."""
+        for item in interventions:
+            if item.month <= self.month:
+                raise ValueError(f"intervention at month {item.month} is not in the future "
+                                 f"(the model is at month {self.month})")
+            self._timeline.setdefault(item.month, []).append(item)
+
     def _cooperate(self) -> None:
         """Working together builds trust, faster with openness, commitment and proximity."""
         s = self.state
-        signal = (0.15 * (0.5 + s.openness)[:, None] * np.exp(-0.25 * s.distance)
+        signal = (0.15 * (0.5 + s.openness)[:, None] * s.proximity
                   * s.commitment[None, :])
         s.trust += float(self.p["trust_gain"]) * signal * (1.0 - s.trust)
         np.fill_diagonal(s.trust, 1.0)
@@ -189,6 +204,7 @@ class AllianceModel(mesa.Model):
             self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
                            detail=SECTOR_LABELS[agent.sector]))
         self.members.extend(new)
+        self._alignment = None
         self.month_counts["entries"] += len(new)
         self.last_change = self.month
         return new
@@ -204,6 +220,7 @@ class AllianceModel(mesa.Model):
         for later in self.members[slot:]:
             later.slot = int(later.slot) - 1  # type: ignore[arg-type]
         self.exited_total += 1
+        self._alignment = None
         self.month_counts["exits"] += 1
         self.identity = max(0.0, self.identity - 0.02)
         self.last_change = self.month
@@ -218,13 +235,14 @@ class AllianceModel(mesa.Model):
         raise KeyError(f"no active member called {name!r}; members are: {names}")
 
     # --- mechanisms used by the processes ---------------------------------------------------
-    def signal_trust(self, pairs: tuple[np.ndarray, np.ndarray], signal: float) -> None:
-        """Send a trust signal along directed pairs (rows trust columns)."""
-        t = self.state.trust
-        t[pairs] = update_trust(t[pairs], signal, float(self.p["trust_gain"]),
-                                float(self.p["trust_loss_ratio"]))
+    def signal_pair_trust(self, i: int, j: int, signal: float) -> None:
+        """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
+        t, gain, ratio = self.state.trust, float(self.p["trust_gain"]), float(
+            self.p["trust_loss_ratio"])
+        t[i, j] = update_trust(t[i, j], signal, gain, ratio)
+        t[j, i] = update_trust(t[j, i], signal, gain, ratio)
 
-    def gain_experience(self, amount: float, rows: np.ndarray) -> None:
+    def gain_experience(self, amount: float, rows: np.ndarray | list[int]) -> None:
         """Experience accumulates; the members involved learn, more so when they practise."""
         self.experience += amount
         rate = float(self.p["skill_learning_rate"]) * self.management.learning_factor * amount
@@ -234,6 +252,7 @@ class AllianceModel(mesa.Model):
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions."""
         self.state.ambition = converge_ambitions(self.state.ambition, self.state.trust, rate)
+        self._alignment = None
 
     def log(self, event: Event) -> None:
         """Append an event to the log."""
@@ -261,19 +280,21 @@ class AllianceModel(mesa.Model):
 
     def commitment_mean(self) -> float:
         """Mean commitment of active members."""
-        return float(self.state.commitment.mean()) if len(self.state) else 0.0
+        return self.state.mean(self.state.commitment)
 
     def cultural_distance(self) -> float:
         """Mean pairwise Kogut-Singh distance between active members."""
-        return self.state.mean_offdiagonal(self.state.distance)
+        return self.state.distance_mean
 
     def alignment(self) -> float:
         """How closely members' ambitions agree, in [0, 1]."""
-        return ambition_alignment(self.state.ambition)
+        if self._alignment is None:
+            self._alignment = ambition_alignment(self.state.ambition)
+        return self._alignment
 
     def sector_diversity(self) -> float:
         """Share of the four sectors beyond the first that are represented (0-1)."""
-        return (len(np.unique(self.state.sector)) - 1) / (len(SECTORS) - 1)
+        return self.state.sector_diversity
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""
@@ -281,7 +302,7 @@ class AllianceModel(mesa.Model):
 
     def alliance_skill(self) -> float:
         """Skill the alliance brings to alliance-level issues, given its management mode."""
-        skill = float(self.state.skill.mean()) if len(self.state) else 0.0
+        skill = self.state.mean(self.state.skill)
         return self.management.alliance_skill(skill)
 
     def fit_factor(self) -> float:
@@ -369,7 +390,7 @@ class AllianceModel(mesa.Model):
             "members_final": len(self.state),
             "trust_mean_final": self.trust_mean(),
             "commitment_mean_final": self.commitment_mean(),
-            "skill_mean_final": float(self.state.skill.mean()) if len(self.state) else 0.0,
+            "skill_mean_final": self.state.mean(self.state.skill),
             "identity_final": self.identity,
             "governance": self.governance or "",
             "legal_form": self.legal_form or "",

@@ -76,7 +76,7 @@ def snapshot(model: AllianceModel) -> dict[str, Any]:
         "stagnation_months": model.stagnation_months,
         "manager_present": model.management.manager_present,
         "management_capacity": model.management.capacity,
-        "skill_mean": float(s.skill.mean()) if len(s) else 0.0,
+        "skill_mean": s.mean(s.skill),
         "experience": model.experience,
         "identity": model.identity,
         "tension": model.tension,

@@ -13,8 +13,6 @@ import numpy as np
 from alliancesim.model.events import Event
 from alliancesim.model.mechanisms import (
     GOVERNANCE_FORMS,
-    ambition_alignment,
-    converge_ambitions,
     fitting_governance,
     governance_fit,
     total_variation,
@@ -90,7 +88,7 @@ def founding(model: AllianceModel) -> None:
     model.founding_progress += (
         float(model.p["founding_speed"])
         * model.trust_mean()
-        * (0.5 + float(s.skill.mean()))
+        * (0.5 + s.mean(s.skill))
         / (1.0 + model.cultural_distance() / 2.0)
     )
     model.develop_ambition(0.5 * float(model.p["influence_rate"]))
@@ -116,9 +114,10 @@ def choose_governance(model: AllianceModel) -> None:
     model.legal_form = legal
     model.governance_fit = governance_fit(form, n, trust)
     model.exit_barrier = LEGAL_BARRIER[legal]
+    legal_text = legal.replace("_", " ")
     model.log(Event(model.month, "governance", model.phase, outcome=form,
-                    detail=f"{form.replace('_', ' ')} governance as {_article(legal)} {legal.replace('_', ' ')}"
-                    f" (fit {model.governance_fit:.1f})"))
+                    detail=f"{form.replace('_', ' ')} governance as {_article(legal)} "
+                    f"{legal_text} (fit {model.governance_fit:.1f})"))
 
 
 # --- evolving ----------------------------------------------------------------------------
@@ -126,7 +125,7 @@ def create_value(model: AllianceModel) -> None:
     """Joint activities turn committed resources into value."""
     s = model.state
     model.value_now = (
-        float((s.resources * s.commitment).mean())
+        s.mean(s.resources * s.commitment)
         * model.alignment()
         * (0.6 + 0.4 * model.fit_factor())
         * (1.0 + 0.3 * model.learning_environment())
@@ -159,9 +158,10 @@ def evolving(model: AllianceModel) -> None:
     create_value(model)
     if model.months_in_phase % int(model.p["assessment_interval"]) == 0:
         assess_relationships(model)
+        # Assessments are also when partners revisit the shared ambition together.
+        model.develop_ambition(float(model.p["influence_rate"]))
     if model.rng.random() < float(model.p["entry_rate"]):
         invite_partners(model, 1)
-    model.develop_ambition(0.2 * float(model.p["influence_rate"]))
 
 
 def transformation_reason(model: AllianceModel) -> str | None:

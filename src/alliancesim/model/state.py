@@ -43,6 +43,12 @@ class MemberArrays:
         self.trust = np.empty((0, 0))
         self.distance = np.empty((0, 0))
         self.goal_gap = np.empty((0, 0))
+        self.distance_mean = 0.0
+        self.sector_diversity = 0.0
+        self.off_diagonal = np.empty((0, 0))
+        self.is_pair = np.empty((0, 0), dtype=bool)
+        self.proximity = np.empty((0, 0))
+        self.conflict_proneness = np.empty((0, 0))
 
     def __len__(self) -> int:
         return len(self.commitment)
@@ -82,6 +88,7 @@ class MemberArrays:
         distance[:, n:] = cross.T
         self.distance = distance
         self.goal_gap = total_variation(self.goals[:, None, :], self.goals[None, :, :])
+        self._refresh_composition()
 
     def remove(self, slot: int) -> None:
         """Delete the row (and pairwise row and column) of the member in ``slot``."""
@@ -90,6 +97,21 @@ class MemberArrays:
         self.trust = np.delete(np.delete(self.trust, slot, axis=0), slot, axis=1)
         self.distance = np.delete(np.delete(self.distance, slot, axis=0), slot, axis=1)
         self.goal_gap = np.delete(np.delete(self.goal_gap, slot, axis=0), slot, axis=1)
+        self._refresh_composition()
+
+    def _refresh_composition(self) -> None:
+        # Distance and sector mix change only with membership, so they are cached here.
+        self.distance_mean = self.mean_offdiagonal(self.distance)
+        self.off_diagonal = 1.0 - np.eye(len(self))
+        self.is_pair = self.off_diagonal.astype(bool)
+        self.proximity = np.exp(-0.25 * self.distance)
+        self.conflict_proneness = (1.0 + 2.0 * self.goal_gap) * self.off_diagonal
+        self.sector_diversity = (len(np.unique(self.sector)) - 1) / 3 if len(self) else 0.0
+
+    def mean(self, values: np.ndarray) -> float:
+        """Mean over members of a per-member array (0 without members)."""
+        n = len(values)
+        return float(values.sum()) / n if n else 0.0
 
     def mean_offdiagonal(self, matrix: np.ndarray) -> float:
         """Mean of a pairwise matrix over distinct pairs (0 with fewer than two members)."""
@@ -102,5 +124,4 @@ class MemberArrays:
         """Smallest value of a pairwise matrix over distinct pairs."""
         if len(self) < 2:
             return 0.0
-        masked = matrix + np.diag(np.full(len(self), np.inf))
-        return float(masked.min())
+        return float(np.min(matrix, where=self.is_pair, initial=np.inf))

@@ -25,7 +25,7 @@ def paradox_rate(model: AllianceModel) -> float:
 def respond_to_paradox(model: AllianceModel, skill: float) -> str:
     """Both/and needs skill, experience and openness; otherwise choose a pole or suppress."""
     s = model.state
-    both_and = 0.5 * skill + 0.3 * model.learning_environment() + 0.2 * float(s.openness.mean())
+    both_and = 0.5 * skill + 0.3 * model.learning_environment() + 0.2 * s.mean(s.openness)
     u = model.rng.random()
     if u < both_and:
         return "both_and"
@@ -59,7 +59,7 @@ def run_paradoxes(model: AllianceModel) -> None:
 def stagnation_pressure(model: AllianceModel) -> bool:
     """Progress stalls: value falls well short of expectations or latent issues pile up."""
     latent = model.latent_open + model.suppressed_open
-    expected = float(model.state.expectations.mean()) if len(model.state) else 0.0
+    expected = model.state.mean(model.state.expectations)
     return latent >= 3 or model.value_now < 0.5 * expected
 
 
@@ -71,7 +71,7 @@ def run_stagnation(model: AllianceModel) -> None:
         model.stagnating = True
         model.stagnation_months = 0
     skill = model.alliance_skill()
-    help_ = model.management.intervene(float(model.state.skill.mean()))
+    help_ = model.management.intervene(model.state.mean(model.state.skill))
     if help_ is not None:
         skill = max(skill, help_[0])
     p_discuss = skill * (0.4 + 0.6 * model.learning_environment())
