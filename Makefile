@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "alliancesim needs Python >= 3.12; found " + sys.version.split()[0] + ". Install it or set PYTHON=/path/to/python3.12")'
@@ -18,9 +18,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/alliancesim run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2
+
+# Browser tests drive Debian's Chromium; install it when we can (root with apt).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
