@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from alliancesim.cli import run
+from alliancesim.cli import app as app_command
+from alliancesim.cli import run, sweep
 
 app = typer.Typer(
     name="alliancesim",
@@ -13,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (run,):
+for module in (run, sweep, app_command):
     module.register(app)
 
 

@@ -1,0 +1,139 @@
+"""``alliancesim sweep`` and ``alliancesim analyze``: parameter sweeps and their analysis."""
+
+from __future__ import annotations
+
+import signal
+from enum import StrEnum
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from alliancesim.sweeps.analysis import Analysis, AnalysisError, analyze
+from alliancesim.sweeps.backends import BackendError
+from alliancesim.sweeps.experiment import ExperimentError
+from alliancesim.sweeps.runner import SweepSummary, run_sweep
+from alliancesim.sweeps.storage import ResultsError
+
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+
+class BackendName(StrEnum):
+    """Where the runs execute."""
+
+    auto = "auto"
+    inprocess = "inprocess"
+    processes = "processes"
+    dask = "dask"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
+    # A batch scheduler (SLURM) ends jobs with SIGTERM: save like on Ctrl-C.
+    raise KeyboardInterrupt
+
+
+def sweep(
+    experiment: Annotated[Path, typer.Argument(help="Experiment TOML file (see experiments/).")],
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, help="Local worker processes (default: all cores; "
+        "1 runs in this process).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run the sweep there.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Results folder (default results/<experiment name>). Rerun to resume.")] = None,
+    backend: Annotated[BackendName, typer.Option(
+        help="auto: dask with --scheduler, inprocess with --workers 1, else processes.")]
+        = BackendName.auto,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    flush_runs: Annotated[int, typer.Option(
+        min=1, help="Write a results part after this many finished runs...")] = 1000,
+    flush_seconds: Annotated[float, typer.Option(
+        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
+) -> None:
+    """Run (or resume) a parameter sweep; results go to Parquet files as runs finish."""
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler,
+                            backend=backend.value, progress=progress, flush_runs=flush_runs,
+                            flush_seconds=flush_seconds)
+    except (ExperimentError, ResultsError) as exc:
+        raise _fail(str(exc)) from None
+    except BackendError as exc:
+        raise _fail(str(exc), 1) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted; every finished run is saved: rerun the same command to "
+                    "resume", 130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    print_sweep_summary(summary)
+
+
+def print_sweep_summary(summary: SweepSummary) -> None:
+    """A short table of what the sweep did."""
+    table = Table(title=f"Sweep {summary.experiment!r}: {summary.status}", show_header=False)
+    rate = summary.runs_now / summary.elapsed_s if summary.elapsed_s > 0 else 0.0
+    for key, value in (
+        ("results", str(summary.out)),
+        ("backend", f"{summary.backend} ({summary.workers} workers)"),
+        ("runs stored / total", f"{summary.runs_stored} / {summary.runs_total}"),
+        ("already done before", str(summary.runs_before)),
+        ("run now", f"{summary.runs_now} in {summary.elapsed_s:.1f} s ({rate:.0f} runs/s)"),
+        ("failures (now / stored)", f"{summary.failures_now} / {summary.failures_total}"),
+    ):
+        table.add_row(key, value)
+    console.print(table)
+    for error in dict.fromkeys(summary.errors):
+        console.print(f"[yellow]failed run:[/] {error}", highlight=False)
+    if summary.failures_total:
+        console.print("Failed runs keep their parameters, seed and traceback in the results "
+                      "(status == 'failed').")
+
+
+def analyze_command(
+    results: Annotated[Path, typer.Argument(help="Results folder written by 'sweep'.")],
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for tables and figures (default RESULTS/analysis).")] = None,
+    outcome: Annotated[list[str] | None, typer.Option(
+        "--outcome", "-o", help="Outcome column to analyse (repeatable; default from the "
+        "experiment's [analysis] table).")] = None,
+    plots: Annotated[bool, typer.Option(help="Draw effect plots and heatmaps.")] = True,
+) -> None:
+    """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
+    try:
+        report = analyze(results, out, outcome or None, plots=plots)
+    except (ResultsError, AnalysisError) as exc:
+        raise _fail(str(exc)) from None
+    print_analysis(report)
+
+
+def print_analysis(report: Analysis) -> None:
+    """Indices (if any), notes and the files written."""
+    ok = int((report.runs["status"] == "ok").sum())
+    console.print(f"{len(report.runs)} runs ({ok} ok), {len(report.point_means)} design points")
+    if not report.indices.empty:
+        table = Table(title="Sensitivity indices")
+        columns = [c for c in report.indices.columns]
+        for column in columns:
+            table.add_column(column)
+        for row in report.indices.itertuples(index=False):
+            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        console.print(table)
+    for note in report.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    for path in report.files:
+        console.print(f"wrote {path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the app."""
+    app.command("sweep")(sweep)
+    app.command("analyze")(analyze_command)

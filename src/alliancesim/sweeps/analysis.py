@@ -1,0 +1,366 @@
+"""Analysing a results folder: one DataFrame, sensitivity indices, effect plots and heatmaps.
+
+Sobol indices (Saltelli scheme) and Morris elementary effects come from SALib and need the
+matching design; they are computed on the mean outcome of each design point over its
+replicates, separately for each combination of crossed values. Every design gets plots of each
+outcome against each factor (mean with a 95% confidence band) and heatmaps of factor pairs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from scipy import stats
+
+from alliancesim.params import suggest
+from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
+from alliancesim.sweeps.runs import OK
+from alliancesim.sweeps.storage import ResultsError, ResultsStore
+
+DEFAULT_OUTCOMES = ("failed", "objectives_met", "value_total", "end_month")
+MAX_BINS = 10          # numeric factors with more distinct values are binned
+BOOTSTRAP_MAX_N = 2000  # above this a normal interval is as good and much cheaper
+MAX_HEATMAPS = 6       # factor pairs drawn per outcome
+
+
+class AnalysisError(ValueError):
+    """The results cannot be analysed as asked (unknown outcome, empty folder)."""
+
+
+@dataclass
+class Analysis:
+    """Everything :func:`analyze` found, as DataFrames, plus the files it wrote."""
+
+    runs: pd.DataFrame
+    point_means: pd.DataFrame
+    indices: pd.DataFrame
+    second_order: pd.DataFrame
+    effects: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# --- loading ------------------------------------------------------------------------------
+def load_results(path: str | Path, *, include_failed: bool = True) -> pd.DataFrame:
+    """Every run of a results folder as one DataFrame, sorted by run id."""
+    store = _store(path)
+    runs = store.read_runs()
+    if not include_failed and len(runs):
+        runs = runs[runs["status"] == OK].reset_index(drop=True)
+    return runs
+
+
+def load_steps(path: str | Path) -> pd.DataFrame:
+    """The per-step rows of a results folder (empty when the experiment did not record them)."""
+    return _store(path).read_steps()
+
+
+def load_manifest(path: str | Path) -> dict[str, Any]:
+    """The manifest of a results folder."""
+    return _store(path).read_manifest()
+
+
+def load_design(path: str | Path) -> Design:
+    """The design a results folder was run with."""
+    store = _store(path)
+    return Design.from_summary(store.read_manifest()["design"], store.read_design())
+
+
+def _store(path: str | Path) -> ResultsStore:
+    store = ResultsStore(path)
+    if not store.exists():
+        raise ResultsError(f"{path}: not a results folder (no manifest.json)")
+    return store
+
+
+# --- outcomes -----------------------------------------------------------------------------
+def add_derived_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Add 0/1 columns ``completed`` and ``dissolved`` read from the ``outcome`` column."""
+    runs = runs.copy()
+    if "outcome" in runs:
+        for level in ("completed", "dissolved"):
+            runs[level] = (runs["outcome"] == level).astype(float)
+    return runs
+
+
+def check_outcomes(runs: pd.DataFrame, outcomes: list[str] | tuple[str, ...]) -> list[str]:
+    """The outcomes, checked to be numeric (or yes/no) columns of the results."""
+    numeric = [c for c in runs.columns
+               if pd.api.types.is_numeric_dtype(runs[c]) or pd.api.types.is_bool_dtype(runs[c])]
+    for name in outcomes:
+        if name not in numeric:
+            raise AnalysisError(
+                f"outcome {name!r} is not a numeric column of the results."
+                f"{suggest(name, numeric)} Numeric columns: {', '.join(numeric)}")
+    return list(outcomes)
+
+
+def point_means(runs: pd.DataFrame, design: Design, outcomes: list[str]) -> pd.DataFrame:
+    """Mean of each outcome per design point over its successful replicates."""
+    ok = runs[runs["status"] == OK]
+    means = ok.groupby("point")[outcomes].mean(numeric_only=False).astype(float)
+    means["replicates_ok"] = ok.groupby("point").size()
+    factor_cols = ["point", "combo", "sample", *(f.name for f in design.factors)]
+    return design.points[factor_cols].merge(means, left_on="point", right_index=True,
+                                            how="left")
+
+
+# --- sensitivity indices ------------------------------------------------------------------
+def sensitivity_indices(
+    design: Design, means: pd.DataFrame, outcomes: list[str], seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Sobol or Morris indices per outcome and crossed combination, when the design allows.
+
+    ``means`` holds one row per design point with a column per outcome (see
+    :func:`point_means`). Returns first/total-order (or Morris) indices, second-order indices
+    and notes on what could not be computed.
+    """
+    if design.kind not in ("sobol", "morris"):
+        return pd.DataFrame(), pd.DataFrame(), [
+            f"the {design.kind!r} design supports plots only; use a 'sobol' or 'morris' design "
+            "for sensitivity indices"]
+    rows: list[dict[str, Any]] = []
+    second: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for _, block in means.groupby("combo", sort=True):
+        block = block.sort_values("sample")
+        label = combo_label(design, block.iloc[0])
+        for outcome in outcomes:
+            y = block[outcome].to_numpy(dtype=float)
+            if np.isnan(y).any():
+                notes.append(f"{label}, {outcome}: {int(np.isnan(y).sum())} design points have "
+                             "no successful run; indices skipped")
+                continue
+            if design.kind == "sobol":
+                first, pairs = _sobol(design, y, seed)
+                second.extend({"combo": label, "outcome": outcome, **p} for p in pairs)
+            else:
+                x = block[[UNIT_PREFIX + f.name for f in design.ranged]].to_numpy(dtype=float)
+                first = _morris(design, x, y, seed)
+            rows.extend({"combo": label, "outcome": outcome, **r} for r in first)
+    return pd.DataFrame(rows), pd.DataFrame(second), notes
+
+
+def _sobol(design: Design, y: np.ndarray,
+           seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # constant outputs give 0/0; reported as NaN
+        result = sobol_analyze.analyze(design.problem(), y, calc_second_order=design.second_order,
+                                       seed=seed)
+    names = [f.name for f in design.ranged]
+    first = [{"factor": name, "S1": result["S1"][i], "S1_conf": result["S1_conf"][i],
+              "ST": result["ST"][i], "ST_conf": result["ST_conf"][i]}
+             for i, name in enumerate(names)]
+    pairs = []
+    if design.second_order:
+        for i, j in itertools.combinations(range(len(names)), 2):
+            pairs.append({"factor_a": names[i], "factor_b": names[j],
+                          "S2": result["S2"][i, j], "S2_conf": result["S2_conf"][i, j]})
+    return first, pairs
+
+
+def _morris(design: Design, x: np.ndarray, y: np.ndarray, seed: int) -> list[dict[str, Any]]:
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result = morris_analyze.analyze(design.problem(), x, y, num_levels=design.levels,
+                                        seed=seed)
+    return [{"factor": name, "mu": result["mu"][i], "mu_star": result["mu_star"][i],
+             "sigma": result["sigma"][i], "mu_star_conf": result["mu_star_conf"][i]}
+            for i, name in enumerate(result["names"])]
+
+
+def combo_label(design: Design, row: pd.Series) -> str:
+    """``mode=dedicated, n_members=8`` for a crossed combination, ``all`` without one."""
+    if not design.crossed:
+        return "all"
+    return ", ".join(f"{f.name}={row[f.name]}" for f in design.crossed)
+
+
+# --- effects with confidence bands --------------------------------------------------------
+def mean_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float, float]:
+    """Mean and 95% interval: percentile bootstrap for small groups, normal for large ones."""
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if n == 1:
+        return mean, np.nan, np.nan
+    if np.all(values == values[0]):  # the bootstrap cannot resample a constant
+        return mean, mean, mean
+    if n > BOOTSTRAP_MAX_N:
+        half = 1.96 * float(values.std(ddof=1)) / np.sqrt(n)
+        return mean, mean - half, mean + half
+    result = stats.bootstrap((values,), np.mean, n_resamples=999, method="percentile",
+                             rng=np.random.default_rng(seed), vectorized=True)
+    ci = result.confidence_interval
+    return mean, float(ci.low), float(ci.high)
+
+
+def factor_axis(runs: pd.DataFrame, factor: Factor) -> pd.Series:
+    """The x position of each run for ``factor``: its value, or its bin's midpoint."""
+    values = runs[factor.name]
+    if not factor.ranged or values.nunique() <= MAX_BINS:
+        return values
+    assert factor.low is not None and factor.high is not None
+    edges = np.linspace(factor.low, factor.high, MAX_BINS + 1)
+    mids = (edges[:-1] + edges[1:]) / 2
+    index = np.clip(np.digitize(values.to_numpy(dtype=float), edges[1:-1]), 0, MAX_BINS - 1)
+    return pd.Series(mids[index], index=values.index)
+
+
+def effect_table(runs: pd.DataFrame, factor: Factor, outcome: str,
+                 by: Factor | None = None) -> pd.DataFrame:
+    """Mean ``outcome`` (95% band) at each value or bin of ``factor``, per level of ``by``."""
+    frame = pd.DataFrame({"x": factor_axis(runs, factor),
+                          "y": runs[outcome].astype(float),
+                          "by": runs[by.name] if by is not None else ""})
+    rows = []
+    for (by_level, x), group in frame.groupby(["by", "x"], sort=True):
+        mean, low, high = mean_interval(group["y"].to_numpy())
+        rows.append({"factor": factor.name, "x": x, "by": by.name if by else "",
+                     "level": by_level, "outcome": outcome, "mean": mean, "low": low,
+                     "high": high, "n": len(group)})
+    return pd.DataFrame(rows)
+
+
+def _hue_for(design: Design, factor: Factor) -> Factor | None:
+    """The first crossed factor other than ``factor`` (lines or markers per level)."""
+    for other in design.crossed:
+        if other.name != factor.name and len(other.values or ()) <= 8:
+            return other
+    return None
+
+
+# --- figures ------------------------------------------------------------------------------
+def plot_effects(effects: pd.DataFrame, design: Design, outcome: str, path: Path) -> Path:
+    """One panel per factor: mean outcome with its 95% band, a line per crossed level."""
+    factors = design.factors
+    cols = min(3, len(factors))
+    rows = int(np.ceil(len(factors) / cols))
+    fig = Figure(figsize=(4.2 * cols, 3.4 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax, factor in zip(axes, factors, strict=False):
+        table = effects[(effects["factor"] == factor.name) & (effects["outcome"] == outcome)]
+        for i, (level, line) in enumerate(table.groupby("level", sort=True)):
+            label = f"{line['by'].iloc[0]}={level}" if line["by"].iloc[0] else None
+            if factor.ranged:
+                x = line["x"].to_numpy(dtype=float)  # the column mixes numbers and levels
+                ax.plot(x, line["mean"].to_numpy(dtype=float), marker="o", ms=3, label=label)
+                ax.fill_between(x, line["low"].to_numpy(dtype=float),
+                                line["high"].to_numpy(dtype=float), alpha=0.2)
+            else:
+                pos = np.arange(len(line)) + (i - 0.5 * (table["level"].nunique() - 1)) * 0.1
+                ax.errorbar(pos, line["mean"], yerr=_errors(line), fmt="o", capsize=3,
+                            label=label)
+                ax.set_xticks(np.arange(len(line)), [str(x) for x in line["x"]], rotation=20)
+                ax.set_xlim(-0.6, len(line) - 0.4)
+        ax.set_xlabel(factor.name)
+        ax.set_ylabel(outcome)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+    for ax in axes[len(factors):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{outcome}: mean and 95% confidence band")
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def _errors(line: pd.DataFrame) -> np.ndarray:
+    low = (line["mean"] - line["low"]).clip(lower=0).fillna(0)
+    high = (line["high"] - line["mean"]).clip(lower=0).fillna(0)
+    return np.vstack([low.to_numpy(), high.to_numpy()])
+
+
+def heatmap_table(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str) -> pd.DataFrame:
+    """Mean ``outcome`` over the cells of two factors (rows: ``b``, columns: ``a``)."""
+    frame = pd.DataFrame({"a": factor_axis(runs, a), "b": factor_axis(runs, b),
+                          "y": runs[outcome].astype(float)})
+    return frame.pivot_table(index="b", columns="a", values="y", aggfunc="mean", sort=True)
+
+
+def plot_heatmap(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str, path: Path) -> Path:
+    """A two-factor heatmap of the mean outcome."""
+    table = heatmap_table(runs, a, b, outcome)
+    fig = Figure(figsize=(5.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto",
+                      cmap="viridis")
+    ax.set_xticks(np.arange(table.shape[1]), [_tick(x) for x in table.columns], rotation=30)
+    ax.set_yticks(np.arange(table.shape[0]), [_tick(y) for y in table.index])
+    ax.set_xlabel(a.name)
+    ax.set_ylabel(b.name)
+    fig.colorbar(image, ax=ax, label=f"mean {outcome}")
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def _tick(value: Any) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+# --- the whole analysis -------------------------------------------------------------------
+def analyze(
+    results: str | Path,
+    out: str | Path | None = None,
+    outcomes: list[str] | tuple[str, ...] | None = None,
+    *,
+    plots: bool = True,
+) -> Analysis:
+    """Analyse a results folder; write tables and figures to ``out`` (default RESULTS/analysis).
+
+    Returns the runs, per-point means, sensitivity indices (when the design allows) and the
+    effect tables as DataFrames.
+    """
+    design = load_design(results)
+    manifest = load_manifest(results)
+    runs = add_derived_outcomes(load_results(results))
+    if runs.empty:
+        raise AnalysisError(f"{results}: no runs stored yet")
+    if outcomes is None:
+        outcomes = manifest["experiment"].get("analysis", {}).get("outcomes", DEFAULT_OUTCOMES)
+    outcome_list = check_outcomes(runs, list(outcomes))
+    ok = runs[runs["status"] == OK]
+    notes = []
+    failed = len(runs) - len(ok)
+    if failed:
+        notes.append(f"{failed} failed runs left out of the analysis")
+    means = point_means(runs, design, outcome_list)
+    indices, second, index_notes = sensitivity_indices(design, means, outcome_list)
+    notes.extend(index_notes)
+    effects = pd.concat(
+        [effect_table(ok, f, o, _hue_for(design, f)) for o in outcome_list
+         for f in design.factors], ignore_index=True)
+    report = Analysis(runs, means, indices, second, effects, notes=notes)
+    out_dir = Path(out) if out is not None else Path(results) / "analysis"
+    _write(report, design, ok, outcome_list, out_dir, plots)
+    return report
+
+
+def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[str],
+           out_dir: Path, plots: bool) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = {"point_means.csv": report.point_means, "effects.csv": report.effects,
+              "indices.csv": report.indices, "second_order.csv": report.second_order}
+    for name, table in tables.items():
+        if not table.empty:
+            table.to_csv(out_dir / name, index=False)
+            report.files.append(out_dir / name)
+    if not plots or ok.empty:
+        return
+    pairs = list(itertools.combinations(design.factors, 2))[:MAX_HEATMAPS]
+    for outcome in outcomes:
+        report.files.append(plot_effects(report.effects, design, outcome,
+                                         out_dir / f"effects_{outcome}.png"))
+        for a, b in pairs:
+            path = out_dir / f"heatmap_{outcome}__{a.name}__{b.name}.png"
+            report.files.append(plot_heatmap(ok, a, b, outcome, path))

@@ -1,0 +1,380 @@
+"""Experiment files: what a sweep varies, how it samples, how often it repeats, what it records.
+
+An experiment is a TOML file checked in two passes: pydantic checks its structure (field
+names, types), then :func:`check_against_parameters` checks it against the single parameter
+definition in :mod:`alliancesim.params` (names, ranges, choices). Either pass raises one
+:class:`ExperimentError` naming the file and the field.
+
+How factors are sampled:
+
+* a factor given as a range (``x = { low = 0.2, high = 0.8 }``, or ``x = {}`` for the whole
+  range the parameter allows) is sampled by the design: evenly spaced levels for ``grid``,
+  uniform draws for ``random``, a Latin hypercube for ``lhs``, Saltelli's scheme for
+  ``sobol`` and Morris trajectories for ``morris``;
+* a factor given as a list of values (``management_mode = ["dedicated", "transversal"]``) is
+  *crossed* with the design: every design point is run at every combination of listed
+  values. Choice parameters can only be listed; ``{}`` lists all their choices. Sobol and
+  Morris indices are computed within each combination of crossed values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
+
+from alliancesim.model.outputs import STEP_COLUMNS
+from alliancesim.model.timeline import Intervention
+from alliancesim.params import (
+    PARAMETERS_BY_NAME,
+    Parameter,
+    ParameterError,
+    coerce_value,
+    suggest,
+    validate_parameters,
+)
+from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
+
+Value = StrictInt | StrictFloat | StrictStr
+
+
+class ExperimentError(ValueError):
+    """An experiment file is invalid: names the file, the field and what is allowed."""
+
+    def __init__(self, source: str, field: str | None, message: str) -> None:
+        where = f"{source}: field {field!r}: " if field else f"{source}: "
+        super().__init__(where + message)
+        self.source = source
+        self.field = field
+        self.message = message
+
+
+class FactorSpec(BaseModel):
+    """How one parameter varies: a range sampled by the design, or values crossed with it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: StrictInt | StrictFloat | None = None
+    high: StrictInt | StrictFloat | None = None
+    values: list[Value] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_means_values(cls, data: Any) -> Any:
+        # `x = [1, 2]` is shorthand for `x = { values = [1, 2] }`.
+        return {"values": data} if isinstance(data, list) else data
+
+
+class DesignSpec(BaseModel):
+    """Which design samples the ranged factors, and its size."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["grid", "random", "lhs", "sobol", "morris"]
+    samples: int | None = Field(
+        default=None, ge=1,
+        description="random/lhs: points; sobol: base sample N (a power of 2); "
+                    "morris: trajectories. Not used by grid.",
+    )
+    levels: int = Field(
+        default=5, ge=2,
+        description="grid: levels per ranged factor; morris: levels of the Morris grid (even).",
+    )
+    second_order: bool = Field(default=False, description="sobol: also second-order indices.")
+
+
+class RecordSpec(BaseModel):
+    """What each run records besides its end-of-run outcome (always recorded)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    steps: bool = False
+    every: int = Field(default=1, ge=1, description="keep every k-th month (and the last)")
+    columns: list[str] | None = None
+
+
+class AnalysisSpec(BaseModel):
+    """Defaults for ``alliancesim analyze``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcomes: list[str] = Field(
+        default_factory=lambda: ["failed", "objectives_met", "value_total", "end_month"]
+    )
+
+
+class Experiment(BaseModel):
+    """A parameter sweep: base parameters, factors, design, replicates, horizon, recording."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "experiment"
+    description: str = ""
+    scenario: str | None = None
+    seed: int | None = Field(default=None, ge=0, description="root seed of every run")
+    replicates: int = Field(default=1, ge=1)
+    horizon: int | None = None
+    parameters: dict[str, Value] = Field(default_factory=dict)
+    vary: dict[str, FactorSpec] = Field(min_length=1)
+    design: DesignSpec
+    record: RecordSpec = Field(default_factory=RecordSpec)
+    analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+
+    # Filled in by the loader, not read from the file.
+    source: str = Field(default="<experiment>", exclude=True)
+    base_dir: str = Field(default=".", exclude=True)
+
+    # --- derived views --------------------------------------------------------------------
+    def factors(self) -> tuple[list[Factor], list[Factor]]:
+        """The factors sampled by the design (ranged) and those crossed with it."""
+        ranged: list[Factor] = []
+        crossed: list[Factor] = []
+        for name, spec in self.vary.items():
+            param = PARAMETERS_BY_NAME[name]
+            if param.kind == "choice" and spec.values is None:
+                crossed.append(Factor(name, "choice", values=param.choices))
+            elif spec.values is not None:
+                values = tuple(coerce_value(param, v) for v in spec.values)
+                crossed.append(Factor(name, param.kind, values=values))
+            else:
+                low = spec.low if spec.low is not None else param.low
+                high = spec.high if spec.high is not None else param.high
+                ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
+        return ranged, crossed
+
+    def make_design(self, root_seed: int) -> Design:
+        """The design points, drawn reproducibly from ``root_seed``."""
+        ranged, crossed = self.factors()
+        d = self.design
+        return make_design(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
+                           second_order=d.second_order, seed=root_seed)
+
+    def base_parameters(self) -> dict[str, Any]:
+        """Every parameter's value before the factors are applied (defaults merged in)."""
+        scenario_params, _ = self._scenario()
+        values = {**scenario_params, **self.parameters}
+        if self.horizon is not None:
+            values["horizon"] = self.horizon
+        return validate_parameters(values)
+
+    def interventions(self) -> tuple[Intervention, ...]:
+        """The scenario's timeline, applied to every run (empty without a scenario)."""
+        return self._scenario()[1]
+
+    def _scenario(self) -> tuple[dict[str, Any], tuple[Intervention, ...]]:
+        if self.scenario is None:
+            return {}, ()
+        return load_scenario_base(Path(self.base_dir) / self.scenario, self.source)
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides which runs exist and what they produce."""
+        return {
+            "base_parameters": self.base_parameters(),
+            "interventions": [repr(i) for i in self.interventions()],
+            "vary": {k: v.model_dump() for k, v in self.vary.items()},
+            "design": self.design.model_dump(),
+            "replicates": self.replicates,
+            "seed": self.seed,
+            "record": self.record.model_dump(),
+        }
+
+    def fingerprint(self) -> str:
+        """A hash of :meth:`identity`: two experiments with the same hash give the same runs."""
+        text = json.dumps(self.identity(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_scenario_base(path: Path, source: str) -> tuple[dict[str, Any], tuple[Intervention, ...]]:
+    """The parameters and timeline of a scenario file, through ``alliancesim.scenarios``."""
+    if not path.is_file():
+        raise ExperimentError(source, "scenario", f"scenario file {str(path)!r} not found")
+    try:
+        from alliancesim import scenarios  # optional sibling package
+    except ImportError:
+        raise ExperimentError(
+            source, "scenario",
+            "scenario bases need the alliancesim.scenarios package, which this installation "
+            "lacks; put the base values in a [parameters] table instead",
+        ) from None
+    try:
+        scenario = scenarios.load_scenario(path)
+    except (ValueError, OSError) as exc:
+        raise ExperimentError(source, "scenario", str(exc)) from None
+    return dict(scenario.parameters), tuple(scenario.interventions())
+
+
+# --- loading ------------------------------------------------------------------------------
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is invalid."""
+    path = Path(path)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExperimentError(source, None, "experiment file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExperimentError(source, None, f"cannot read the file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(source, None, f"not valid TOML: {exc}") from None
+    data.setdefault("name", path.stem)
+    return experiment_from_dict(data, source=source, base_dir=path.parent)
+
+
+def experiment_from_dict(
+    data: Mapping[str, Any], source: str = "<experiment>", base_dir: str | Path = "."
+) -> Experiment:
+    """Build and check an experiment from a mapping shaped like the TOML file."""
+    try:
+        experiment = Experiment.model_validate(
+            {**data, "source": source, "base_dir": str(base_dir)}
+        )
+    except ValidationError as exc:
+        raise _first_error(exc, source) from None
+    check_against_parameters(experiment)
+    return experiment
+
+
+def _first_error(exc: ValidationError, source: str) -> ExperimentError:
+    """Turn pydantic's first complaint into an error naming the file and the field."""
+    err = exc.errors()[0]
+    field = ".".join(str(part) for part in err["loc"]) or None
+    message = err["msg"]
+    if err["type"] == "extra_forbidden" and err["loc"]:
+        parent = _model_at(err["loc"][:-1])
+        known = sorted(parent.model_fields) if parent else []
+        known = [k for k in known if k not in ("source", "base_dir")]
+        unknown = str(err["loc"][-1])
+        message = (f"unknown field {unknown!r}.{suggest(unknown, known)} "
+                   f"Allowed: {', '.join(known)}")
+    elif err["type"] == "missing":
+        message = "this field is required"
+    return ExperimentError(source, field, message)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic model class found at ``loc`` inside :class:`Experiment`."""
+    nested: dict[str, type[BaseModel]] = {
+        "design": DesignSpec, "record": RecordSpec, "analysis": AnalysisSpec,
+    }
+    if not loc:
+        return Experiment
+    if loc[0] in nested and len(loc) == 1:
+        return nested[loc[0]]
+    if loc[0] == "vary" and len(loc) == 2:
+        return FactorSpec
+    return None
+
+
+# --- checks against the parameter definition ----------------------------------------------
+def check_against_parameters(exp: Experiment) -> None:
+    """Check names, ranges and choices against :mod:`alliancesim.params`."""
+    src = exp.source
+    for name, value in exp.parameters.items():
+        _coerce(src, f"parameters.{name}", name, value)
+    if exp.horizon is not None:
+        _coerce(src, "horizon", "horizon", exp.horizon)
+    try:
+        exp.base_parameters()
+    except ParameterError as exc:
+        raise ExperimentError(src, f"parameters.{exc.name}", str(exc)) from None
+    for name, spec in exp.vary.items():
+        param = _known(src, f"vary.{name}", name)
+        if name in exp.parameters:
+            raise ExperimentError(src, f"vary.{name}",
+                                  f"{name!r} is both fixed in [parameters] and varied; "
+                                  "keep one of the two")
+        _check_factor(src, f"vary.{name}", param, spec)
+    _check_design(exp)
+    if exp.record.columns is not None:
+        for column in exp.record.columns:
+            if column not in STEP_COLUMNS:
+                raise ExperimentError(
+                    src, "record.columns",
+                    f"unknown step column {column!r}.{suggest(column, list(STEP_COLUMNS))} "
+                    f"Allowed: {', '.join(STEP_COLUMNS)}",
+                )
+
+
+def _known(src: str, field: str, name: str) -> Parameter:
+    param = PARAMETERS_BY_NAME.get(name)
+    if param is None:
+        raise ExperimentError(src, field, f"unknown parameter {name!r}.{suggest(name)}")
+    return param
+
+
+def _coerce(src: str, field: str, name: str, value: Any) -> Any:
+    param = _known(src, field, name)
+    try:
+        return coerce_value(param, value)
+    except ParameterError as exc:
+        raise ExperimentError(src, field, str(exc)) from None
+
+
+def _check_factor(src: str, field: str, param: Parameter, spec: FactorSpec) -> None:
+    if spec.values is not None and (spec.low is not None or spec.high is not None):
+        raise ExperimentError(src, field, "give either a list of values or low/high, not both")
+    if param.kind == "choice" and (spec.low is not None or spec.high is not None):
+        raise ExperimentError(
+            src, field,
+            f"{param.name!r} is a choice parameter: list its levels instead of a range, "
+            f"e.g. {param.name} = {list(param.choices[:2])!r} (allowed: {param.allowed()})",
+        )
+    if spec.values is not None:
+        for value in spec.values:
+            _coerce(src, f"{field}.values", param.name, value)
+        if len(set(spec.values)) != len(spec.values):
+            raise ExperimentError(src, f"{field}.values", "values are listed more than once")
+        return
+    if param.kind == "choice":
+        return
+    assert param.low is not None and param.high is not None
+    low = spec.low if spec.low is not None else param.low
+    high = spec.high if spec.high is not None else param.high
+    for key, bound in (("low", low), ("high", high)):
+        if not param.low <= bound <= param.high:
+            raise ExperimentError(
+                src, f"{field}.{key}",
+                f"{bound!r} is outside the range of {param.name!r} "
+                f"[{param.low:g}, {param.high:g}]",
+            )
+    if not low < high:
+        raise ExperimentError(src, field, f"low ({low:g}) must be below high ({high:g}); "
+                              "to fix a value, put it in [parameters]")
+
+
+def _check_design(exp: Experiment) -> None:
+    src, d = exp.source, exp.design
+    ranged, _ = exp.factors()
+    if d.kind != "grid":
+        if d.samples is None:
+            raise ExperimentError(src, "design.samples",
+                                  f"the {d.kind!r} design needs a number of samples")
+        if not ranged:
+            raise ExperimentError(
+                src, "vary",
+                f"the {d.kind!r} design samples ranged factors, but every factor is a list of "
+                "values; give at least one factor as a range ({ low = ..., high = ... } or {}) "
+                "or use kind = \"grid\"",
+            )
+    if d.kind == "sobol" and d.samples is not None and d.samples & (d.samples - 1):
+        raise ExperimentError(src, "design.samples",
+                              f"sobol needs a power of 2 (e.g. 64, 128, 256), got {d.samples}")
+    if d.kind == "morris" and d.levels % 2:
+        raise ExperimentError(src, "design.levels",
+                              f"morris needs an even number of levels, got {d.levels}")
+    assert d.kind in DESIGN_KINDS
+

@@ -1,0 +1,248 @@
+"""The results folder: Parquet part files written as runs complete, plus a manifest.
+
+Layout::
+
+    RESULTS/
+      manifest.json        experiment, design, seed scheme, versions, progress of each session
+      design.parquet       the design points
+      runs/part-*.parquet  one row per finished run (ok or failed), written chunk by chunk
+      steps/part-*.parquet per-step rows of those runs, when the experiment records them
+
+A chunk is committed when its ``runs`` part appears. Every file is written under a temporary
+name and renamed atomically, and a steps part is written before its runs part, so a crash at
+any moment leaves only whole parts; leftovers are removed when the sweep resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import secrets
+import socket
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RUNS, STEPS = "runs", "steps"
+LOCK = ".lock"
+VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib",
+             "dask", "distributed", "pydantic", "networkx")
+
+
+class ResultsError(RuntimeError):
+    """The results folder cannot be used: another experiment's results, or a live writer."""
+
+
+def now() -> str:
+    """The current time, ISO 8601 in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str]:
+    """Python, the package and the dependencies that decide the results."""
+    found = {"python": platform.python_version()}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_table(path: Path, table: pa.Table) -> None:
+    """Write a Parquet file under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    pq.write_table(table, tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def rows_to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """An Arrow table from row dicts whose keys may differ (failed runs lack outcomes).
+
+    Each column is typed from all its values, so integers stay integers when some rows are
+    missing them (they become nulls).
+    """
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return pa.table({name: pa.array([row.get(name) for row in rows]) for name in names})
+
+
+class ResultsStore:
+    """Reads and writes one results folder."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.runs_dir = self.root / RUNS
+        self.steps_dir = self.root / STEPS
+        self.manifest_path = self.root / MANIFEST
+        self.design_path = self.root / DESIGN
+        self._lock_fd: int | None = None
+
+    # --- opening and resuming -----------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether a manifest is already there (a sweep has started in this folder)."""
+        return self.manifest_path.is_file()
+
+    def read_manifest(self) -> dict[str, Any]:
+        """The manifest as a dict."""
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ResultsError(f"{self.root}: no {MANIFEST}; is this a results folder?") from None
+        except json.JSONDecodeError as exc:
+            raise ResultsError(f"{self.manifest_path}: not valid JSON ({exc})") from None
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the manifest atomically."""
+        manifest["updated"] = now()
+        text = json.dumps(manifest, indent=2, sort_keys=False, default=str)
+        atomic_write_bytes(self.manifest_path, text.encode())
+
+    def open_for_writing(self) -> None:
+        """Create the folders, take the writer lock and clear what a crash left behind."""
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self.steps_dir.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        self._remove_leftovers()
+
+    def close(self) -> None:
+        """Release the writer lock."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            with contextlib.suppress(FileNotFoundError):
+                (self.root / LOCK).unlink()
+
+    def _take_lock(self) -> None:
+        """Refuse to write while another live sweep writes the same folder."""
+        lock = self.root / LOCK
+        me = f"{socket.gethostname()} {os.getpid()}"
+        for _ in range(2):
+            try:
+                self._lock_fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                if self._holder_alive(lock):
+                    holder = lock.read_text().strip()
+                    raise ResultsError(
+                        f"{self.root}: another sweep is writing here (host and pid: {holder}); "
+                        f"wait for it, or delete {lock} if that process is gone"
+                    ) from None
+                lock.unlink(missing_ok=True)  # stale: its writer was killed
+                continue
+            os.write(self._lock_fd, me.encode())
+            return
+
+    @staticmethod
+    def _holder_alive(lock: Path) -> bool:
+        try:
+            host, pid = lock.read_text().split()
+        except (FileNotFoundError, ValueError):
+            return False
+        if host != socket.gethostname():
+            return True  # cannot check another machine: assume it is alive
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files and steps parts whose runs part never got written."""
+        for folder in (self.root, self.runs_dir, self.steps_dir):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+        committed = {p.name for p in self.runs_dir.glob("part-*.parquet")}
+        for part in self.steps_dir.glob("part-*.parquet"):
+            if part.name not in committed:
+                part.unlink()
+
+    # --- design -------------------------------------------------------------------------
+    def write_design(self, points: pd.DataFrame) -> None:
+        """Store the design points."""
+        atomic_write_table(self.design_path, pa.Table.from_pandas(points, preserve_index=False))
+
+    def read_design(self) -> pd.DataFrame:
+        """The stored design points."""
+        return pq.read_table(self.design_path).to_pandas()
+
+    # --- parts ----------------------------------------------------------------------------
+    def run_parts(self) -> list[Path]:
+        """Committed runs parts, oldest first."""
+        return sorted(self.runs_dir.glob("part-*.parquet"))
+
+    def step_parts(self) -> list[Path]:
+        """Steps parts of committed chunks."""
+        committed = {p.name for p in self.run_parts()}
+        return sorted(p for p in self.steps_dir.glob("part-*.parquet") if p.name in committed)
+
+    def completed_ids(self) -> np.ndarray:
+        """Ids of the runs already stored (ok or failed)."""
+        parts = self.run_parts()
+        if not parts:
+            return np.empty(0, dtype=np.int64)
+        table = ds.dataset(parts, format="parquet").to_table(columns=["run_id"])
+        return table.column("run_id").to_numpy()
+
+    def write_chunk(self, rows: Sequence[dict[str, Any]],
+                    steps: Iterable[pd.DataFrame] = ()) -> Path:
+        """Commit finished runs: their steps part first, then their runs part."""
+        name = f"part-{len(self.run_parts()):06d}-{secrets.token_hex(3)}.parquet"
+        frames = [frame for frame in steps if frame is not None and len(frame)]
+        if frames:
+            table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True),
+                                         preserve_index=False)
+            atomic_write_table(self.steps_dir / name, table)
+        path = self.runs_dir / name
+        atomic_write_table(path, rows_to_table(rows))
+        return path
+
+    # --- reading ----------------------------------------------------------------------------
+    def read_runs(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every stored run as one DataFrame, sorted by run id."""
+        frame = read_parts(self.run_parts(), columns)
+        if "run_id" in frame:
+            frame = frame.sort_values("run_id", ignore_index=True)
+        return frame
+
+    def read_steps(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """Every stored step row as one DataFrame, sorted by run id and month."""
+        frame = read_parts(self.step_parts(), columns)
+        if {"run_id", "month"} <= set(frame.columns):
+            frame = frame.sort_values(["run_id", "month"], ignore_index=True)
+        return frame
+
+
+def read_parts(parts: Sequence[Path], columns: list[str] | None = None) -> pd.DataFrame:
+    """Read Parquet parts with differing columns into one DataFrame (missing values null)."""
+    if not parts:
+        return pd.DataFrame()
+    schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
+    dataset = ds.dataset(list(parts), schema=schema, format="parquet")
+    return dataset.to_table(columns=columns).to_pandas()
