@@ -87,18 +87,20 @@ def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
     s, p = model.state, model.p
     gain, ratio = float(p["trust_gain"]), float(p["trust_loss_ratio"])
     both = [i, j]
+    # A pair's conflict weighs on the whole alliance less the more members it has.
+    weight = model.pair_weight()
     if outcome == "constructive":
         model.signal_pair_trust(i, j, 1.0)
         model.gain_experience(1.0, both)
-        model.identity = min(1.0, model.identity + 0.02)
-        model.tension = max(0.0, model.tension - 0.5)
+        model.identity = min(1.0, model.identity + 0.02 * weight)
+        model.tension = max(0.0, model.tension - 0.5 * weight)
     elif outcome == "compromise":
         model.signal_pair_trust(i, j, 0.4)
         model.gain_experience(0.5, both)
-        model.tension = max(0.0, model.tension - 0.2)
+        model.tension = max(0.0, model.tension - 0.2 * weight)
     elif outcome == "latent":
         model.latent_open += 1
-        model.tension += 0.5
+        model.tension += 0.5 * weight
     else:
         model.signal_pair_trust(i, j, -1.0)
         for k in both:
@@ -106,9 +108,10 @@ def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
         # Escalation spills over: bystanders trust both parties a little less.
         bystanders = s.is_pair[i] & s.is_pair[j]
         for k in both:
-            s.trust[bystanders, k] = update_trust(s.trust[bystanders, k], -0.2, gain, ratio)
-        model.tension += 1.0
-        model.identity = max(0.0, model.identity - 0.03)
+            s.trust[bystanders, k] = update_trust(s.trust[bystanders, k], -0.2 * weight, gain,
+                                                  ratio)
+        model.tension += 1.0 * weight
+        model.identity = max(0.0, model.identity - 0.03 * weight)
 
 
 def run_conflicts(model: AllianceModel) -> None:

@@ -28,6 +28,7 @@ from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
 from alliancesim.params import PARAMETERS_BY_NAME, coerce_value, validate_parameters
 
+REFERENCE_SIZE = 8
 PHASE_BEHAVIOUR = {
     phases.FORMING: phases.forming,
     phases.FOUNDING: phases.founding,
@@ -295,6 +296,14 @@ class AllianceModel(mesa.Model):
     def sector_diversity(self) -> float:
         """Share of the four sectors beyond the first that are represented (0-1)."""
         return self.state.sector_diversity
+
+    def pair_weight(self) -> float:
+        """How much one pair's conflict weighs on the alliance: 1 up to the reference size.
+
+        Tension, identity and spill-over are alliance-level; in a large network one pair's
+        quarrel touches a smaller share of it, so its effect is scaled by 8 / members.
+        """
+        return min(1.0, REFERENCE_SIZE / max(len(self.state), 1))
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""

@@ -42,7 +42,7 @@ SECTOR_WEIGHTS = {
     "business": np.array([1.0, 0.0, 0.0, 0.0]),
     "public_private": np.array([0.55, 0.0, 0.45, 0.0]),
 }
-NATIONAL_SD = 15.0
+NATIONAL_SD = 10.0
 ORGANIZATIONAL_SD = 5.0
 
 NAMES = {

@@ -89,7 +89,7 @@ def founding(model: AllianceModel) -> None:
         float(model.p["founding_speed"])
         * model.trust_mean()
         * (0.5 + s.mean(s.skill))
-        / (1.0 + model.cultural_distance() / 2.0)
+        / (1.0 + model.cultural_distance() / 4.0)
     )
     model.develop_ambition(0.5 * float(model.p["influence_rate"]))
 

@@ -58,7 +58,7 @@ def run_paradoxes(model: AllianceModel) -> None:
 
 def stagnation_pressure(model: AllianceModel) -> bool:
     """Progress stalls: value falls well short of expectations or latent issues pile up."""
-    latent = model.latent_open + model.suppressed_open
+    latent = model.latent_open * model.pair_weight() + model.suppressed_open
     expected = model.state.mean(model.state.expectations)
     return latent >= 3 or model.value_now < 0.5 * expected
 

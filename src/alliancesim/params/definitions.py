@@ -76,7 +76,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        group="forming"),
     _P("forming_max_months", "int", 18, "Forming longer than this dissolves the alliance",
        "months", 3, 60, group="forming"),
-    _P("founding_speed", "float", 0.25,
+    _P("founding_speed", "float", 0.35,
        "Negotiation progress per month at full trust, average skill and no distance",
        "1/month", 0.02, 1.0, group="founding"),
     _P("founding_max_months", "int", 18,
