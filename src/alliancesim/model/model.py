@@ -52,7 +52,9 @@ class AllianceModel(mesa.Model):
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
         self.p: dict[str, Any] = validate_parameters(params)
-        if isinstance(rng, np.random.SeedSequence):
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            # An int n and SeedSequence(n) then give the same run: Mesa treats ints and
+            # generators differently when it seeds its own stdlib Random.
             rng = np.random.default_rng(rng)
         super().__init__(rng=rng)
         self.month = 0
@@ -120,9 +122,9 @@ class AllianceModel(mesa.Model):
         self.months_in_phase += 1
         self.month_counts.clear()
         self.shocks_now = 0
+        self.management.begin_month()
         for intervention in self._timeline.pop(self.month, ()):
             intervention.apply(self)
-        self.management.begin_month()
         run_shocks(self)
         PHASE_BEHAVIOUR[self.phase](self)
         if self.phase != phases.FORMING:

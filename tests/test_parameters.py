@@ -1,0 +1,59 @@
+"""Bad parameters raise clear errors naming the parameter and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliancesim import AllianceModel, ParameterError
+from alliancesim.params import PARAMETERS, defaults, validate_parameters
+
+
+def test_every_parameter_has_a_default_inside_its_range_and_a_meaning():
+    for p in PARAMETERS:
+        assert p.meaning and p.unit
+        if p.kind == "choice":
+            assert p.default in p.choices
+        else:
+            assert p.low <= p.default <= p.high
+    assert validate_parameters({}) == defaults()
+
+
+def test_unknown_parameter_names_suggest_the_closest_one():
+    with pytest.raises(ParameterError, match=r"unknown parameter 'n_member'.*'n_members'"):
+        AllianceModel(n_member=8)
+
+
+def test_wrong_types_name_the_parameter_and_its_allowed_values():
+    with pytest.raises(ParameterError, match=r"'n_members' must be an integer in \[3, 1000\]"):
+        AllianceModel(n_members="8")
+    with pytest.raises(ParameterError, match=r"'n_members' must be an integer"):
+        AllianceModel(n_members=8.5)
+    with pytest.raises(ParameterError, match=r"'trust_gain' must be a number"):
+        AllianceModel(trust_gain=True)
+
+
+def test_out_of_range_values_name_the_range():
+    with pytest.raises(ParameterError, match=r"'trust_initial' must be a number in \[0, 1\], "
+                                             r"got 1.5"):
+        AllianceModel(trust_initial=1.5)
+
+
+def test_choices_list_the_allowed_values():
+    with pytest.raises(ParameterError, match=r"'management_mode'.*'none', 'dedicated', "
+                                             r"'transversal', 'hybrid'"):
+        AllianceModel(management_mode="outsourced")
+
+
+def test_min_members_cannot_exceed_the_alliance_size():
+    with pytest.raises(ParameterError, match="min_members"):
+        AllianceModel(n_members=4, min_members=6)
+
+
+def test_integral_floats_are_accepted_for_integer_parameters():
+    assert AllianceModel(n_members=6.0).p["n_members"] == 6
+
+
+def test_setting_a_parameter_mid_run_is_validated_too():
+    model = AllianceModel(rng=1)
+    with pytest.raises(ParameterError, match="conflict_rate"):
+        model.set_parameter("conflict_rate", 2.0)
