@@ -85,8 +85,9 @@ class Event:
             return (f"Thomas-Kilmann: the parties were {modes}; {OUTCOME_TEXT[self.outcome]}"
                     f"{' with help from ' + self.handler if self.handler else ''}.")
         if self.kind == "paradox":
+            response = RESPONSE_TEXT[self.response]
             return (f"Das & Teng: {TENSION_TEXT[self.tension]}. Smith & Lewis: "
-                    f"{CATEGORY_THEORY[self.category]}. {RESPONSE_TEXT[self.response]}.")
+                    f"{CATEGORY_THEORY[self.category]}. {response[0].upper()}{response[1:]}.")
         if self.kind == "stagnation":
             return ("Stagnation must be identified and discussed to be overcome; "
                     "left alone it erodes commitment.")
