@@ -133,7 +133,10 @@ def run_conflicts(model: AllianceModel) -> None:
         topic = _topic(model, i, j)
         modes = (a.choose_conflict_mode(b), b.choose_conflict_mode(a))
         outcome, handler = _outcome(model, i, j, modes)
+        before = s.trust[i, j] + s.trust[j, i]
         _apply(model, i, j, outcome)
-        model.count_conflict(outcome)
+        change = float(s.trust[i, j] + s.trust[j, i] - before) / 2.0
+        model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.phase, actors=(a.name, b.name),
-                        topic=topic, modes=modes, outcome=outcome, handler=handler))
+                        topic=topic, modes=modes, outcome=outcome, handler=handler,
+                        trust_change=change))

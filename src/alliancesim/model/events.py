@@ -73,6 +73,7 @@ class Event:
     response: str = ""
     severity: float = 0.0
     detail: str = ""
+    trust_change: float = 0.0
 
     def sentence(self) -> str:
         """The event as one plain sentence ("Month 14: conflict between ...")."""

@@ -66,6 +66,7 @@ class AllianceModel(mesa.Model):
         self.end_month: int | None = None
         self.events: list[Event] = []
         self.totals: Counter[str] = Counter()
+        self.trust_changes: Counter[str] = Counter()
         self.month_counts: Counter[str] = Counter()
         self.state = MemberArrays()
         self._alignment: float | None = None
@@ -261,13 +262,14 @@ class AllianceModel(mesa.Model):
         """Append an event to the log."""
         self.events.append(event)
 
-    def count_conflict(self, outcome: str) -> None:
-        """Count a conflict by how it ended (resolved, escalated or latent)."""
+    def count_conflict(self, outcome: str, trust_change: float = 0.0) -> None:
+        """Count a conflict by how it ended, and the pair's mean trust change it caused."""
         key = {"constructive": "conflicts_resolved", "compromise": "conflicts_resolved",
                "latent": "conflicts_latent", "escalated": "conflicts_escalated"}[outcome]
         for counter in (self.month_counts, self.totals):
             counter["conflicts_new"] += 1
             counter[key] += 1
+        self.trust_changes[outcome] += trust_change
 
     def count_paradox(self, category: str, response: str) -> None:
         """Count a paradox event by category and response."""
@@ -410,12 +412,23 @@ class AllianceModel(mesa.Model):
             "conflicts_resolved": self.totals["conflicts_resolved"],
             "conflicts_escalated": self.totals["conflicts_escalated"],
             "conflicts_latent": self.totals["conflicts_latent"],
+            "trust_rise_per_constructive": self._mean_trust_change("constructive"),
+            "trust_fall_per_escalation": -self._mean_trust_change("escalated"),
+            "constructive_total": self._conflict_events("constructive"),
             "paradoxes_total": self.totals["paradoxes_new"],
             "paradoxes_both_and": self.totals["paradox_both_and"],
             "shocks_total": sum(1 for e in self.events if e.kind == "shock"),
             "exits_total": self.exited_total,
             "manager_departures": self.management.departures,
         }
+
+    def _conflict_events(self, outcome: str) -> int:
+        return sum(1 for e in self.events if e.kind == "conflict" and e.outcome == outcome)
+
+    def _mean_trust_change(self, outcome: str) -> float:
+        """Mean change of a pair's trust per conflict with this outcome (NaN if none)."""
+        count = self._conflict_events(outcome)
+        return self.trust_changes[outcome] / count if count else float("nan")
 
     def trust_graph(self) -> nx.DiGraph:
         """The members as a directed graph with trust on the edges (for drawing)."""
