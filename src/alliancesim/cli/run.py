@@ -3,31 +3,71 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from alliancesim.model.timeline import SimulationResult, simulate
+from alliancesim.compare.figures import run_figure, save
+from alliancesim.model.timeline import SimulationResult
+from alliancesim.scenarios import (
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    replicate_seed,
+    resolve_scenario_path,
+    run_scenario,
+)
 
 console = Console()
+errors = Console(stderr=True, highlight=False)
+USAGE_ERROR = 2  # the exit status of bad input, as for command-line usage errors
+SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
+                "value_total", "members_final", "conflicts_total", "conflicts_escalated",
+                "paradoxes_total", "manager_departures")
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``message`` as an error (no traceback) and exit with status 2."""
+    errors.print(f"error: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(USAGE_ERROR)
+
+
+def prepare_output_folder(out: Path) -> Path:
+    """Create ``out`` before any work is done, so a bad folder fails early, not after runs."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        fail(f"--out {str(out)!r}: cannot write there ({error.strerror or error}); "
+             "allowed: a folder you can write to (created if missing)")
+    return out
+
+
+def load_or_fail(name_or_path: str) -> Scenario:
+    """Load a scenario file or shipped scenario; a bad one ends the command with status 2."""
+    try:
+        return load_scenario(resolve_scenario_path(name_or_path))
+    except ScenarioError as error:
+        fail(str(error))
 
 
 def print_summary(result: SimulationResult, title: str) -> None:
     """A short table of how the run ended."""
     o = result.outcome
     table = Table(title=title, show_header=False)
-    for key in ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
-                "value_total", "members_final", "conflicts_total", "conflicts_escalated",
-                "paradoxes_total", "manager_departures"):
+    for key in SUMMARY_KEYS:
         value = o[key]
         table.add_row(key, f"{value:.2f}" if isinstance(value, float) else str(value))
     console.print(table)
 
 
-def write_run(result: SimulationResult, out: Path) -> list[Path]:
-    """Write the per-step table and the event log (CSV) into ``out``."""
+def write_run(result: SimulationResult, out: Path, title: str = "",
+              intervention_months: tuple[int, ...] = ()) -> list[Path]:
+    """Write the per-step table and the event log (CSV) and a figure (PNG) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     assert result.steps is not None and result.events is not None
@@ -35,17 +75,33 @@ def write_run(result: SimulationResult, out: Path) -> list[Path]:
         path = out / name
         frame.to_csv(path, index=False)
         written.append(path)
+    written.append(save(run_figure(result.steps, title, intervention_months), out / "run.png"))
     return written
 
 
 def run(
+    scenario: Annotated[str | None, typer.Argument(
+        help="Scenario file, or the name of a shipped scenario such as 'dedicated_manager'. "
+             "Leave out to run the built-in defaults.", show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Root seed of the run.")] = 1,
+    replicate: Annotated[int | None, typer.Option(
+        min=0, help="Rerun replicate R of an 'alliancesim compare' made with --seed "
+                    "(the seed is child R of SeedSequence(seed)).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Folder for the output files.")] = Path("out/run"),
 ) -> None:
-    """Run one alliance on the default parameters and write its tables."""
-    result = simulate(seed=seed, record_steps=True, record_events=True)
-    print_summary(result, f"Default alliance, seed {seed}")
-    for path in write_run(result, out):
+    """Run one alliance (defaults, or a scenario) and write its tables and a figure."""
+    chosen = load_or_fail(scenario) if scenario else Scenario(name="Default alliance")
+    prepare_output_folder(out)
+    run_seed = seed if replicate is None else replicate_seed(seed, replicate)
+    try:
+        result = run_scenario(chosen, run_seed)
+    except ScenarioError as error:
+        fail(str(error))
+    label = f"seed {seed}" + ("" if replicate is None else f", replicate {replicate}")
+    title = f"{chosen.name}, {label}"
+    print_summary(result, title)
+    months = tuple(sorted({i.month for i in chosen.interventions()}))
+    for path in write_run(result, out, title, months):
         console.print(f"wrote {path}")
 
 

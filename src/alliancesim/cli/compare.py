@@ -1,0 +1,94 @@
+"""``alliancesim compare``: several scenarios, common random numbers, statistics, a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from alliancesim.cli.run import console, fail, load_or_fail, prepare_output_folder
+from alliancesim.compare import (
+    DEFAULT_REPLICATES,
+    DEFAULT_SEED,
+    Comparison,
+    IncompleteComparison,
+    check_unique_names,
+    compare_scenarios,
+    format_summary,
+    write_raw_tables,
+    write_report,
+)
+from alliancesim.compare.report import SUMMARY_HEADERS, TABLE_NOTE
+from alliancesim.scenarios import ScenarioError
+
+
+def summary_table(comparison: Comparison) -> Table:
+    """The result table for the terminal, one block of rows per outcome."""
+    table = Table(title=f"{comparison.replicates} runs per scenario, seed {comparison.seed}; "
+                        f"reference: {comparison.reference}",
+                  caption=TABLE_NOTE, caption_justify="left")
+    for index, header in enumerate(SUMMARY_HEADERS):
+        table.add_column(header, overflow="fold", no_wrap=index >= 2)
+    shown = format_summary(comparison.summary())
+    for index, row in enumerate(shown.itertuples(index=False)):
+        last_of_outcome = index + 1 == len(shown) or shown.iloc[index + 1, 0] != ""
+        table.add_row(*row, end_section=last_of_outcome)
+    return table
+
+
+def _save_partial(error: IncompleteComparison, out: Path) -> None:
+    """Keep the runs that finished before a run failed."""
+    if error.outcomes.empty:
+        return
+    path = out / "outcomes_partial.csv"
+    error.outcomes.to_csv(path, index=False)
+    console.print(f"kept the {len(error.outcomes)} finished runs in {path}")
+
+
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(
+        help="Scenario files or names of shipped scenarios; the first is the reference.",
+        show_default=False)],
+    replicates: Annotated[int, typer.Option(
+        min=2, help="Runs per scenario (replicate r of every scenario shares its seed).")]
+        = DEFAULT_REPLICATES,
+    seed: Annotated[int, typer.Option(help="Root seed: the same seed gives the same report.")]
+        = DEFAULT_SEED,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes to use (default: all cores).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/compare"),
+) -> None:
+    """Compare scenarios: run each with the same seeds, then report statistics and figures."""
+    loaded = [load_or_fail(name) for name in scenarios]
+    try:
+        check_unique_names(loaded)
+    except ScenarioError as error:
+        fail(str(error))
+    prepare_output_folder(out)
+    columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+               TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as bar:
+            task = bar.add_task("runs", total=len(loaded) * replicates)
+            comparison = compare_scenarios(
+                loaded, replicates, seed, workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except IncompleteComparison as error:
+        _save_partial(error, out)
+        fail(str(error))
+    except ScenarioError as error:
+        fail(str(error))
+    write_raw_tables(comparison, out)  # before anything else can go wrong
+    console.print(summary_table(comparison))
+    written = write_report(comparison, out)
+    console.print(f"{len(loaded) * replicates} runs in {comparison.seconds:.1f} s on "
+                  f"{comparison.workers} process(es); report: {out / 'report.md'} "
+                  f"({len(written)} files)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("compare")(compare)

@@ -1,0 +1,129 @@
+"""Comparing scenarios from Python: run them with common random numbers, get DataFrames back.
+
+>>> from alliancesim.compare import compare_scenarios
+>>> result = compare_scenarios(["dedicated_manager", "transversal_skill"], replicates=50)
+...                                                            # doctest: +SKIP
+>>> result.summary()          # per outcome and scenario: estimate, CI, effect, test  +SKIP
+>>> result.outcomes           # one row per run, with its seed                          +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from alliancesim.compare import statistics
+from alliancesim.compare.runner import Progress, default_workers, run_all
+from alliancesim.scenarios import Scenario, ScenarioError, load_scenarios
+
+DEFAULT_REPLICATES = 200
+DEFAULT_SEED = 1
+
+
+@dataclass
+class Comparison:
+    """The runs of a comparison and the statistics drawn from them.
+
+    Attributes:
+        scenarios: the scenarios in order; the first is the reference for effects and tests.
+        replicates, seed: replicate r of every scenario ran with child r of
+            ``SeedSequence(seed)`` (recorded per run in ``outcomes``).
+        outcomes: one row per run: scenario, replicate, seed, and the model's outcome record.
+        trajectories: one row per run and month with the trajectory columns.
+        seconds, workers: wall time of the runs and the processes used.
+    """
+
+    scenarios: list[Scenario]
+    replicates: int
+    seed: int
+    outcomes: pd.DataFrame
+    trajectories: pd.DataFrame
+    seconds: float = float("nan")
+    workers: int = 1
+    _summaries: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        """Scenario names in order."""
+        return [s.name for s in self.scenarios]
+
+    @property
+    def reference(self) -> str:
+        """The scenario the others are compared with."""
+        return self.names[0]
+
+    @property
+    def survival_month(self) -> int:
+        """The last month every scenario covers: where survival is read off and compared."""
+        return min(s.horizon for s in self.scenarios)
+
+    def summary(self, n_resamples: int = 2000) -> pd.DataFrame:
+        """Per outcome and scenario: estimate, 95% bootstrap CI, effect size against the
+        reference and the p-value of a test suited to the outcome (see
+        :mod:`alliancesim.compare.statistics`). The bootstrap is seeded from ``seed``."""
+        if n_resamples not in self._summaries:
+            self._summaries[n_resamples] = statistics.summarize(
+                self.outcomes, reference=self.reference, seed=self.seed,
+                n_resamples=n_resamples, survival_month=self.survival_month)
+        return self._summaries[n_resamples]
+
+    def survival(self) -> pd.DataFrame:
+        """Kaplan-Meier curves of time to dissolution, one row per scenario and month."""
+        last = max(s.horizon for s in self.scenarios)
+        return statistics.survival_curves(self.outcomes, np.arange(0, last + 1))
+
+    def phase_durations(self) -> pd.DataFrame:
+        """Mean months in each phase, one row per scenario."""
+        return statistics.phase_durations(self.outcomes)
+
+
+def compare_scenarios(
+    scenarios: Sequence[Scenario | str | Path],
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = DEFAULT_SEED,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Comparison:
+    """Run every scenario ``replicates`` times with common random numbers and collect the runs.
+
+    Args:
+        scenarios: :class:`Scenario` objects, files, or names of shipped scenarios; the
+            first is the reference.
+        replicates: runs per scenario (at least 2, for intervals and tests).
+        seed: root seed; the same seed gives the same tables, whatever ``workers`` is.
+        workers: processes to use (default: every core this process may use).
+        progress: called as ``progress(done, total)`` while runs finish.
+
+    Raises:
+        ScenarioError: a scenario file is invalid, two scenarios share a name, or a run
+            failed (then as ``IncompleteComparison`` with the finished runs).
+    """
+    if replicates < 2:
+        raise ValueError(f"replicates must be at least 2 for intervals and tests, got {replicates}")
+    loaded = [s if isinstance(s, Scenario) else load_scenarios([s])[0] for s in scenarios]
+    if not loaded:
+        raise ValueError("compare needs at least one scenario")
+    check_unique_names(loaded)
+    workers = default_workers() if workers is None else max(1, workers)
+    start = time.perf_counter()
+    outcomes, trajectories = run_all(loaded, replicates, seed, workers, progress)
+    return Comparison(loaded, replicates, seed, outcomes, trajectories,
+                      time.perf_counter() - start, workers)
+
+
+def check_unique_names(scenarios: Sequence[Scenario]) -> None:
+    """Raise :class:`ScenarioError` if two scenarios share a name (tables key on names)."""
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        if scenario.name in seen:
+            raise ScenarioError(
+                scenario.source, "name",
+                f"{scenario.name!r} is also the name of {seen[scenario.name].source}; "
+                "allowed: a name no other compared scenario has",
+            )
+        seen[scenario.name] = scenario

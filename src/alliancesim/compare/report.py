@@ -1,0 +1,175 @@
+"""The report folder of a comparison: raw tables, statistics, figures and a Markdown page.
+
+Raw runs are written first, so that a failure later (a figure, a full disk) never loses them.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from alliancesim.compare import figures
+from alliancesim.compare.comparison import Comparison
+from alliancesim.compare.statistics import OUTCOMES
+
+SUMMARY_HEADERS = ("Outcome", "Scenario", "Estimate [95% CI]", "Effect", "p")
+# How to read the table; printed under it in the terminal and in the report.
+TABLE_NOTE = (
+    "Failed = dissolved or objectives missed. Estimates: means (shares for yes/no outcomes) "
+    "with 95% bootstrap (BCa) intervals; Survival (KM) = Kaplan-Meier share not dissolved by "
+    "the last common month, Greenwood log-log interval. Effects against the reference: "
+    "RD = risk difference, δ = Cliff's delta (-1 to 1), ΔS = survival difference. "
+    "p: Fisher's exact (yes/no), Mann-Whitney U (numbers), log-rank (survival); unpaired, "
+    "so conservative under common random numbers; not adjusted for multiple comparisons."
+)
+EFFECT_SHORT = {"risk difference": "RD", "Cliff's delta": "δ", "survival difference": "ΔS"}
+BINARY_KINDS = ("binary", "survival")
+
+
+def write_raw_tables(comparison: Comparison, out: Path) -> list[Path]:
+    """The runs as they came: one row per run (CSV) and one row per run and month (Parquet)."""
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes, trajectories = out / "outcomes.csv", out / "trajectories.parquet"
+    comparison.outcomes.to_csv(outcomes, index=False)
+    comparison.trajectories.to_parquet(trajectories, index=False)
+    return [outcomes, trajectories]
+
+
+def write_report(comparison: Comparison, out: Path) -> list[Path]:
+    """Write every table, figure and ``report.md`` into ``out``; return the paths written."""
+    written = write_raw_tables(comparison, out)
+    summary = comparison.summary()
+    survival = comparison.survival()
+    durations = comparison.phase_durations()
+    for name, frame in (("summary.csv", summary), ("survival.csv", survival)):
+        frame.to_csv(out / name, index=False)
+        written.append(out / name)
+    durations.to_csv(out / "phases.csv")
+    written.append(out / "phases.csv")
+    written += [
+        figures.save(figures.survival_figure(survival), out / "survival.png"),
+        figures.save(figures.phase_figure(durations), out / "phases.png"),
+        figures.save(figures.trajectory_figure(comparison.trajectories),
+                     out / "trajectories.png"),
+    ]
+    report = out / "report.md"
+    report.write_text(report_markdown(comparison), encoding="utf-8")
+    written.append(report)
+    return written
+
+
+# --- formatting -----------------------------------------------------------------------------
+def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary as display strings, one row per outcome and scenario (used by the terminal
+    table and the Markdown report alike)."""
+    rows = []
+    previous = None
+    for row in summary.itertuples(index=False):
+        rows.append((
+            row.label if row.label != previous else "",
+            str(row.scenario),
+            _estimate(row.estimate, row.ci_low, row.ci_high, row.kind),
+            _effect(row.effect, row.effect_measure),
+            _p_value(row.p_value),
+        ))
+        previous = row.label
+    return pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
+
+
+def _number(value: float, kind: str, decimals: int) -> str:
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:.1%}" if kind in BINARY_KINDS else f"{value:.{decimals}f}"
+
+
+def _estimate(value: float, low: float, high: float, kind: str) -> str:
+    # One precision per row, chosen by the estimate's size, so the interval reads alike.
+    decimals = 1 if math.isfinite(value) and abs(value) >= 10 else 2
+    shown = [_number(v, kind, decimals) for v in (value, low, high)]
+    return f"{shown[0]} [{shown[1]}, {shown[2]}]"
+
+
+def _effect(value: float, measure: str) -> str:
+    if not math.isfinite(value):
+        return "reference" if measure else ""
+    return f"{EFFECT_SHORT.get(measure, measure)} {value:+.2f}"
+
+
+def _p_value(value: float) -> str:
+    if not math.isfinite(value):
+        return ""
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table of ``frame``'s strings."""
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    header = [str(c) for c in frame.columns]
+    lines = [line(header), "|" + "|".join("---" for _ in header) + "|"]
+    lines += [line([str(v) for v in row]) for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def scenario_overview(comparison: Comparison) -> pd.DataFrame:
+    """Each scenario: file, parameters that differ from the defaults, timeline."""
+    rows = []
+    for scenario in comparison.scenarios:
+        overrides = ", ".join(f"{k} = {v}" for k, v in scenario.parameters.items()) or "defaults"
+        timeline = "; ".join(f"month {i.month}: {i.kind.replace('_', ' ')}"
+                             for i in scenario.interventions()) or "none"
+        rows.append((scenario.name, scenario.source, overrides, timeline))
+    return pd.DataFrame(rows, columns=["Scenario", "File", "Parameters", "Timeline"])
+
+
+def report_markdown(comparison: Comparison) -> str:
+    """The Markdown report: set-up, result table, figures and how to read them."""
+    c = comparison
+    outcomes_listed = ", ".join(f"`{o.column}`" for o in OUTCOMES)
+    return "\n".join([
+        "# Scenario comparison",
+        "",
+        f"{c.replicates} runs per scenario, root seed {c.seed}; replicate *r* of every "
+        f"scenario used child *r* of `numpy.random.SeedSequence({c.seed})` (common random "
+        "numbers; each run's seed is in `outcomes.csv`). "
+        f"{len(c.scenarios) * c.replicates} runs took {c.seconds:.1f} s on {c.workers} "
+        f"process(es). Reference scenario: **{c.reference}**.",
+        "",
+        "## Scenarios",
+        "",
+        markdown_table(scenario_overview(c)),
+        "",
+        "## Results",
+        "",
+        markdown_table(format_summary(c.summary())),
+        "",
+        TABLE_NOTE + f" Survival is read off at month {c.survival_month}.",
+        "",
+        "## Figures",
+        "",
+        "![Kaplan-Meier survival](survival.png)",
+        "",
+        "Time to dissolution: a dissolved alliance is an event at its end month; a completed "
+        "one, or one still running at the horizon, is censored at its end month. Completion "
+        "is a competing ending, so the curves show dissolution as if completed alliances "
+        "could still have failed later; read them as the pace of failure, not a forecast.",
+        "",
+        "![Phase durations](phases.png)",
+        "",
+        "![Trust and commitment](trajectories.png)",
+        "",
+        "Trajectories average the alliances still running in each month; as alliances end, "
+        "the later months rest on fewer (and surviving) alliances.",
+        "",
+        "## Files",
+        "",
+        "- `outcomes.csv`: one row per run (scenario, replicate, seed, outcome record; "
+        f"reported outcomes: {outcomes_listed})",
+        "- `trajectories.parquet`: one row per run and month",
+        "- `summary.csv`: the result table with unrounded numbers",
+        "- `survival.csv`: Kaplan-Meier curves with bands and numbers at risk",
+        "- `phases.csv`: mean months per phase",
+        "",
+    ])

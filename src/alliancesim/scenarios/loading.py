@@ -1,0 +1,204 @@
+"""Reading scenario files (TOML) and turning validation failures into one clear message."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from alliancesim.model.timeline import INTERVENTION_KINDS
+from alliancesim.params import suggest
+from alliancesim.scenarios.errors import ScenarioError
+from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario
+
+SCENARIOS_ENV = "ALLIANCESIM_SCENARIOS"
+KINDS_ALLOWED = ", ".join(INTERVENTION_KINDS)
+# pydantic's wording speaks Python; scenario authors write TOML.
+PLAIN_MESSAGES = {
+    "tuple_type": "must be an array of [[timeline]] tables",
+    "dict_type": "must be a table",
+    "model_attributes_type": "must be a table",
+    "model_type": "must be a table",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "float_type": "must be a number",
+}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check one scenario file.
+
+    Raises:
+        ScenarioError: the file is missing, is not valid TOML, or breaks the schema; the
+            message names the file, the field and what is allowed.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(source, None, _not_found(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(source, None, f"cannot be read ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(source, None, f"not valid TOML: {error}") from None
+    return scenario_from_dict(data, source)
+
+
+def _not_found(path: Path) -> str:
+    shipped = ", ".join(p.stem for p in shipped_scenarios())
+    if path.suffix or not shipped:
+        return "file not found"
+    return (f"file not found, and no shipped scenario has that name; allowed: a scenario "
+            f"file or one of {shipped}")
+
+
+def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
+    """Check a scenario given as a dict (the parsed TOML) and return it.
+
+    Raises:
+        ScenarioError: naming ``source``, the offending field and what is allowed.
+    """
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as error:
+        raise translate_errors(error, source) from None
+    return scenario.with_source(source)
+
+
+def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
+    """Load several scenarios (each resolved with :func:`resolve_scenario_path`)."""
+    return [load_scenario(resolve_scenario_path(p)) for p in paths]
+
+
+def scenarios_folder() -> Path:
+    """Where shipped scenarios live: ``$ALLIANCESIM_SCENARIOS``, else ``./scenarios``, else the
+    ``scenarios/`` folder of the source checkout this package runs from."""
+    configured = os.environ.get(SCENARIOS_ENV)
+    if configured:
+        return Path(configured)
+    here = Path("scenarios")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[3] / "scenarios"
+
+
+def shipped_scenarios(folder: Path | None = None) -> list[Path]:
+    """The scenario files in ``folder`` (default :func:`scenarios_folder`), sorted by name."""
+    folder = scenarios_folder() if folder is None else folder
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A path as given if it exists, else a shipped scenario of that name (``dedicated_manager``
+    finds ``scenarios/dedicated_manager.toml``); a missing name is left for the loader to
+    report."""
+    path = Path(name_or_path)
+    if path.exists() or path.suffix:
+        return path
+    shipped = scenarios_folder() / f"{path.name}.toml"
+    return shipped if shipped.is_file() else path
+
+
+# --- turning pydantic errors into one message -------------------------------------------------
+def translate_errors(error: ValidationError, source: str) -> ScenarioError:
+    """The first problem pydantic found, as a :class:`ScenarioError` with file, field and
+    allowed values (further problems are counted, so fixing one at a time is enough)."""
+    problems = error.errors()
+    first = problems[0]
+    field, message = _describe(first)
+    if len(problems) > 1:
+        message += f" ({len(problems) - 1} more problem(s) in this file)"
+    return ScenarioError(source, field or None, message)
+
+
+def _describe(problem: ErrorDetails) -> tuple[str, str]:
+    """(field path, message) for one pydantic error."""
+    loc, model = _walk(problem["loc"])
+    path = _path(loc)
+    kind, ctx = problem["type"], problem.get("ctx") or {}
+    if kind == FIELD_ERROR:
+        return _join(path, str(ctx["field"])), str(ctx["message"])
+    if kind == "extra_forbidden":
+        return path, _unknown_field(str(loc[-1]), model)
+    if kind == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        return _join(path, "kind"), (
+            f"unknown intervention kind {tag!r}.{suggest(tag, list(INTERVENTION_KINDS))} "
+            f"Allowed: {KINDS_ALLOWED}"
+        )
+    if kind == "union_tag_not_found":
+        return _join(path, "kind"), f"a timeline entry needs a kind; allowed: {KINDS_ALLOWED}"
+    if kind == "missing":
+        return path, f"is required; allowed: {_allowed(model, loc[-1])}"
+    got = _shown(problem.get("input"))
+    what = PLAIN_MESSAGES.get(kind) or _lower_first(problem["msg"])
+    return path, f"{what}, got {got}; allowed: {_allowed(model, loc[-1] if loc else None)}"
+
+
+def _walk(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], type[BaseModel]]:
+    """Drop pydantic's union tags from ``loc`` and find the model class the last key is in."""
+    model: type[BaseModel] = Scenario
+    kept: list[int | str] = []
+    for index, part in enumerate(loc):
+        after_entry = index > 0 and isinstance(loc[index - 1], int) and kept[:1] == ["timeline"]
+        if after_entry and isinstance(part, str) and part in ENTRY_BY_KIND:
+            model = ENTRY_BY_KIND[part]
+            continue
+        kept.append(part)
+    return tuple(kept), model
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """``('timeline', 1, 'severity')`` -> ``timeline[2].severity`` (entries count from 1)."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part + 1}]"
+        else:
+            text = _join(text, part)
+    return text
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path and name else path or name
+
+
+def _unknown_field(name: str, model: type[BaseModel]) -> str:
+    known = list(model.model_fields)
+    what = "timeline entry" if model is not Scenario else "scenario"
+    kind = model.model_fields["kind"].annotation if "kind" in model.model_fields else None
+    label = f"{what} of kind {kind.__args__[0]!r}" if kind is not None else what  # type: ignore[union-attr]
+    owners = [k for k, cls in ENTRY_BY_KIND.items() if name in cls.model_fields]
+    hint = (f" {name!r} belongs to kind {owners[0]!r}." if owners and what != "scenario"
+            else suggest(name, known))
+    return f"unknown field {name!r} in a {label}.{hint} Allowed fields: {', '.join(known)}"
+
+
+def _allowed(model: type[BaseModel], name: int | str | None) -> str:
+    if name is None:
+        return "a TOML document with the fields " + ", ".join(Scenario.model_fields)
+    if isinstance(name, int):
+        return "a [[timeline]] table with a month, a kind and that kind's fields"
+    info = model.model_fields.get(str(name))
+    if info is None or not info.description:
+        return "see the scenario format in README.md"
+    return info.description
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

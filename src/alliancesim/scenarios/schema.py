@@ -1,0 +1,225 @@
+"""The scenario schema: a name, a description, parameter overrides and a timeline.
+
+Parameter names, types and ranges are checked against :mod:`alliancesim.params`, the single
+parameter definition; timeline entries map one-to-one onto
+:class:`alliancesim.model.timeline.Intervention`, one pydantic class per intervention kind so
+that each kind accepts exactly the fields it uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from alliancesim.model.timeline import Intervention
+from alliancesim.params import (
+    PARAMETERS_BY_NAME,
+    ParameterError,
+    coerce_value,
+    defaults,
+    suggest,
+    validate_parameters,
+)
+
+# Errors raised by our own validators carry the offending field (relative to where pydantic
+# reports them) and the full message in their context; see loading.translate_errors.
+FIELD_ERROR = "scenario_field"
+_INTERVENTION_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(Intervention)
+    if f.default is not dataclasses.MISSING
+}
+
+
+def field_error(field: str, message: str) -> PydanticCustomError:
+    """A validation error about ``field`` with a complete, human-readable ``message``."""
+    return PydanticCustomError(FIELD_ERROR, "{message}", {"field": field, "message": message})
+
+
+class _Entry(BaseModel):
+    """Fields every timeline entry has."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    month: int = Field(description="a whole number of months from 1 to the horizon")
+
+    def to_intervention(self) -> Intervention:
+        """The model-side :class:`Intervention` this entry stands for."""
+        return Intervention(**self.model_dump())
+
+
+class PartnerJoins(_Entry):
+    """The best-fitting available candidate joins the alliance."""
+
+    kind: Literal["partner_joins"]
+
+
+class PartnerLeaves(_Entry):
+    """A partner leaves: the one named, or else the largest contributor."""
+
+    kind: Literal["partner_leaves"]
+    partner: str | None = Field(
+        default=_INTERVENTION_DEFAULTS["partner"],
+        description="the name of an active member (names depend on the seed); "
+                    "leave it out for the largest contributor",
+    )
+
+
+class ManagerLeaves(_Entry):
+    """The dedicated manager leaves; capacity is gone until a replacement arrives."""
+
+    kind: Literal["manager_leaves"]
+
+
+class ManagerReplaced(_Entry):
+    """A new dedicated manager is appointed at once."""
+
+    kind: Literal["manager_replaced"]
+
+
+class Shock(_Entry):
+    """An external shock hits the alliance."""
+
+    kind: Literal["shock"]
+    severity: float = Field(default=_INTERVENTION_DEFAULTS["severity"], ge=0.0, le=1.0,
+                            description="a number in [0, 1]")
+
+
+class Training(_Entry):
+    """A training programme closes a share of every member's skill gap."""
+
+    kind: Literal["training"]
+    amount: float = Field(default=_INTERVENTION_DEFAULTS["amount"], gt=0.0, le=1.0,
+                          description="the share of the skill gap closed, a number in (0, 1]")
+
+
+class SetParameter(_Entry):
+    """A parameter takes a new value from this month on."""
+
+    kind: Literal["set_parameter"]
+    parameter: str = Field(description="the name of a model parameter")
+    value: Any = Field(description="a value allowed for that parameter")
+
+    @field_validator("parameter", mode="after")
+    @classmethod
+    def _known_parameter(cls, name: str) -> str:
+        if name not in PARAMETERS_BY_NAME:
+            raise field_error("", _unknown_parameter_message(name))
+        return name
+
+    @field_validator("value", mode="after")
+    @classmethod
+    def _allowed_value(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.data.get("parameter")
+        if name is None:  # the name itself was wrong; that error is reported instead
+            return value
+        try:
+            return coerce_value(PARAMETERS_BY_NAME[name], value)
+        except ParameterError as error:
+            raise field_error("", str(error)) from None
+
+
+ENTRY_TYPES: tuple[type[_Entry], ...] = (
+    PartnerJoins, PartnerLeaves, ManagerLeaves, ManagerReplaced, Shock, SetParameter, Training,
+)
+ENTRY_BY_KIND: dict[str, type[_Entry]] = {
+    cls.model_fields["kind"].annotation.__args__[0]: cls  # type: ignore[union-attr]
+    for cls in ENTRY_TYPES
+}
+TimelineEntry = Annotated[
+    PartnerJoins | PartnerLeaves | ManagerLeaves | ManagerReplaced | Shock | SetParameter
+    | Training,
+    Field(discriminator="kind"),
+]
+
+
+def _unknown_parameter_message(name: str) -> str:
+    hint = suggest(name)
+    allowed = "" if hint else " Allowed: " + ", ".join(PARAMETERS_BY_NAME) + "."
+    return f"unknown parameter {name!r}.{hint}{allowed}"
+
+
+class Scenario(BaseModel):
+    """A situation to simulate: parameter values that differ from the defaults, and events.
+
+    ``parameters`` holds only the overrides, already converted to each parameter's type;
+    :meth:`params` gives the full parameter set and :meth:`interventions` the timeline as
+    model interventions.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: str = Field(min_length=1, description="a non-empty text naming the scenario")
+    description: str = Field(default="", description="a text describing the situation")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict,
+        description="a table of parameter = value pairs, values as defined in alliancesim.params",
+    )
+    timeline: tuple[TimelineEntry, ...] = Field(
+        default=(), strict=False,
+        description="an array of [[timeline]] tables, each with a month and a kind",
+    )
+    _source: str = PrivateAttr(default="<scenario>")
+
+    @field_validator("parameters", mode="after")
+    @classmethod
+    def _check_parameters(cls, values: dict[str, Any]) -> dict[str, Any]:
+        checked: dict[str, Any] = {}
+        for name, value in values.items():
+            param = PARAMETERS_BY_NAME.get(name)
+            if param is None:
+                raise field_error(name, _unknown_parameter_message(name))
+            try:
+                checked[name] = coerce_value(param, value)
+            except ParameterError as error:
+                raise field_error(name, str(error)) from None
+        try:  # constraints between parameters (min_members <= n_members, ...)
+            validate_parameters(checked)
+        except ParameterError as error:
+            raise field_error(error.name, str(error)) from None
+        return checked
+
+    @model_validator(mode="after")
+    def _check_months_within_horizon(self) -> Scenario:
+        horizon = self.horizon
+        for number, entry in enumerate(self.timeline, start=1):
+            if not 1 <= entry.month <= horizon:
+                raise field_error(
+                    f"timeline[{number}].month",
+                    f"month {entry.month} is outside the run; allowed: a whole number from 1 "
+                    f"to the horizon ({horizon} months)",
+                )
+        return self
+
+    @property
+    def source(self) -> str:
+        """The file the scenario was read from, or ``<scenario>``."""
+        return self._source
+
+    @property
+    def horizon(self) -> int:
+        """Months the scenario runs unless the alliance ends earlier."""
+        return int(self.parameters.get("horizon", defaults()["horizon"]))
+
+    def params(self) -> dict[str, Any]:
+        """Every parameter's value: the defaults with this scenario's overrides."""
+        return validate_parameters(self.parameters)
+
+    def interventions(self) -> tuple[Intervention, ...]:
+        """The timeline as model interventions, in file order."""
+        return tuple(entry.to_intervention() for entry in self.timeline)
+
+    def with_source(self, source: str) -> Scenario:
+        """This scenario, recorded as coming from ``source`` (used in error messages)."""
+        self._source = source
+        return self
