@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ def is_inverted_u(hazard: pd.DataFrame, min_at_risk: int = 30) -> bool:
     return 0 < peak < len(h) - 1 and h[0] < 0.5 * h[peak] and h[peak + 1:].mean() < h[peak]
 
 
-def _band(sf):  # noqa: ANN001, ANN202
+def _band(sf: Any) -> Any:
     # The Greenwood band is undefined where the survival estimate reaches 0 or 1; scipy warns
     # there and returns NaN, which the callers treat as "no bound".
     with warnings.catch_warnings():
