@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from alliancesim.cli import app as app_command
-from alliancesim.cli import compare, run, sweep
+from alliancesim.cli import compare, run, sweep, validate
 
 app = typer.Typer(
     name="alliancesim",
@@ -14,7 +14,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (run, compare, sweep, app_command):
+for module in (run, compare, sweep, app_command, validate):
     module.register(app)
 
 

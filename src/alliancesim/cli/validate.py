@@ -1,0 +1,59 @@
+"""``alliancesim validate``: the defaults against the empirical patterns, with a report."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from alliancesim.cli.run import console, prepare_output_folder
+from alliancesim.validation import evaluate
+from alliancesim.validation.report import display_table, write_report
+from alliancesim.validation.run import default_runs
+
+
+def pattern_table(display: object) -> Table:
+    """The pattern-by-pattern verdict as a Rich table."""
+    table = Table(title="Default parameters against empirical patterns")
+    for column in display.columns:  # type: ignore[attr-defined]
+        table.add_column(column, overflow="fold")
+    for row in display.itertuples(index=False):  # type: ignore[attr-defined]
+        style = "" if row.inside == "yes" else "bold red"
+        table.add_row(*[str(v) for v in row], style=style)
+    return table
+
+
+def validate(
+    replicates: Annotated[int, typer.Option(min=20, help="Runs of the defaults.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Root seed of the runs.")] = 20261127,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes to use (default: all cores).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/validate"),
+) -> None:
+    """Run the defaults over many seeds and check them against the empirical patterns."""
+    prepare_output_folder(out)
+    start = time.perf_counter()
+    columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task("runs", total=replicates)
+        runs = default_runs(replicates, seed, workers,
+                            progress=lambda done, total: bar.update(task, completed=done))
+    seconds = time.perf_counter() - start
+    table = evaluate(runs)
+    console.print(pattern_table(display_table(table)))
+    note = (f"{replicates} runs of the default parameters (root seed {seed}), "
+            f"{seconds:.0f} s.")
+    write_report(runs, out, note)
+    inside = int(table["inside"].sum())
+    console.print(f"{inside} of {len(table)} patterns inside their target; {note} "
+                  f"Report: {out / 'report.md'}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the app."""
+    app.command("validate")(validate)
