@@ -105,3 +105,21 @@ def test_score_grows_with_distance_outside_the_targets():
     good, bad = _synthetic_runs(2000, 0.5), _synthetic_runs(2000, 0.95)
     assert score(bad) > score(good)
     assert score(bad) - score(good) == pytest.approx((0.95 - 0.70) / 0.40, abs=0.05)
+
+
+def test_validate_command_prints_the_table_and_writes_the_report(tmp_path):
+    from typer.testing import CliRunner
+
+    from alliancesim.cli.main import app
+
+    out = tmp_path / "validation"
+    result = CliRunner().invoke(app, ["validate", "--replicates", "24", "--workers", "1",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "patterns inside their target" in result.output
+    for name in ("report.md", "patterns.csv", "runs.parquet", "hazard_by_age.png",
+                 "survival.png", "failure_share.png"):
+        assert (out / name).stat().st_size > 0
+    patterns = pd.read_csv(out / "patterns.csv")
+    assert patterns["pattern"].tolist() == [p.key for p in PATTERNS]
+    assert len(pd.read_parquet(out / "runs.parquet")) == 24
