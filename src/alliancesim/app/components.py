@@ -1,0 +1,475 @@
+"""The Solara components of the teaching app.
+
+Mesa's ``SolaraViz`` is not used for the page itself: its Reset passes a ``scenario`` keyword
+that ``AllianceModel`` (which takes every parameter as a keyword) rejects, its parameter
+inputs cannot be set by a scenario picker, and it steps one model while the comparison view
+steps two. The controls here keep its behaviour (Reset / Play / Pause / Step, a play loop on
+a worker thread, parameters applied on Reset) and step the model through ``model.step()``.
+
+Only the views that show the alliance read the step counter, so a step redraws the network,
+charts, timeline and feed but not the parameter sidebar.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from math import floor, log10
+from typing import Any
+
+import solara
+import solara.lab
+from solara.alias import rv
+
+from alliancesim.app.scenarios import ScenarioChoice, list_scenarios
+from alliancesim.app.state import (
+    DEFAULT_MODES,
+    Run,
+    SeedError,
+    Settings,
+    Watched,
+    parse_seed,
+    start_comparison,
+    start_live,
+)
+from alliancesim.app.views import (
+    COMPARISON_PANELS,
+    LIVE_PANELS,
+    MAX_MEMBERS_WITH_TIES,
+    feed_html,
+    feed_items,
+    network_option,
+    phase_segments,
+    step_columns,
+    table_html,
+    timeline_html,
+    timeseries_option,
+)
+from alliancesim.model import AllianceModel
+from alliancesim.params import (
+    MANAGEMENT_MODES,
+    PARAMETERS,
+    Parameter,
+    ParameterError,
+    defaults,
+)
+
+NO_SCENARIO = "(defaults, no scenario)"
+# Months per second the play loop aims for, as offered to the class.
+SPEEDS = {"slow (2/s)": 0.5, "normal (4/s)": 0.25, "fast (10/s)": 0.1}
+DEFAULT_SPEED = "normal (4/s)"
+FEED_LIMIT = 40
+OPEN_GROUPS = (0,)  # the parameter groups shown open at start (composition)
+
+CSS = """
+.as-sidebar { max-height: calc(100vh - 24px); overflow-y: auto; }
+.as-caption { font-size: 12px; color: #607d8b; margin: -14px 0 6px 0; line-height: 1.3; }
+.as-timeline { display: flex; width: 100%; height: 30px; border-radius: 4px;
+               overflow: hidden; margin: 4px 0 8px 0; }
+.as-segment { display: flex; align-items: center; justify-content: center; font-size: 12px;
+              min-width: 96px; white-space: nowrap; overflow: hidden; padding: 0 4px;
+              text-overflow: ellipsis;
+              border-right: 1px solid #fff; }
+.as-segment-current { font-weight: bold; box-shadow: inset 0 0 0 2px #37474f; }
+.as-feed { max-height: 430px; overflow-y: auto; }
+.as-feed-item { padding: 4px 0; border-bottom: 1px solid #eceff1; font-size: 14px; }
+.as-theory { font-size: 12px; color: #455a64; font-style: italic; padding-left: 12px; }
+.as-kind { font-size: 11px; text-transform: uppercase; color: #78909c; margin-right: 4px; }
+.as-status { font-size: 18px; font-weight: 500; }
+.as-figures td { padding: 1px 10px 1px 0; font-size: 13px; }
+"""
+
+
+# --- state -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AppState:
+    """Everything the page shares between its components (one instance per browser tab)."""
+
+    settings: solara.Reactive[Settings]
+    live: solara.Reactive[Run]
+    live_tick: solara.Reactive[int]
+    live_playing: solara.Reactive[bool]
+    pair: solara.Reactive[Run]
+    pair_tick: solara.Reactive[int]
+    pair_playing: solara.Reactive[bool]
+    modes: solara.Reactive[tuple[str, str]]
+    speed: solara.Reactive[str]
+
+    def restart_live(self) -> None:
+        """Stop playing and start a fresh live alliance from the current settings."""
+        self.live_playing.set(False)
+        self.live.set(start_live(self.settings.value))
+        self.live_tick.set(0)
+
+    def restart_pair(self) -> None:
+        """Stop playing and start a fresh pair of alliances from the current settings."""
+        self.pair_playing.set(False)
+        self.pair.set(start_comparison(self.settings.value, self.modes.value))
+        self.pair_tick.set(0)
+
+
+def use_app_state(settings: Settings | None = None) -> AppState:
+    """Create the page's state once per page instance (the hook keeps it across renders)."""
+    first = solara.use_memo(lambda: settings or Settings(), [])
+    live = solara.use_memo(lambda: start_live(first), [])
+    pair = solara.use_memo(lambda: start_comparison(first), [])
+    return AppState(
+        settings=solara.use_reactive(first),
+        live=solara.use_reactive(live),
+        live_tick=solara.use_reactive(0),
+        live_playing=solara.use_reactive(False),
+        pair=solara.use_reactive(pair),
+        pair_tick=solara.use_reactive(0),
+        pair_playing=solara.use_reactive(False),
+        modes=solara.use_reactive(DEFAULT_MODES),
+        speed=solara.use_reactive(DEFAULT_SPEED),
+    )
+
+
+# --- the sidebar: scenario, seed, parameters ---------------------------------------------------
+@solara.component
+def ScenarioPicker(state: AppState) -> None:
+    """Pick a scenario file: its parameters and timeline replace the settings at once."""
+    choices: list[ScenarioChoice] = solara.use_memo(list_scenarios, [])
+    by_name = {c.name: c for c in choices}
+    message, set_message = solara.use_state("")
+    current = state.settings.value.scenario or NO_SCENARIO
+
+    def pick(name: str | None) -> None:
+        if not name or name == NO_SCENARIO:
+            state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
+                                       scenario=""))
+            set_message("")
+        else:
+            choice = by_name[name]
+            if choice.error:
+                set_message(choice.error)
+                return
+            state.settings.set(replace(state.settings.value, params=choice.params,
+                                       timeline=choice.timeline, scenario=choice.name))
+            set_message("")
+        state.restart_live()
+        state.restart_pair()
+
+    with solara.Column(gap="4px", classes=["as-scenario"]):
+        if not choices:
+            solara.Text("No scenario files found.", classes=["as-caption"])
+            return
+        solara.Select("Scenario", values=[NO_SCENARIO, *by_name], value=current,
+                      on_value=pick)
+        chosen = by_name.get(current)
+        if chosen is not None and chosen.description:
+            solara.Text(chosen.description, classes=["as-caption", "as-scenario-description"])
+        if chosen is not None and chosen.timeline:
+            events = ", ".join(f"month {i.month}: {i.kind.replace('_', ' ')}"
+                               for i in chosen.timeline)
+            solara.Text(f"Timeline: {events}", classes=["as-caption"])
+        if message:
+            solara.Error(message, classes=["as-scenario-error"])
+
+
+@solara.component
+def SeedField(state: AppState) -> None:
+    """The seed: whole numbers only; anything else gets a message and keeps the old seed."""
+    text, set_text = solara.use_state(str(state.settings.value.seed))
+    error, set_error = solara.use_state("")
+
+    def enter(value: str) -> None:
+        set_text(value)
+        try:
+            seed = parse_seed(value)
+        except SeedError as problem:
+            set_error(str(problem))
+            return
+        set_error("")
+        state.settings.set(replace(state.settings.value, seed=seed))
+
+    solara.InputText("Seed (whole number; applies on Reset)", value=text, on_value=enter,
+                     error=error or False, continuous_update=False, classes=["as-seed"])
+
+
+def slider_step(param: Parameter) -> float:
+    """A round step giving about a hundred positions across the parameter's range."""
+    assert param.low is not None and param.high is not None
+    span = param.high - param.low
+    return 10.0 ** floor(log10(span / 100.0)) if span > 0 else 0.1
+
+
+def parameter_groups() -> dict[str, list[Parameter]]:
+    """Parameters grouped by their ``group``, in the order the definition lists them."""
+    groups: dict[str, list[Parameter]] = {}
+    for param in PARAMETERS:
+        groups.setdefault(param.group, []).append(param)
+    return groups
+
+
+@solara.component
+def ParameterInput(param: Parameter, value: Any, on_value: Callable[[Any], None]) -> None:
+    """One parameter as a slider (int or float) or a select (choice), with its meaning."""
+    label = param.name.replace("_", " ")
+    if param.kind != "choice":
+        label = f"{label}: {value:g}" if param.kind == "float" else f"{label}: {int(value)}"
+    if param.kind == "choice":
+        solara.Select(label, values=list(param.choices), value=value, on_value=on_value)
+    elif param.kind == "int":
+        assert param.low is not None and param.high is not None
+        solara.SliderInt(label, value=int(value), min=int(param.low), max=int(param.high),
+                         on_value=on_value)
+    else:
+        assert param.low is not None and param.high is not None
+        solara.SliderFloat(label, value=float(value), min=param.low, max=param.high,
+                           step=slider_step(param), on_value=on_value)
+    unit = f" ({param.unit})" if param.unit not in ("-", "") else ""
+    solara.Text(f"{param.meaning}{unit}", classes=["as-caption"])
+
+
+@solara.component
+def ParameterPanel(state: AppState) -> None:
+    """Sliders and selects generated from the parameter definition, grouped as defined."""
+    problem, set_problem = solara.use_state("")
+    open_groups, set_open_groups = solara.use_state(list(OPEN_GROUPS))
+    settings = state.settings.value
+    applied = state.live.value.settings
+
+    def change(name: str, value: Any) -> None:
+        try:
+            state.settings.set(state.settings.value.with_parameter(name, value))
+        except ParameterError as error:
+            set_problem(str(error))
+            return
+        set_problem("")
+
+    pending = [name for name, value in settings.params.items()
+               if applied.params.get(name) != value]
+    if settings.seed != applied.seed:
+        pending.append("seed")
+    if pending:
+        solara.Warning(f"Changed ({', '.join(pending)}): press Reset to start a fresh "
+                       "alliance with the new values.", dense=True, classes=["as-pending"])
+    if problem:
+        solara.Error(problem, dense=True, classes=["as-parameter-error"])
+    solara.Button("Back to defaults", text=True, small=True,
+                  on_click=lambda: state.settings.set(replace(state.settings.value,
+                                                              params=defaults())))
+    groups = parameter_groups()
+    names = list(groups)
+    # Only open groups render their inputs: every element on the page costs time at each
+    # step's redraw, and forty sliders nobody is looking at would double it.
+    with rv.ExpansionPanels(multiple=True, v_model=open_groups, on_v_model=set_open_groups):
+        for group in names:
+            with rv.ExpansionPanel():
+                rv.ExpansionPanelHeader(children=[group.capitalize()])
+                with rv.ExpansionPanelContent():
+                    if names.index(group) in open_groups:
+                        for param in groups[group]:
+                            ParameterInput(param, settings.params[param.name],
+                                           lambda value, name=param.name: change(name, value))
+
+
+# --- controls ----------------------------------------------------------------------------------
+@solara.component
+def Controls(
+    run: solara.Reactive[Run],
+    tick: solara.Reactive[int],
+    playing: solara.Reactive[bool],
+    restart: Callable[[], None],
+    speed: solara.Reactive[str],
+) -> None:
+    """Reset, Play/Pause and Step for a run; the play loop steps on a worker thread."""
+    tick.value  # noqa: B018  (subscribe: the buttons change when the alliance ends)
+    interval = SPEEDS.get(speed.value, SPEEDS[DEFAULT_SPEED])
+    current = run.value
+
+    def step_once() -> None:
+        current.step()
+        tick.set(tick.value + 1)
+
+    def play_loop(cancel: threading.Event) -> None:
+        # Sleep first so a Play click answers at once; stop when paused, reset or ended.
+        while playing.value and not cancel.wait(interval):
+            if run.value is not current:
+                return
+            still_running = current.step()
+            tick.set(tick.value + 1)
+            if not still_running:
+                playing.set(False)
+                return
+
+    solara.use_thread(play_loop, dependencies=[playing.value, current, interval],
+                      intrusive_cancel=False)
+
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button("Reset", color="primary", outlined=True, on_click=restart,
+                      classes=["as-reset"])
+        solara.Button("Pause" if playing.value else "Play", color="primary",
+                      on_click=lambda: playing.set(not playing.value),
+                      disabled=not current.running and not playing.value, classes=["as-play"])
+        solara.Button("Step", color="primary", on_click=step_once,
+                      disabled=playing.value or not current.running, classes=["as-step"])
+        with solara.Div(style={"width": "170px"}):
+            solara.Select("Speed", values=list(SPEEDS), value=speed, dense=True)
+
+
+# --- views of one alliance ---------------------------------------------------------------------
+def status_line(model: AllianceModel) -> str:
+    """'Month 14 · evolving · 9 members', or how it ended."""
+    members = f"{len(model.members)} member{'s' if len(model.members) != 1 else ''}"
+    if model.outcome != "running":
+        return f"Month {model.month} · {model.outcome} ({model.end_reason}) · {members}"
+    horizon = int(model.p["horizon"])
+    at_end = " · horizon reached" if model.month >= horizon else ""
+    return f"Month {model.month} · {model.phase} · {members}{at_end}"
+
+
+@solara.component
+def PhaseTimeline(model: AllianceModel, tick: int = 0) -> None:
+    """The phases so far as a bar; the current phase (or the ending) is outlined.
+
+    ``tick`` is the step counter: the model object stays the same while it steps, so a new
+    tick is what tells the component to redraw (the same holds for the views below).
+    """
+    solara.HTML(unsafe_innerHTML=timeline_html(phase_segments(model)), classes=["as-timeline"])
+
+
+@solara.component
+def NetworkView(watched: Watched, tick: int = 0, height: int = 440) -> None:
+    """The members as a network at their fixed places (see :mod:`alliancesim.app.layout`)."""
+    model = watched.model
+    option = network_option(model, watched.layout)
+    solara.FigureEcharts(option=option, attributes={
+        "style": f"height: {height}px; width: 100%;", "class": "as-network",
+        "data-month": str(model.month), "data-members": str(len(model.members))})
+    if len(model.members) > MAX_MEMBERS_WITH_TIES:
+        solara.Text(f"Ties are hidden above {MAX_MEMBERS_WITH_TIES} members.",
+                    classes=["as-caption"])
+
+
+@solara.component
+def EventFeed(model: AllianceModel, tick: int = 0) -> None:
+    """The newest events first; conflicts, paradoxes and stagnation come with their theory."""
+    items = feed_items(model, FEED_LIMIT)
+    solara.HTML(unsafe_innerHTML=feed_html(items, hidden=len(model.events) - len(items)),
+                classes=["as-feed"])
+
+
+@solara.component
+def Charts(runs: list[tuple[str, AllianceModel]], panels: tuple[Any, ...], tick: int = 0,
+           height: int = 430) -> None:
+    """Trust, commitment, value and conflicts over the months so far."""
+    model = runs[0][1]
+    option = timeseries_option([(label, step_columns(m)) for label, m in runs], panels,
+                               horizon=max(int(m.p["horizon"]) for _, m in runs),
+                               targets={"value_target": float(model.p["value_target"])})
+    solara.FigureEcharts(option=option, attributes={
+        "style": f"height: {height}px; width: 100%;", "class": "as-charts",
+        "data-month": str(max(m.month for _, m in runs))})
+
+
+# --- the two views -----------------------------------------------------------------------------
+@solara.component
+def LiveView(state: AppState) -> None:
+    """One alliance, live: status, phase timeline, network, event feed and charts."""
+    tick = state.live_tick.value
+    run = state.live.value
+    watched = run.watched[0]
+    model = watched.model
+    Controls(state.live, state.live_tick, state.live_playing, state.restart_live, state.speed)
+    solara.Text(status_line(model), classes=["as-status", "as-month"])
+    if run.settings.scenario:
+        solara.Text(f"Scenario: {run.settings.scenario} · seed {run.settings.seed}",
+                    classes=["as-caption"])
+    PhaseTimeline(model, tick)
+    with solara.Columns([3, 2]):
+        with solara.Card("Members and trust", margin=0):
+            NetworkView(watched, tick)
+        with solara.Card("What happened", margin=0):
+            EventFeed(model, tick)
+    with solara.Card("Over time", margin=0, style={"margin-top": "12px"}):
+        Charts([("", model)], LIVE_PANELS, tick)
+
+
+def key_figures(model: AllianceModel) -> list[tuple[str, str]]:
+    """A few numbers to compare two alliances side by side."""
+    record = model.outcome_record()
+    manager = model.management.manager
+    return [
+        ("members", str(len(model.members))),
+        ("mean trust", f"{model.trust_mean():.2f}"),
+        ("mean commitment", f"{model.commitment_mean():.2f}"),
+        ("value so far", f"{model.value_total:.1f} of {float(model.p['value_target']):.0f}"),
+        ("conflicts (escalated)",
+         f"{record['conflicts_total']} ({record['conflicts_escalated']})"),
+        ("mean member skill", f"{record['skill_mean_final']:.2f}"),
+        ("manager", manager.name if manager is not None else "none in post"),
+        ("manager departures", str(record["manager_departures"])),
+    ]
+
+
+@solara.component
+def AllianceSummary(watched: Watched, tick: int = 0) -> None:
+    """One side of the comparison: its mode, status, timeline, network and key figures."""
+    model = watched.model
+    with solara.Card(f"Management: {watched.label}", margin=0, classes=["as-compare-side"]):
+        solara.Text(status_line(model), classes=["as-status", "as-compare-month"])
+        PhaseTimeline(model, tick)
+        NetworkView(watched, tick, height=330)
+        solara.HTML(unsafe_innerHTML=table_html(key_figures(model)))
+
+
+@solara.component
+def ComparisonView(state: AppState) -> None:
+    """The same seed and parameters under two management modes, stepped together."""
+    tick = state.pair_tick.value
+    run = state.pair.value
+    first, second = state.modes.value
+
+    def choose(index: int, mode: str) -> None:
+        modes = list(state.modes.value)
+        modes[index] = mode
+        state.modes.set((modes[0], modes[1]))
+        state.restart_pair()
+
+    solara.HTML(tag="p", unsafe_innerHTML=(
+        "Same seed, same parameters, same candidate organizations: only who manages the "
+        "alliance differs. <em>Is alliance management a profession or a skill every partner "
+        "practises?</em>"))
+    with solara.Row(gap="12px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        with solara.Div(style={"width": "200px"}):
+            solara.Select("Left", values=list(MANAGEMENT_MODES), value=first,
+                          on_value=lambda m: choose(0, m))
+        with solara.Div(style={"width": "200px"}):
+            solara.Select("Right", values=list(MANAGEMENT_MODES), value=second,
+                          on_value=lambda m: choose(1, m))
+    Controls(state.pair, state.pair_tick, state.pair_playing, state.restart_pair, state.speed)
+    with solara.Columns([1, 1], classes=["as-compare"]):
+        for watched in run.watched:
+            AllianceSummary(watched, tick)
+    with solara.Card("Side by side over time", margin=0, style={"margin-top": "12px"}):
+        Charts([(w.label, w.model) for w in run.watched], COMPARISON_PANELS, tick, height=400)
+
+
+@solara.component
+def Sidebar(state: AppState) -> None:
+    """Scenario picker, seed and parameters: they take effect on Reset."""
+    with solara.Column(gap="8px", classes=["as-sidebar"]):
+        solara.HTML(tag="h3", unsafe_innerHTML="Set-up")
+        ScenarioPicker(state)
+        SeedField(state)
+        ParameterPanel(state)
+
+
+@solara.component
+def App(settings: Settings | None = None) -> None:
+    """The whole page: set-up on the left, the live alliance and the comparison on the right."""
+    state = use_app_state(settings)
+    solara.Style(CSS)
+    with solara.Columns([1, 3], style={"padding": "12px"}):
+        Sidebar(state)
+        with solara.Column():
+            solara.HTML(tag="h2", unsafe_innerHTML="alliancesim · the life of an alliance")
+            with solara.lab.Tabs(lazy=True):
+                with solara.lab.Tab("Live alliance"):
+                    LiveView(state)
+                with solara.lab.Tab("Compare management modes"):
+                    ComparisonView(state)

@@ -1,0 +1,96 @@
+"""Where each organization sits in the network picture: a seeded layout, fixed per run.
+
+Members join and leave month by month, so the picture would jump about if it were laid out
+again each step. Instead every candidate organization gets its place once, when the alliance
+is (re)started: culturally similar organizations are tied together and a force-directed
+layout pulls them close, so the picture shows cultural distance at a glance. The layout seed
+comes from the run's seed through its own SeedSequence stream, never from the model's
+generator, because drawing from that generator would change the simulated alliance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+import numpy as np
+
+from alliancesim.model import AllianceModel
+
+Position = tuple[float, float]
+# Spawn key that separates the layout's random stream from the model's own streams.
+LAYOUT_STREAM = 7_411
+# Force-directed layout costs O(n^2) per iteration; above this pool size a projection of the
+# culture profiles (with a little seeded jitter) places organizations instead.
+SPRING_LIMIT = 400
+CULTURE_NEIGHBOURS = 4
+
+
+def layout_seed(seed: int) -> int:
+    """A layout seed derived from the run's root seed (independent of the model's streams)."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(LAYOUT_STREAM,))
+    return int(sequence.generate_state(1)[0])
+
+
+def culture_layout(names: Sequence[str], culture: np.ndarray, seed: int) -> dict[str, Position]:
+    """Positions in [0, 1]^2 for organizations with the given culture profiles (rows)."""
+    n = len(names)
+    if n == 0:
+        return {}
+    if n == 1:
+        return {names[0]: (0.5, 0.5)}
+    profiles = np.asarray(culture, dtype=float)
+    start = _projection(profiles)
+    if n <= SPRING_LIMIT:
+        graph = _culture_graph(profiles)
+        init = {i: tuple(start[i]) for i in range(n)}
+        placed = nx.spring_layout(graph, pos=init, seed=layout_seed(seed), iterations=60)
+        xy = np.array([placed[i] for i in range(n)])
+    else:
+        rng = np.random.default_rng(layout_seed(seed))
+        xy = start + rng.normal(0.0, 0.02, start.shape)
+    xy = _normalise(xy)
+    return {name: (float(x), float(y)) for name, (x, y) in zip(names, xy, strict=True)}
+
+
+def alliance_layout(model: AllianceModel, seed: int) -> dict[str, Position]:
+    """Positions for every organization that could ever be a member of ``model``'s alliance.
+
+    All members (founders, recruits, later entrants) come from the model's candidate pool,
+    drawn when the model is created, so laying out the pool once covers the whole run.
+    """
+    pool = model.pool
+    return culture_layout(list(pool.names), pool.culture, seed)
+
+
+def _projection(profiles: np.ndarray) -> np.ndarray:
+    """The first two principal components of the profiles: a deterministic starting picture."""
+    centred = profiles - profiles.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    components = centred @ axes[:2].T
+    if components.shape[1] < 2:
+        components = np.column_stack([components, np.zeros(len(components))])
+    return _normalise(components)
+
+
+def _culture_graph(profiles: np.ndarray) -> nx.Graph:
+    """Each organization tied to its culturally nearest neighbours, closer ties stronger."""
+    n = len(profiles)
+    distance = np.sqrt(((profiles[:, None, :] - profiles[None, :, :]) ** 2).sum(axis=-1))
+    scale = float(np.median(distance[distance > 0])) if np.any(distance > 0) else 1.0
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    k = min(CULTURE_NEIGHBOURS, n - 1)
+    nearest = np.argsort(distance, axis=1)[:, 1 : k + 1]
+    for i in range(n):
+        for j in nearest[i]:
+            graph.add_edge(i, int(j), weight=float(np.exp(-distance[i, j] / scale)))
+    return graph
+
+
+def _normalise(xy: np.ndarray) -> np.ndarray:
+    """Scale coordinates into [0, 1] on each axis (a constant axis sits at 0.5)."""
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    out = (xy - low) / span
+    return np.where(high - low > 0, out, 0.5)

@@ -1,0 +1,67 @@
+"""Serving the app on this machine only, with every asset local and nothing phoning home.
+
+Solara fetches its front end from a public CDN unless told otherwise, reports usage, checks
+PyPI for new versions and (in development mode) embeds a page from solara.dev. A classroom
+behind a firewall, or with no network at all, needs none of that. Settings are environment
+variables read when Solara is first imported, so :func:`offline_environment` must run first.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+APP_MODULE = "alliancesim.app.page"
+HOST = "127.0.0.1"
+# Solara's asset proxy serves the bundled solara-assets files from the virtualenv; anything
+# missing would otherwise be fetched from this address, which answers nowhere, so a missing
+# asset fails loudly in testing instead of silently needing the internet.
+UNREACHABLE_CDN = "http://127.0.0.1:9/npm/"
+
+OFFLINE_ENVIRONMENT = {
+    "SOLARA_APP": APP_MODULE,
+    "SOLARA_MODE": "production",  # no solara.dev check iframe, no auto-reload
+    "SOLARA_ASSETS_PROXY": "true",  # serve front-end assets from the local cache
+    "SOLARA_ASSETS_CDN": UNREACHABLE_CDN,
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+    "SOLARA_THEME_LOADER": "plain",
+    "MPLBACKEND": "Agg",
+}
+
+
+def offline_environment(scenarios: Path | None = None) -> dict[str, str]:
+    """Set (and return) the environment that keeps Solara on this machine."""
+    os.environ.update(OFFLINE_ENVIRONMENT)
+    if scenarios is not None:
+        from alliancesim.app.scenarios import SCENARIOS_ENV
+
+        os.environ[SCENARIOS_ENV] = str(scenarios.resolve())
+    return dict(OFFLINE_ENVIRONMENT)
+
+
+def free_port(host: str = HOST) -> int:
+    """A TCP port that is free on ``host`` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int, host: str = HOST) -> bool:
+    """Whether ``port`` can be bound on ``host`` (as the server binds it, reusing TIME_WAIT)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(port: int, host: str = HOST, scenarios: Path | None = None) -> None:
+    """Run the app until interrupted (blocking)."""
+    offline_environment(scenarios)
+    import uvicorn
+
+    # Imported only now, so Solara reads the settings above when it first loads.
+    uvicorn.run("solara.server.starlette:app", host=host, port=port, log_level="warning")

@@ -1,0 +1,129 @@
+"""What the app holds between clicks: the settings a class chose and the alliances it watches.
+
+Plain Python, no Solara here, so the behaviour behind every button can be tested directly:
+the components only call these functions and redraw.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from alliancesim.app.layout import Position, alliance_layout
+from alliancesim.model import AllianceModel
+from alliancesim.model.timeline import Intervention
+from alliancesim.params import MANAGEMENT_MODES, defaults, validate_parameters
+
+DEFAULT_SEED = 1
+# The comparison the class discusses: a dedicated profession against a transversal skill.
+DEFAULT_MODES = ("dedicated", "transversal")
+SEED_LIMIT = 2**63
+
+
+class SeedError(ValueError):
+    """A seed entry that is not a whole number in the allowed range."""
+
+
+def parse_seed(text: str) -> int:
+    """The integer seed in ``text``, or :class:`SeedError` with a message for the class."""
+    cleaned = text.strip().replace("_", "")
+    if not cleaned:
+        raise SeedError("Enter a seed: a whole number such as 1 or 42.")
+    if not cleaned.isdigit():
+        raise SeedError(f"The seed must be a whole number of 0 or more, not {text.strip()!r}.")
+    seed = int(cleaned)
+    if seed >= SEED_LIMIT:
+        raise SeedError(f"The seed must be below {SEED_LIMIT:,}.")
+    return seed
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parameters, seed and timeline the next Reset starts an alliance with."""
+
+    params: Mapping[str, Any] = field(default_factory=defaults)
+    seed: int = DEFAULT_SEED
+    timeline: tuple[Intervention, ...] = ()
+    scenario: str = ""
+
+    def with_parameter(self, name: str, value: Any) -> Settings:
+        """These settings with one parameter changed (validated against its definition)."""
+        return replace(self, params=validate_parameters({**self.params, name: value}))
+
+    def with_mode(self, mode: str) -> dict[str, Any]:
+        """The parameters with ``management_mode`` set to ``mode``."""
+        if mode not in MANAGEMENT_MODES:
+            raise ValueError(f"unknown management mode {mode!r}; allowed: "
+                             + ", ".join(MANAGEMENT_MODES))
+        return {**self.params, "management_mode": mode}
+
+
+@dataclass
+class Watched:
+    """One alliance on screen with its fixed network layout."""
+
+    model: AllianceModel
+    layout: dict[str, Position]
+    label: str = ""
+
+
+@dataclass
+class Run:
+    """The alliances one view steps together: one in the live view, two in the comparison.
+
+    Stepping and restarting share a lock because the play loop steps from its own thread
+    while a click may arrive at any time.
+    """
+
+    watched: tuple[Watched, ...]
+    settings: Settings
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def models(self) -> tuple[AllianceModel, ...]:
+        """The alliance models, in display order."""
+        return tuple(w.model for w in self.watched)
+
+    @property
+    def running(self) -> bool:
+        """Whether any of the alliances can still advance."""
+        return any(m.running for m in self.models)
+
+    @property
+    def month(self) -> int:
+        """The furthest month reached (alliances stepped together differ only once ended)."""
+        return max(m.month for m in self.models)
+
+    def step(self) -> bool:
+        """Advance every alliance still running by one month; returns :attr:`running`."""
+        with self.lock:
+            for model in self.models:
+                if model.running:
+                    model.step()
+            return self.running
+
+
+def build_alliance(params: Mapping[str, Any], settings: Settings, label: str = "") -> Watched:
+    """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout."""
+    model = AllianceModel(rng=settings.seed, **dict(params))
+    if settings.timeline:
+        model.schedule(settings.timeline)
+    return Watched(model, alliance_layout(model, settings.seed), label)
+
+
+def start_live(settings: Settings) -> Run:
+    """A fresh single alliance for the live view."""
+    return Run((build_alliance(settings.params, settings),), settings)
+
+
+def start_comparison(settings: Settings, modes: tuple[str, str] = DEFAULT_MODES) -> Run:
+    """Two fresh alliances, same seed and parameters, differing only in management mode.
+
+    With the same seed both draw the same candidate pool and founders, so the differences
+    the class sees come from how the alliance is managed (common random numbers).
+    """
+    pair = tuple(build_alliance(settings.with_mode(mode), settings, label=mode)
+                 for mode in modes)
+    return Run(pair, settings)
