@@ -176,3 +176,15 @@ def test_summary_compares_with_the_reference_asked_for():
     assert rows.loc["A", "effect"] == pytest.approx(-0.5)
     with pytest.raises(ValueError, match="reference scenario 'C'"):
         summarize(small_comparison(), outcome_specs=SPECS[:1], reference="C")
+
+
+def test_runs_without_a_value_are_left_out_of_that_outcome_only():
+    data = small_comparison()
+    data["value_total"] = data["value_total"].astype(float)
+    data.loc[0, "value_total"] = float("nan")  # first run of A
+    table = summarize(data, outcome_specs=SPECS, n_resamples=200).set_index(
+        ["outcome", "scenario"])
+    assert table.loc[("value_total", "A"), "n"] == 3
+    assert table.loc[("value_total", "A"), "estimate"] == pytest.approx((4 + 6 + 2) / 3)
+    assert table.loc[("failed", "A"), "n"] == 4
+    assert math.isfinite(table.loc[("value_total", "B"), "p_value"])

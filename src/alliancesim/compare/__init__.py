@@ -1,9 +1,12 @@
 """Scripted scenario comparisons: common random numbers, statistics, figures, a report.
 
->>> from alliancesim.compare import compare_scenarios, write_report
->>> comparison = compare_scenarios(["dedicated_manager", "transversal_skill"])  # +SKIP
->>> comparison.summary()                                                       # +SKIP
->>> write_report(comparison, Path("out/compare"))                              # +SKIP
+Example::
+
+    from pathlib import Path
+    from alliancesim.compare import compare_scenarios, write_report
+    comparison = compare_scenarios(["dedicated_manager", "transversal_skill"])
+    comparison.summary()
+    write_report(comparison, Path("out/compare"))
 """
 
 from alliancesim.compare.comparison import (

@@ -1,10 +1,12 @@
 """Comparing scenarios from Python: run them with common random numbers, get DataFrames back.
 
->>> from alliancesim.compare import compare_scenarios
->>> result = compare_scenarios(["dedicated_manager", "transversal_skill"], replicates=50)
-...                                                            # doctest: +SKIP
->>> result.summary()          # per outcome and scenario: estimate, CI, effect, test  +SKIP
->>> result.outcomes           # one row per run, with its seed                          +SKIP
+Example::
+
+    from alliancesim.compare import compare_scenarios
+    result = compare_scenarios(["dedicated_manager", "transversal_skill"], replicates=50)
+    result.summary()    # per outcome and scenario: estimate, CI, effect, test
+    result.outcomes     # one row per run, with its seed
+    result.survival()   # Kaplan-Meier curves
 """
 
 from __future__ import annotations

@@ -189,20 +189,22 @@ def summarize(
 def _summary_row(spec: OutcomeSpec, name: str, group: pd.DataFrame, ref: pd.DataFrame,
                  is_reference: bool, rng: np.random.Generator, n_resamples: int,
                  month: int) -> dict[str, Any]:
+    nan = float("nan")
     if spec.kind == "survival":
         curve = kaplan_meier(group, np.array([month])).iloc[0]
-        estimate, low, high = curve["survival"], curve["ci_low"], curve["ci_high"]
+        n, estimate, low, high = len(group), curve["survival"], curve["ci_low"], curve["ci_high"]
         contrast = None if is_reference else survival_contrast(group, ref, month)
     else:
-        values = group[spec.column].to_numpy(dtype=float)
-        estimate = float(values.mean())
+        # Runs where an outcome is undefined (NaN) are left out of that outcome only.
+        values, reference = _defined(group[spec.column]), _defined(ref[spec.column])
+        n, estimate = len(values), float(values.mean()) if len(values) else nan
         low, high = bootstrap_mean_ci(values, rng, n_resamples)
         compare = risk_difference if spec.kind == "binary" else cliffs_delta
-        contrast = None if is_reference else compare(values, ref[spec.column].to_numpy())
-    nan = float("nan")
+        usable = len(values) > 0 and len(reference) > 0
+        contrast = compare(values, reference) if usable and not is_reference else None
     return {
         "outcome": spec.column, "label": spec.label, "kind": spec.kind, "scenario": name,
-        "n": len(group), "estimate": float(estimate), "ci_low": float(low),
+        "n": n, "estimate": float(estimate), "ci_low": float(low),
         "ci_high": float(high),
         "effect": contrast.effect if contrast else nan,
         "effect_measure": EFFECT_MEASURE[spec.kind],
@@ -210,6 +212,11 @@ def _summary_row(spec: OutcomeSpec, name: str, group: pd.DataFrame, ref: pd.Data
         "statistic": contrast.statistic if contrast else nan,
         "p_value": contrast.p_value if contrast else nan,
     }
+
+
+def _defined(column: pd.Series) -> np.ndarray:
+    values = column.to_numpy(dtype=float)
+    return values[~np.isnan(values)]
 
 
 def survival_curves(outcomes: pd.DataFrame, months: np.ndarray | None = None) -> pd.DataFrame:

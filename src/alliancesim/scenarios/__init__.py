@@ -1,9 +1,12 @@
 """Scenario files: a named situation (parameter overrides and a timeline of interventions).
 
->>> from alliancesim.scenarios import load_scenario, run_scenario
->>> scenario = load_scenario("scenarios/transversal_skill.toml")  # doctest: +SKIP
->>> result = run_scenario(scenario, seed=1)                        # doctest: +SKIP
->>> result.steps.head()                                            # doctest: +SKIP
+Example::
+
+    from alliancesim.scenarios import load_scenario, run_scenario
+    scenario = load_scenario("scenarios/transversal_skill.toml")
+    result = run_scenario(scenario, seed=1)
+    result.steps      # per-month table (DataFrame)
+    result.events     # event log with plain sentences (DataFrame)
 """
 
 from alliancesim.scenarios.errors import ScenarioError
