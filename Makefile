@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/alliancesim run
+	$(BIN)/alliancesim compare scenarios/dedicated_manager.toml scenarios/transversal_skill.toml scenarios/hybrid.toml scenarios/no_management.toml --out out/compare
 
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
