@@ -91,6 +91,8 @@ def print_sweep_summary(summary: SweepSummary) -> None:
     ):
         table.add_row(key, value)
     console.print(table)
+    for warning in summary.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     for error in dict.fromkeys(summary.errors):
         console.print(f"[yellow]failed run:[/] {error}", highlight=False)
     if summary.failures_total:

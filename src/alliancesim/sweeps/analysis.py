@@ -120,8 +120,8 @@ def sensitivity_indices(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Sobol or Morris indices per outcome and crossed combination, when the design allows.
 
-    ``means`` holds one row per design point with a column per outcome (see
-    :func:`point_means`). Returns first/total-order (or Morris) indices, second-order indices
+    ``means`` holds a ``point`` column and a column per outcome, one row per design point
+    (see :func:`point_means`). Returns first/total-order (or Morris) indices, second-order indices
     and notes on what could not be computed.
     """
     if design.kind not in ("sobol", "morris"):
@@ -131,7 +131,8 @@ def sensitivity_indices(
     rows: list[dict[str, Any]] = []
     second: list[dict[str, Any]] = []
     notes: list[str] = []
-    for _, block in means.groupby("combo", sort=True):
+    table = design.points.merge(means[["point", *outcomes]], on="point", how="left")
+    for _, block in table.groupby("combo", sort=True):
         block = block.sort_values("sample")
         label = combo_label(design, block.iloc[0])
         for outcome in outcomes:

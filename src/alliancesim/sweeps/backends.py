@@ -9,10 +9,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
+
+import psutil
 
 from alliancesim.sweeps.runs import ChunkResult, ChunkTask, run_chunk
 
@@ -61,9 +65,23 @@ class InProcessBackend:
         """Nothing to release."""
 
 
-def _ignore_sigint() -> None:
+def _init_worker(parent_pid: int) -> None:
+    """Set up a pool worker: leave Ctrl-C to the parent, and die with it."""
     # Ctrl-C reaches the whole process group; only the parent should react (and save).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker holds both ends of its task queue, so it never sees EOF when the parent is
+    # killed (kill -9, OOM killer): watch the parent and exit with it.
+    threading.Thread(target=_exit_with, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with(parent_pid: int, interval: float = 1.0) -> None:
+    try:
+        parent = psutil.Process(parent_pid)
+        while parent.is_running() and parent.status() != psutil.STATUS_ZOMBIE:
+            time.sleep(interval)
+    except psutil.Error:
+        pass
+    os._exit(1)
 
 
 class ProcessBackend:
@@ -82,7 +100,7 @@ class ProcessBackend:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=_ignore_sigint)
+                                   initializer=_init_worker, initargs=(os.getpid(),))
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Keep ``window`` tasks in flight; resubmit the tasks a dead worker took down."""
@@ -151,7 +169,7 @@ class DaskBackend:
         from dask.distributed import as_completed
 
         source = iter(tasks)
-        running = as_completed()
+        running = as_completed(loop=self.client.loop)
         inflight: set[Any] = set()
 
         def submit(n: int) -> None:

@@ -38,7 +38,6 @@ from pydantic import (
 )
 
 from alliancesim.model.outputs import STEP_COLUMNS
-from alliancesim.model.timeline import Intervention
 from alliancesim.params import (
     PARAMETERS_BY_NAME,
     Parameter,
@@ -171,14 +170,14 @@ class Experiment(BaseModel):
             values["horizon"] = self.horizon
         return validate_parameters(values)
 
-    def interventions(self) -> tuple[Intervention, ...]:
-        """The scenario's timeline, applied to every run (empty without a scenario)."""
+    def interventions(self) -> tuple[Any, ...]:
+        """The scenario's timeline (interventions), applied to every run; empty without one."""
         return self._scenario()[1]
 
-    def _scenario(self) -> tuple[dict[str, Any], tuple[Intervention, ...]]:
+    def _scenario(self) -> tuple[dict[str, Any], tuple[Any, ...]]:
         if self.scenario is None:
             return {}, ()
-        return load_scenario_base(Path(self.base_dir) / self.scenario, self.source)
+        return load_scenario_base(self.scenario, Path(self.base_dir), self.source)
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides which runs exist and what they produce."""
@@ -198,23 +197,24 @@ class Experiment(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_scenario_base(path: Path, source: str) -> tuple[dict[str, Any], tuple[Intervention, ...]]:
-    """The parameters and timeline of a scenario file, through ``alliancesim.scenarios``."""
-    if not path.is_file():
-        raise ExperimentError(source, "scenario", f"scenario file {str(path)!r} not found")
+def load_scenario_base(name_or_path: str, base_dir: Path,
+                       source: str) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """The parameter overrides and timeline of a scenario: a file relative to the experiment
+    file, any other path, or the name of a shipped scenario (``manager_departure``)."""
+    from alliancesim.scenarios import (
+        ScenarioError,
+        load_scenario,
+        resolve_scenario_path,
+        scheduled_entries,
+    )
+
+    local = base_dir / name_or_path
+    path = local if local.is_file() else resolve_scenario_path(name_or_path)
     try:
-        from alliancesim import scenarios  # optional sibling package
-    except ImportError:
-        raise ExperimentError(
-            source, "scenario",
-            "scenario bases need the alliancesim.scenarios package, which this installation "
-            "lacks; put the base values in a [parameters] table instead",
-        ) from None
-    try:
-        scenario = scenarios.load_scenario(path)
-    except (ValueError, OSError) as exc:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
         raise ExperimentError(source, "scenario", str(exc)) from None
-    return dict(scenario.parameters), tuple(scenario.interventions())
+    return dict(scenario.parameters), scheduled_entries(scenario)
 
 
 # --- loading ------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from alliancesim.model.timeline import Intervention
 from alliancesim.sweeps.backends import Backend, make_backend
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
@@ -61,6 +60,7 @@ class SweepSummary:
     elapsed_s: float = 0.0
     status: str = "running"
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def runs_stored(self) -> int:
@@ -84,6 +84,7 @@ class _Plan:
     design: Design
     root_seed: int
     manifest: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_sweep(
@@ -128,7 +129,7 @@ def run_sweep(
         summary = SweepSummary(
             out=store.root, experiment=exp.name, backend=engine.name, workers=engine.workers,
             runs_total=len(done), runs_before=int(done.sum()),
-            failures_before=_stored_failures(store),
+            failures_before=_stored_failures(store), warnings=plan.warnings,
         )
         per_task = runs_per_task or _auto_chunk(engine, len(done) - summary.runs_before)
         tasks = plan_tasks(exp, plan.design, plan.root_seed, done, per_task)
@@ -148,7 +149,8 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
                 f"({manifest.get('experiment', {}).get('name', '?')!r} as it was when started); "
                 "use another --out folder, or restore the experiment file it was started with")
         design = Design.from_summary(manifest["design"], store.read_design())
-        return _Plan(design, int(manifest["root_seed"]), manifest)
+        return _Plan(design, int(manifest["root_seed"]), manifest,
+                     _version_changes(manifest.get("versions", {}), versions()))
     if store.run_parts():
         raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     root_seed = exp.seed if exp.seed is not None else int(np.random.SeedSequence().entropy)
@@ -172,6 +174,13 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
     }
     store.write_manifest(manifest)
     return _Plan(design, root_seed, manifest)
+
+
+def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Warnings for versions that differ from those the sweep started with."""
+    return [f"{name} is {current.get(name)} now but was {old} when this sweep started; "
+            "runs from both may differ" for name, old in before.items()
+            if current.get(name) != old]
 
 
 def _done_mask(store: ResultsStore, total: int) -> np.ndarray:
@@ -203,7 +212,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
     base = exp.base_parameters()
-    interventions: tuple[Intervention, ...] = exp.interventions()
+    interventions = exp.interventions()
     steps_every = exp.record.every if exp.record.steps else None
     columns = tuple(exp.record.columns) if exp.record.columns is not None else None
 
@@ -261,7 +270,7 @@ def _execute(engine: Backend, tasks: Iterator[ChunkTask], store: ResultsStore,
     """Run the tasks, store results as they come, and record the session in the manifest."""
     buffer = _Buffer(store, flush_runs, flush_seconds)
     session = {"started": now(), "backend": engine.name, "workers": engine.workers,
-               "runs_before": summary.runs_before}
+               "runs_before": summary.runs_before, "versions": versions()}
     manifest.setdefault("sessions", []).append(session)
     manifest["status"] = "running"
     store.write_manifest(manifest)

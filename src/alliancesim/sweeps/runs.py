@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancesim.model.timeline import Intervention, simulate
+from alliancesim.model.timeline import simulate
 
 RUN_COLUMNS = ("run_id", "point", "replicate", "status", "error", "traceback",
                "seed_entropy", "seed_spawn_key", "duration_s")
@@ -54,7 +54,7 @@ class ChunkTask:
     root_seed: int
     base: Mapping[str, Any]
     runs: tuple[RunSpec, ...]
-    interventions: tuple[Intervention, ...] = ()
+    interventions: tuple[Any, ...] = ()  # Intervention-like: .month and .apply(model)
     steps_every: int | None = None
     step_columns: tuple[str, ...] | None = None
 

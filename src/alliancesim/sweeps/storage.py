@@ -21,6 +21,7 @@ import os
 import platform
 import secrets
 import socket
+import subprocess
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
@@ -41,6 +42,9 @@ VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALi
              "dask", "distributed", "pydantic", "networkx")
 
 
+NULLABLE_TYPES = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
+
+
 class ResultsError(RuntimeError):
     """The results folder cannot be used: another experiment's results, or a live writer."""
 
@@ -58,7 +62,25 @@ def versions() -> dict[str, str]:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = "not installed"
+    commit = source_commit()
+    if commit:
+        found["alliancesim_source"] = commit
     return found
+
+
+def source_commit() -> str | None:
+    """The git commit of the package source when it runs from a checkout (``+dirty`` when
+    the model files have uncommitted changes), else None."""
+    package = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=package, capture_output=True,
+                              text=True, timeout=5, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=package,
+                               capture_output=True, text=True, timeout=5,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("+dirty" if dirty else "")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -245,4 +267,6 @@ def read_parts(parts: Sequence[Path], columns: list[str] | None = None) -> pd.Da
         return pd.DataFrame()
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
     dataset = ds.dataset(list(parts), schema=schema, format="parquet")
-    return dataset.to_table(columns=columns).to_pandas()
+    # Failed runs leave outcomes null: keep yes/no and whole-number columns as pandas'
+    # nullable types rather than letting them turn into objects and floats.
+    return dataset.to_table(columns=columns).to_pandas(types_mapper=NULLABLE_TYPES.get)
