@@ -56,6 +56,7 @@ from alliancesim.params import (
 )
 
 NO_SCENARIO = "(defaults, no scenario)"
+SEED_LABEL = "Seed (whole number; applies on Reset)"
 # Months per second the play loop aims for, as offered to the class.
 SPEEDS = {"slow (2/s)": 0.5, "normal (4/s)": 0.25, "fast (10/s)": 0.1}
 DEFAULT_SPEED = "normal (4/s)"
@@ -162,8 +163,8 @@ def ScenarioPicker(state: AppState) -> None:
         if chosen is not None and chosen.description:
             solara.Text(chosen.description, classes=["as-caption", "as-scenario-description"])
         if chosen is not None and chosen.timeline:
-            events = ", ".join(f"month {i.month}: {i.kind.replace('_', ' ')}"
-                               for i in chosen.timeline)
+            events = ", ".join(f"month {e.month}: {e.intervention.kind.replace('_', ' ')}"
+                               for e in chosen.timeline)
             solara.Text(f"Timeline: {events}", classes=["as-caption"])
         if message:
             solara.Error(message, classes=["as-scenario-error"])
@@ -185,15 +186,26 @@ def SeedField(state: AppState) -> None:
         set_error("")
         state.settings.set(replace(state.settings.value, seed=seed))
 
-    solara.InputText("Seed (whole number; applies on Reset)", value=text, on_value=enter,
+    solara.InputText(SEED_LABEL, value=text, on_value=enter,
                      error=error or False, continuous_update=False, classes=["as-seed"])
 
 
 def slider_step(param: Parameter) -> float:
-    """A round step giving about a hundred positions across the parameter's range."""
+    """A round step giving about a hundred positions across the range, refined until the
+    default sits on a position (so the slider shows the default exactly)."""
     assert param.low is not None and param.high is not None
     span = param.high - param.low
-    return 10.0 ** floor(log10(span / 100.0)) if span > 0 else 0.1
+    if span <= 0:
+        return 0.1
+    step = 10.0 ** floor(log10(span / 100.0))
+    while not _on_grid(float(param.default) - param.low, step) and step > span * 1e-6:
+        step /= 10.0
+    return step
+
+
+def _on_grid(offset: float, step: float) -> bool:
+    positions = offset / step
+    return abs(positions - round(positions)) < 1e-6
 
 
 def parameter_groups() -> dict[str, list[Parameter]]:
@@ -309,17 +321,22 @@ def Controls(
                       disabled=playing.value or not current.running, classes=["as-step"])
         with solara.Div(style={"width": "170px"}):
             solara.Select("Speed", values=list(SPEEDS), value=speed, dense=True)
+    if current.problem:
+        solara.Error(current.problem, dense=True, classes=["as-run-problem"])
 
 
 # --- views of one alliance ---------------------------------------------------------------------
 def status_line(model: AllianceModel) -> str:
-    """'Month 14 · evolving · 9 members', or how it ended."""
-    members = f"{len(model.members)} member{'s' if len(model.members) != 1 else ''}"
+    """'Month 14 · evolving · 9 members · dedicated management', or how it ended."""
+    count = len(model.members)
+    members = f"{count} member{'s' if count != 1 else ''}"
+    if model.phase == "forming":
+        members += f" (aiming for {int(model.p['n_members'])})"
+    management = f"{model.management.mode} management"
     if model.outcome != "running":
         return f"Month {model.month} · {model.outcome} ({model.end_reason}) · {members}"
-    horizon = int(model.p["horizon"])
-    at_end = " · horizon reached" if model.month >= horizon else ""
-    return f"Month {model.month} · {model.phase} · {members}{at_end}"
+    at_end = " · horizon reached" if model.month >= int(model.p["horizon"]) else ""
+    return f"Month {model.month} · {model.phase} · {members} · {management}{at_end}"
 
 
 @solara.component

@@ -38,19 +38,20 @@ def culture_layout(names: Sequence[str], culture: np.ndarray, seed: int) -> dict
     if n == 0:
         return {}
     if n == 1:
-        return {names[0]: (0.5, 0.5)}
+        return {str(names[0]): (0.5, 0.5)}
     profiles = np.asarray(culture, dtype=float)
-    start = _projection(profiles)
+    rng = np.random.default_rng(layout_seed(seed))
+    # The seeded jitter separates identical profiles and makes the picture the seed's own.
+    start = _projection(profiles) + rng.normal(0.0, 0.03, (n, 2))
     if n <= SPRING_LIMIT:
         graph = _culture_graph(profiles)
         init = {i: tuple(start[i]) for i in range(n)}
         placed = nx.spring_layout(graph, pos=init, seed=layout_seed(seed), iterations=60)
         xy = np.array([placed[i] for i in range(n)])
     else:
-        rng = np.random.default_rng(layout_seed(seed))
-        xy = start + rng.normal(0.0, 0.02, start.shape)
+        xy = start
     xy = _normalise(xy)
-    return {name: (float(x), float(y)) for name, (x, y) in zip(names, xy, strict=True)}
+    return {str(name): (float(x), float(y)) for name, (x, y) in zip(names, xy, strict=True)}
 
 
 def alliance_layout(model: AllianceModel, seed: int) -> dict[str, Position]:

@@ -34,7 +34,7 @@ def offline_environment(scenarios: Path | None = None) -> dict[str, str]:
     """Set (and return) the environment that keeps Solara on this machine."""
     os.environ.update(OFFLINE_ENVIRONMENT)
     if scenarios is not None:
-        from alliancesim.app.scenarios import SCENARIOS_ENV
+        from alliancesim.scenarios.loading import SCENARIOS_ENV
 
         os.environ[SCENARIOS_ENV] = str(scenarios.resolve())
     return dict(OFFLINE_ENVIRONMENT)

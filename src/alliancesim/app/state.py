@@ -13,8 +13,9 @@ from typing import Any
 
 from alliancesim.app.layout import Position, alliance_layout
 from alliancesim.model import AllianceModel
-from alliancesim.model.timeline import Intervention
 from alliancesim.params import MANAGEMENT_MODES, defaults, validate_parameters
+from alliancesim.scenarios import ScenarioError
+from alliancesim.scenarios.running import ScheduledEntry
 
 DEFAULT_SEED = 1
 # The comparison the class discusses: a dedicated profession against a transversal skill.
@@ -45,7 +46,7 @@ class Settings:
 
     params: Mapping[str, Any] = field(default_factory=defaults)
     seed: int = DEFAULT_SEED
-    timeline: tuple[Intervention, ...] = ()
+    timeline: tuple[ScheduledEntry, ...] = ()
     scenario: str = ""
 
     def with_parameter(self, name: str, value: Any) -> Settings:
@@ -60,7 +61,7 @@ class Settings:
         return {**self.params, "management_mode": mode}
 
 
-@dataclass
+@dataclass(eq=False)
 class Watched:
     """One alliance on screen with its fixed network layout."""
 
@@ -69,7 +70,7 @@ class Watched:
     label: str = ""
 
 
-@dataclass
+@dataclass(eq=False)
 class Run:
     """The alliances one view steps together: one in the live view, two in the comparison.
 
@@ -79,6 +80,7 @@ class Run:
 
     watched: tuple[Watched, ...]
     settings: Settings
+    problem: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -97,11 +99,18 @@ class Run:
         return max(m.month for m in self.models)
 
     def step(self) -> bool:
-        """Advance every alliance still running by one month; returns :attr:`running`."""
+        """Advance every alliance still running by one month; returns :attr:`running`.
+
+        A scenario intervention that cannot apply (a named partner who is not a member) is
+        reported in :attr:`problem` instead of stopping the app; the month goes on.
+        """
         with self.lock:
             for model in self.models:
                 if model.running:
-                    model.step()
+                    try:
+                        model.step()
+                    except ScenarioError as error:
+                        self.problem = str(error)
             return self.running
 
 

@@ -67,7 +67,7 @@ def trust_colour(trust: float) -> str:
 def _member_node(member: MemberOrganization, xy: Position) -> dict[str, Any]:
     state = member.commitment_state
     node: dict[str, Any] = {
-        "name": member.name,
+        "name": str(member.name),
         "x": round(xy[0] * 100, 2),
         "y": round(xy[1] * 100, 2),
         "symbol": SECTOR_SYMBOLS.get(member.sector, "circle"),
@@ -121,7 +121,7 @@ def trust_links(model: AllianceModel) -> list[dict[str, Any]]:
         for b in names[i + 1:]:
             trust = (graph.edges[a, b]["trust"] + graph.edges[b, a]["trust"]) / 2.0
             links.append({
-                "source": a, "target": b, "value": round(trust, 2),
+                "source": str(a), "target": str(b), "value": round(trust, 2),
                 "lineStyle": {"width": round(0.5 + 4.5 * trust ** 2, 2),
                               "color": trust_colour(trust),
                               "opacity": round(0.15 + 0.7 * trust, 2)},
