@@ -16,6 +16,7 @@ from alliancesim.compare import (
     compare_scenarios,
     write_report,
 )
+from alliancesim.compare.runner import InterruptedComparison
 from alliancesim.scenarios import replicate_seed, run_scenario, scenario_from_dict
 
 SCENARIO_DIR = Path(__file__).resolve().parents[1] / "scenarios"
@@ -38,8 +39,11 @@ def test_same_seed_same_tables_and_another_seed_other_tables(small):
 
 
 def test_parallel_workers_give_the_same_tables_as_one(small):
-    parallel = compare_scenarios([DEDICATED, TRANSVERSAL], replicates=6, seed=5, workers=2)
+    seen: list[int] = []
+    parallel = compare_scenarios([DEDICATED, TRANSVERSAL], replicates=6, seed=5, workers=2,
+                                 progress=lambda done, total: seen.append(done))
     assert parallel.workers == 2
+    assert len(seen) > 1 and seen == sorted(seen) and seen[-1] == 12  # the bar moves
     pd.testing.assert_frame_equal(small.outcomes, parallel.outcomes)
     pd.testing.assert_frame_equal(small.trajectories, parallel.trajectories)
 
@@ -158,3 +162,19 @@ def test_run_command_reruns_a_replicate_of_a_comparison(small, tmp_path: Path):
     steps = pd.read_csv(tmp_path / "steps.csv")
     assert steps["month"].iloc[-1] == row["end_month"]
     assert steps["value_total"].iloc[-1] == pytest.approx(row["value_total"])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_interrupted_comparison_keeps_the_finished_runs(workers: int):
+    def interrupt_after_some_runs(done: int, total: int) -> None:
+        if done >= 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(InterruptedComparison) as caught:
+        compare_scenarios([DEDICATED, TRANSVERSAL], replicates=40, seed=3, workers=workers,
+                          progress=interrupt_after_some_runs)
+    kept = caught.value.outcomes
+    assert 4 <= len(kept) < 80  # the queued runs were dropped, not run to the end
+    full = compare_scenarios([DEDICATED, TRANSVERSAL], replicates=40, seed=3, workers=1)
+    merged = kept.merge(full.outcomes, on=["scenario", "replicate"], suffixes=("", "_full"))
+    assert (merged["value_total"] == merged["value_total_full"]).all()

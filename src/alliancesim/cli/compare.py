@@ -22,7 +22,10 @@ from alliancesim.compare import (
     write_report,
 )
 from alliancesim.compare.report import SUMMARY_HEADERS, TABLE_NOTE
+from alliancesim.compare.runner import InterruptedComparison
 from alliancesim.scenarios import ScenarioError
+
+INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C
 
 
 def summary_table(comparison: Comparison) -> Table:
@@ -39,7 +42,7 @@ def summary_table(comparison: Comparison) -> Table:
     return table
 
 
-def _save_partial(error: IncompleteComparison, out: Path) -> None:
+def _save_partial(error: IncompleteComparison | InterruptedComparison, out: Path) -> None:
     """Keep the runs that finished before a run failed."""
     if error.outcomes.empty:
         return
@@ -79,6 +82,9 @@ def compare(
     except IncompleteComparison as error:
         _save_partial(error, out)
         fail(str(error))
+    except InterruptedComparison as interrupted:
+        _save_partial(interrupted, out)
+        raise typer.Exit(INTERRUPTED) from None
     except ScenarioError as error:
         fail(str(error))
     write_raw_tables(comparison, out)  # before anything else can go wrong

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,15 @@ class IncompleteComparison(ScenarioError):
 
     def __reduce__(self) -> Any:  # only ever raised in the parent process
         return (ScenarioError, (self.source, self.field, self.message))
+
+
+class InterruptedComparison(KeyboardInterrupt):
+    """The comparison was interrupted (Ctrl-C); carries the runs that had finished."""
+
+    def __init__(self, outcomes: pd.DataFrame, trajectories: pd.DataFrame) -> None:
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+        self.trajectories = trajectories
 
 
 def run_task(task: RunTask) -> RunRecord:
@@ -110,8 +119,8 @@ def run_all(
     """Run every scenario ``replicates`` times; return (outcomes, trajectories) DataFrames.
 
     ``progress(done, total)`` is called as runs finish. A run that fails with a
-    :class:`ScenarioError` stops the comparison with :class:`IncompleteComparison`, which
-    holds the finished runs.
+    :class:`ScenarioError` stops the comparison with :class:`IncompleteComparison`, and
+    Ctrl-C with :class:`InterruptedComparison`; both hold the runs that had finished.
     """
     tasks = build_tasks(scenarios, replicates, seed)
     workers = default_workers() if workers is None else max(1, workers)
@@ -123,6 +132,8 @@ def run_all(
             _run_parallel(tasks, workers, records, progress)
     except ScenarioError as error:
         raise IncompleteComparison(error, *_tables(records, scenarios)) from None
+    except KeyboardInterrupt:
+        raise InterruptedComparison(*_tables(records, scenarios)) from None
     return _tables(records, scenarios)
 
 
@@ -139,24 +150,29 @@ def _run_parallel(tasks: list[RunTask], workers: int, records: list[RunRecord],
     # progress bar's) might hold a lock; the package is imported once, in the server.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["alliancesim.compare.runner"])
-    chunks = _chunks(tasks, workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: set[Future[list[RunRecord]]] = {pool.submit(run_chunk, c) for c in chunks}
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: set[Future[list[RunRecord]]] = set()
+    try:
+        pending = {pool.submit(run_chunk, chunk) for chunk in _chunks(tasks, workers)}
         while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            _keep_finished(finished, records)
             for future in finished:
                 if future.exception() is not None:
-                    _keep_finished(pending, records)
-                    for other in pending:
-                        other.cancel()
                     raise future.exception()  # type: ignore[misc]
-                records.extend(future.result())
             if progress is not None:
                 progress(len(records), len(tasks))
+    except BaseException:
+        _keep_finished(pending, records)
+        raise
+    finally:
+        # On failure or Ctrl-C, drop the queued chunks instead of running them all first.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _keep_finished(pending: set[Future[list[RunRecord]]], records: list[RunRecord]) -> None:
-    for future in pending:
+def _keep_finished(futures: set[Future[list[RunRecord]]], records: list[RunRecord]) -> None:
+    """Collect the runs of every chunk that has finished without an error."""
+    for future in futures:
         if future.done() and not future.cancelled() and future.exception() is None:
             records.extend(future.result())
 
