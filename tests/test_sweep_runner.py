@@ -201,13 +201,28 @@ def uninterrupted(slow_experiment, tmp_path_factory) -> pd.DataFrame:
     return comparable(out)
 
 
+def pool_workers(process: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
+    """The worker processes of a running sweep (spawned children of its process)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < deadline and process.poll() is None, "no workers appeared"
+        workers = [child for child in psutil.Process(process.pid).children()
+                   if "spawn_main" in " ".join(child.cmdline())]
+        if workers:
+            return workers
+        time.sleep(0.05)
+
+
 def test_a_sweep_killed_midway_and_rerun_has_exactly_the_uninterrupted_runs(
         slow_experiment, uninterrupted, tmp_path):
     out = tmp_path / "killed"
-    process = start_sweep(slow_experiment, out, "--workers", "1")
+    process = start_sweep(slow_experiment, out, "--workers", "2")
     wait_for_parts(out, 2, process)
+    workers = pool_workers(process)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, "worker processes outlived the killed sweep"
     kept = len(load_results(out))
     assert 0 < kept < len(uninterrupted)
     result = CliRunner().invoke(app, ["sweep", str(slow_experiment), "--out", str(out),
@@ -233,16 +248,9 @@ def test_ctrl_c_saves_finished_runs_and_the_rerun_completes(
 def test_a_lost_worker_process_is_replaced_and_no_run_is_lost(
         slow_experiment, uninterrupted, tmp_path):
     out = tmp_path / "lost"
-    process = start_sweep(slow_experiment, out, "--workers", "2")
-    deadline = time.monotonic() + 60
-    workers: list[psutil.Process] = []
-    while not workers:  # pool workers are grandchildren (children of the forkserver)
-        assert time.monotonic() < deadline and process.poll() is None
-        workers = [p for child in psutil.Process(process.pid).children()
-                   for p in child.children()]
-        time.sleep(0.05)
-    time.sleep(0.3)
-    workers[0].kill()
+    process = start_sweep(slow_experiment, out, "--workers", "3")
+    wait_for_parts(out, 1, process)
+    pool_workers(process)[0].kill()
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
     pd.testing.assert_frame_equal(comparable(out), uninterrupted)

@@ -7,28 +7,27 @@ From Python::
     summary = run_sweep("experiments/quick.toml", "results/quick", workers=2)
     runs = load_results("results/quick")           # one row per run (DataFrame)
     report = analyze("results/quick")              # indices, effects, figures
+
+Names are imported on first use, so that worker processes, which need only
+:mod:`alliancesim.sweeps.runs`, do not load the analysis stack (matplotlib, SALib).
 """
 
-from alliancesim.sweeps.analysis import (
-    Analysis,
-    AnalysisError,
-    analyze,
-    load_design,
-    load_manifest,
-    load_results,
-    load_steps,
-)
-from alliancesim.sweeps.backends import BACKENDS, BackendError
-from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
-from alliancesim.sweeps.experiment import (
-    Experiment,
-    ExperimentError,
-    experiment_from_dict,
-    load_experiment,
-)
-from alliancesim.sweeps.runner import SweepSummary, run_sweep
-from alliancesim.sweeps.runs import run_seed
-from alliancesim.sweeps.storage import ResultsError, ResultsStore
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "analysis": ("Analysis", "AnalysisError", "analyze", "load_design", "load_manifest",
+                 "load_results", "load_steps"),
+    "backends": ("BACKENDS", "BackendError"),
+    "design": ("DESIGN_KINDS", "Design", "Factor", "make_design"),
+    "experiment": ("Experiment", "ExperimentError", "experiment_from_dict", "load_experiment"),
+    "runner": ("SweepSummary", "run_sweep"),
+    "runs": ("run_seed",),
+    "storage": ("ResultsError", "ResultsStore"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 __all__ = [
     "BACKENDS",
@@ -54,3 +53,35 @@ __all__ = [
     "run_seed",
     "run_sweep",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alliancesim.sweeps' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"alliancesim.sweeps.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from alliancesim.sweeps.analysis import (
+        Analysis,
+        AnalysisError,
+        analyze,
+        load_design,
+        load_manifest,
+        load_results,
+        load_steps,
+    )
+    from alliancesim.sweeps.backends import BACKENDS, BackendError
+    from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
+    from alliancesim.sweeps.experiment import (
+        Experiment,
+        ExperimentError,
+        experiment_from_dict,
+        load_experiment,
+    )
+    from alliancesim.sweeps.runner import SweepSummary, run_sweep
+    from alliancesim.sweeps.runs import run_seed
+    from alliancesim.sweeps.storage import ResultsError, ResultsStore

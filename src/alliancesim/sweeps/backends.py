@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
@@ -85,39 +85,48 @@ def _exit_with(parent_pid: int, interval: float = 1.0) -> None:
 
 
 class ProcessBackend:
-    """A local pool of worker processes (forkserver), restarted if a worker dies."""
+    """``workers`` processes on this machine: this one and a pool of ``workers - 1``.
+
+    This process runs chunks itself whenever no pool result is waiting, so two workers cost
+    two processes (not three) and half the runs need no inter-process transfer. The pool
+    uses the "spawn" start method (no fork of a process with threads) and is restarted,
+    with its unfinished chunks resubmitted, if one of its processes dies.
+    """
 
     name = "processes"
 
     def __init__(self, workers: int | None = None, max_restarts: int = 3) -> None:
         self.workers = workers or available_cores()
-        self.window = 2 * self.workers
         self.max_restarts = max_restarts
-        self._context = multiprocessing.get_context("forkserver")
-        # Workers fork from a server that has already imported the model: fast start.
-        self._context.set_forkserver_preload(["alliancesim.sweeps.runs"])
-        self._pool = self._new_pool()
+        self.window = 2 * (self.workers - 1)  # queued chunks: every pool worker kept busy
+        self._context = multiprocessing.get_context("spawn")
+        self._pool = self._new_pool() if self.workers > 1 else None
+        self._restarts = 0
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self._context,
+        return ProcessPoolExecutor(self.workers - 1, mp_context=self._context,
                                    initializer=_init_worker, initargs=(os.getpid(),))
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
-        """Keep ``window`` tasks in flight; resubmit the tasks a dead worker took down."""
+        """Keep the pool's queue full, work here meanwhile, and yield results as they come."""
         source = iter(tasks)
         pending: dict[Future[ChunkResult], ChunkTask] = {}
         retry: list[ChunkTask] = []
-        restarts = 0
+
+        def next_task() -> ChunkTask | None:
+            return retry.pop() if retry else next(source, None)
+
         while True:
-            while len(pending) < self.window:
-                task = retry.pop() if retry else next(source, None)
-                if task is None:
-                    break
-                pending[self._pool.submit(run_chunk, task)] = task
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
+            broken = self._fill(pending, next_task)
+            done = {future for future in pending if future.done()}
+            if not done and not broken:
+                task = next_task()
+                if task is not None:
+                    yield run_chunk(task)  # the pool is busy: do a chunk here meanwhile
+                    continue
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 task = pending.pop(future)
                 try:
@@ -128,19 +137,46 @@ class ProcessBackend:
                     continue
                 yield result
             if broken:
-                restarts += 1
-                if restarts > self.max_restarts:
-                    raise BackendError(
-                        f"worker processes died {restarts} times; stopping (finished runs "
-                        "are saved: rerun the same command to resume)")
                 retry.extend(pending.values())
                 pending.clear()
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
+                self._restart()
+
+    def _fill(self, pending: dict[Future[ChunkResult], ChunkTask],
+              next_task: Callable[[], ChunkTask | None]) -> bool:
+        """Submit chunks until the window is full; False unless the pool turned out broken."""
+        while self._pool is not None and len(pending) < self.window:
+            task = next_task()
+            if task is None:
+                return False
+            try:
+                pending[self._pool.submit(run_chunk, task)] = task
+            except BrokenProcessPool:
+                pending[_failed_future()] = task
+                return True
+        return False
+
+    def _restart(self) -> None:
+        """Replace a pool whose process died, unless that keeps happening."""
+        self._restarts += 1
+        if self._restarts > self.max_restarts:
+            raise BackendError(
+                f"worker processes died {self._restarts} times; stopping (finished runs are "
+                "saved: rerun the same command to resume)")
+        assert self._pool is not None
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
 
     def close(self) -> None:
         """Stop the pool; running chunks finish, queued ones are dropped."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _failed_future() -> Future[ChunkResult]:
+    """A future that already failed with BrokenProcessPool (its task is to be resubmitted)."""
+    future: Future[ChunkResult] = Future()
+    future.set_exception(BrokenProcessPool("the pool broke before the task was submitted"))
+    return future
 
 
 class DaskBackend:
