@@ -65,7 +65,8 @@ OPEN_GROUPS = (0,)  # the parameter groups shown open at start (composition)
 
 CSS = """
 .as-sidebar { max-height: calc(100vh - 24px); overflow-y: auto; }
-.as-caption { font-size: 12px; color: #607d8b; margin: -14px 0 6px 0; line-height: 1.3; }
+.as-caption { font-size: 12px; color: #607d8b; line-height: 1.3; }
+.as-hint { font-size: 12px; color: #607d8b; margin: -14px 0 6px 0; line-height: 1.3; }
 .as-timeline { display: flex; width: 100%; height: 30px; border-radius: 4px;
                overflow: hidden; margin: 4px 0 8px 0; }
 .as-segment { display: flex; align-items: center; justify-content: center; font-size: 12px;
@@ -156,7 +157,6 @@ def ScenarioPicker(state: AppState) -> None:
     with solara.Column(gap="4px", classes=["as-scenario"]):
         if not choices:
             solara.Text("No scenario files found.", classes=["as-caption"])
-            return
         solara.Select("Scenario", values=[NO_SCENARIO, *by_name], value=current,
                       on_value=pick)
         chosen = by_name.get(current)
@@ -233,7 +233,7 @@ def ParameterInput(param: Parameter, value: Any, on_value: Callable[[Any], None]
         solara.SliderFloat(label, value=float(value), min=param.low, max=param.high,
                            step=slider_step(param), on_value=on_value)
     unit = f" ({param.unit})" if param.unit not in ("-", "") else ""
-    solara.Text(f"{param.meaning}{unit}", classes=["as-caption"])
+    solara.Text(f"{param.meaning}{unit}", classes=["as-hint"])
 
 
 @solara.component
@@ -256,11 +256,14 @@ def ParameterPanel(state: AppState) -> None:
                if applied.params.get(name) != value]
     if settings.seed != applied.seed:
         pending.append("seed")
-    if pending:
-        solara.Warning(f"Changed ({', '.join(pending)}): press Reset to start a fresh "
-                       "alliance with the new values.", dense=True, classes=["as-pending"])
-    if problem:
-        solara.Error(problem, dense=True, classes=["as-parameter-error"])
+    # Messages come and go inside a container that stays, so the inputs below keep their
+    # place in the tree and are not rebuilt when a message appears.
+    with solara.Column(gap="4px"):
+        if pending:
+            solara.Warning(f"Changed ({', '.join(pending)}): press Reset to start a fresh "
+                           "alliance with the new values.", dense=True, classes=["as-pending"])
+        if problem:
+            solara.Error(problem, dense=True, classes=["as-parameter-error"])
     solara.Button("Back to defaults", text=True, small=True,
                   on_click=lambda: state.settings.set(replace(state.settings.value,
                                                               params=defaults())))
@@ -393,9 +396,8 @@ def LiveView(state: AppState) -> None:
     model = watched.model
     Controls(state.live, state.live_tick, state.live_playing, state.restart_live, state.speed)
     solara.Text(status_line(model), classes=["as-status", "as-month"])
-    if run.settings.scenario:
-        solara.Text(f"Scenario: {run.settings.scenario} · seed {run.settings.seed}",
-                    classes=["as-caption"])
+    scenario = run.settings.scenario or "none (parameters as set)"
+    solara.Text(f"Scenario: {scenario} · seed {run.settings.seed}", classes=["as-caption"])
     PhaseTimeline(model, tick)
     with solara.Columns([3, 2]):
         with solara.Card("Members and trust", margin=0):
