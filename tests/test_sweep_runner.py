@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import dask
 import pandas as pd
 import psutil
 import pytest
@@ -254,3 +255,14 @@ def test_a_lost_worker_process_is_replaced_and_no_run_is_lost(
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
     pd.testing.assert_frame_equal(comparable(out), uninterrupted)
+
+
+def test_an_unreachable_scheduler_is_reported_without_a_traceback(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SLOW)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(app, ["sweep", str(path), "--out", str(tmp_path / "out"),
+                                          "--scheduler", "tcp://127.0.0.1:9", "--no-progress"])
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in result.output
+    assert "Traceback" not in result.output

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from alliancesim.sweeps.analysis import Analysis, AnalysisError, analyze
-from alliancesim.sweeps.backends import BackendError
+from alliancesim.sweeps.backends import BackendError, SchedulerError
 from alliancesim.sweeps.experiment import ExperimentError
 from alliancesim.sweeps.runner import SweepSummary, run_sweep
 from alliancesim.sweeps.storage import ResultsError
@@ -65,7 +65,7 @@ def sweep(
         summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler,
                             backend=backend.value, progress=progress, flush_runs=flush_runs,
                             flush_seconds=flush_seconds)
-    except (ExperimentError, ResultsError) as exc:
+    except (ExperimentError, ResultsError, SchedulerError) as exc:
         raise _fail(str(exc)) from None
     except BackendError as exc:
         raise _fail(str(exc), 1) from None

@@ -27,6 +27,10 @@ class BackendError(RuntimeError):
     """The backend cannot go on (unreachable scheduler, workers that keep dying)."""
 
 
+class SchedulerError(BackendError):
+    """The Dask scheduler address is wrong or nobody answers there."""
+
+
 class Backend(Protocol):
     """Runs chunk tasks somewhere and yields their results in completion order."""
 
@@ -135,6 +139,9 @@ class ProcessBackend:
                     retry.append(task)
                     broken = True
                     continue
+                except Exception as exc:  # e.g. a result that cannot be sent back
+                    raise BackendError(f"a worker process failed: {type(exc).__name__}: "
+                                       f"{exc}") from exc
                 yield result
             if broken:
                 retry.extend(pending.values())
@@ -185,16 +192,20 @@ class DaskBackend:
     name = "dask"
 
     def __init__(self, address: str | None = None, client: Any = None,
-                 timeout: str = "20s") -> None:
+                 timeout: str | None = None) -> None:
+        """Connect to ``address`` (waiting ``timeout``, by default Dask's
+        ``distributed.comm.timeouts.connect``), or use ``client``."""
         from dask.distributed import Client
 
         self._owns_client = client is None
         if client is None:
             try:
                 client = Client(address, timeout=timeout, set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                raise BackendError(f"cannot reach the Dask scheduler at {address!r}: {exc}") \
-                    from None
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise SchedulerError(
+                    f"cannot reach the Dask scheduler at {address!r} ({exc}); expected the "
+                    "address a running 'dask scheduler' prints, like tcp://10.0.0.5:8786"
+                ) from None
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))
         # Enough work queued to keep every worker busy, little enough to keep memory flat.
@@ -218,7 +229,13 @@ class DaskBackend:
         try:
             for future in running:
                 inflight.discard(future)
-                result = future.result()
+                try:
+                    result = future.result()
+                except Exception as exc:  # KilledWorker, lost scheduler, ...
+                    raise BackendError(
+                        f"the Dask cluster could not finish a chunk ({type(exc).__name__}: "
+                        f"{exc}); finished runs are saved: rerun the same command to resume"
+                    ) from exc
                 future.release()
                 yield result
                 submit(1)
