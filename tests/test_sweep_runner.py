@@ -249,7 +249,7 @@ def test_ctrl_c_saves_finished_runs_and_the_rerun_completes(
 def test_a_lost_worker_process_is_replaced_and_no_run_is_lost(
         slow_experiment, uninterrupted, tmp_path):
     out = tmp_path / "lost"
-    process = start_sweep(slow_experiment, out, "--workers", "3")
+    process = start_sweep(slow_experiment, out, "--workers", "2")
     wait_for_parts(out, 1, process)
     pool_workers(process)[0].kill()
     _, stderr = process.communicate(timeout=120)

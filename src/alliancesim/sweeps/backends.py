@@ -200,7 +200,8 @@ class DaskBackend:
         self._owns_client = client is None
         if client is None:
             try:
-                client = Client(address, timeout=timeout, set_as_default=False)
+                extra = {"timeout": timeout} if timeout is not None else {}
+                client = Client(address, set_as_default=False, **extra)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise SchedulerError(
                     f"cannot reach the Dask scheduler at {address!r} ({exc}); expected the "
