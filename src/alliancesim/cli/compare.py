@@ -87,9 +87,16 @@ def compare(
         raise typer.Exit(INTERRUPTED) from None
     except ScenarioError as error:
         fail(str(error))
-    write_raw_tables(comparison, out)  # before anything else can go wrong
+    try:
+        write_raw_tables(comparison, out)  # before anything else can go wrong
+    except OSError as error:
+        fail(f"--out {str(out)!r}: cannot write the runs ({error})")
     console.print(summary_table(comparison))
-    written = write_report(comparison, out)
+    try:
+        written = write_report(comparison, out)
+    except OSError as error:
+        fail(f"--out {str(out)!r}: cannot write the report ({error}); the runs are in "
+             f"{out / 'outcomes.csv'} and {out / 'trajectories.parquet'}")
     console.print(f"{len(loaded) * replicates} runs in {comparison.seconds:.1f} s on "
                   f"{comparison.workers} process(es); report: {out / 'report.md'} "
                   f"({len(written)} files)")

@@ -101,7 +101,11 @@ def run(
     title = f"{chosen.name}, {label}"
     print_summary(result, title)
     months = tuple(sorted({i.month for i in chosen.interventions()}))
-    for path in write_run(result, out, title, months):
+    try:
+        written = write_run(result, out, title, months)
+    except OSError as error:
+        fail(f"--out {str(out)!r}: cannot write the results ({error})")
+    for path in written:
         console.print(f"wrote {path}")
 
 
