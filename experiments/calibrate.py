@@ -1,8 +1,11 @@
 """Calibrate the default parameters against the empirical patterns.
 
-Runs the Latin-hypercube sweep in ``experiments/calibration.toml`` with the experiment runner
-(resumable: rerun after an interruption and finished runs are kept), scores every design
-point against all patterns of ``alliancesim.validation`` at once, and prints the best points.
+Two stages. First, the Latin-hypercube sweep in ``experiments/calibration.toml`` runs with the
+experiment runner (resumable: rerun after an interruption and finished runs are kept) and
+every design point is scored against all patterns of ``alliancesim.validation`` at once.
+Scores from a few dozen replicates are noisy and the best of many noisy points flatters
+itself, so second, the best ``--finalists`` points are rerun with ``--replicates`` fresh,
+common seeds each and scored again; the best of those is the calibrated point.
 
     python experiments/calibrate.py [--out results/calibration] [--workers N]
 
@@ -18,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from alliancesim.compare.runner import run_all
+from alliancesim.scenarios import scenario_from_dict
 from alliancesim.sweeps import load_experiment, load_results, run_sweep
 from alliancesim.validation import PATTERNS, evaluate, score
 
@@ -46,10 +51,28 @@ def off_centre(table: pd.DataFrame) -> float:
     return total
 
 
+def rerun_finalists(scores: pd.DataFrame, factors: list[str], finalists: int,
+                    replicates: int, seed: int, workers: int | None) -> pd.DataFrame:
+    """Rerun the best points with many common seeds and score them again."""
+    best = scores.head(finalists)
+    scenarios = [
+        scenario_from_dict({"name": f"point {int(row.point)}", "description": "finalist",
+                            "parameters": {f: float(getattr(row, f)) for f in factors}})
+        for row in best.itertuples()
+    ]
+    outcomes, _ = run_all(scenarios, replicates, seed, workers)
+    rows = best.set_index(pd.Index([s.name for s in scenarios]))
+    for column in ("point", *factors):
+        outcomes[column] = outcomes["scenario"].map(rows[column])
+    return score_points(outcomes, factors)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="results/calibration")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--finalists", type=int, default=8)
+    parser.add_argument("--replicates", type=int, default=400)
     args = parser.parse_args()
     experiment = load_experiment(EXPERIMENT)
     start = time.perf_counter()
@@ -60,8 +83,17 @@ def main() -> None:
     scores.to_csv(Path(args.out) / "scores.csv", index=False)
     print(f"{summary.runs_total} runs ({summary.runs_total - summary.runs_before} new) "
           f"in {elapsed:.0f} s; {len(scores)} design points scored")
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(scores.head(10).round(3).to_string(index=False))
+    start = time.perf_counter()
+    final = rerun_finalists(scores, list(experiment.vary), args.finalists, args.replicates,
+                            experiment.seed + 1, args.workers)
+    final.to_csv(Path(args.out) / "finalists.csv", index=False)
+    print(f"{args.finalists} finalists x {args.replicates} replicates in "
+          f"{time.perf_counter() - start:.0f} s")
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        print("stage 1, best points:")
+        print(scores.head(args.finalists).round(3).to_string(index=False))
+        print("stage 2, finalists rescored:")
+        print(final.round(3).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -148,6 +148,7 @@ def test_transversal_mode_has_no_manager_and_keeps_its_capacity():
 
 def test_a_member_whose_commitment_collapses_leaves_and_never_acts_again():
     model = evolving_model(seed=7, exit_rate=1.0)
+    model.exit_barrier = 1.0  # whatever legal form was chosen, leaving is certain here
     leaver = model.members[0]
     model.state.commitment[leaver.slot] = 0.0
     model.state.cstate[leaver.slot] = 2  # already disengaged

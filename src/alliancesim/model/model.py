@@ -29,6 +29,8 @@ from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, r
 from alliancesim.params import PARAMETERS_BY_NAME, coerce_value, validate_parameters
 
 REFERENCE_SIZE = 8
+# Strength of the monthly trust signal from working together (before openness and proximity).
+COOPERATION_SIGNAL = 0.4
 PHASE_BEHAVIOUR = {
     phases.FORMING: phases.forming,
     phases.FOUNDING: phases.founding,
@@ -154,7 +156,7 @@ class AllianceModel(mesa.Model):
     def _cooperate(self) -> None:
         """Working together builds trust, faster with openness, commitment and proximity."""
         s = self.state
-        signal = (0.15 * (0.5 + s.openness)[:, None] * s.proximity
+        signal = (COOPERATION_SIGNAL * (0.5 + s.openness)[:, None] * s.proximity
                   * s.commitment[None, :])
         s.trust += float(self.p["trust_gain"]) * signal * (1.0 - s.trust)
         np.fill_diagonal(s.trust, 1.0)
