@@ -102,7 +102,7 @@ def _join(names: tuple[str, ...]) -> str:
 def _conflict(e: Event) -> str:
     how = OUTCOME_TEXT[e.outcome]
     if e.handler and e.outcome in ("constructive", "compromise"):
-        how += f" by {e.handler}"
+        how += f" with the help of {e.handler}"
     return f"conflict between {_join(e.actors)} over {e.topic}, {how}"
 
 
