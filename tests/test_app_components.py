@@ -51,7 +51,7 @@ class Harness:
     @property
     def live(self):
         assert self.state is not None
-        return self.state.live.value.models[0]
+        return self.state.live.run.value.models[0]
 
     def button(self, label: str) -> v.Btn:
         return self.rc.find(v.Btn, children=[label]).widget
@@ -138,7 +138,7 @@ def test_a_bad_seed_gives_a_message_and_keeps_the_old_seed() -> None:
     field.fire_event("keyup.enter", {})
     assert not field.error
     h.button("Reset").click()
-    assert h.state.live.value.settings.seed == 7
+    assert h.state.live.run.value.settings.seed == 7
 
 
 def test_play_runs_and_pause_stops() -> None:
@@ -184,13 +184,13 @@ def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
     sides = h.texts("as-compare-month")
     assert len(sides) == 2 and all(s.startswith("Month 0") for s in sides)
     assert h.state is not None
-    left, right = h.state.pair.value.models
+    left, right = h.state.pair.run.value.models
     assert (left.management.mode, right.management.mode) == ("dedicated", "transversal")
     for _ in range(4):
         h.button("Step").click()
     assert all(s.startswith("Month 4") for s in h.texts("as-compare-month"))
     h.rc.find(v.Select, label="Right").widget.v_model = "none"
-    left, right = h.state.pair.value.models
+    left, right = h.state.pair.run.value.models
     assert right.management.mode == "none" and right.month == 0
 
 

@@ -160,6 +160,18 @@ def test_charts_follow_the_months(lived: AllianceModel) -> None:
     assert trust["data"][-1][1] == pytest.approx(lived.trust_mean(), abs=1e-3)
 
 
+def test_chart_axes_keep_shares_at_zero_to_one_and_the_ambition_in_view() -> None:
+    model = run_until(AllianceModel(rng=2), 3)
+    target = float(model.p["value_target"])
+    option = timeseries_option([("", step_columns(model))], LIVE_PANELS, horizon=120,
+                               targets={"value_target": target})
+    trust_axis, _, value_axis, _ = option["yAxis"]
+    assert (trust_axis["min"], trust_axis["max"]) == (0, 1)
+    assert value_axis["max"] >= target > max(step_columns(model)["value_total"])
+    value_series = next(s for s in option["series"] if s["name"] == "value so far")
+    assert value_series["markLine"]["data"] == [{"yAxis": target}]
+
+
 def test_comparison_charts_draw_one_line_per_alliance() -> None:
     run = start_comparison(Settings())
     for _ in range(5):

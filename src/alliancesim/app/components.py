@@ -6,18 +6,20 @@ inputs cannot be set by a scenario picker, and it steps one model while the comp
 steps two. The controls here keep its behaviour (Reset / Play / Pause / Step, a play loop on
 a worker thread, parameters applied on Reset) and step the model through ``model.step()``.
 
-Only the views that show the alliance read the step counter, so a step redraws the network,
-charts, timeline and feed but not the parameter sidebar.
+Only the small views that show the alliances read the step counter, so a step redraws the
+status, network, charts, timeline and feed, and nothing else on the page.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from math import floor, log10
 from typing import Any
 
+import reacton.core
 import solara
 import solara.lab
 from solara.alias import rv
@@ -28,7 +30,6 @@ from alliancesim.app.state import (
     Run,
     SeedError,
     Settings,
-    Watched,
     parse_seed,
     start_comparison,
     start_live,
@@ -37,6 +38,7 @@ from alliancesim.app.views import (
     COMPARISON_PANELS,
     LIVE_PANELS,
     MAX_MEMBERS_WITH_TIES,
+    Panel,
     feed_html,
     feed_items,
     network_option,
@@ -64,7 +66,7 @@ FEED_LIMIT = 40
 OPEN_GROUPS = (0,)  # the parameter groups shown open at start (composition)
 
 CSS = """
-.as-sidebar { max-height: calc(100vh - 24px); overflow-y: auto; }
+.as-sidebar { position: sticky; top: 12px; max-height: calc(100vh - 24px); overflow-y: auto; }
 .as-caption { font-size: 12px; color: #607d8b; line-height: 1.3; }
 .as-hint { font-size: 12px; color: #607d8b; margin: -14px 0 6px 0; line-height: 1.3; }
 .as-timeline { display: flex; width: 100%; height: 30px; border-radius: 4px;
@@ -84,49 +86,71 @@ CSS = """
 
 
 # --- state -------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class Channel:
+    """One view's alliances and their play state: what its controls drive and views show.
+
+    ``tick`` counts steps: the models are mutated in place, so the views that show them read
+    ``tick`` to redraw on every step, while the controls read only ``playing`` and
+    ``running`` and so stay untouched by a step.
+    """
+
+    run: solara.Reactive[Run]
+    tick: solara.Reactive[int]
+    playing: solara.Reactive[bool]
+    running: solara.Reactive[bool]
+    start: Callable[[], Run]
+
+    def advance(self, batch: AbstractContextManager[Any] | None = None) -> bool:
+        """Step the alliances one month and tell the views; returns whether any still runs.
+
+        ``batch`` is the page's render context: inside it, the views that read ``tick`` are
+        redrawn in one render pass instead of one pass each.
+        """
+        still_running = self.run.value.step()
+        with batch or nullcontext():
+            self.tick.set(self.tick.value + 1)
+            self.running.set(still_running)
+        return still_running
+
+    def restart(self) -> None:
+        """Stop playing and start fresh alliances from the current settings."""
+        self.playing.set(False)
+        run = self.start()
+        self.run.set(run)
+        self.running.set(run.running)
+        self.tick.set(0)
+
+
+@dataclass(frozen=True, eq=False)
 class AppState:
     """Everything the page shares between its components (one instance per browser tab)."""
 
     settings: solara.Reactive[Settings]
-    live: solara.Reactive[Run]
-    live_tick: solara.Reactive[int]
-    live_playing: solara.Reactive[bool]
-    pair: solara.Reactive[Run]
-    pair_tick: solara.Reactive[int]
-    pair_playing: solara.Reactive[bool]
+    live: Channel
+    pair: Channel
     modes: solara.Reactive[tuple[str, str]]
     speed: solara.Reactive[str]
 
-    def restart_live(self) -> None:
-        """Stop playing and start a fresh live alliance from the current settings."""
-        self.live_playing.set(False)
-        self.live.set(start_live(self.settings.value))
-        self.live_tick.set(0)
 
-    def restart_pair(self) -> None:
-        """Stop playing and start a fresh pair of alliances from the current settings."""
-        self.pair_playing.set(False)
-        self.pair.set(start_comparison(self.settings.value, self.modes.value))
-        self.pair_tick.set(0)
+def _use_channel(start: Callable[[], Run]) -> Channel:
+    first = solara.use_memo(start, [])
+    return Channel(run=solara.use_reactive(first), tick=solara.use_reactive(0),
+                   playing=solara.use_reactive(False), running=solara.use_reactive(True),
+                   start=start)
 
 
 def use_app_state(settings: Settings | None = None) -> AppState:
     """Create the page's state once per page instance (the hook keeps it across renders)."""
     first = solara.use_memo(lambda: settings or Settings(), [])
-    live = solara.use_memo(lambda: start_live(first), [])
-    pair = solara.use_memo(lambda: start_comparison(first), [])
-    return AppState(
-        settings=solara.use_reactive(first),
-        live=solara.use_reactive(live),
-        live_tick=solara.use_reactive(0),
-        live_playing=solara.use_reactive(False),
-        pair=solara.use_reactive(pair),
-        pair_tick=solara.use_reactive(0),
-        pair_playing=solara.use_reactive(False),
-        modes=solara.use_reactive(DEFAULT_MODES),
-        speed=solara.use_reactive(DEFAULT_SPEED),
-    )
+    chosen = solara.use_reactive(first)
+    modes = solara.use_reactive(DEFAULT_MODES)
+    speed = solara.use_reactive(DEFAULT_SPEED)
+    live = _use_channel(lambda: start_live(chosen.value))
+    pair = _use_channel(lambda: start_comparison(chosen.value, modes.value))
+    # One AppState object for the page's lifetime, so components given it are not redrawn
+    # just because the page function ran again.
+    return solara.use_memo(lambda: AppState(chosen, live, pair, modes, speed), [])
 
 
 # --- the sidebar: scenario, seed, parameters ---------------------------------------------------
@@ -151,8 +175,8 @@ def ScenarioPicker(state: AppState) -> None:
             state.settings.set(replace(state.settings.value, params=choice.params,
                                        timeline=choice.timeline, scenario=choice.name))
             set_message("")
-        state.restart_live()
-        state.restart_pair()
+        state.live.restart()
+        state.pair.restart()
 
     with solara.Column(gap="4px", classes=["as-scenario"]):
         if not choices:
@@ -242,7 +266,7 @@ def ParameterPanel(state: AppState) -> None:
     problem, set_problem = solara.use_state("")
     open_groups, set_open_groups = solara.use_state(list(OPEN_GROUPS))
     settings = state.settings.value
-    applied = state.live.value.settings
+    applied = state.live.run.value.settings
 
     def change(name: str, value: Any) -> None:
         try:
@@ -284,51 +308,41 @@ def ParameterPanel(state: AppState) -> None:
 
 # --- controls ----------------------------------------------------------------------------------
 @solara.component
-def Controls(
-    run: solara.Reactive[Run],
-    tick: solara.Reactive[int],
-    playing: solara.Reactive[bool],
-    restart: Callable[[], None],
-    speed: solara.Reactive[str],
-) -> None:
-    """Reset, Play/Pause and Step for a run; the play loop steps on a worker thread."""
-    tick.value  # noqa: B018  (subscribe: the buttons change when the alliance ends)
+def Controls(channel: Channel, speed: solara.Reactive[str]) -> None:
+    """Reset, Play/Pause and Step; the play loop steps on a worker thread."""
+    playing, running = channel.playing.value, channel.running.value
     interval = SPEEDS.get(speed.value, SPEEDS[DEFAULT_SPEED])
-    current = run.value
+    current = channel.run.value
+    batch = reacton.core.get_render_context(required=False)
 
     def step_once() -> None:
-        current.step()
-        tick.set(tick.value + 1)
+        channel.advance(batch)
 
     def play_loop(cancel: threading.Event) -> None:
-        # Sleep first so a Play click answers at once; stop when paused, reset or ended.
-        while playing.value and not cancel.wait(interval):
-            if run.value is not current:
+        # Wait first so a Play click answers at once; stop when paused, reset or ended.
+        while channel.playing.value and not cancel.wait(interval):
+            if channel.run.value is not current:
                 return
-            still_running = current.step()
-            tick.set(tick.value + 1)
-            if not still_running:
-                playing.set(False)
+            if not channel.advance(batch):
+                channel.playing.set(False)
                 return
 
-    solara.use_thread(play_loop, dependencies=[playing.value, current, interval],
+    solara.use_thread(play_loop, dependencies=[playing, current, interval],
                       intrusive_cancel=False)
 
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button("Reset", color="primary", outlined=True, on_click=restart,
+        solara.Button("Reset", color="primary", outlined=True, on_click=channel.restart,
                       classes=["as-reset"])
-        solara.Button("Pause" if playing.value else "Play", color="primary",
-                      on_click=lambda: playing.set(not playing.value),
-                      disabled=not current.running and not playing.value, classes=["as-play"])
+        solara.Button("Pause" if playing else "Play", color="primary",
+                      on_click=lambda: channel.playing.set(not channel.playing.value),
+                      disabled=not running and not playing, classes=["as-play"])
         solara.Button("Step", color="primary", on_click=step_once,
-                      disabled=playing.value or not current.running, classes=["as-step"])
+                      disabled=playing or not running, classes=["as-step"])
         with solara.Div(style={"width": "170px"}):
             solara.Select("Speed", values=list(SPEEDS), value=speed, dense=True)
-    if current.problem:
-        solara.Error(current.problem, dense=True, classes=["as-run-problem"])
 
 
-# --- views of one alliance ---------------------------------------------------------------------
+# --- views of the alliances: each reads the tick, so a step redraws just these ----------------
 def status_line(model: AllianceModel) -> str:
     """'Month 14 · evolving · 9 members · dedicated management', or how it ended."""
     count = len(model.members)
@@ -343,69 +357,67 @@ def status_line(model: AllianceModel) -> str:
 
 
 @solara.component
-def PhaseTimeline(model: AllianceModel, tick: int = 0) -> None:
-    """The phases so far as a bar; the current phase (or the ending) is outlined.
+def Status(channel: Channel, index: int = 0, css_class: str = "as-month") -> None:
+    """The month, phase, members and management of one alliance, or how it ended."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    solara.Text(status_line(channel.run.value.models[index]), classes=["as-status", css_class])
 
-    ``tick`` is the step counter: the model object stays the same while it steps, so a new
-    tick is what tells the component to redraw (the same holds for the views below).
-    """
+
+@solara.component
+def RunProblem(channel: Channel) -> None:
+    """A scenario intervention that could not apply, if any."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    problem = channel.run.value.problem
+    with solara.Column(gap="0"):
+        if problem:
+            solara.Error(problem, dense=True, classes=["as-run-problem"])
+
+
+@solara.component
+def PhaseTimeline(channel: Channel, index: int = 0) -> None:
+    """The phases so far as a bar; the current phase (or the ending) is outlined."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    model = channel.run.value.models[index]
     solara.HTML(unsafe_innerHTML=timeline_html(phase_segments(model)), classes=["as-timeline"])
 
 
 @solara.component
-def NetworkView(watched: Watched, tick: int = 0, height: int = 440) -> None:
+def NetworkView(channel: Channel, index: int = 0, height: int = 440) -> None:
     """The members as a network at their fixed places (see :mod:`alliancesim.app.layout`)."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    watched = channel.run.value.watched[index]
     model = watched.model
-    option = network_option(model, watched.layout)
-    solara.FigureEcharts(option=option, attributes={
+    solara.FigureEcharts(option=network_option(model, watched.layout), attributes={
         "style": f"height: {height}px; width: 100%;", "class": "as-network",
         "data-month": str(model.month), "data-members": str(len(model.members))})
-    if len(model.members) > MAX_MEMBERS_WITH_TIES:
-        solara.Text(f"Ties are hidden above {MAX_MEMBERS_WITH_TIES} members.",
-                    classes=["as-caption"])
+    with solara.Column(gap="0"):
+        if len(model.members) > MAX_MEMBERS_WITH_TIES:
+            solara.Text(f"Ties are hidden above {MAX_MEMBERS_WITH_TIES} members.",
+                        classes=["as-caption"])
 
 
 @solara.component
-def EventFeed(model: AllianceModel, tick: int = 0) -> None:
+def EventFeed(channel: Channel, index: int = 0) -> None:
     """The newest events first; conflicts, paradoxes and stagnation come with their theory."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    model = channel.run.value.models[index]
     items = feed_items(model, FEED_LIMIT)
     solara.HTML(unsafe_innerHTML=feed_html(items, hidden=len(model.events) - len(items)),
                 classes=["as-feed"])
 
 
 @solara.component
-def Charts(runs: list[tuple[str, AllianceModel]], panels: tuple[Any, ...], tick: int = 0,
-           height: int = 430) -> None:
-    """Trust, commitment, value and conflicts over the months so far."""
-    model = runs[0][1]
-    option = timeseries_option([(label, step_columns(m)) for label, m in runs], panels,
-                               horizon=max(int(m.p["horizon"]) for _, m in runs),
+def Charts(channel: Channel, panels: tuple[Panel, ...], height: int = 430) -> None:
+    """Trust, commitment, value and conflicts over the months so far, one line per alliance."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    watched = channel.run.value.watched
+    model = watched[0].model
+    option = timeseries_option([(w.label, step_columns(w.model)) for w in watched], panels,
+                               horizon=max(int(w.model.p["horizon"]) for w in watched),
                                targets={"value_target": float(model.p["value_target"])})
     solara.FigureEcharts(option=option, attributes={
         "style": f"height: {height}px; width: 100%;", "class": "as-charts",
-        "data-month": str(max(m.month for _, m in runs))})
-
-
-# --- the two views -----------------------------------------------------------------------------
-@solara.component
-def LiveView(state: AppState) -> None:
-    """One alliance, live: status, phase timeline, network, event feed and charts."""
-    tick = state.live_tick.value
-    run = state.live.value
-    watched = run.watched[0]
-    model = watched.model
-    Controls(state.live, state.live_tick, state.live_playing, state.restart_live, state.speed)
-    solara.Text(status_line(model), classes=["as-status", "as-month"])
-    scenario = run.settings.scenario or "none (parameters as set)"
-    solara.Text(f"Scenario: {scenario} · seed {run.settings.seed}", classes=["as-caption"])
-    PhaseTimeline(model, tick)
-    with solara.Columns([3, 2]):
-        with solara.Card("Members and trust", margin=0):
-            NetworkView(watched, tick)
-        with solara.Card("What happened", margin=0):
-            EventFeed(model, tick)
-    with solara.Card("Over time", margin=0, style={"margin-top": "12px"}):
-        Charts([("", model)], LIVE_PANELS, tick)
+        "data-month": str(max(w.model.month for w in watched))})
 
 
 def key_figures(model: AllianceModel) -> list[tuple[str, str]]:
@@ -426,28 +438,55 @@ def key_figures(model: AllianceModel) -> list[tuple[str, str]]:
 
 
 @solara.component
-def AllianceSummary(watched: Watched, tick: int = 0) -> None:
+def KeyFigures(channel: Channel, index: int) -> None:
+    """The key figures of one alliance as a small table."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    solara.HTML(unsafe_innerHTML=table_html(key_figures(channel.run.value.models[index])))
+
+
+# --- the two views -----------------------------------------------------------------------------
+@solara.component
+def LiveView(state: AppState) -> None:
+    """One alliance, live: status, phase timeline, network, event feed and charts."""
+    live = state.live
+    settings = live.run.value.settings
+    Controls(live, state.speed)
+    RunProblem(live)
+    Status(live)
+    scenario = settings.scenario or "none (parameters as set)"
+    solara.Text(f"Scenario: {scenario} · seed {settings.seed}", classes=["as-caption"])
+    PhaseTimeline(live)
+    with solara.Columns([3, 2]):
+        with solara.Card("Members and trust", margin=0):
+            NetworkView(live)
+        with solara.Card("What happened", margin=0):
+            EventFeed(live)
+    with solara.Card("Over time", margin=0, style={"margin-top": "12px"}):
+        Charts(live, LIVE_PANELS)
+
+
+@solara.component
+def AllianceSummary(channel: Channel, index: int, label: str) -> None:
     """One side of the comparison: its mode, status, timeline, network and key figures."""
-    model = watched.model
-    with solara.Card(f"Management: {watched.label}", margin=0, classes=["as-compare-side"]):
-        solara.Text(status_line(model), classes=["as-status", "as-compare-month"])
-        PhaseTimeline(model, tick)
-        NetworkView(watched, tick, height=330)
-        solara.HTML(unsafe_innerHTML=table_html(key_figures(model)))
+    with solara.Card(f"Management: {label}", margin=0, classes=["as-compare-side"]):
+        Status(channel, index, css_class="as-compare-month")
+        PhaseTimeline(channel, index)
+        NetworkView(channel, index, height=330)
+        KeyFigures(channel, index)
 
 
 @solara.component
 def ComparisonView(state: AppState) -> None:
     """The same seed and parameters under two management modes, stepped together."""
-    tick = state.pair_tick.value
-    run = state.pair.value
+    pair = state.pair
+    labels = [w.label for w in pair.run.value.watched]
     first, second = state.modes.value
 
     def choose(index: int, mode: str) -> None:
         modes = list(state.modes.value)
         modes[index] = mode
         state.modes.set((modes[0], modes[1]))
-        state.restart_pair()
+        pair.restart()
 
     solara.HTML(tag="p", unsafe_innerHTML=(
         "Same seed, same parameters, same candidate organizations: only who manages the "
@@ -460,12 +499,13 @@ def ComparisonView(state: AppState) -> None:
         with solara.Div(style={"width": "200px"}):
             solara.Select("Right", values=list(MANAGEMENT_MODES), value=second,
                           on_value=lambda m: choose(1, m))
-    Controls(state.pair, state.pair_tick, state.pair_playing, state.restart_pair, state.speed)
+    Controls(pair, state.speed)
+    RunProblem(pair)
     with solara.Columns([1, 1], classes=["as-compare"]):
-        for watched in run.watched:
-            AllianceSummary(watched, tick)
+        for index, label in enumerate(labels):
+            AllianceSummary(pair, index, label)
     with solara.Card("Side by side over time", margin=0, style={"margin-top": "12px"}):
-        Charts([(w.label, w.model) for w in run.watched], COMPARISON_PANELS, tick, height=400)
+        Charts(pair, COMPARISON_PANELS, height=400)
 
 
 @solara.component

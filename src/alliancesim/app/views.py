@@ -139,11 +139,13 @@ class Panel:
     kind: str = "line"
     colours: tuple[str, ...] = PALETTE
     target: str = ""  # a parameter whose value is drawn as a horizontal line
+    unit_range: bool = False  # a 0-1 quantity: keep the axis at 0-1 so changes are not inflated
 
 
 LIVE_PANELS = (
-    Panel("Trust", (("trust_mean", "mean trust"), ("trust_min", "lowest trust"))),
-    Panel("Commitment", (("commitment_mean", "mean commitment"), ("identity", "identity"))),
+    Panel("Trust", (("trust_mean", "mean trust"), ("trust_min", "lowest trust")), unit_range=True),
+    Panel("Commitment", (("commitment_mean", "mean commitment"), ("identity", "identity")),
+          unit_range=True),
     Panel("Value", (("value_total", "value so far"),), target="value_target"),
     Panel("Conflicts per month", (("conflicts_resolved", "resolved"),
                                   ("conflicts_escalated", "escalated"),
@@ -151,9 +153,9 @@ LIVE_PANELS = (
           kind="bar", colours=("#2e7d32", "#c62828", "#f9a825")),
 )
 COMPARISON_PANELS = (
-    Panel("Mean trust", (("trust_mean", "trust"),)),
-    Panel("Mean commitment", (("commitment_mean", "commitment"),)),
-    Panel("Value so far", (("value_total", "value"),)),
+    Panel("Mean trust", (("trust_mean", "trust"),), unit_range=True),
+    Panel("Mean commitment", (("commitment_mean", "commitment"),), unit_range=True),
+    Panel("Value so far", (("value_total", "value"),), target="value_target"),
     Panel("Conflicts so far", (("conflicts_cumulative", "conflicts"),)),
 )
 
@@ -189,7 +191,7 @@ def timeseries_option(
         xaxes.append({"type": "value", "gridIndex": i, "min": 0, "max": horizon,
                       "name": "month" if i >= 2 else "", "nameGap": 22,
                       "nameLocation": "middle"})
-        yaxes.append({"type": "value", "gridIndex": i, "scale": panel.kind != "bar"})
+        yaxes.append(_y_axis(panel, i, runs, targets or {}))
         for r, (label, columns) in enumerate(runs):
             months = columns.get("month", [])
             for c, (column, name) in enumerate(panel.columns):
@@ -213,6 +215,22 @@ def timeseries_option(
     }
 
 
+def _y_axis(panel: Panel, grid: int, runs: Sequence[tuple[str, dict[str, list[Any]]]],
+            targets: dict[str, float]) -> dict[str, Any]:
+    axis: dict[str, Any] = {"type": "value", "gridIndex": grid}
+    if panel.kind == "bar":
+        axis["minInterval"] = 1  # counts
+    if panel.unit_range:
+        axis.update(min=0, max=1)
+    elif panel.target in targets:
+        # Keep the ambition line in view from the first month on.
+        highest = max([float(targets[panel.target]), *(
+            float(v) for _, columns in runs for column, _ in panel.columns
+            for v in columns.get(column, []))])
+        axis.update(min=0, max=round(highest * 1.1, 1))
+    return axis
+
+
 def _series(panel: Panel, grid: int, run: int, column: int, name: str,
             months: list[Any], values: list[Any]) -> dict[str, Any]:
     data = [[int(m), _number(v)] for m, v in zip(months, values, strict=False)]
@@ -223,6 +241,7 @@ def _series(panel: Panel, grid: int, run: int, column: int, name: str,
                              "itemStyle": {"color": colour}}
     if panel.kind == "bar":
         entry["stack"] = f"run{run}"
+        entry["barWidth"] = 3  # about a month wide on a ten-year axis
     else:
         entry["lineStyle"] = {"type": SERIES_STYLES[run % len(SERIES_STYLES)], "width": 2}
     return entry
