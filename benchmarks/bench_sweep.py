@@ -4,8 +4,11 @@ The sweep: the default parameters, every management mode, replicated to the requ
 of runs, each run to its end or the default horizon. Each measurement runs in a fresh child
 process (batch_run forces the "spawn" start method globally, so it must not share a process
 with the runner); the parent samples the resident memory of the child's whole process tree
-every 50 ms and reports its peak (the sum of RSS over the processes, which counts pages shared
-after fork more than once: an upper bound).
+every 50 ms and reports its peak: the sum of RSS over the processes (shared libraries counted
+once per process: an upper bound) and the sum of PSS (shared pages split between processes).
+Wall time is measured by the parent and includes starting Python and importing the packages.
+The machine's load average is printed first: on a shared machine the times are only
+comparable within one invocation.
 
     python benchmarks/bench_sweep.py                    # 1,000 and 10,000 runs, both tools
     python benchmarks/bench_sweep.py --runs 1000        # quicker

@@ -18,7 +18,7 @@ from alliancesim.sweeps.experiment import ExperimentError
 from alliancesim.sweeps.runner import SweepSummary, run_sweep
 from alliancesim.sweeps.storage import ResultsError
 
-console = Console()
+console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
 
 
@@ -44,8 +44,8 @@ def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file (see experiments/).")],
     workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=1, help="Local worker processes (default: all cores; "
-        "1 runs in this process).")] = None,
+        "--workers", "-w", min=1, help="Processes that simulate, this one included "
+        "(default: all cores; 1 runs everything in this process).")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run the sweep there.")] = None,
     out: Annotated[Path | None, typer.Option(
@@ -123,16 +123,18 @@ def print_analysis(report: Analysis) -> None:
     console.print(f"{len(report.runs)} runs ({ok} ok), {len(report.point_means)} design points")
     if not report.indices.empty:
         table = Table(title="Sensitivity indices")
-        columns = [c for c in report.indices.columns]
-        for column in columns:
+        for column in report.indices.columns:
             table.add_column(column)
         for row in report.indices.itertuples(index=False):
             table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
         console.print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
-    for path in report.files:
-        console.print(f"wrote {path}", highlight=False)
+    folders = dict.fromkeys(path.parent for path in report.files)
+    for folder in folders:
+        names = [p.name for p in report.files if p.parent == folder]
+        console.print(f"wrote {len(names)} files in {folder}: {', '.join(names)}",
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

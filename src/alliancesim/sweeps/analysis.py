@@ -208,9 +208,13 @@ def mean_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float, floa
 
 
 def factor_axis(runs: pd.DataFrame, factor: Factor) -> pd.Series:
-    """The x position of each run for ``factor``: its value, or its bin's midpoint."""
+    """The x position of each run for ``factor``: its value, its bin's midpoint, or for
+    listed values a category in the order the experiment lists them."""
     values = runs[factor.name]
-    if not factor.ranged or values.nunique() <= MAX_BINS:
+    if not factor.ranged:
+        return pd.Series(pd.Categorical(values, categories=list(factor.values or ())),
+                         index=values.index)
+    if values.nunique() <= MAX_BINS:
         return values
     assert factor.low is not None and factor.high is not None
     edges = np.linspace(factor.low, factor.high, MAX_BINS + 1)
@@ -224,9 +228,9 @@ def effect_table(runs: pd.DataFrame, factor: Factor, outcome: str,
     """Mean ``outcome`` (95% band) at each value or bin of ``factor``, per level of ``by``."""
     frame = pd.DataFrame({"x": factor_axis(runs, factor),
                           "y": runs[outcome].astype(float),
-                          "by": runs[by.name] if by is not None else ""})
+                          "by": factor_axis(runs, by) if by is not None else ""})
     rows = []
-    for (by_level, x), group in frame.groupby(["by", "x"], sort=True):
+    for (by_level, x), group in frame.groupby(["by", "x"], sort=True, observed=True):
         mean, low, high = mean_interval(group["y"].to_numpy())
         rows.append({"factor": factor.name, "x": x, "by": by.name if by else "",
                      "level": by_level, "outcome": outcome, "mean": mean, "low": low,
@@ -252,7 +256,7 @@ def plot_effects(effects: pd.DataFrame, design: Design, outcome: str, path: Path
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, factor in zip(axes, factors, strict=False):
         table = effects[(effects["factor"] == factor.name) & (effects["outcome"] == outcome)]
-        for i, (level, line) in enumerate(table.groupby("level", sort=True)):
+        for i, (level, line) in enumerate(table.groupby("level", sort=False)):
             label = f"{line['by'].iloc[0]}={level}" if line["by"].iloc[0] else None
             if factor.ranged:
                 x = line["x"].to_numpy(dtype=float)  # the column mixes numbers and levels
@@ -286,7 +290,8 @@ def heatmap_table(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str) -> pd.
     """Mean ``outcome`` over the cells of two factors (rows: ``b``, columns: ``a``)."""
     frame = pd.DataFrame({"a": factor_axis(runs, a), "b": factor_axis(runs, b),
                           "y": runs[outcome].astype(float)})
-    return frame.pivot_table(index="b", columns="a", values="y", aggfunc="mean", sort=True)
+    return frame.pivot_table(index="b", columns="a", values="y", aggfunc="mean", sort=True,
+                             observed=True)
 
 
 def plot_heatmap(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str, path: Path) -> Path:

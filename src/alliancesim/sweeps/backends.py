@@ -263,7 +263,7 @@ def _take(source: Iterator[ChunkTask], n: int) -> list[ChunkTask]:
 def make_backend(backend: str = "auto", workers: int | None = None,
                  scheduler: str | None = None, client: Any = None) -> Backend:
     """Choose a backend: Dask when given a scheduler or client, in-process for one worker,
-    otherwise local processes on ``workers`` cores (all by default)."""
+    otherwise ``workers`` local processes, this one included (all cores by default)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     if backend == "auto":

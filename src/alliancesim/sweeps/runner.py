@@ -105,7 +105,8 @@ def run_sweep(
     Args:
         experiment: an :class:`Experiment` or the path of an experiment TOML file.
         out: results folder (default ``results/<experiment name>``).
-        workers: local worker processes (default: all cores); 1 runs in this process.
+        workers: processes that simulate on this machine, this one included (default: all
+            cores); 1 runs everything in this process.
         scheduler: address of a Dask scheduler (``tcp://host:8786``): run there.
         backend: ``auto``, ``inprocess``, ``processes`` or ``dask``.
         client: an existing ``dask.distributed.Client`` to use instead of an address.
