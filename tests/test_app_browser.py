@@ -22,6 +22,7 @@ from alliancesim.app.probe import (
     start_app,
     time_step,
 )
+from alliancesim.params import defaults
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -168,17 +169,18 @@ def test_play_runs_and_pause_stops(page) -> None:
 
 
 def test_reset_with_a_new_parameter_starts_a_different_alliance(page) -> None:
-    slider = page.locator(".v-input", has=page.locator("label:text-is('n members: 8')"))
+    n = int(defaults()["n_members"])
+    slider = page.locator(".v-input", has=page.locator(f"label:text-is('n members: {n}')"))
     slider.locator("[role=slider]").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_selector("label:text-is('n members: 9')")
+    page.wait_for_selector(f"label:text-is('n members: {n + 1}')")
     page.wait_for_selector(".as-pending")
     page.click(".as-step")
     page.wait_for_function("document.querySelector('.as-month').textContent"
                            ".startsWith('Month 1')")
     page.click(".as-reset")
     page.wait_for_function("document.querySelector('.as-month').textContent"
-                           ".includes('aiming for 9')")
+                           f".includes('aiming for {n + 1}')")
     assert status(page).startswith("Month 0")
     assert page.locator(".as-pending").count() == 0
 

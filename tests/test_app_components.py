@@ -16,7 +16,7 @@ from solara.widgets import HTML as HTMLWidget
 from alliancesim.app import components
 from alliancesim.app.components import AppState, ComparisonView, LiveView, Sidebar
 from alliancesim.app.state import Settings
-from alliancesim.params import validate_parameters
+from alliancesim.params import defaults, validate_parameters
 from alliancesim.scenarios.loading import SCENARIOS_ENV
 
 SCENARIO = """
@@ -30,6 +30,10 @@ month = 2
 kind = "training"
 amount = 0.3
 """
+
+
+N_DEFAULT = int(defaults()["n_members"])
+assert N_DEFAULT != 12, "the tests change n_members to 12"
 
 
 class Harness:
@@ -113,10 +117,10 @@ def test_reset_with_a_changed_parameter_starts_a_fresh_alliance_with_it() -> Non
     h = Harness(LiveView)
     h.button("Step").click()
     old = h.live
-    slider = h.rc.find(v.Slider, label="n members: 8").widget
+    slider = h.rc.find(v.Slider, label=f"n members: {N_DEFAULT}").widget
     slider.v_model = 12
     assert h.with_class("as-pending"), "a pending change is announced"
-    assert h.live is old and h.live.p["n_members"] == 8
+    assert h.live is old and h.live.p["n_members"] == N_DEFAULT
     h.button("Reset").click()
     assert h.live is not old
     assert h.live.p["n_members"] == 12 and h.live.month == 0
@@ -165,8 +169,15 @@ def test_the_scenario_picker_loads_a_scenario(scenarios: Path) -> None:
     for _ in range(2):
         h.button("Step").click()
     assert any(e.kind == "intervention" and e.month == 2 for e in h.live.events)
+    h.button("Back to defaults").click()
+    assert h.state is not None and h.state.settings.value.scenario == ""
+    assert h.with_class("as-pending"), "the scenario change waits for Reset"
+    assert h.live.p["n_members"] == 12
+    h.button("Reset").click()
+    assert h.live.p == defaults()
+    picker.v_model = "Twelve transversal"
     picker.v_model = components.NO_SCENARIO
-    assert h.live.p["n_members"] == 8 and h.live.month == 0
+    assert h.live.p["n_members"] == N_DEFAULT and h.live.month == 0
 
 
 def test_a_broken_scenario_file_gives_a_message_not_a_crash(scenarios: Path) -> None:
@@ -198,8 +209,8 @@ def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
     h = Harness(LiveView)
     assert h.state is not None
     h.rc.find(v.ExpansionPanels).widget.v_model = [0, 4]  # open "commitment"
-    slider = h.rc.find(v.Slider, label="min members: 3").widget
-    slider.v_model = 12
+    slider = h.rc.find(v.Slider, label=f"min members: {defaults()['min_members']}").widget
+    slider.v_model = N_DEFAULT + 1
     errors = h.with_class("as-parameter-error")
     assert errors and "min_members" in str(errors[0].children)
-    assert h.state.settings.value.params["min_members"] == 3
+    assert h.state.settings.value.params["min_members"] == defaults()["min_members"]

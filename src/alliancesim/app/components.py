@@ -280,6 +280,8 @@ def ParameterPanel(state: AppState) -> None:
                if applied.params.get(name) != value]
     if settings.seed != applied.seed:
         pending.append("seed")
+    if settings.scenario != applied.scenario:
+        pending.append("scenario")
     # Messages come and go inside a container that stays, so the inputs below keep their
     # place in the tree and are not rebuilt when a message appears.
     with solara.Column(gap="4px"):
@@ -288,9 +290,12 @@ def ParameterPanel(state: AppState) -> None:
                            "alliance with the new values.", dense=True, classes=["as-pending"])
         if problem:
             solara.Error(problem, dense=True, classes=["as-parameter-error"])
-    solara.Button("Back to defaults", text=True, small=True,
-                  on_click=lambda: state.settings.set(replace(state.settings.value,
-                                                              params=defaults())))
+    def back_to_defaults() -> None:
+        state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
+                                   scenario=""))
+        set_problem("")
+
+    solara.Button("Back to defaults", text=True, small=True, on_click=back_to_defaults)
     groups = parameter_groups()
     names = list(groups)
     # Only open groups render their inputs: every element on the page costs time at each
