@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,10 +86,18 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of all finished descendants: unlike wall time, not
+    inflated when other programs compete for the cores."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(tool: str, runs: int, workers: int) -> dict:
     """Run one measurement in a child process; wall time and peak tree RSS."""
     cmd = [sys.executable, __file__, "--child", tool, "--runs", str(runs),
            "--workers", str(workers)]
+    cpu_before = children_cpu()
     started = time.perf_counter()
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     proc = psutil.Process(child.pid)
@@ -106,13 +115,14 @@ def measure(tool: str, runs: int, workers: int) -> dict:
     sampler.start()
     out, _ = child.communicate()
     wall = time.perf_counter() - started
+    cpu = children_cpu() - cpu_before
     stop.set()
     sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"{tool} failed with exit status {child.returncode}")
     data = json.loads(out.strip().splitlines()[-1])
     return {"tool": tool, "runs": data["runs"], "workers": workers, "wall_s": wall,
-            "inner_s": data["inner_s"], "runs_per_s": data["runs"] / wall,
+            "inner_s": data["inner_s"], "runs_per_s": data["runs"] / wall, "cpu_s": cpu,
             "peak_mb": peak_rss / 2**20, "peak_pss_mb": peak_pss / 2**20,
             "failures": data["failures"], "parts": data["parts"]}
 
@@ -121,9 +131,11 @@ def report(row: dict) -> None:
     """One line per measurement."""
     print(f"{row['tool']:<10} runs={row['runs']:>7} workers={row['workers']} "
           f"wall={row['wall_s']:8.1f} s (inside {row['inner_s']:7.1f} s) "
-          f"{row['runs_per_s']:7.1f} runs/s  peak tree RSS={row['peak_mb']:6.0f} MB "
+          f"{row['runs_per_s']:7.1f} runs/s  CPU={row['cpu_s']:7.1f} s  "
+          f"peak tree RSS={row['peak_mb']:6.0f} MB "
           f"(PSS {row['peak_pss_mb']:4.0f} MB)"
-          + (f"  parts={row['parts']}" if row["tool"] == "runner" else ""), flush=True)
+          + (f"  parts={row['parts']}" if row["tool"] == "runner" else "")
+          + f"  load average {psutil.getloadavg()[0]:.1f}", flush=True)
 
 
 def main() -> None:
