@@ -179,7 +179,8 @@ def start_sweep(experiment: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_for_parts(out: Path, parts: int, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_for_parts(out: Path, parts: int, process: subprocess.Popen,
+                   timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while len(list((out / "runs").glob("part-*.parquet"))) < parts:
         assert process.poll() is None, "the sweep ended before it could be interrupted"
@@ -202,7 +203,7 @@ def uninterrupted(slow_experiment, tmp_path_factory) -> pd.DataFrame:
     return comparable(out)
 
 
-def pool_workers(process: subprocess.Popen, timeout: float = 60) -> list[psutil.Process]:
+def pool_workers(process: subprocess.Popen, timeout: float = 180) -> list[psutil.Process]:
     """The worker processes of a running sweep (spawned children of its process)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -238,7 +239,7 @@ def test_ctrl_c_saves_finished_runs_and_the_rerun_completes(
     process = start_sweep(slow_experiment, out, "--workers", "2", "--flush-seconds", "0")
     wait_for_parts(out, 1, process)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    _, stderr = process.communicate(timeout=300)
     assert process.returncode == 130
     assert "rerun the same command to resume" in stderr and "Traceback" not in stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
@@ -252,7 +253,7 @@ def test_a_lost_worker_process_is_replaced_and_no_run_is_lost(
     process = start_sweep(slow_experiment, out, "--workers", "2")
     wait_for_parts(out, 1, process)
     pool_workers(process)[0].kill()
-    _, stderr = process.communicate(timeout=120)
+    _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     pd.testing.assert_frame_equal(comparable(out), uninterrupted)
 
