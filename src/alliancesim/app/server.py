@@ -2,8 +2,10 @@
 
 Solara fetches its front end from a public CDN unless told otherwise, reports usage, checks
 PyPI for new versions and (in development mode) embeds a page from solara.dev. A classroom
-behind a firewall, or with no network at all, needs none of that. Settings are environment
-variables read when Solara is first imported, so :func:`offline_environment` must run first.
+behind a firewall, or with no network at all, needs none of that. The app is served by
+uvicorn directly rather than by ``solara run`` (whose version check calls PyPI), and Solara's
+settings are environment variables read when Solara is first imported, so
+:func:`offline_environment` must run before that import.
 """
 
 from __future__ import annotations
