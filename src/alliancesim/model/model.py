@@ -248,12 +248,17 @@ class AllianceModel(mesa.Model):
         t[i, j] = update_trust(t[i, j], signal, gain, ratio)
         t[j, i] = update_trust(t[j, i], signal, gain, ratio)
 
-    def gain_experience(self, amount: float, rows: np.ndarray | list[int]) -> None:
-        """Experience accumulates; the members involved learn, more so when they practise."""
+    def gain_experience(self, amount: float, rows: np.ndarray | list[int] | None = None) -> None:
+        """Experience accumulates; the members involved (all when ``rows`` is None) learn,
+        more so when they practise management themselves."""
         self.experience += amount
         rate = float(self.p["skill_learning_rate"]) * self.management.learning_factor * amount
         s = self.state.skill
-        s[rows] += rate * (1.0 - s[rows])
+        if rows is None:
+            s += rate * (1.0 - s)
+        else:
+            for row in rows:  # a conflict's pair: plain indexing beats fancy indexing
+                s[row] += rate * (1.0 - s[row])
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions."""

@@ -44,7 +44,7 @@ def run_paradoxes(model: AllianceModel) -> None:
         response = respond_to_paradox(model, model.alliance_skill())
         if response == "both_and":
             model.identity = min(1.0, model.identity + 0.05)
-            model.gain_experience(1.0, np.arange(len(model.state)))
+            model.gain_experience(1.0)
             model.tension = max(0.0, model.tension - 1.0)
         elif response == "either_or":
             model.tension += 0.7
@@ -81,7 +81,7 @@ def run_stagnation(model: AllianceModel) -> None:
         model.latent_open = 0
         model.suppressed_open = 0
         model.tension = max(0.0, model.tension - 1.0)
-        model.gain_experience(1.0, np.arange(len(model.state)))
+        model.gain_experience(1.0)
         model.log(Event(model.month, "stagnation", model.phase, outcome="discussed",
                         detail="it was identified and discussed, and work picked up again"))
         return
