@@ -204,3 +204,19 @@ def test_trust_graph_mirrors_member_state():
     a, b = model.members[:2]
     assert graph.edges[a.name, b.name]["trust"] == a.trust_toward(b)
     assert graph.nodes[a.name]["state"] == a.commitment_state
+
+
+def test_mesa_solara_viz_can_rebuild_the_model_on_reset():
+    from mesa.visualization.solara_viz import _build_model_init_kwargs
+
+    model = AllianceModel(rng=4, n_members=6)
+    kwargs = _build_model_init_kwargs(model, {"rng": 5, "n_members": 10},
+                                      add_scenario_when_empty=True,
+                                      require_model_accepts_scenario=True)
+    rebuilt = type(model)(**kwargs)
+    assert rebuilt.p["n_members"] == 10
+    twin = AllianceModel(rng=5, n_members=10)
+    for _ in range(24):
+        rebuilt.step()
+        twin.step()
+    assert rebuilt.step_table().equals(twin.step_table())

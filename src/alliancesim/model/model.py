@@ -48,11 +48,17 @@ class AllianceModel(mesa.Model):
     Args:
         rng: seed (an int or a ``numpy.random.SeedSequence``) or generator; all randomness
             in the run flows from it.
+        scenario: accepted for Mesa's SolaraViz, which passes a ``mesa`` Scenario on Reset;
+            only its ``rng`` is used (when ``rng`` is not given).
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
     """
 
-    def __init__(self, rng: Any = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, scenario: Any = None, **params: Any) -> None:
+        # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
+        # live in ``params`` here, so only a seed it may carry is taken from it.
+        if rng is None and scenario is not None:
+            rng = getattr(scenario, "rng", None)
         self.p: dict[str, Any] = validate_parameters(params)
         if rng is not None and not isinstance(rng, np.random.Generator):
             # An int n and SeedSequence(n) then give the same run: Mesa treats ints and
