@@ -57,3 +57,11 @@ def test_setting_a_parameter_mid_run_is_validated_too():
     model = AllianceModel(rng=1)
     with pytest.raises(ParameterError, match="conflict_rate"):
         model.set_parameter("conflict_rate", 2.0)
+
+
+def test_set_up_only_parameters_cannot_change_mid_run():
+    model = AllianceModel(rng=1)
+    with pytest.raises(ParameterError, match="'management_mode' only shapes the alliance"):
+        model.set_parameter("management_mode", "transversal")
+    with pytest.raises(ParameterError, match="Did you mean 'conflict_rate'"):
+        model.set_parameter("conflict_rat", 0.1)

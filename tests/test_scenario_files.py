@@ -129,6 +129,11 @@ BROKEN = {
         'name = "x"\n[[timeline]]\nmonth = 2\nkind = "set_parameter"\n'
         'parameter = "conflict_rate"\nvalue = 3\n',
         "timeline[1].value", ["conflict_rate", "[0, 0.5]"]),
+    "set_setup_only_parameter": (
+        'name = "x"\n[[timeline]]\nmonth = 12\nkind = "set_parameter"\n'
+        'parameter = "management_mode"\nvalue = "transversal"\n',
+        "timeline[1].parameter", ["'management_mode' only shapes the alliance",
+                                  "set it in the parameters"]),
     "set_without_value": (
         'name = "x"\n[[timeline]]\nmonth = 2\nkind = "set_parameter"\n'
         'parameter = "conflict_rate"\n',

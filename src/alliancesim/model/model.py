@@ -26,7 +26,14 @@ from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
-from alliancesim.params import PARAMETERS_BY_NAME, coerce_value, validate_parameters
+from alliancesim.params import (
+    PARAMETERS_BY_NAME,
+    ParameterError,
+    check_changeable,
+    coerce_value,
+    suggest,
+    validate_parameters,
+)
 
 REFERENCE_SIZE = 8
 # Strength of the monthly trust signal from working together (before openness and proximity).
@@ -384,7 +391,8 @@ class AllianceModel(mesa.Model):
     def set_parameter(self, name: str, value: Any) -> None:
         """Change a parameter from now on (validated against its definition)."""
         if name not in PARAMETERS_BY_NAME:
-            raise KeyError(f"unknown parameter {name!r}")
+            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
+        check_changeable(PARAMETERS_BY_NAME[name])
         self.p[name] = coerce_value(PARAMETERS_BY_NAME[name], value)
         self._intervened(f"{name} set to {self.p[name]}")
 

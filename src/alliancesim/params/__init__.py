@@ -10,6 +10,7 @@ from alliancesim.params.definitions import (
 )
 from alliancesim.params.validation import (
     ParameterError,
+    check_changeable,
     coerce_value,
     suggest,
     validate_parameters,
@@ -22,6 +23,7 @@ __all__ = [
     "SECTOR_MIXES",
     "Parameter",
     "ParameterError",
+    "check_changeable",
     "coerce_value",
     "defaults",
     "suggest",

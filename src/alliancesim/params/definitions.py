@@ -26,6 +26,7 @@ class Parameter:
     choices: tuple[str, ...] = field(default_factory=tuple)
     source: str = "assumption"
     group: str = "general"
+    setup_only: bool = False  # read only when the alliance is set up; cannot change mid-run
 
     def allowed(self) -> str:
         """Human-readable description of the allowed values."""
@@ -52,15 +53,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("horizon", "int", 120, "Months simulated unless the alliance ends earlier",
        "months", 12, 600, group="composition"),
     _P("sector_mix", "choice", "cross_sector", "Which sectors candidate partners come from",
-       choices=SECTOR_MIXES, group="composition"),
+       choices=SECTOR_MIXES, group="composition", setup_only=True),
     _P("candidate_pool", "float", 3.0, "Candidate organizations in the pool per sought seat",
-       "candidates/seat", 1.5, 10.0, group="composition"),
+       "candidates/seat", 1.5, 10.0, group="composition", setup_only=True),
     _P("cultural_diversity", "float", 1.0,
        "Spread of national culture around each sector's typical profile (scales deviations)",
-       "x", 0.0, 3.0, source="Hofstede (2001) dimension spreads", group="composition"),
+       "x", 0.0, 3.0, source="Hofstede (2001) dimension spreads", group="composition",
+       setup_only=True),
     _P("openness_mean", "float", 0.5,
        "Mean openness (multicultural mindset) of member organizations", "0-1", 0.0, 1.0,
-       group="composition"),
+       group="composition", setup_only=True),
     _P("resource_scarcity", "float", 0.3,
        "How scarce joint resources are; raises conflict and paradox rates", "0-1", 0.0, 1.0,
        group="composition"),
@@ -134,10 +136,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- management -------------------------------------------------------------------------
     _P("management_mode", "choice", "dedicated",
        "Who manages the alliance: nobody, a dedicated professional, every member, or both",
-       choices=MANAGEMENT_MODES, group="management"),
+       choices=MANAGEMENT_MODES, group="management", setup_only=True),
     _P("management_budget", "float", 1.0,
        "Management effort the alliance funds (same budget across modes)", "FTE",
-       0.0, 5.0, group="management"),
+       0.0, 5.0, group="management", setup_only=True),
     _P("interventions_per_fte", "float", 3.0,
        "Conflict or stagnation interventions one FTE can make per month", "1/month",
        0.5, 20.0, group="management"),
@@ -150,7 +152,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        0, 36, group="management"),
     _P("member_skill_mean", "float", 0.3,
        "Mean alliance-management skill of member organizations at entry", "0-1", 0.0, 1.0,
-       group="management"),
+       group="management", setup_only=True),
     _P("skill_learning_rate", "float", 0.08,
        "Share of the skill gap a member closes per experience when it practises management",
        "-", 0.0, 0.5, source="learning-curve assumption", group="management"),

@@ -22,13 +22,17 @@ def _range(p: Parameter) -> str:
 
 
 def markdown_table() -> str:
-    """Every parameter in one Markdown table: name, meaning, unit, default, range, source."""
+    """Every parameter in one Markdown table: name, meaning, unit, default, range, source.
+
+    Parameters read only when the alliance is set up are marked "(set-up only)".
+    """
     lines = [
         "| name | group | meaning | unit | default | range | source |",
         "|---|---|---|---|---|---|---|",
     ]
     for p in PARAMETERS:
-        lines.append(f"| `{p.name}` | {p.group} | {p.meaning} | {p.unit} | {p.default} | "
+        group = f"{p.group} (set-up only)" if p.setup_only else p.group
+        lines.append(f"| `{p.name}` | {group} | {p.meaning} | {p.unit} | {p.default} | "
                      f"{_range(p)} | {p.source} |")
     return "\n".join(lines)
 

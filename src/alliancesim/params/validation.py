@@ -55,6 +55,16 @@ def coerce_value(param: Parameter, value: Any) -> float | int | str:
     return value
 
 
+def check_changeable(param: Parameter) -> None:
+    """Refuse a mid-run change of a parameter that only shapes the alliance at the start."""
+    if param.setup_only:
+        raise ParameterError(
+            param.name,
+            f"parameter {param.name!r} only shapes the alliance when it is set up, so it "
+            "cannot change mid-run; set it in the parameters instead",
+        )
+
+
 def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | str]:
     """Merge ``values`` over the defaults, checking every name, type and range.
 

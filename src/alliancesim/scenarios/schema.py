@@ -26,6 +26,7 @@ from alliancesim.model.timeline import Intervention
 from alliancesim.params import (
     PARAMETERS_BY_NAME,
     ParameterError,
+    check_changeable,
     coerce_value,
     defaults,
     suggest,
@@ -115,6 +116,10 @@ class SetParameter(_Entry):
     def _known_parameter(cls, name: str) -> str:
         if name not in PARAMETERS_BY_NAME:
             raise field_error("", _unknown_parameter_message(name))
+        try:
+            check_changeable(PARAMETERS_BY_NAME[name])
+        except ParameterError as error:
+            raise field_error("", str(error)) from None
         return name
 
     @field_validator("value", mode="after")
