@@ -18,21 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from alliancesim.app.probe import CHROMIUM, CHROMIUM_ARGS, start_app, time_step
-
-SCENARIO = """
-name = "Twelve members"
-description = "Twelve member organizations: a quick search, and two late joiners."
-[parameters]
-n_members = 12
-search_intensity = 1.0
-[[timeline]]
-month = 3
-kind = "partner_joins"
-[[timeline]]
-month = 4
-kind = "partner_joins"
-"""
+from alliancesim.app.probe import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TWELVE_MEMBER_SCENARIO,
+    start_app,
+    time_step,
+)
 
 
 def summary(label: str, ms: list[float]) -> str:
@@ -96,7 +88,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        (folder / "twelve.toml").write_text(SCENARIO)
+        (folder / "twelve.toml").write_text(TWELVE_MEMBER_SCENARIO)
         print(summary("server render only (solara.render, in process)",
                       server_clicks(args.clicks, folder)))
         if not CHROMIUM.exists():

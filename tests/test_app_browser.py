@@ -17,6 +17,7 @@ import pytest
 from alliancesim.app.probe import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    TWELVE_MEMBER_SCENARIO,
     AppProcess,
     is_loopback,
     start_app,
@@ -27,19 +28,6 @@ from alliancesim.params import defaults
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-TWELVE = """
-name = "Twelve members"
-description = "Twelve member organizations: a quick search, and two late joiners."
-[parameters]
-n_members = 12
-search_intensity = 1.0
-[[timeline]]
-month = 3
-kind = "partner_joins"
-[[timeline]]
-month = 4
-kind = "partner_joins"
-"""
 STEP_CLICKS = 15
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -51,7 +39,7 @@ if not CHROMIUM.exists():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
     scenarios = tmp_path_factory.mktemp("scenarios")
-    (scenarios / "twelve.toml").write_text(TWELVE)
+    (scenarios / "twelve.toml").write_text(TWELVE_MEMBER_SCENARIO)
     running = start_app(ARTIFACTS / "app-server.log", scenarios=scenarios)
     try:
         yield running

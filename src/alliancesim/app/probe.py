@@ -56,6 +56,23 @@ STEP_REDRAW_JS = """
 """
 
 
+# A 12-member alliance (the size the responsiveness target is stated for), for the browser
+# tests and the benchmark.
+TWELVE_MEMBER_SCENARIO = """
+name = "Twelve members"
+description = "Twelve member organizations: a quick search, and two late joiners."
+[parameters]
+n_members = 12
+search_intensity = 1.0
+[[timeline]]
+month = 3
+kind = "partner_joins"
+[[timeline]]
+month = 4
+kind = "partner_joins"
+"""
+
+
 @dataclass
 class AppProcess:
     """A running ``alliancesim app`` subprocess and its address."""
