@@ -78,7 +78,11 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     """Resident memory of a process and all its descendants, in bytes: the sum of RSS (pages
     shared between processes counted in each) and the sum of PSS (shared pages split)."""
     rss = pss = 0
-    for proc in [process, *process.children(recursive=True)]:
+    try:
+        tree = [process, *process.children(recursive=True)]
+    except psutil.Error:  # the measured process has just exited
+        return 0, 0
+    for proc in tree:
         with contextlib.suppress(psutil.Error):  # it may have just exited
             info = proc.memory_full_info()
             rss += info.rss
