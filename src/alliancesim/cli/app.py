@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+from alliancesim.cli.console import console, fail
 
 
 def app(
@@ -24,12 +22,9 @@ def app(
     from alliancesim.app.server import HOST, port_is_free, serve
 
     if scenarios is not None and not scenarios.is_dir():
-        err_console.print(f"[red]--scenarios: {scenarios} is not a folder[/red]")
-        raise typer.Exit(2)
+        fail(f"--scenarios: {scenarios} is not a folder")
     if not port_is_free(port):
-        err_console.print(f"[red]--port: {port} is already in use on {HOST}; "
-                          "choose another with --port N[/red]")
-        raise typer.Exit(2)
+        fail(f"--port: {port} is already in use on {HOST}; choose another with --port N")
     console.print(f"alliancesim app: open http://{HOST}:{port}/ in a browser "
                   "(Ctrl+C stops it)", highlight=False)
     serve(port, scenarios=scenarios)

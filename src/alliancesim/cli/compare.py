@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from alliancesim.cli.run import console, fail, load_or_fail, prepare_output_folder
+from alliancesim.cli.console import console, fail, prepare_output_folder
+from alliancesim.cli.run import load_or_fail
 from alliancesim.compare import (
     DEFAULT_REPLICATES,
     DEFAULT_SEED,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from alliancesim.cli.console import console, fail, prepare_output_folder
 from alliancesim.compare.figures import run_figure, save
 from alliancesim.model.timeline import SimulationResult
 from alliancesim.scenarios import (
@@ -20,31 +20,9 @@ from alliancesim.scenarios import (
     run_scenario,
 )
 
-console = Console()
-errors = Console(stderr=True, highlight=False)
-USAGE_ERROR = 2  # the exit status of bad input, as for command-line usage errors
 SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
                 "value_total", "members_final", "conflicts_total", "conflicts_escalated",
                 "paradoxes_total", "manager_departures")
-
-
-def fail(message: str) -> NoReturn:
-    """Print ``message`` as an error (no traceback) and exit with status 2."""
-    errors.print(f"error: {message}", markup=False, soft_wrap=True)
-    raise typer.Exit(USAGE_ERROR)
-
-
-def prepare_output_folder(out: Path) -> Path:
-    """Create ``out`` before any work is done, so a bad folder fails early, not after runs."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        fail(f"--out {str(out)!r}: cannot write there ({error.strerror or error}); "
-             "allowed: a folder you can write to (created if missing)")
-    return out
 
 
 def load_or_fail(name_or_path: str) -> Scenario:

@@ -9,17 +9,14 @@ from types import FrameType
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from alliancesim.cli.console import console, fail
 from alliancesim.sweeps.analysis import Analysis, AnalysisError, analyze
 from alliancesim.sweeps.backends import BackendError, SchedulerError
 from alliancesim.sweeps.experiment import ExperimentError
 from alliancesim.sweeps.runner import SweepSummary, run_sweep
 from alliancesim.sweeps.storage import ResultsError
-
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
 
 
 class BackendName(StrEnum):
@@ -29,11 +26,6 @@ class BackendName(StrEnum):
     inprocess = "inprocess"
     processes = "processes"
     dask = "dask"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
 
 
 def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -66,12 +58,12 @@ def sweep(
                             backend=backend.value, progress=progress, flush_runs=flush_runs,
                             flush_seconds=flush_seconds)
     except (ExperimentError, ResultsError, SchedulerError) as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     except BackendError as exc:
-        raise _fail(str(exc), 1) from None
+        fail(str(exc), 1)
     except KeyboardInterrupt:
-        raise _fail("interrupted; every finished run is saved: rerun the same command to "
-                    "resume", 130) from None
+        fail("interrupted; every finished run is saved: rerun the same command to resume",
+             130)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print_sweep_summary(summary)
@@ -113,7 +105,7 @@ def analyze_command(
     try:
         report = analyze(results, out, outcome or None, plots=plots)
     except (ResultsError, AnalysisError) as exc:
-        raise _fail(str(exc)) from None
+        fail(str(exc))
     print_analysis(report)
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from alliancesim.cli.run import console, prepare_output_folder
+from alliancesim.cli.console import console, prepare_output_folder
 from alliancesim.validation import evaluate
 from alliancesim.validation.report import display_table, write_report
 from alliancesim.validation.run import default_runs
