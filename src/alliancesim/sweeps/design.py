@@ -14,9 +14,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-from scipy.stats import qmc
 
 DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
 UNIT_PREFIX = "u_"
@@ -164,10 +161,17 @@ def _unit_samples(
     kind: str, d: int, samples: int, levels: int, second_order: bool, rng: np.random.Generator
 ) -> np.ndarray:
     """Samples in [0, 1]^d for the continuous designs."""
+    # The samplers are imported here: scipy.stats and SALib take half a second to load, and
+    # grid and random designs (and every worker process) do without them.
     if kind == "random":
         return rng.random((samples, d))
     if kind == "lhs":
+        from scipy.stats import qmc
+
         return qmc.LatinHypercube(d, rng=rng).random(samples)
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     problem = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
     if kind == "sobol":
         return sobol_sample.sample(problem, samples, calc_second_order=second_order, seed=rng)
