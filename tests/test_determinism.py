@@ -74,3 +74,15 @@ def test_runs_are_identical_across_processes_with_different_hash_seeds():
                               env=env, check=True)
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1]
+
+
+def test_switching_off_step_collection_changes_nothing_but_the_table():
+    for seed in range(5):
+        full = AllianceModel(rng=seed)
+        lean = AllianceModel(rng=seed, collect_steps=False)
+        for model in (full, lean):
+            while model.running:
+                model.step()
+        assert full.outcome_record() == lean.outcome_record()
+        assert len(full.events) == len(lean.events)
+    assert simulate(seed=3).outcome == simulate(seed=3, record_steps=True).outcome

@@ -57,11 +57,14 @@ class AllianceModel(mesa.Model):
             in the run flows from it.
         scenario: accepted for Mesa's SolaraViz, which passes a ``mesa`` Scenario on Reset;
             only its ``rng`` is used (when ``rng`` is not given).
+        collect_steps: record the per-step table (on by default). Runs that only need their
+            outcome record switch it off and run faster; the simulation itself is the same.
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
     """
 
-    def __init__(self, rng: Any = None, scenario: Any = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
+                 **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
@@ -114,6 +117,8 @@ class AllianceModel(mesa.Model):
         self.pool = draw_pool(self.rng, self._pool_size(), self.p)
         self.management = Management(self)
         self._recruit_founders()
+        self.collect_steps = collect_steps
+        self.phase_months: Counter[str] = Counter()
         self.datacollector = StepCollector()
         self.datacollector.collect(self)
 
@@ -156,7 +161,9 @@ class AllianceModel(mesa.Model):
         self.month_counts["shocks"] = self.shocks_now
         if self.outcome != phases.RUNNING or self.month >= int(self.p["horizon"]):
             self.running = False
-        self.datacollector.collect(self)
+        self.phase_months[self.phase] += 1
+        if self.collect_steps:
+            self.datacollector.collect(self)
 
     def schedule(self, interventions: Iterable[Any]) -> None:
         """Queue interventions (objects with ``month`` and ``apply(model)``) for later months."""
@@ -402,6 +409,9 @@ class AllianceModel(mesa.Model):
     # --- outputs ----------------------------------------------------------------------------
     def step_table(self) -> pd.DataFrame:
         """The per-step table, one row per month (month 0 is the founders' start)."""
+        if not self.collect_steps:
+            raise ValueError("this model was made with collect_steps=False, so it kept no "
+                             "per-step table; make it with collect_steps=True")
         return pd.DataFrame(self.datacollector.model_vars, columns=list(STEP_COLUMNS))
 
     def event_log(self) -> pd.DataFrame:
@@ -411,7 +421,6 @@ class AllianceModel(mesa.Model):
     def outcome_record(self) -> dict[str, Any]:
         """How the run ended, when, whether it met its objectives, and totals."""
         objectives_met = self.value_total >= float(self.p["value_target"])
-        phase_months = Counter(self.datacollector.model_vars["phase"][1:])
         return {
             "outcome": self.outcome,
             "end_month": self.end_month if self.end_month is not None else self.month,
@@ -428,7 +437,7 @@ class AllianceModel(mesa.Model):
             "identity_final": self.identity,
             "governance": self.governance or "",
             "legal_form": self.legal_form or "",
-            **{f"months_{p}": phase_months.get(p, 0) for p in phases.PHASES},
+            **{f"months_{p}": self.phase_months[p] for p in phases.PHASES},
             "conflicts_total": self.totals["conflicts_new"],
             "conflicts_resolved": self.totals["conflicts_resolved"],
             "conflicts_escalated": self.totals["conflicts_escalated"],

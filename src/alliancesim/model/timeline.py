@@ -92,8 +92,11 @@ def simulate(
     """Run one alliance with ``params`` and ``seed`` and return its results.
 
     Interventions are applied at the start of their month, before that month's processes.
+    Without ``record_steps`` (or ``keep_model``) no per-step table is kept, which is faster.
     """
-    model = run_model(AllianceModel(rng=seed, **dict(params or {})), interventions)
+    model = AllianceModel(rng=seed, collect_steps=record_steps or keep_model,
+                          **dict(params or {}))
+    run_model(model, interventions)
     return SimulationResult(
         outcome=model.outcome_record(),
         steps=model.step_table() if record_steps else None,
