@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,8 +101,3 @@ class StepCollector(DataCollector):
         self._collection_steps.append(model.time)
         for key, value in snapshot(model).items():
             self.model_vars[key].append(value)
-
-
-def phase_months(phases: list[str]) -> Counter:
-    """Months spent in each phase, from the per-step phase column."""
-    return Counter(phases)
