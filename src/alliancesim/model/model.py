@@ -84,6 +84,7 @@ class AllianceModel(mesa.Model):
         self.end_month: int | None = None
         self.events: list[Event] = []
         self.totals: Counter[str] = Counter()
+        self.conflict_outcomes: Counter[str] = Counter()
         self.trust_changes: Counter[str] = Counter()
         self.month_counts: Counter[str] = Counter()
         self.state = MemberArrays()
@@ -109,7 +110,6 @@ class AllianceModel(mesa.Model):
         self.stagnation_months = 0
         self.scarcity_shock = 0.0
         self.major_shock = False
-        self.shocks_now = 0
         self.last_change = 0
         self.transform_reason = ""
         self.renewals = 0
@@ -142,7 +142,6 @@ class AllianceModel(mesa.Model):
         self.month += 1
         self.months_in_phase += 1
         self.month_counts.clear()
-        self.shocks_now = 0
         self.management.begin_month()
         for intervention in self._timeline.pop(self.month, ()):
             intervention.apply(self)
@@ -158,7 +157,6 @@ class AllianceModel(mesa.Model):
         self._update_commitment_states()
         self._let_disengaged_leave()
         self._advance_phase()
-        self.month_counts["shocks"] = self.shocks_now
         if self.outcome != phases.RUNNING or self.month >= int(self.p["horizon"]):
             self.running = False
         self.phase_months[self.phase] += 1
@@ -296,6 +294,7 @@ class AllianceModel(mesa.Model):
         for counter in (self.month_counts, self.totals):
             counter["conflicts_new"] += 1
             counter[key] += 1
+        self.conflict_outcomes[outcome] += 1
         self.trust_changes[outcome] += trust_change
 
     def count_paradox(self, category: str, response: str) -> None:
@@ -444,20 +443,17 @@ class AllianceModel(mesa.Model):
             "conflicts_latent": self.totals["conflicts_latent"],
             "trust_rise_per_constructive": self._mean_trust_change("constructive"),
             "trust_fall_per_escalation": -self._mean_trust_change("escalated"),
-            "constructive_total": self._conflict_events("constructive"),
+            "constructive_total": self.conflict_outcomes["constructive"],
             "paradoxes_total": self.totals["paradoxes_new"],
             "paradoxes_both_and": self.totals["paradox_both_and"],
-            "shocks_total": sum(1 for e in self.events if e.kind == "shock"),
+            "shocks_total": self.totals["shocks"],
             "exits_total": self.exited_total,
             "manager_departures": self.management.departures,
         }
 
-    def _conflict_events(self, outcome: str) -> int:
-        return sum(1 for e in self.events if e.kind == "conflict" and e.outcome == outcome)
-
     def _mean_trust_change(self, outcome: str) -> float:
         """Mean change of a pair's trust per conflict with this outcome (NaN if none)."""
-        count = self._conflict_events(outcome)
+        count = self.conflict_outcomes[outcome]
         return self.trust_changes[outcome] / count if count else float("nan")
 
     def trust_graph(self) -> nx.DiGraph:

@@ -116,6 +116,7 @@ def apply_shock(model: AllianceModel, severity: float, source: str) -> None:
     if severity >= 0.5:
         model.major_shock = True
     kind = SHOCK_KINDS[int(model.rng.integers(len(SHOCK_KINDS)))]
-    model.shocks_now += 1
+    model.month_counts["shocks"] += 1
+    model.totals["shocks"] += 1
     model.log(Event(model.month, "shock", model.phase, severity=severity,
                     detail=f"{kind}, {source}", outcome="major" if severity >= 0.5 else "minor"))
