@@ -41,6 +41,7 @@ class EntryRecord:
     applied: bool = False
     events: list[Event] = field(default_factory=list)
     error: str = ""
+    before: Any = None  # a set_parameter entry: the parameter's value before it applied
 
     @property
     def month(self) -> int:
@@ -78,6 +79,9 @@ class TrackedEntry:
         """Apply the entry, keeping the events it set off (or its error, re-raised)."""
         before = len(model.events)
         self.record.applied = True
+        parameter = self.record.entry.intervention.parameter
+        if parameter is not None:
+            self.record.before = model.p.get(parameter)
         try:
             self.record.entry.apply(model)
         except ScenarioError as error:
