@@ -29,7 +29,7 @@ from alliancesim.app.state import (
 # Months per second, as measured on the project's 2-core machine with a 12-member alliance
 # in projector mode (benchmarks/bench_app.py --play prints the rates): each speed is one the
 # page keeps up with, so its label is true.
-SPEED_RATES = {"slow": 1.0, "normal": 2.0, "fast": 4.0}
+SPEED_RATES = {"slow": 1.0, "normal": 4.0, "fast": 10.0}
 SPEEDS = {f"{name} ({rate:g} month{'s' if rate != 1 else ''}/s)": rate
           for name, rate in SPEED_RATES.items()}
 DEFAULT_SPEED = next(label for label in SPEEDS if label.startswith("normal"))

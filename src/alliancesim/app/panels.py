@@ -13,7 +13,7 @@ from collections.abc import Callable
 import reacton.core
 import solara
 
-from alliancesim.app.channel import SPEEDS, AppState, Channel, Pacer
+from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, Pacer
 from alliancesim.app.export import events_csv, months_csv, view_png
 from alliancesim.app.moments import Moment
 from alliancesim.app.state import Run, Settings
@@ -46,7 +46,7 @@ def Controls(channel: Channel, state: AppState) -> None:
     """Reset, Play/Pause and Step; the play loop steps on a worker thread at the chosen
     speed, and stops at a key moment when the page asks it to."""
     playing, running = channel.playing.value, channel.running.value
-    rate = SPEEDS.get(state.speed.value, 2.0)
+    rate = SPEEDS.get(state.speed.value, SPEEDS[DEFAULT_SPEED])
     current = channel.run.value
     batch = reacton.core.get_render_context(required=False)
 
@@ -81,7 +81,7 @@ def Controls(channel: Channel, state: AppState) -> None:
                       disabled=not running and not playing, classes=["as-play"])
         solara.Button("Step", color="primary", on_click=step_once,
                       disabled=playing or not running, classes=["as-step"])
-        with solara.Div(style={"width": "210px"}, classes=["as-speed"]):
+        with solara.Div(style={"width": "300px"}, classes=["as-speed"]):
             solara.Select("Speed", values=list(SPEEDS), value=state.speed, dense=True)
 
 

@@ -140,3 +140,62 @@ def is_loopback(url: str) -> bool:
 def time_step(page: Page, selector: str = ".as-step") -> float:
     """Milliseconds from a click on Step to the redrawn page (see module docstring)."""
     return float(page.evaluate(STEP_REDRAW_JS, selector))
+
+
+def choose(page: Page, select_label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``select_label``."""
+    page.locator(".v-select", has=page.locator(f"label:text-is('{select_label}')")).first.click()
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=option).first.click()
+
+
+def switch(page: Page, label: str, on: bool) -> None:
+    """Turn the switch labelled ``label`` on or off (a no-op if it already is)."""
+    box = page.locator(".v-input--switch", has=page.locator(f"label:text-is('{label}')"))
+    if box.locator("input").is_checked() != on:
+        box.locator("label").click()
+    page.wait_for_function(
+        "([l, on]) => [...document.querySelectorAll('.v-input--switch')].some(s => "
+        "s.querySelector('label').textContent.trim() === l && "
+        "s.querySelector('input').checked === on)", arg=[label, on])
+
+
+def use_projector(page: Page, on: bool = True) -> None:
+    """Switch projector mode on (or off) and wait for the page to follow."""
+    switch(page, "Projector mode", on)
+    page.wait_for_selector(".as-projector" if on else ".as-sidebar")
+
+
+# Samples the month in the status line every 50 ms for the given seconds.
+MONTH_SAMPLES_JS = """
+(seconds) => new Promise((resolve) => {
+  const month = () => parseInt(((document.querySelector('.as-month') || {}).textContent
+                                || '').match(/Month (\\d+)/)?.[1] ?? '-1');
+  const samples = [];
+  const start = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now() - start;
+    samples.push([now, month()]);
+    if (now > seconds * 1000) { clearInterval(timer); resolve(samples); }
+  }, 50);
+})
+"""
+
+
+def play_rate(page: Page, seconds: float = 6.0) -> float:
+    """Months per second the page shows while playing: from the first month shown after
+    Play to the last one shown before the alliance ended or the time ran out."""
+    page.click(".as-play")
+    samples = page.evaluate(MONTH_SAMPLES_JS, seconds)
+    page.click(".as-play")  # pause (a no-op click on a disabled button once it has ended)
+    return months_per_second([(t / 1000.0, m) for t, m in samples])
+
+
+def months_per_second(samples: list[tuple[float, int]]) -> float:
+    """The rate between the first and the last change of the month in ``samples``."""
+    changes = [(t, m) for (t, m), (_, before) in zip(samples[1:], samples, strict=False)
+               if m != before]
+    if len(changes) < 2:
+        return 0.0
+    (t0, m0), (t1, m1) = changes[0], changes[-1]
+    return (m1 - m0) / (t1 - t0)

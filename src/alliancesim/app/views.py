@@ -116,11 +116,15 @@ def _member_node(member: MemberOrganization, xy: Position, members: int,
         "category": list(COMMITMENT_COLOURS).index(state),
         "value": round(member.resources, 2),
     }
+    # Names of members on the right run leftwards, so no name runs off the picture.
+    side = "left" if xy[0] > 0.55 else "right"
     if not member.active:
         node["itemStyle"] = {"opacity": 0.35, "borderType": "dashed", "borderColor": "#607d8b"}
         node["label"] = {"formatter": f"{member.name} (left, month {member.exit_month})",
-                         "color": "#90a4ae"}
-    elif dissolved:
+                         "color": "#90a4ae", "position": side}
+        return node
+    node["label"] = {"position": side}
+    if dissolved:
         # A dissolved alliance has no committed members, whatever they felt at the end.
         node["itemStyle"] = {"color": DISSOLVED_COLOUR, "opacity": 0.6}
     return node
@@ -149,8 +153,6 @@ def network_option(model: AllianceModel, layout: dict[str, Position],
     return {
         "animation": False,
         "tooltip": {"show": True, "textStyle": {"fontSize": scale.label}},
-        "legend": [{"data": list(COMMITMENT_WORDS.values()), "bottom": 0,
-                    "textStyle": {"fontSize": scale.legend}}],
         "series": [{
             "type": "graph",
             "layout": "none",
@@ -159,12 +161,13 @@ def network_option(model: AllianceModel, layout: dict[str, Position],
                            for s, c in COMMITMENT_COLOURS.items()],
             "data": nodes,
             "links": links,
+            # A light backing keeps a name legible where it crosses a tie or another node.
             "label": {"show": names, "position": "right", "fontSize": scale.label,
-                      "color": "#263238"},
+                      "color": "#263238", "backgroundColor": "rgba(255,255,255,0.75)",
+                      "padding": [1, 3], "borderRadius": 3},
             "labelLayout": {"hideOverlap": True},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
-            "top": 20, "bottom": 30 + 2 * scale.legend, "left": 30,
-            "right": 30 + 9 * scale.label,
+            "top": 20, "bottom": 20, "left": 30, "right": 30,
         }],
     }
 
@@ -313,7 +316,7 @@ def timeseries_option(
                         "textStyle": {"fontSize": scale.legend}, "itemGap": 14})
         if panel.target and targets and panel.target in targets and series:
             series[-1]["markLine"] = _target_line(float(targets[panel.target]), scale)
-        series.append(_marker_series(i, markers, scale, labelled=i == 0))
+        series.append(_marker_series(i, markers, scale))
     return {
         "animation": False,
         "title": titles,
@@ -332,15 +335,15 @@ def _target_line(value: float, scale: Scale) -> dict[str, Any]:
             "data": [{"yAxis": value}]}
 
 
-def _marker_series(grid: int, markers: Iterable[Moment], scale: Scale,
-                   labelled: bool) -> dict[str, Any]:
-    """An empty series carrying a dashed vertical line at each key moment (labelled on the
-    first chart only, so the labels do not repeat four times)."""
+def _marker_series(grid: int, markers: Iterable[Moment], scale: Scale) -> dict[str, Any]:
+    """An empty series carrying a dashed vertical line at each key moment. The lines are
+    unlabelled (close months would pile their labels up): hovering one names it, and the
+    key under the charts says what each colour marks."""
     lines = [{"xAxis": m.month, "name": m.marker,
               "lineStyle": {"color": MARKER_COLOURS.get(m.category, "#616161")},
-              "label": {"show": labelled, "formatter": m.marker, "fontSize": scale.axis,
-                        "position": "insideEndTop",
-                        "color": MARKER_COLOURS.get(m.category, "#616161")}}
+              "label": {"show": False}, "emphasis": {"label": {
+                  "show": True, "formatter": f"{m.marker} (month {m.month})",
+                  "fontSize": scale.axis, "position": "insideEndTop"}}}
              for m in markers]
     return {"type": "line", "name": MARKER_SERIES, "xAxisIndex": grid, "yAxisIndex": grid,
             "data": [], "markLine": {"symbol": "none", "silent": False, "data": lines,
