@@ -137,6 +137,71 @@ def is_loopback(url: str) -> bool:
     return parsed.hostname in LOOPBACK_HOSTS
 
 
+# The boxes of the network's names as ECharts laid them out (names it hid are left out).
+LABEL_BOXES_JS = """
+(selector) => {
+  const el = document.querySelector(selector);
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  const boxes = [];
+  for (let i = 0; i < data.count(); i++) {
+    const node = data.getItemGraphicEl(i);
+    const path = node && (node.getSymbolPath ? node.getSymbolPath() : node);
+    const label = path && path.getTextContent();
+    if (!label || label.ignore || label.invisible || !label.style.text) continue;
+    const r = label.getBoundingRect().clone();
+    const m = label.getComputedTransform();
+    if (m) r.applyTransform(m);
+    boxes.push({text: label.style.text, x: r.x, y: r.y, w: r.width, h: r.height});
+  }
+  return boxes;
+}
+"""
+
+# Visible text on the page (under ``root``) set smaller than ``px``: [text, size] pairs.
+SMALL_TEXT_JS = """
+([root, px]) => {
+  const small = [];
+  const top = document.querySelector(root);
+  const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el) continue;
+    const rect = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!rect.width || !rect.height || style.visibility === 'hidden') continue;
+    const size = parseFloat(style.fontSize);
+    if (size < px) small.push([node.textContent.trim().slice(0, 40), size]);
+  }
+  return small;
+}
+"""
+
+
+def label_boxes(page: Page, selector: str = ".as-network") -> list[dict[str, float]]:
+    """The network's shown names and their boxes in pixels."""
+    return list(page.evaluate(LABEL_BOXES_JS, selector) or [])
+
+
+def overlapping(boxes: list[dict[str, float]], slack: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of names whose boxes overlap by more than ``slack`` pixels each way."""
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            wide = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            high = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if wide > slack and high > slack:
+                pairs.append((str(a["text"]), str(b["text"])))
+    return pairs
+
+
+def small_text(page: Page, root: str = ".as-root", px: float = 18.0) -> list[list[object]]:
+    """Visible text under ``root`` smaller than ``px`` pixels."""
+    return list(page.evaluate(SMALL_TEXT_JS, [root, px]))
+
+
 def time_step(page: Page, selector: str = ".as-step") -> float:
     """Milliseconds from a click on Step to the redrawn page (see module docstring)."""
     return float(page.evaluate(STEP_REDRAW_JS, selector))

@@ -162,9 +162,13 @@ def network_option(model: AllianceModel, layout: dict[str, Position],
             "data": nodes,
             "links": links,
             # A light backing keeps a name legible where it crosses a tie or another node.
+            # The line height is given: ECharts otherwise measures it from a CJK glyph,
+            # which a browser without such fonts draws far too small, and names that
+            # overlap would not be noticed.
             "label": {"show": names, "position": "right", "fontSize": scale.label,
-                      "color": "#263238", "backgroundColor": "rgba(255,255,255,0.75)",
-                      "padding": [1, 3], "borderRadius": 3},
+                      "lineHeight": round(scale.label * 1.25), "color": "#263238",
+                      "backgroundColor": "rgba(255,255,255,0.75)", "padding": [1, 3],
+                      "borderRadius": 3},
             "labelLayout": {"hideOverlap": True},
             "emphasis": {"focus": "adjacency", "label": {"show": True}},
             "top": 20, "bottom": 20, "left": 30, "right": 30,
