@@ -14,7 +14,7 @@ import statistics
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,7 +98,7 @@ def shared_pool() -> ProcessPoolExecutor:
 
 def run_many(request: ManyRequest, on_chunk: Callable[[list[PairedRun]], None],
              cancel: threading.Event | None = None,
-             pool: ProcessPoolExecutor | None = None) -> bool:
+             pool: Executor | None = None) -> bool:
     """Run every chunk of ``request`` in the pool, handing each chunk's runs to
     ``on_chunk`` as it arrives; returns False if cancelled before the end."""
     pool = pool or shared_pool()

@@ -559,7 +559,7 @@ def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target
         xaxes.append({"type": "category", "gridIndex": i, "data": categories,
                       "name": axis_name, "nameLocation": "middle", "nameGap": scale.axis + 10,
                       "nameTextStyle": {"fontSize": scale.axis},
-                      "axisLabel": {"fontSize": scale.axis - 2, "interval": "auto"}})
+                      "axisLabel": {"fontSize": scale.axis, "interval": "auto"}})
         yaxes.append({"type": "value", "gridIndex": i, "minInterval": 1,
                       "axisLabel": {"fontSize": scale.axis}})
     for outcome, colour in OUTCOME_COLOURS.items():
