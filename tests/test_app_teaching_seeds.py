@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,10 @@ def test_the_lesson_plan_lists_the_seeds_the_files_name() -> None:
     assert text[start:end].strip() == seeds_table(named_picks(scenarios_folder())), (
         "docs/teaching.md is out of date: run python -m alliancesim.scenarios.teaching_seeds "
         "--write")
+
+
+def test_the_lesson_plan_shows_pictures_that_exist() -> None:
+    text = TEACHING_DOC.read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((img/[^)]+\.png)\)", text)
+    assert len(pictures) >= 3
+    assert all((TEACHING_DOC.parent / picture).is_file() for picture in pictures)

@@ -162,6 +162,10 @@ def ManyResults(state: AppState, many: ManyState, stale: bool, projector: bool) 
     if stale:
         solara.Warning("The set-up or the modes changed since this ran: run it again.",
                        dense=True, classes=["as-many-stale"])
+    scenario = request.scenario or "none (parameters as set)"
+    solara.Text(f"Scenario: {scenario} · {request.count} paired seeds drawn from seed "
+                f"{request.seed} · {names[0]} against {names[1]}",
+                classes=["as-caption", "as-many-caption"])
     height = 420 if projector else 340
     solara.FigureEcharts(
         option=many_option(result.modes, names, horizon, target, scale_for(projector), height),

@@ -165,7 +165,7 @@ def MomentBanner(channel: Channel) -> None:
     pair = len(shown) > 1
     html = "".join(moment_html(moments, month, mode_name(label) if pair else "")
                    for label, moments, month in shown)
-    paused = not playing and run.paused_at == run.month and fresh
+    paused = not playing and run.paused_at == run.month and fresh and run.running
     with solara.Column(gap="0", classes=["as-banner-box"]):
         if html:
             classes = ["as-moment"] + (["as-moment-fresh"] if fresh else [])

@@ -252,7 +252,9 @@ def play_rate(page: Page, seconds: float = 6.0) -> float:
     Play to the last one shown before the alliance ended or the time ran out."""
     page.click(".as-play")
     samples = page.evaluate(MONTH_SAMPLES_JS, seconds)
-    page.click(".as-play")  # pause (a no-op click on a disabled button once it has ended)
+    # Pause, unless the alliance has ended (then the button is disabled and play stopped).
+    page.evaluate("() => { const b = document.querySelector('.as-play');"
+                  " if (!b.disabled && b.textContent.trim() === 'Pause') b.click(); }")
     return months_per_second([(t / 1000.0, m) for t, m in samples])
 
 

@@ -101,13 +101,13 @@ def _facts(model: AllianceModel, story: Story) -> list[tuple[str, str]]:
     renewals = int(record["renewals"])
     renewed = f"; renewed {renewals} time{'s' if renewals != 1 else ''}" if renewals else ""
     left = [(month, name) for month, change, name in story.roster if change == "left"]
-    lost = ", ".join(f"{name} (month {month})" for month, name in left) or "none"
+    lost = (f"{len(left)} left: " + ", ".join(f"{name} (month {month})" for month, name in left)
+            if left else "none left")
     facts = [
         ("Lifetime", months_words(int(record["end_month"]))),
         ("Value against ambition", f"{value:.1f} created of the {target:g} aimed for "
                                    f"({value / target:.0%}){renewed}"),
-        ("Members", f"at most {story.peak_members}, {len(model.members)} at the end; "
-                    f"{len(left)} left: {lost}"),
+        ("Members", f"at most {story.peak_members}, {len(model.members)} at the end; {lost}"),
         ("Conflicts", f"{record['conflicts_total']}: {record['conflicts_resolved']} resolved, "
                       f"{record['conflicts_escalated']} escalated, "
                       f"{record['conflicts_latent']} left latent"),
@@ -239,7 +239,7 @@ def divergence(left: Story, right: Story, labels: tuple[str, str]) -> str:
     only_right = _changes_from(right.roster, left.roster, first)
     parts = [f"{text} only in the {label} alliance"
              for text, label in ((only_left, labels[0]), (only_right, labels[1])) if text]
-    same = f"until month {first - 1}" if first > 0 else "only at the start"
+    same = f"until month {first - 1}" if first > 1 else "only at the start (the founders)"
     return (f"The two alliances had the same members {same}; from month {first} they differ: "
             + "; ".join(parts) + ".")
 

@@ -536,7 +536,7 @@ def value_bins(values: Sequence[float], target: float, per_target: int = 4,
     width = target / per_target
     top = max([target * 1.25, *values])
     n = int(top // width) + 1
-    return [f"{i * width:g}–{(i + 1) * width:g}" for i in range(n)], width
+    return [f"{i * width:.0f}–{(i + 1) * width:.0f}" for i in range(n)], width
 
 
 def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target: float,
@@ -550,7 +550,7 @@ def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target
     top, bottom = scale.title + scale.legend + 34, 2 * scale.axis + 30
     for i, (title, categories, axis_name) in enumerate((
             ("How they ended", list(names), ""),
-            ("Lifetime", year_labels, "years"),
+            ("Lifetime", year_labels, "years lived (last bars: still running)"),
             (f"Value created (ambition {target:g})", value_labels, "value"))):
         left = f"{4 + 33 * i}%"
         grids.append({"left": left, "width": "27%", "top": top, "bottom": bottom})
