@@ -269,6 +269,7 @@ def test_play_stops_at_the_managers_departure_with_a_banner_and_a_marker(page) -
         play_until_it_stops(page)
         stops.append(month(page))
     assert 24 in stops, f"play stopped at {stops}"
+    page.locator(".as-moment-paused").wait_for()
     banner = page.locator(".as-moment-fresh")
     text = banner.inner_text()
     assert "Paused at a key moment" in text

@@ -88,8 +88,11 @@ class Harness:
         return [_text(w) for w in self.with_class(css_class)]
 
     def play_until_paused(self, timeout: float = 20.0) -> None:
+        assert self.state is not None
+        live, before = self.state.live, self.live.month
         self.button("Play").click()
-        assert wait_for(lambda: self.rc.find(v.Btn, children=["Play"]).widgets != [],
+        assert wait_for(lambda: self.live.month > before and not live.playing.value
+                        and self.rc.find(v.Btn, children=["Play"]).widgets != [],
                         timeout), "play stops by itself"
 
 
@@ -286,6 +289,8 @@ def test_play_pauses_at_the_managers_departure_with_a_banner(fast: str) -> None:
         pauses.append(h.live.month)
         assert h.state.live.run.value.fresh, "play stops only at a key moment"
     assert 24 in pauses
+    # The page is redrawn just after play stops: wait for the banner to say so.
+    assert wait_for(lambda: "Paused at a key moment" in "".join(h.texts("as-moment")))
     (banner,) = h.with_class("as-moment")
     text = _text(banner)
     assert "as-moment-fresh" in banner.attributes["class"].split()
