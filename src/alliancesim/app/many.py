@@ -8,10 +8,12 @@ itself and the page stays live; progress is reported after each chunk.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import statistics
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -86,14 +88,32 @@ def shared_pool() -> ProcessPoolExecutor:
     """The process pool every page of this server shares (started on first use).
 
     Workers are spawned, not forked: the server runs threads, and a forked copy of a
-    threaded process can inherit a held lock.
+    threaded process can inherit a held lock. Each worker watches its parent and exits
+    when the server is gone, however the server stopped.
     """
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(worker_count(),
-                                        mp_context=multiprocessing.get_context("spawn"))
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=watch_parent, initargs=(os.getpid(),))
+            atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
         return _pool
+
+
+def watch_parent(parent: int, every: float = 1.0) -> None:
+    """In a worker: exit as soon as ``parent`` is no longer this process's parent.
+
+    A worker blocked waiting for work never notices its server was killed (its end of the
+    task queue stays open), so it would live on as an orphan.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def run_many(request: ManyRequest, on_chunk: Callable[[list[PairedRun]], None],
