@@ -16,7 +16,7 @@ from solara.widgets import HTML as HTMLWidget
 from alliancesim.app import components
 from alliancesim.app.components import AppState, ComparisonView, LiveView, Sidebar
 from alliancesim.app.state import Settings
-from alliancesim.params import defaults, validate_parameters
+from alliancesim.params import PARAMETERS, defaults, validate_parameters
 from alliancesim.scenarios.loading import SCENARIOS_ENV
 
 SCENARIO = """
@@ -208,7 +208,8 @@ def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
 def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
     h = Harness(LiveView)
     assert h.state is not None
-    h.rc.find(v.ExpansionPanels).widget.v_model = [0, 4]  # open "commitment"
+    groups = list(dict.fromkeys(p.group for p in PARAMETERS))
+    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("commitment")]
     slider = h.rc.find(v.Slider, label=f"min members: {defaults()['min_members']}").widget
     slider.v_model = N_DEFAULT + 1
     errors = h.with_class("as-parameter-error")
