@@ -96,6 +96,7 @@ class Management:
         self.vacancy_left = 0
         self.hires = 0
         self.departures = 0
+        self.vacancy_months = 0
         self.manager_left_now = 0
         self.manager_time = 0.0
         self.funded = np.empty(0)
@@ -147,6 +148,8 @@ class Management:
             self.vacancy_left -= 1
             if self.vacancy_left <= 0:
                 self._hire()
+        if self.manager is None and self.manager_fte > 0:
+            self.vacancy_months += 1
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
         self.funded, self.spare = self._member_shares(len(self.model.state))
         self.used_now = 0.0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alliancesim.culture import dimension_variances
+
 CULTURE_DIMENSIONS = (
     "power_distance",
     "individualism",
@@ -16,10 +18,11 @@ CULTURE_DIMENSIONS = (
     "long_term_orientation",
     "indulgence",
 )
-# Variances of the six Hofstede dimensions across the country sample (standard deviations of
-# roughly 22, 23, 19, 23, 24 and 22 points). Kogut & Singh normalise by the variance across the
-# reference population of cultures, so a homogeneous alliance really reads as close.
-REFERENCE_VARIANCES = np.array([484.0, 529.0, 361.0, 529.0, 576.0, 484.0])
+# Kogut & Singh (1988) divide each dimension by its variance across countries: here the
+# sample variance over the countries of Hofstede's dimension data matrix, 2015-12-08 edition
+# (shipped in ``alliancesim/data``). A fixed reference keeps a homogeneous alliance reading
+# as close.
+REFERENCE_VARIANCES = np.asarray(dimension_variances())
 
 COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
 COMMITMENT_STATES = ("committed", "ambivalent", "disengaged", "exited")

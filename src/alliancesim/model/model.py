@@ -19,6 +19,7 @@ from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Management
 from alliancesim.model.mechanisms import (
     ambition_alignment,
+    DISENGAGED,
     band_edges,
     commitment_states,
     converge_ambitions,
@@ -43,6 +44,10 @@ _ALLIANCE_FIELDS = (
     "latent_open", "suppressed_open", "stagnating", "stagnation_months", "renewals",
     "founding_progress", "ambition_target", "transform_reason",
 )
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
 
 
 def _read_alliance(name: str) -> property:
@@ -102,6 +107,10 @@ class AllianceModel(mesa.Model):
         self.members: list[MemberOrganization] = []
         self.exited_total = 0
         self.state_changes = 0
+        self.member_months = 0
+        self.disengaged_months = 0
+        self.partner_fits: list[float] = []
+        self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
         self.pool = draw_pool(self.rng, self._pool_size(), p)
         self.management = Management(self)
@@ -148,6 +157,7 @@ class AllianceModel(mesa.Model):
         PHASE_BEHAVIOUR[a.phase](self)
         working = a.phase != phases.FORMING
         if working:
+            self.member_months += len(self.state)
             run_conflicts(self)
             run_paradoxes(self)
         if a.phase == phases.EVOLVING:
@@ -219,6 +229,8 @@ class AllianceModel(mesa.Model):
         before = self.state.cstate
         self.state.cstate = commitment_states(before, self.state.commitment, self._edges)
         self.state_changes += int(np.count_nonzero(before != self.state.cstate))
+        if self.alliance.phase != phases.FORMING:
+            self.disengaged_months += int(np.count_nonzero(self.state.cstate == DISENGAGED))
 
     def _let_disengaged_leave(self) -> None:
         if self.alliance.phase == phases.FORMING:
@@ -226,6 +238,7 @@ class AllianceModel(mesa.Model):
         for member in list(self.members):
             if member.wants_to_leave():
                 self.remove_member(member, "commitment had drained away")
+                self.totals["disengaged_exits"] += 1
 
     def _advance_phase(self) -> None:
         transition = phases.next_phase(self)
@@ -450,10 +463,14 @@ class AllianceModel(mesa.Model):
             "management_time_used": m.used_total,
             "manager_work_share": m.manager_work_total / m.used_total if m.used_total else 0.0,
             "members_final": len(s),
+            "member_months": self.member_months,
             "trust_mean_final": self.trust_mean(),
             "commitment_mean_final": self.commitment_mean(),
             "skill_mean_final": s.mean(s.skill),
             "openness_mean_final": s.mean(s.openness),
+            "expectations_mean_final": s.mean(s.expectations),
+            "alignment_final": self.alignment(),
+            "cultural_distance_final": self.cultural_distance(),
             "identity_final": a.identity,
             "governance": a.governance or "",
             "legal_form": a.legal_form or "",
@@ -469,8 +486,13 @@ class AllianceModel(mesa.Model):
             "paradoxes_both_and": self.totals["paradox_both_and"],
             "shocks_total": self.totals["shocks"],
             "exits_total": self.exited_total,
+            "disengaged_months": self.disengaged_months,
+            "disengaged_exits": self.totals["disengaged_exits"],
+            "partner_fit_mean": _mean(self.partner_fits),
+            "commitment_after_renewal": _mean(self.renewal_commitments),
             "commitment_state_changes": self.state_changes,
             "manager_departures": m.departures,
+            "manager_vacancy_months": m.vacancy_months,
         }
 
     def _mean_trust_change(self, outcome: str) -> float:

@@ -79,6 +79,7 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
     pool.available[chosen] = False
     accept = model.rng.random(len(chosen)) < (
         p.acceptance_base + p.acceptance_fit_weight * fit * openness_factor(pool.openness[chosen]))
+    model.partner_fits.extend(fit[accept].tolist())
     for row in chosen[~accept]:
         model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
                         detail=SECTOR_LABELS[SECTORS[pool.sector[row]]]))
@@ -261,6 +262,7 @@ def reevaluate(model: AllianceModel) -> tuple[str, str]:
         for member in leavers:
             model.remove_member(member, "left at the re-evaluation")
         s.commitment[:] = np.clip(s.commitment + p.renewal_facilitation * work.quality, 0, 1)
+        model.renewal_commitments.append(s.mean(s.commitment))
         model.develop_ambition(p.influence_rate * (1.0 + p.assessment_alignment * work.quality))
         a.note_facilitation(work.quality)
     return decision

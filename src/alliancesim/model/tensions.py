@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
 
 TENSIONS = tuple(PARADOX_TENSIONS)
+# A Kogut-Singh distance of 2 (about the distance between two countries drawn at random from
+# Hofstede's matrix, whose mean pairwise index is close to 2) counts as one unit of
+# plurality, as does a full spread over the four sectors.
+PLURAL_DISTANCE = 2.0
 SHOCK_KINDS = ("funding cut", "market downturn", "policy change", "public scandal")
 
 
@@ -21,7 +25,7 @@ def _conditions(model: AllianceModel) -> dict[str, float]:
     p, a, s = model.params, model.alliance, model.state
     expected = s.mean(s.expectations)
     return {
-        "plurality": model.cultural_distance() / 2.0 + model.sector_diversity(),
+        "plurality": model.cultural_distance() / PLURAL_DISTANCE + model.sector_diversity(),
         "change": 1.0 if model.month - a.last_change <= p.change_salience_months else 0.0,
         "scarcity": p.scarcity_conflict_weight * (p.resource_scarcity + a.scarcity_shock),
         "divergence": 1.0 - model.alignment(),
