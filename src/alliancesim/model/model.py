@@ -18,8 +18,8 @@ from alliancesim.model.conflicts import run_conflicts
 from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Management
 from alliancesim.model.mechanisms import (
-    ambition_alignment,
     DISENGAGED,
+    ambition_alignment,
     band_edges,
     commitment_states,
     converge_ambitions,
