@@ -19,7 +19,7 @@ from alliancesim.app.components import AppState, ComparisonView, LiveView, Sideb
 from alliancesim.app.scenarios import list_scenarios
 from alliancesim.app.sidebar import slider_label
 from alliancesim.app.state import CLASSROOM_MEMBERS, Settings
-from alliancesim.params import PARAMETERS_BY_NAME, defaults, validate_parameters
+from alliancesim.params import PARAMETERS, PARAMETERS_BY_NAME, defaults, validate_parameters
 from alliancesim.scenarios.loading import SCENARIOS_ENV, scenarios_folder
 
 SCENARIO = """
@@ -269,7 +269,8 @@ def test_a_broken_scenario_file_gives_a_message_not_a_crash(scenarios: Path) -> 
 def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
     h = Harness(LiveView, Settings())
     assert h.state is not None
-    h.rc.find(v.ExpansionPanels).widget.v_model = [0, 4]  # open "commitment"
+    groups = list(dict.fromkeys(p.group for p in PARAMETERS))
+    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("commitment")]
     low = PARAMETERS_BY_NAME["min_members"]
     slider = h.rc.find(v.Slider, label=slider_label(low, defaults()["min_members"])).widget
     slider.v_model = N_DEFAULT + 1

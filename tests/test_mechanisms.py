@@ -9,6 +9,7 @@ from alliancesim.model.mechanisms import (
     DISENGAGED,
     EXITED,
     ambition_alignment,
+    band_edges,
     commitment_states,
     converge_ambitions,
     fitting_governance,
@@ -65,10 +66,13 @@ def test_trust_builds_slowly_toward_one_and_never_leaves_the_unit_interval():
     assert update_trust(0.0, -1.0, 0.2, 3.0) == 0.0
 
 
+EDGES = band_edges(committed_at=0.6, disengaged_below=0.3, hysteresis=0.05)
+
+
 def test_commitment_states_have_hysteresis():
     prev = np.array([COMMITTED, COMMITTED, AMBIVALENT, AMBIVALENT, DISENGAGED, DISENGAGED, EXITED])
     c = np.array([0.58, 0.54, 0.62, 0.66, 0.32, 0.36, 0.9])
-    assert commitment_states(prev, c).tolist() == [
+    assert commitment_states(prev, c, EDGES).tolist() == [
         COMMITTED,  # just below 0.6 but within the band: stays committed
         AMBIVALENT,  # fell through the band
         AMBIVALENT,  # just above 0.6: not yet committed
@@ -82,7 +86,7 @@ def test_commitment_states_have_hysteresis():
 def test_jitter_around_a_threshold_does_not_flip_the_state():
     state = np.array([AMBIVALENT])
     for value in (0.61, 0.59, 0.62, 0.58, 0.63):
-        state = commitment_states(state, np.array([value]))
+        state = commitment_states(state, np.array([value]), EDGES)
         assert state[0] == AMBIVALENT
 
 
@@ -98,11 +102,25 @@ def test_ambitions_converge_under_trust_weighted_pooling():
     assert after[0] == pytest.approx(0.5 * ambitions[0] + 0.5 * ambitions[1:].mean(axis=0))
 
 
+def test_jitter_is_read_as_changes_once_hysteresis_is_switched_off():
+    edges = band_edges(committed_at=0.6, disengaged_below=0.3, hysteresis=0.0)
+    state = np.array([AMBIVALENT])
+    states = []
+    for value in (0.61, 0.59, 0.62, 0.58):
+        state = commitment_states(state, np.array([value]), edges)
+        states.append(int(state[0]))
+    assert states == [COMMITTED, AMBIVALENT, COMMITTED, AMBIVALENT]
+
+
 def test_governance_fit_follows_provan_and_kenis():
-    assert fitting_governance(4, 0.8) == "shared"
-    assert fitting_governance(4, 0.3) == "lead_organization"
-    assert fitting_governance(10, 0.8) == "lead_organization"
-    assert fitting_governance(40, 0.8) == "network_administrative_organization"
-    assert governance_fit("shared", 4, 0.8) == 1.0
-    assert governance_fit("lead_organization", 4, 0.8) == 0.5
-    assert governance_fit("network_administrative_organization", 4, 0.8) == 0.0
+    def fitting(members: int, trust: float) -> str:
+        return fitting_governance(members, trust, shared_max_members=6, shared_min_trust=0.55,
+                                  lead_max_members=15)
+
+    assert fitting(4, 0.8) == "shared"
+    assert fitting(4, 0.3) == "lead_organization"
+    assert fitting(10, 0.8) == "lead_organization"
+    assert fitting(40, 0.8) == "network_administrative_organization"
+    assert governance_fit("shared", fitting(4, 0.8)) == 1.0
+    assert governance_fit("lead_organization", fitting(4, 0.8)) == 0.5
+    assert governance_fit("network_administrative_organization", fitting(4, 0.8)) == 0.0

@@ -6,9 +6,11 @@ import itertools
 
 import mesa
 import numpy as np
+import pytest
 
 from alliancesim import AllianceModel, Intervention
 from alliancesim.model import conflicts
+from alliancesim.model.management import WorkDone
 from alliancesim.model.outputs import STEP_COLUMNS
 from alliancesim.model.phases import ALLOWED_TRANSITIONS
 from conftest import evolving_model, run_until
@@ -103,52 +105,67 @@ def test_phases_only_move_along_allowed_transitions():
             assert after in ALLOWED_TRANSITIONS[before]
 
 
-def test_conflicts_resolve_better_when_management_capacity_is_available():
+def test_conflicts_resolve_better_with_skilled_mediation_given_time():
     model = evolving_model(seed=5)
     i, j = 0, 1
-    modes = ("compromising", "competing")
+    styles = ("compromising", "competing")
 
-    def resolved_share(capacity: float) -> float:
+    def resolved_share(quality: float) -> float:
         resolved = 0
         for _ in range(3000):
-            model.management.manager_capacity_left = capacity
-            model.management.member_capacity_left = 0.0
-            outcome, _ = conflicts._outcome(model, i, j, modes)
+            outcome = conflicts._outcome(model, i, j, styles, WorkDone(quality, 1.0, 0.0))
             resolved += outcome in ("constructive", "compromise")
         return resolved / 3000
 
-    with_help, without = resolved_share(100.0), resolved_share(0.0)
+    with_help, without = resolved_share(0.9), resolved_share(0.0)
     assert with_help > without + 0.1
 
 
-def test_manager_departure_removes_capacity_until_a_replacement_arrives():
+def test_mediation_draws_on_the_time_of_whoever_holds_it():
+    model = evolving_model(seed=5, management_mode="dedicated", management_budget=1.0)
+    m = model.management
+    m.begin_month()
+    manager_time = m.manager_time
+    done = m.work(0.2, [0, 1])
+    # members hold no budget here, so the manager does all of it, with the manager's skill
+    assert done.by_manager == pytest.approx(1.0) and done.by_members == 0
+    assert m.manager_time == pytest.approx(manager_time - 0.2)
+    assert done.quality == pytest.approx(m.manager.effective_skill)
+    m.manager_time = 0.0  # the manager is fully booked: the partners use their own time
+    spare_before = m.spare[[0, 1]].sum()
+    done = m.work(0.01, [0, 1])
+    assert done.by_manager == 0 and done.by_members > 0
+    assert m.spare[[0, 1]].sum() < spare_before
+
+
+def test_manager_departure_removes_the_managers_time_until_a_replacement_arrives():
     model = AllianceModel(rng=6, management_mode="dedicated", manager_turnover=0.0,
                           manager_vacancy=3, horizon=30)
     model.schedule([Intervention(5, "manager_leaves")])
     while model.running and model.month < 10:
         model.step()
     steps = model.step_table().set_index("month")
-    assert steps.loc[4, "manager_present"] and steps.loc[4, "management_capacity"] > 0
+    assert steps.loc[4, "manager_present"] and steps.loc[4, "management_time"] > 0
     for month in (5, 6, 7):
         assert not steps.loc[month, "manager_present"]
-        assert steps.loc[month, "management_capacity"] == 0
+        assert steps.loc[month, "management_time"] == 0
     assert steps.loc[8, "manager_present"]
     kinds = [e.kind for e in model.events if e.month in (5, 8)]
     assert "manager_left" in kinds and "manager_arrived" in kinds
 
 
-def test_transversal_mode_has_no_manager_and_keeps_its_capacity():
+def test_transversal_mode_has_no_manager_and_keeps_its_time():
     model = AllianceModel(rng=6, management_mode="transversal", horizon=40)
     while model.running:
         model.step()
     steps = model.step_table()
     assert not steps["manager_present"].any()
-    assert (steps["management_capacity"] > 0).all()
+    assert (steps["management_time"] > 0).all()
 
 
 def test_a_member_whose_commitment_collapses_leaves_and_never_acts_again():
-    model = evolving_model(seed=7, exit_rate=1.0)
-    model.exit_barrier = 1.0  # whatever legal form was chosen, leaving is certain here
+    # whatever legal form was chosen, leaving is certain here
+    model = evolving_model(seed=7, exit_rate=1.0, legal_barrier_weight=0.0)
     leaver = model.members[0]
     model.state.commitment[leaver.slot] = 0.0
     model.state.cstate[leaver.slot] = 2  # already disengaged

@@ -6,13 +6,13 @@ import itertools
 from collections import Counter
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from alliancesim import AllianceModel
 from alliancesim.model.agents import MemberOrganization
 from alliancesim.model.phases import ALLOWED_TRANSITIONS
-from alliancesim.params import PARAMETERS
+from alliancesim.params import PARAMETERS, ParameterError, validate_parameters
 
 # Keep runs small so many examples fit in a few seconds; every other range is the full one.
 NARROWED = {"n_members": (3, 14), "horizon": (12, 48), "min_members": (2, 3)}
@@ -35,6 +35,10 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 def run_checked(seed: int, params: dict) -> AllianceModel:
     """Run a model, checking the state invariants after every month."""
+    try:
+        validate_parameters(params)
+    except ParameterError:
+        assume(False)  # a combination the parameter constraints refuse
     model = AllianceModel(rng=seed, **params)
     while model.running:
         model.step()
@@ -42,6 +46,11 @@ def run_checked(seed: int, params: dict) -> AllianceModel:
         assert np.all((s.trust >= 0) & (s.trust <= 1))
         assert np.all((s.commitment >= 0) & (s.commitment <= 1))
         assert np.all((s.skill >= 0) & (s.skill <= 1))
+        assert np.all((s.openness >= 0) & (s.openness <= 1))
+        a = model.alliance
+        assert 0 <= a.identity <= 1 and a.tension >= 0 and 0 <= a.upkeep <= 1
+        assert a.governance_fit is None or 0 <= a.governance_fit <= 1
+        assert a.management_cost_now >= 0 and a.value_now >= 0
         assert len(s) == len(model.members)
     return model
 

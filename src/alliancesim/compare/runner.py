@@ -37,6 +37,7 @@ class RunTask:
     params: dict[str, Any]
     entries: tuple[ScheduledEntry, ...]
     seed: np.random.SeedSequence
+    trajectories: bool = True
 
 
 @dataclass
@@ -70,9 +71,9 @@ class InterruptedComparison(KeyboardInterrupt):
 
 
 def run_task(task: RunTask) -> RunRecord:
-    """Run one task and keep its outcome record and trajectory."""
-    result = simulate(task.params, task.seed, task.entries, record_steps=True)  # type: ignore[arg-type]
-    assert result.steps is not None
+    """Run one task and keep its outcome record and (if asked) its trajectory."""
+    result = simulate(task.params, task.seed, task.entries,  # type: ignore[arg-type]
+                      record_steps=task.trajectories)
     outcome = {
         "scenario": task.scenario,
         "replicate": task.replicate,
@@ -81,6 +82,8 @@ def run_task(task: RunTask) -> RunRecord:
         **result.outcome,
     }
     steps = result.steps
+    if steps is None:
+        return RunRecord(outcome, {})
     trajectory = {name: steps[name].tolist() for name in TRAJECTORY_COLUMNS}
     trajectory["scenario"] = [task.scenario] * len(steps)
     trajectory["replicate"] = [task.replicate] * len(steps)
@@ -92,13 +95,15 @@ def run_chunk(tasks: Sequence[RunTask]) -> list[RunRecord]:
     return [run_task(task) for task in tasks]
 
 
-def build_tasks(scenarios: Sequence[Scenario], replicates: int, seed: int) -> list[RunTask]:
+def build_tasks(scenarios: Sequence[Scenario], replicates: int, seed: int,
+                trajectories: bool = True) -> list[RunTask]:
     """Every (scenario, replicate) run, replicate r of each scenario sharing seed child r."""
     seeds = replicate_seeds(seed, replicates)
     tasks = []
     for index, scenario in enumerate(scenarios):
         params, entries = scenario.params(), scheduled_entries(scenario)
-        tasks.extend(RunTask(index, r, params, entries, seeds[r]) for r in range(replicates))
+        tasks.extend(RunTask(index, r, params, entries, seeds[r], trajectories)
+                     for r in range(replicates))
     return tasks
 
 
@@ -115,14 +120,18 @@ def run_all(
     seed: int,
     workers: int | None = None,
     progress: Progress | None = None,
+    trajectories: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run every scenario ``replicates`` times; return (outcomes, trajectories) DataFrames.
+
+    Without ``trajectories`` the runs keep only their outcome (faster, less memory) and the
+    trajectory table is empty.
 
     ``progress(done, total)`` is called as runs finish. A run that fails with a
     :class:`ScenarioError` stops the comparison with :class:`IncompleteComparison`, and
     Ctrl-C with :class:`InterruptedComparison`; both hold the runs that had finished.
     """
-    tasks = build_tasks(scenarios, replicates, seed)
+    tasks = build_tasks(scenarios, replicates, seed, trajectories)
     workers = default_workers() if workers is None else max(1, workers)
     records: list[RunRecord] = []
     try:

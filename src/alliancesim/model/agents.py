@@ -102,29 +102,24 @@ class MemberOrganization(mesa.Agent):
         """Thomas-Kilmann response to a conflict with ``partner``.
 
         Assertiveness comes from the organization's culture; cooperativeness from its
-        openness and its trust in the partner. A little noise keeps responses varied.
+        openness and its trust in the partner. Situational noise keeps responses varied.
+        Each axis is read as low, middle or high around its midpoint (Thomas 1992).
         """
-        state = self.model.state
+        state, p = self.model.state, self.model.params
         assert self.slot is not None and partner.slot is not None
-        noise = self.model.rng.normal(0.0, 0.12, 2)
-        assertive = state.assertiveness[self.slot] + noise[0]
-        cooperative = (0.5 * state.openness[self.slot]
-                       + 0.5 * state.trust[self.slot, partner.slot] + noise[1])
-        if assertive >= 0.6:
-            if cooperative >= 0.55:
-                return "collaborating"
-            return "competing" if cooperative < 0.4 else "compromising"
-        if assertive < 0.45:
-            if cooperative >= 0.55:
-                return "accommodating"
-            return "avoiding" if cooperative < 0.4 else "compromising"
-        return "compromising"
+        noise = self.model.rng.normal(0.0, p.style_noise, 2)
+        share = p.cooperativeness_openness_share
+        assertive = _level(state.assertiveness[self.slot] + noise[0], p.style_band)
+        cooperative = _level(share * state.openness[self.slot]
+                             + (1.0 - share) * state.trust[self.slot, partner.slot]
+                             + noise[1], p.style_band)
+        return CONFLICT_STYLES[assertive][cooperative]
 
     def wants_to_leave(self) -> bool:
         """A disengaged member leaves with a monthly chance damped by the legal form."""
         if self.commitment_state != "disengaged":
             return False
-        rate = float(self.model.p["exit_rate"]) * self.model.exit_barrier
+        rate = self.model.params.exit_rate * self.model.alliance.exit_barrier
         return bool(self.model.rng.random() < rate)
 
     def freeze(self, month: int, reason: str) -> None:
@@ -143,11 +138,10 @@ class MemberOrganization(mesa.Agent):
 
 
 class AllianceManager(mesa.Agent):
-    """A dedicated alliance manager (dedicated and hybrid modes only).
+    """A dedicated alliance manager (when the management mode gives a manager time).
 
-    Brings professional skill and a number of interventions per month, but builds up
-    knowledge of this particular alliance only over time and may leave: a single point of
-    failure that the transversal mode does not have.
+    Brings a hired, professional skill and the time of its share of the budget, but knows
+    this particular alliance only as tenure grows, and may leave: a single point of failure.
     """
 
     model: AllianceModel
@@ -157,23 +151,38 @@ class AllianceManager(mesa.Agent):
         self.name = name
         self.skill = skill
         self.fte = fte
-        self.knowledge = 0.3  # familiarity with this alliance's people and history
+        self.knowledge = model.params.manager_knowledge_initial
         self.start_month = model.month
 
     @property
-    def capacity(self) -> float:
-        """Interventions the manager can make per month."""
-        return self.fte * float(self.model.p["interventions_per_fte"])
-
-    @property
     def effective_skill(self) -> float:
-        """Professional skill discounted by how little the manager yet knows the alliance."""
-        return self.skill * (0.6 + 0.4 * self.knowledge)
+        """Professional skill, discounted by how little the manager yet knows the alliance."""
+        weight = self.model.params.knowledge_weight
+        return self.skill * (1.0 - weight + weight * self.knowledge)
 
     def learn(self) -> None:
-        """Get to know the alliance a little better each month."""
-        self.knowledge += 0.05 * (1.0 - self.knowledge)
+        """Get to know the alliance's people and history a little better each month."""
+        self.knowledge += self.model.params.manager_knowledge_gain * (1.0 - self.knowledge)
 
     def decides_to_leave(self) -> bool:
         """Monthly turnover draw."""
-        return bool(self.model.rng.random() < float(self.model.p["manager_turnover"]))
+        return bool(self.model.rng.random() < self.model.params.manager_turnover)
+
+
+LOW, MIDDLE, HIGH = 0, 1, 2
+# Thomas-Kilmann styles by assertiveness (rows) and cooperativeness (columns); a middle
+# reading on either axis is compromising (Thomas 1992).
+CONFLICT_STYLES = (
+    ("avoiding", "compromising", "accommodating"),
+    ("compromising", "compromising", "compromising"),
+    ("competing", "compromising", "collaborating"),
+)
+
+
+def _level(value: float, band: float) -> int:
+    """Low, middle or high, around the midpoint 0.5 with a middle band of +/- ``band``."""
+    if value >= 0.5 + band:
+        return HIGH
+    if value < 0.5 - band:
+        return LOW
+    return MIDDLE

@@ -1,8 +1,10 @@
 """Pairwise conflicts: how often they arise, how members respond, how they end.
 
 Rate: each pair's monthly hazard rises with cultural distance (Kogut-Singh), goal divergence,
-low mutual trust, resource scarcity and accumulated tension. The number of conflicts in a
-month is Poisson with the summed hazard; the pairs are drawn in proportion to their hazard.
+low mutual trust, resource scarcity, accumulated tension and governance misfit. The number
+of conflicts in a month is Poisson with the summed hazard; the pairs are drawn in proportion
+to their hazard. Mediation is management work: its effect is the skill and time of whoever
+did it (see :mod:`alliancesim.model.management`).
 """
 
 from __future__ import annotations
@@ -12,18 +14,34 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from alliancesim.model.events import CONFLICT_TOPICS, Event
+from alliancesim.model.management import WorkDone
 from alliancesim.model.mechanisms import update_trust
 
 if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
 
-MODE_QUALITY = {
+# How well each Thomas-Kilmann style tends to resolve a conflict on its own: integrating
+# (collaborating) best, distributive (competing) and avoiding worst. Source: the ordering of
+# De Dreu, Evers, Beersma, Kluwer & Nauta (2001) and Thomas (1992); the values are assumed.
+STYLE_QUALITY = {
     "collaborating": 0.8,
     "compromising": 0.55,
     "accommodating": 0.5,
     "avoiding": 0.2,
     "competing": 0.15,
 }
+# Styles that let a conflict go underground rather than escalate (Thomas 1992).
+YIELDING_STYLES = frozenset({"avoiding", "accommodating"})
+
+
+def alliance_drivers(model: AllianceModel) -> dict[str, float]:
+    """The alliance-wide multipliers of every pair's conflict hazard."""
+    p, a = model.params, model.alliance
+    return {
+        "scarcity": p.scarcity_conflict_weight * (p.resource_scarcity + a.scarcity_shock),
+        "tension": p.tension_conflict_weight * a.tension,
+        "misfit": p.misfit_conflict_weight * (1.0 - a.fit),
+    }
 
 
 def pair_hazards(model: AllianceModel) -> np.ndarray:
@@ -32,111 +50,118 @@ def pair_hazards(model: AllianceModel) -> np.ndarray:
     Each unordered pair appears twice, so the pair's hazard is split over (i, j) and (j, i);
     the diagonal is zero.
     """
-    s, p = model.state, model.p
-    scale = (
-        0.5 * float(p["conflict_rate"]) / max(len(s) - 1, 1)
-        * (1.0 + float(p["resource_scarcity"]) + model.scarcity_shock)
-        * (1.0 + 0.1 * model.tension)
-        * (1.5 - 0.5 * model.fit_factor())
-    )
-    weight = float(p["culture_conflict_weight"])
-    mutual_trust = 0.5 * (s.trust + s.trust.T)
-    hazard = s.conflict_proneness * (1.0 + weight * 0.5 * s.distance) * (1.5 - mutual_trust)
+    s, p = model.state, model.params
+    drivers = alliance_drivers(model)
+    scale = 0.5 * p.conflict_rate / max(len(s) - 1, 1)
+    for value in drivers.values():
+        scale *= 1.0 + value
+    distrust = 1.0 - 0.5 * (s.trust + s.trust.T)
+    hazard = (s.conflict_proneness * (1.0 + p.culture_conflict_weight * s.distance)
+              * (1.0 + p.distrust_conflict_weight * distrust))
     return scale * hazard
 
 
 def _topic(model: AllianceModel, i: int, j: int) -> str:
-    s = model.state
+    """What the conflict is about: its largest driver."""
+    s, p = model.state, model.params
     drivers = {
-        "culture": s.distance[i, j] / 2.0,
-        "goals": 2.0 * float(s.goal_gap[i, j]),
-        "trust": 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i]),
-        "scarcity": float(model.p["resource_scarcity"]) + model.scarcity_shock,
-        "tension": 0.1 * model.tension,
+        "culture": p.culture_conflict_weight * float(s.distance[i, j]),
+        "goals": p.goal_conflict_weight * float(s.goal_gap[i, j]),
+        "trust": p.distrust_conflict_weight * (1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])),
+        **alliance_drivers(model),
     }
     return CONFLICT_TOPICS[max(drivers, key=drivers.__getitem__)]
 
 
-def _outcome(model: AllianceModel, i: int, j: int, modes: tuple[str, str]) -> tuple[str, str]:
-    """Draw how the conflict ends and who handled it."""
-    s, rng = model.state, model.rng
-    quality = 0.5 * (MODE_QUALITY[modes[0]] + MODE_QUALITY[modes[1]])
-    pair_skill = 0.5 * (s.skill[i] + s.skill[j])
-    help_ = model.management.intervene(pair_skill)
-    if help_ is None:
-        # Without support a pair relies on its own, partly practised, skill.
-        skill, handler = 0.5 * pair_skill, ""
-    else:
-        skill, handler = help_
-    quality += (1.0 - quality) * 0.8 * skill
-    quality *= (0.6 + 0.4 * 0.5 * (s.trust[i, j] + s.trust[j, i]))
-    quality *= (0.7 + 0.3 * 0.5 * (s.openness[i] + s.openness[j]))
-    u = rng.random()
-    if u < 0.6 * quality:
-        outcome = "constructive"
-    elif u < quality:
-        outcome = "compromise"
-    elif "avoiding" in modes or "accommodating" in modes:
-        outcome = "latent"
-    else:
-        outcome = "escalated"
-    return outcome, handler
+def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
+             help_: WorkDone) -> str:
+    """Draw how the conflict ends, given the mediation work it received."""
+    s, p = model.state, model.params
+    quality = 0.5 * (STYLE_QUALITY[styles[0]] + STYLE_QUALITY[styles[1]])
+    quality += (1.0 - quality) * p.mediation_strength * help_.quality
+    trust = 0.5 * (s.trust[i, j] + s.trust[j, i])
+    openness = 0.5 * (s.openness[i] + s.openness[j])
+    quality *= 1.0 - p.trust_resolution_weight * (1.0 - trust)
+    quality *= 1.0 - p.openness_resolution_weight * (1.0 - openness)
+    u = model.rng.random()
+    if u < p.constructive_share * quality:
+        return "constructive"
+    if u < quality:
+        return "compromise"
+    if YIELDING_STYLES.intersection(styles):
+        return "latent"
+    return "escalated"
 
 
 def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
-    s, p = model.state, model.p
-    gain, ratio = float(p["trust_gain"]), float(p["trust_loss_ratio"])
-    both = [i, j]
+    s, p, a = model.state, model.params, model.alliance
     # A pair's conflict weighs on the whole alliance less the more members it has.
     weight = model.pair_weight()
     if outcome == "constructive":
         model.signal_pair_trust(i, j, 1.0)
-        model.gain_experience(1.0, both)
-        model.identity = min(1.0, model.identity + 0.02 * weight)
-        model.tension = max(0.0, model.tension - 0.5 * weight)
+        a.add_experience(1.0)
+        a.change_identity(p.identity_gain_constructive * weight)
+        a.add_tension(-p.tension_relief_constructive * weight)
     elif outcome == "compromise":
-        model.signal_pair_trust(i, j, 0.4)
-        model.gain_experience(0.5, both)
-        model.tension = max(0.0, model.tension - 0.2 * weight)
+        model.signal_pair_trust(i, j, p.compromise_signal)
+        a.add_experience(p.compromise_signal)
+        a.add_tension(-p.tension_relief_compromise * weight)
     elif outcome == "latent":
-        model.latent_open += 1
-        model.tension += 0.5 * weight
+        a.leave_latent()
+        a.add_tension(p.tension_latent * weight)
     else:
         model.signal_pair_trust(i, j, -1.0)
-        for k in both:
-            s.commitment[k] = max(0.0, s.commitment[k] - 0.05)
+        for k in (i, j):
+            s.commitment[k] = max(0.0, s.commitment[k] - p.escalation_commitment_loss)
         # Escalation spills over: bystanders trust both parties a little less.
-        bystanders = s.is_pair[i] & s.is_pair[j]
-        for k in both:
-            s.trust[bystanders, k] = update_trust(s.trust[bystanders, k], -0.2 * weight, gain,
-                                                  ratio)
-        model.tension += 1.0 * weight
-        model.identity = max(0.0, model.identity - 0.03 * weight)
+        if p.spillover_signal > 0.0:
+            bystanders = s.is_pair[i] & s.is_pair[j]
+            for k in (i, j):
+                s.trust[bystanders, k] = update_trust(
+                    s.trust[bystanders, k], -p.spillover_signal * weight, p.trust_gain,
+                    p.trust_loss_ratio)
+        a.add_tension(p.tension_escalation * weight)
+        a.change_identity(-p.identity_loss_escalation * weight)
+
+
+def handler_text(model: AllianceModel, help_: WorkDone) -> str:
+    """Who mediated, for the event log: whoever gave most of the time, or '' if nobody."""
+    if help_.by_manager <= 0.0 and help_.by_members <= 0.0:
+        return ""
+    manager = model.management.manager
+    if manager is not None and help_.by_manager >= help_.by_members:
+        return f"the alliance manager {manager.name}"
+    return "the two partners themselves"
 
 
 def run_conflicts(model: AllianceModel) -> None:
-    """Draw this month's conflicts, let the parties respond and apply the outcomes."""
+    """Draw this month's conflicts, let the parties respond, mediate and apply outcomes."""
     s = model.state
     if len(s) < 2:
         return
     hazard = pair_hazards(model)
     total = float(hazard.sum())
     count = int(model.rng.poisson(total)) if total > 0 else 0
+    # A month is the model's time scale: at most one new conflict per pair and month, so
+    # that extreme drivers saturate instead of flooding the alliance with conflicts.
+    count = min(count, len(s) * (len(s) - 1) // 2)
     if count == 0:
         return
     cumulative = np.cumsum(hazard.ravel())
     picks = np.searchsorted(cumulative, model.rng.random(count) * cumulative[-1], side="right")
     members = model.members
+    effort = model.params.effort_conflict
     for pick in picks:
         i, j = divmod(int(pick), len(s))
         a, b = members[i], members[j]
         topic = _topic(model, i, j)
-        modes = (a.choose_conflict_mode(b), b.choose_conflict_mode(a))
-        outcome, handler = _outcome(model, i, j, modes)
+        styles = (a.choose_conflict_mode(b), b.choose_conflict_mode(a))
+        help_ = model.management.work(effort, [i, j])
+        outcome = _outcome(model, i, j, styles, help_)
         before = s.trust[i, j] + s.trust[j, i]
         _apply(model, i, j, outcome)
         change = float(s.trust[i, j] + s.trust[j, i] - before) / 2.0
         model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.phase, actors=(a.name, b.name),
-                        topic=topic, modes=modes, outcome=outcome, handler=handler,
-                        trust_change=change))
+                        topic=topic, modes=styles, outcome=outcome,
+                        handler=handler_text(model, help_), trust_change=change))

@@ -12,6 +12,7 @@ CONFLICT_TOPICS = {
     "trust": "sharing information",
     "scarcity": "resource allocation",
     "tension": "old grievances",
+    "misfit": "who decides what",
 }
 TK_MODES = ("competing", "collaborating", "compromising", "avoiding", "accommodating")
 CONFLICT_OUTCOMES = ("constructive", "compromise", "latent", "escalated")
@@ -132,6 +133,7 @@ _BODY = {
     "exit": lambda e: f"{e.actors[0]} left the alliance ({e.detail})",
     "manager_left": lambda e: f"the alliance manager {e.actors[0]} left; {e.detail}",
     "manager_arrived": lambda e: f"{e.actors[0]} started as alliance manager",
+    "reevaluation": lambda e: f"the partners re-evaluated the alliance: {e.detail}",
     "ended": lambda e: f"the alliance {e.outcome} ({e.detail})",
     "intervention": lambda e: f"intervention: {e.detail}",
 }

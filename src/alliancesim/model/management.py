@@ -1,80 +1,143 @@
-"""Management modes: who can intervene in conflicts and stagnation, with what skill.
+"""Management as work done by someone, with a skill, in time paid from a budget.
 
-The budget (in FTE) is the same across modes so that comparisons are fair:
-- none: nobody is funded; pairs handle their conflicts alone and members learn little;
-- dedicated: one professional manager holds the whole budget;
-- transversal: the budget is members' own time, so every member can intervene with its own
-  (growing) skill and there is no single point of failure;
-- hybrid: half the budget to a manager, half spread over the members.
+Every piece of management work (mediating a conflict, working through a paradox, discussing
+stagnation, searching partners, negotiating governance, running an assessment, facilitating
+a re-evaluation, keeping members in touch) asks for an amount of time. It is done by whoever
+holds time this month: a dedicated manager, members' representatives with time set aside,
+and, when that runs out, members' spare attention (taken from their joint work). The work's
+quality is the skill its doers bring, weighted by the share of the needed time they gave.
+Members who do work learn from it; a manager's effect grows with knowledge of the alliance.
+
+The management mode is read in one place only, :func:`budget_holders`: it decides who holds
+the budget. Every effect is computed from time and skill, the same way in every mode.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from alliancesim.model.agents import AllianceManager
 from alliancesim.model.events import Event
+from alliancesim.params import MANAGEMENT_MODES
 
 if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
 
-# How strongly members learn from experience, by mode: members learn most when they practise
-# alliance management themselves and least when a professional does it for them.
-LEARNING_FACTOR = {"none": 0.4, "dedicated": 0.25, "transversal": 1.0, "hybrid": 0.6}
-MANAGER_SHARE = {"none": 0.0, "dedicated": 1.0, "transversal": 0.0, "hybrid": 0.5}
 MANAGER_NAMES = ("Alex", "Sam", "Robin", "Noor", "Kim", "Jesse", "Ari", "Lou", "Mika", "Sasha")
+# Time below this (FTE-months, about a minute) counts as none; it keeps float dust from
+# turning into work.
+NO_TIME = 1e-9
+
+
+def budget_holders(mode: str, budget: float, hybrid_manager_share: float) -> tuple[float, float]:
+    """Who holds the management budget: (manager's FTE, members' FTE in all).
+
+    This is the only place where the management mode matters: without management nobody
+    has time set aside; a dedicated manager holds all of it; in the transversal mode the
+    members hold it; in the hybrid mode it is split.
+    """
+    if mode == "none":
+        return 0.0, 0.0
+    if mode == "dedicated":
+        return budget, 0.0
+    if mode == "transversal":
+        return 0.0, budget
+    if mode == "hybrid":
+        return budget * hybrid_manager_share, budget * (1.0 - hybrid_manager_share)
+    raise ValueError(f"unknown management mode {mode!r}; allowed: {', '.join(MANAGEMENT_MODES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkDone:
+    """What a piece of work got: its quality (0-1) and the share of it the manager did."""
+
+    quality: float
+    by_manager: float
+    by_members: float
+
+
+NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
+
+
+def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str) -> np.ndarray:
+    """Time each holder gives to a task needing ``need``, under the allocation ``rule``.
+
+    ``shared``: everyone with time left gives in proportion to it. ``most_skilled``: the
+    most skilled holder gives first, then the next.
+    """
+    total = float(time.sum())
+    if total <= need:
+        return time.copy()
+    if rule == "shared":
+        return time * (need / total)
+    taken = np.zeros_like(time)
+    for k in np.argsort(-skill, kind="stable"):
+        give = min(float(time[k]), need)
+        taken[k] = give
+        need -= give
+        if need <= NO_TIME:
+            break
+    return taken
 
 
 class Management:
-    """The alliance's management function: manager, member capacity and this month's budget."""
+    """The alliance's management time this month: who holds it, who used it, what it cost."""
 
     def __init__(self, model: AllianceModel) -> None:
         self.model = model
-        self.mode = str(model.p["management_mode"])
-        budget = float(model.p["management_budget"])
-        self.manager_fte = budget * MANAGER_SHARE[self.mode]
-        self.member_fte = budget - self.manager_fte if self.mode != "none" else 0.0
+        p = model.params
+        self.mode = p.management_mode
+        self.manager_fte, self.member_fte = budget_holders(
+            p.management_mode, p.management_budget, p.hybrid_manager_share)
         self.manager: AllianceManager | None = None
         self.vacancy_left = 0
         self.hires = 0
         self.departures = 0
+        self.vacancy_months = 0
         self.manager_left_now = 0
-        self.manager_capacity_left = 0.0
-        self.member_capacity_left = 0.0
+        self.manager_time = 0.0
+        self.funded = np.empty(0)
+        self.spare = np.empty(0)
+        self.used_now = 0.0
+        self.spare_used_now = 0.0
+        self.used_total = 0.0
+        self.manager_work_total = 0.0
+        self.member_work_total = 0.0
         if self.manager_fte > 0:
             self._hire()
 
-    @property
-    def learning_factor(self) -> float:
-        """Multiplier on members' learning from experience in this mode."""
-        return LEARNING_FACTOR[self.mode]
-
+    # --- who holds time -------------------------------------------------------------------
     @property
     def manager_present(self) -> bool:
         """Whether a dedicated manager is in post right now."""
         return self.manager is not None
 
     @property
-    def capacity(self) -> float:
-        """Interventions available per month in total when everyone is in post."""
-        per_fte = float(self.model.p["interventions_per_fte"])
-        manager = self.manager.capacity if self.manager is not None else 0.0
-        return manager + self.member_fte * per_fte
+    def time_in_post(self) -> float:
+        """Management time (FTE) held this month by those in post."""
+        manager = self.manager.fte if self.manager is not None else 0.0
+        return manager + self.member_fte
 
-    def _hire(self) -> None:
-        rng = self.model.rng
-        name = MANAGER_NAMES[int(rng.integers(len(MANAGER_NAMES)))]
-        skill = float(np.clip(rng.normal(float(self.model.p["manager_skill"]), 0.05), 0, 1))
-        self.manager = AllianceManager(self.model, name, skill, self.manager_fte)
-        self.hires += 1
-        if self.hires > 1:
-            self.model.log(Event(self.model.month, "manager_arrived", self.model.phase,
-                                 actors=(name,)))
+    @property
+    def paid_fte(self) -> float:
+        """Time paid for this month: the budget set aside plus members' spare attention used.
+
+        The budget is paid whether or not it is used, and in a vacancy too (the post stays
+        funded), so equal budgets cost the same in every mode.
+        """
+        return self.manager_fte + self.member_fte + self.spare_used_now
+
+    def _member_shares(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        p = self.model.params
+        funded = np.full(n, self.member_fte / n if n else 0.0)
+        spare = np.full(n, p.spare_attention * p.member_time)
+        return funded, spare
 
     def begin_month(self) -> None:
-        """Turnover, replacement and a fresh monthly intervention budget."""
+        """Turnover, replacement and this month's fresh time."""
         self.manager_left_now = 0
         if self.manager is not None:
             if self.manager.decides_to_leave():
@@ -85,9 +148,34 @@ class Management:
             self.vacancy_left -= 1
             if self.vacancy_left <= 0:
                 self._hire()
-        per_fte = float(self.model.p["interventions_per_fte"])
-        self.manager_capacity_left = self.manager.capacity if self.manager else 0.0
-        self.member_capacity_left = self.member_fte * per_fte
+        if self.manager is None and self.manager_fte > 0:
+            self.vacancy_months += 1
+        self.manager_time = self.manager.fte if self.manager is not None else 0.0
+        self.funded, self.spare = self._member_shares(len(self.model.state))
+        self.used_now = 0.0
+        self.spare_used_now = 0.0
+
+    def members_joined(self, k: int) -> None:
+        """Newcomers bring their spare attention; their share of the budget starts next month."""
+        _, spare = self._member_shares(k)
+        self.funded = np.concatenate([self.funded, np.zeros(k)])
+        self.spare = np.concatenate([self.spare, spare])
+
+    def member_left(self, slot: int) -> None:
+        """A leaver's unused time leaves with it."""
+        self.funded = np.delete(self.funded, slot)
+        self.spare = np.delete(self.spare, slot)
+
+    # --- the manager ----------------------------------------------------------------------
+    def _hire(self) -> None:
+        model, p = self.model, self.model.params
+        name = MANAGER_NAMES[int(model.rng.integers(len(MANAGER_NAMES)))]
+        skill = float(np.clip(model.rng.normal(p.manager_skill, p.manager_skill_sd), 0.0, 1.0))
+        self.manager = AllianceManager(model, name, skill, self.manager_fte)
+        self.manager_time = self.manager.fte
+        self.hires += 1
+        if self.hires > 1:
+            model.log(Event(model.month, "manager_arrived", model.phase, actors=(name,)))
 
     def _manager_leaves(self, reason: str) -> None:
         assert self.manager is not None
@@ -96,11 +184,12 @@ class Management:
         self.manager = None
         self.departures += 1
         self.manager_left_now += 1
-        self.manager_capacity_left = 0.0
-        self.vacancy_left = int(self.model.p["manager_vacancy"])
-        self.model.log(Event(self.model.month, "manager_left", self.model.phase, actors=(name,),
-                             detail=f"{reason}; no manager for {self.vacancy_left} months",
-                             outcome=reason))
+        self.manager_time = 0.0
+        self.vacancy_left = self.model.params.manager_vacancy
+        self.model.log(Event(self.model.month, "manager_left", self.model.phase,
+                             actors=(name,), outcome=reason,
+                             detail=f"{reason}; the post is vacant for up to "
+                                    f"{self.vacancy_left} months"))
 
     def force_departure(self) -> bool:
         """Make the manager leave now (a scenario intervention). False if there is none."""
@@ -116,30 +205,60 @@ class Management:
         if self.manager is not None:
             self._manager_leaves("replaced")
         self._hire()
-        self.manager_capacity_left = self.manager.capacity if self.manager else 0.0
         return True
 
-    def intervene(self, pair_skill: float) -> tuple[float, str] | None:
-        """Spend one intervention if any is left: the skill brought to it and who brings it.
+    # --- doing work -----------------------------------------------------------------------
+    def work(self, effort: float, rows: list[int] | None = None) -> WorkDone:
+        """Do a piece of work needing ``effort`` FTE-months, among the members in ``rows``
+        (all members when None) and the manager.
 
-        The manager is used first; otherwise members' own time (transversal share), where the
-        skill is that of the members involved. Returns None when no capacity is left.
+        Budgeted time is used first (the manager's and the members' set-aside time, divided
+        by the allocation rule), then the members' spare attention. Members learn from the
+        time they gave.
         """
-        if self.manager is not None and self.manager_capacity_left >= 1.0:
-            self.manager_capacity_left -= 1.0
-            return self.manager.effective_skill, f"the alliance manager {self.manager.name}"
-        if self.member_capacity_left >= 1.0:
-            self.member_capacity_left -= 1.0
-            return pair_skill, "the members themselves"
-        return None
+        state = self.model.state
+        index: slice | list[int] = slice(None) if rows is None else rows
+        skill = state.skill[index]
+        manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
+        if effort <= 0.0:
+            return self._effortless(skill, manager_skill, index)
+        rule = self.model.params.work_allocation
+        times = np.concatenate(([self.manager_time], self.funded[index]))
+        skills = np.concatenate(([manager_skill], skill))
+        funded = allocate(effort, times, skills, rule)
+        need = effort - float(funded.sum())
+        spare = allocate(need, self.spare[index], skill, rule) if need > NO_TIME else None
+        members = funded[1:] if spare is None else funded[1:] + spare
+        self.manager_time -= float(funded[0])
+        self.funded[index] -= funded[1:]
+        if spare is not None:
+            self.spare[index] -= spare
+            self.spare_used_now += float(spare.sum())
+        given_members = float(members.sum())
+        quality = (float(funded[0]) * manager_skill + float(members @ skill)) / effort
+        self._account(float(funded[0]), given_members)
+        self._learn(index, members, skill)
+        return WorkDone(quality, float(funded[0]) / effort, given_members / effort)
 
-    def alliance_skill(self, member_skill: float) -> float:
-        """Skill the alliance brings to alliance-level issues (paradoxes, stagnation)."""
-        manager = self.manager.effective_skill if self.manager is not None else 0.0
-        if self.mode == "dedicated":
-            return max(manager, 0.5 * member_skill)
-        if self.mode == "transversal":
-            return member_skill
-        if self.mode == "hybrid":
-            return max(manager, member_skill)
-        return 0.5 * member_skill
+    def _effortless(self, skill: np.ndarray, manager_skill: float,
+                    index: slice | list[int]) -> WorkDone:
+        """Work that takes no time is done as well as those who hold time could do it."""
+        times = np.concatenate(([self.manager_time], self.funded[index] + self.spare[index]))
+        total = float(times.sum())
+        if total <= NO_TIME:
+            return NOTHING_DONE
+        quality = float(times @ np.concatenate(([manager_skill], skill))) / total
+        return WorkDone(quality, float(times[0]) / total, 1.0 - float(times[0]) / total)
+
+    def _account(self, by_manager: float, by_members: float) -> None:
+        self.used_now += by_manager + by_members
+        self.used_total += by_manager + by_members
+        self.manager_work_total += by_manager
+        self.member_work_total += by_members
+
+    def _learn(self, index: slice | list[int], time: np.ndarray, skill: np.ndarray) -> None:
+        """Learning by doing: each member closes a share of its skill gap per FTE-month."""
+        rate = self.model.params.skill_learning_rate
+        if rate > 0.0:
+            closed = np.minimum(rate * time, 1.0)
+            self.model.state.skill[index] = skill + closed * (1.0 - skill)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alliancesim.culture import dimension_variances
+
 CULTURE_DIMENSIONS = (
     "power_distance",
     "individualism",
@@ -16,16 +18,14 @@ CULTURE_DIMENSIONS = (
     "long_term_orientation",
     "indulgence",
 )
-# Variances of the six Hofstede dimensions across the country sample (standard deviations of
-# roughly 22, 23, 19, 23, 24 and 22 points). Kogut & Singh normalise by the variance across the
-# reference population of cultures, so a homogeneous alliance really reads as close.
-REFERENCE_VARIANCES = np.array([484.0, 529.0, 361.0, 529.0, 576.0, 484.0])
+# Kogut & Singh (1988) divide each dimension by its variance across countries: here the
+# sample variance over the countries of Hofstede's dimension data matrix, 2015-12-08 edition
+# (shipped in ``alliancesim/data``). A fixed reference keeps a homogeneous alliance reading
+# as close.
+REFERENCE_VARIANCES = np.asarray(dimension_variances())
 
 COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
 COMMITMENT_STATES = ("committed", "ambivalent", "disengaged", "exited")
-COMMITTED_AT = 0.6
-DISENGAGED_BELOW = 0.3
-HYSTERESIS = 0.05
 
 
 def population_variances(profiles: np.ndarray) -> np.ndarray:
@@ -70,12 +70,9 @@ def update_trust(trust: np.ndarray | float, signal: float, gain: float,
     return np.clip(updated, 0.0, 1.0)
 
 
-# Bands of commitment: below 0.25, 0.25-0.35, 0.35-0.55, 0.55-0.65, from 0.65.
-_BAND_EDGES = np.array([
-    DISENGAGED_BELOW - HYSTERESIS, DISENGAGED_BELOW + HYSTERESIS,
-    COMMITTED_AT - HYSTERESIS, COMMITTED_AT + HYSTERESIS,
-])
-# Next state by previous state (rows) and band (columns).
+# Next state by previous state (rows) and band (columns): the bands are below the
+# disengaged threshold's lower edge, within its hysteresis, between the thresholds, within the
+# committed threshold's hysteresis, and above its upper edge.
 _NEXT_STATE = np.array([
     [DISENGAGED, AMBIVALENT, AMBIVALENT, COMMITTED, COMMITTED],
     [DISENGAGED, AMBIVALENT, AMBIVALENT, AMBIVALENT, COMMITTED],
@@ -84,21 +81,30 @@ _NEXT_STATE = np.array([
 ])
 
 
-def commitment_states(previous: np.ndarray, commitment: np.ndarray) -> np.ndarray:
+def band_edges(committed_at: float, disengaged_below: float, hysteresis: float) -> np.ndarray:
+    """The four edges of the commitment bands used by :func:`commitment_states`."""
+    return np.array([disengaged_below - hysteresis, disengaged_below + hysteresis,
+                     committed_at - hysteresis, committed_at + hysteresis])
+
+
+def commitment_states(previous: np.ndarray, commitment: np.ndarray,
+                      edges: np.ndarray) -> np.ndarray:
     """Discrete commitment states with hysteresis.
 
-    A member only changes state once its commitment has crossed a threshold by more than
-    ``HYSTERESIS``, so a value jittering around a threshold does not flip the state each month.
+    A member only changes state once its commitment has crossed a threshold by more than the
+    hysteresis, so a value jittering around a threshold does not flip the state each month.
+    ``edges`` come from :func:`band_edges`.
     """
-    band = np.searchsorted(_BAND_EDGES, commitment, side="right")
+    band = np.searchsorted(edges, commitment, side="right")
     return _NEXT_STATE[np.asarray(previous), band]
 
 
-def initial_commitment_states(commitment: np.ndarray) -> np.ndarray:
+def initial_commitment_states(commitment: np.ndarray, committed_at: float,
+                              disengaged_below: float) -> np.ndarray:
     """States of newly joined members, read without a previous state."""
     c = np.asarray(commitment, dtype=float)
-    return np.where(c >= COMMITTED_AT, COMMITTED, np.where(c < DISENGAGED_BELOW, DISENGAGED,
-                                                         AMBIVALENT))
+    return np.where(c >= committed_at, COMMITTED,
+                    np.where(c < disengaged_below, DISENGAGED, AMBIVALENT))
 
 
 def total_variation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -132,21 +138,21 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
 GOVERNANCE_FORMS = ("shared", "lead_organization", "network_administrative_organization")
 
 
-def fitting_governance(members: int, trust: float) -> str:
+def fitting_governance(members: int, trust: float, shared_max_members: int,
+                       shared_min_trust: float, lead_max_members: int) -> str:
     """The governance form Provan & Kenis (2008) expect to fit an alliance.
 
     Shared participant governance suits few members with high trust; a lead organization
     suits a moderate size; a network administrative organization suits many members.
     """
-    if members <= 6 and trust >= 0.55:
+    if members <= shared_max_members and trust >= shared_min_trust:
         return "shared"
-    if members <= 15:
+    if members <= lead_max_members:
         return "lead_organization"
     return "network_administrative_organization"
 
 
-def governance_fit(chosen: str, members: int, trust: float) -> float:
+def governance_fit(chosen: str, fitting: str) -> float:
     """1 for the fitting form, 0.5 for a neighbouring form, 0 for the opposite one."""
-    gap = abs(GOVERNANCE_FORMS.index(chosen) - GOVERNANCE_FORMS.index(
-        fitting_governance(members, trust)))
+    gap = abs(GOVERNANCE_FORMS.index(chosen) - GOVERNANCE_FORMS.index(fitting))
     return 1.0 - 0.5 * gap

@@ -13,11 +13,14 @@ import pandas as pd
 
 from alliancesim.model import phases
 from alliancesim.model.agents import MemberOrganization
+from alliancesim.model.alliance import AllianceState
 from alliancesim.model.conflicts import run_conflicts
 from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Management
 from alliancesim.model.mechanisms import (
+    DISENGAGED,
     ambition_alignment,
+    band_edges,
     commitment_states,
     converge_ambitions,
     update_trust,
@@ -26,24 +29,30 @@ from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
-from alliancesim.params import (
-    PARAMETERS_BY_NAME,
-    ParameterError,
-    check_changeable,
-    coerce_value,
-    suggest,
-    validate_parameters,
-)
+from alliancesim.params.values import make_params
 
-REFERENCE_SIZE = 8
-# Strength of the monthly trust signal from working together (before openness and proximity).
-COOPERATION_SIGNAL = 0.4
 PHASE_BEHAVIOUR = {
     phases.FORMING: phases.forming,
     phases.FOUNDING: phases.founding,
     phases.EVOLVING: phases.evolving,
     phases.TRANSFORMING: phases.transforming,
 }
+# Alliance-level state that outside readers (app, tests, reports) may read on the model.
+_ALLIANCE_FIELDS = (
+    "phase", "months_in_phase", "phase_history", "value_now", "value_total", "tension",
+    "identity", "experience", "governance", "legal_form", "governance_fit", "exit_barrier",
+    "latent_open", "suppressed_open", "stagnating", "stagnation_months", "renewals",
+    "founding_progress", "ambition_target", "transform_reason",
+)
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def _read_alliance(name: str) -> property:
+    return property(lambda model: getattr(model.alliance, name),
+                    doc=f"The alliance's ``{name}`` (read-only; see ``AllianceState``).")
 
 
 class AllianceModel(mesa.Model):
@@ -51,6 +60,9 @@ class AllianceModel(mesa.Model):
 
     Every keyword parameter is defined in :mod:`alliancesim.params` and has a default, so
     ``AllianceModel()`` runs and ``mesa.batch_run(AllianceModel, ...)`` works unchanged.
+    Parameters are read as typed attributes of ``model.params``; the alliance-level state
+    lives in ``model.alliance`` (an :class:`~alliancesim.model.alliance.AllianceState`) and
+    the members' numeric state in ``model.state``.
 
     Args:
         rng: seed (an int or a ``numpy.random.SeedSequence``) or generator; all randomness
@@ -69,16 +81,17 @@ class AllianceModel(mesa.Model):
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
-        self.p: dict[str, Any] = validate_parameters(params)
+        self.params = make_params(params)
         if rng is not None and not isinstance(rng, np.random.Generator):
             # An int n and SeedSequence(n) then give the same run: Mesa treats ints and
             # generators differently when it seeds its own stdlib Random.
             rng = np.random.default_rng(rng)
         super().__init__(rng=rng)
+        p = self.params
         self.month = 0
-        self.phase = phases.FORMING
-        self.months_in_phase = 0
-        self.phase_history: list[tuple[int, str, str]] = [(0, phases.FORMING, "founders met")]
+        self.alliance = AllianceState(value_target=p.value_target, identity=p.identity_initial,
+                                      experience_half=p.experience_half)
+        self.alliance.enter_phase(0, phases.FORMING, "founders met")
         self.outcome = phases.RUNNING
         self.end_reason = ""
         self.end_month: int | None = None
@@ -87,34 +100,19 @@ class AllianceModel(mesa.Model):
         self.conflict_outcomes: Counter[str] = Counter()
         self.trust_changes: Counter[str] = Counter()
         self.month_counts: Counter[str] = Counter()
-        self.state = MemberArrays()
+        self.state = MemberArrays(p)
+        self._edges = band_edges(p.committed_threshold, p.disengaged_threshold,
+                                 p.commitment_hysteresis)
         self._alignment: float | None = None
         self.members: list[MemberOrganization] = []
         self.exited_total = 0
-        # alliance-level state
-        self.value_now = 0.0
-        self.value_total = 0.0
-        self.value_since_assessment = 0.0
-        self.ambition_target = float(self.p["value_target"])
-        self.founding_progress = 0.0
-        self.governance: str | None = None
-        self.legal_form: str | None = None
-        self.governance_fit: float | None = None
-        self.exit_barrier = 1.0
-        self.identity = 0.1
-        self.experience = 0.0
-        self.tension = 0.0
-        self.latent_open = 0
-        self.suppressed_open = 0
-        self.stagnating = False
-        self.stagnation_months = 0
-        self.scarcity_shock = 0.0
-        self.major_shock = False
-        self.last_change = 0
-        self.transform_reason = ""
-        self.renewals = 0
+        self.state_changes = 0
+        self.member_months = 0
+        self.disengaged_months = 0
+        self.partner_fits: list[float] = []
+        self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
-        self.pool = draw_pool(self.rng, self._pool_size(), self.p)
+        self.pool = draw_pool(self.rng, self._pool_size(), p)
         self.management = Management(self)
         self._recruit_founders()
         self.collect_steps = collect_steps
@@ -122,10 +120,19 @@ class AllianceModel(mesa.Model):
         self.datacollector = StepCollector()
         self.datacollector.collect(self)
 
+    for _name in _ALLIANCE_FIELDS:
+        locals()[_name] = _read_alliance(_name)
+    del _name
+
+    @property
+    def p(self) -> dict[str, Any]:
+        """The current parameter values as a plain dict (a copy; change them with
+        :meth:`set_parameter`)."""
+        return self.params.as_dict()
+
     # --- set-up ---------------------------------------------------------------------------
     def _pool_size(self) -> int:
-        n = int(self.p["n_members"])
-        return int(np.ceil(float(self.p["candidate_pool"]) * n)) + phases.FOUNDERS
+        return int(np.ceil(self.params.candidate_pool * self.params.n_members)) + phases.FOUNDERS
 
     def _recruit_founders(self) -> None:
         founders = np.arange(phases.FOUNDERS)
@@ -139,27 +146,37 @@ class AllianceModel(mesa.Model):
         if self.outcome != phases.RUNNING:
             self.running = False
             return
+        a, p = self.alliance, self.params
         self.month += 1
-        self.months_in_phase += 1
+        a.tick()
         self.month_counts.clear()
         self.management.begin_month()
         for intervention in self._timeline.pop(self.month, ()):
             intervention.apply(self)
         run_shocks(self)
-        PHASE_BEHAVIOUR[self.phase](self)
-        if self.phase != phases.FORMING:
+        PHASE_BEHAVIOUR[a.phase](self)
+        working = a.phase != phases.FORMING
+        if working:
+            self.member_months += len(self.state)
             run_conflicts(self)
             run_paradoxes(self)
-            self._cooperate()
-        if self.phase == phases.EVOLVING:
+        if a.phase == phases.EVOLVING:
             run_stagnation(self)
-        self.experience *= 1.0 - float(self.p["experience_decay"])
+        if working:
+            self._keep_in_touch()
+            self._cooperate()
+        if a.phase in (phases.EVOLVING, phases.TRANSFORMING):
+            phases.create_value(self)
+        else:
+            a.no_value()
+        a.decay_experience(p.experience_decay)
+        self._let_skills_fade()
         self._update_commitment_states()
         self._let_disengaged_leave()
         self._advance_phase()
-        if self.outcome != phases.RUNNING or self.month >= int(self.p["horizon"]):
+        if self.outcome != phases.RUNNING or self.month >= p.horizon:
             self.running = False
-        self.phase_months[self.phase] += 1
+        self.phase_months[a.phase] += 1
         if self.collect_steps:
             self.datacollector.collect(self)
 
@@ -171,23 +188,57 @@ class AllianceModel(mesa.Model):
                                  f"(the model is at month {self.month})")
             self._timeline.setdefault(item.month, []).append(item)
 
+    def upkeep_effort(self) -> float:
+        """Time (FTE-months) needed this month to keep the members in touch.
+
+        Every pair needs upkeep under shared governance (and before governance is chosen);
+        under a lead or administrative organization each member keeps one tie to the hub.
+        Distant cultures take more upkeep, and newcomers extra.
+        """
+        p, s, n = self.params, self.state, len(self.state)
+        brokered = self.alliance.governance not in (None, "shared")
+        ties = max(n - 1, 0) if brokered else n * (n - 1) / 2
+        newcomers = int(np.count_nonzero(s.joined > self.month - p.newcomer_months))
+        return (p.effort_contact * ties * (1.0 + p.contact_distance_weight * s.distance_mean)
+                + p.effort_newcomer * newcomers)
+
+    def _keep_in_touch(self) -> None:
+        """Routine upkeep gets the time urgent work left over this month."""
+        self.alliance.set_upkeep(self.management.work(self.upkeep_effort()).quality)
+
     def _cooperate(self) -> None:
-        """Working together builds trust, faster with openness, commitment and proximity."""
-        s = self.state
-        signal = (COOPERATION_SIGNAL * (0.5 + s.openness)[:, None] * s.proximity
+        """Working together builds trust, faster with openness, commitment, proximity and
+        upkeep; it also opens members up to the cultures they work with."""
+        s, p = self.state, self.params
+        upkeep = 1.0 - p.contact_trust_weight * (1.0 - self.alliance.upkeep)
+        openness = 1.0 + p.openness_trust_weight * (s.openness - 0.5)
+        signal = (p.cooperation_signal * upkeep * openness[:, None] * s.proximity
                   * s.commitment[None, :])
-        s.trust += float(self.p["trust_gain"]) * signal * (1.0 - s.trust)
+        s.trust += np.minimum(p.trust_gain * signal, 1.0) * (1.0 - s.trust)
         np.fill_diagonal(s.trust, 1.0)
+        if p.openness_learning > 0.0 and len(s) > 1:
+            exposure = (s.distance * s.trust).sum(axis=1) / (len(s) - 1)
+            s.openness += np.minimum(p.openness_learning * exposure, 1.0) * (1.0 - s.openness)
+
+    def _let_skills_fade(self) -> None:
+        s, fade = self.state, self.params.skill_fade
+        if fade > 0.0:
+            s.skill -= fade * np.maximum(s.skill - s.skill_entry, 0.0)
 
     def _update_commitment_states(self) -> None:
-        self.state.cstate = commitment_states(self.state.cstate, self.state.commitment)
+        before = self.state.cstate
+        self.state.cstate = commitment_states(before, self.state.commitment, self._edges)
+        self.state_changes += int(np.count_nonzero(before != self.state.cstate))
+        if self.alliance.phase != phases.FORMING:
+            self.disengaged_months += int(np.count_nonzero(self.state.cstate == DISENGAGED))
 
     def _let_disengaged_leave(self) -> None:
-        if self.phase == phases.FORMING:
+        if self.alliance.phase == phases.FORMING:
             return
         for member in list(self.members):
             if member.wants_to_leave():
                 self.remove_member(member, "commitment had drained away")
+                self.totals["disengaged_exits"] += 1
 
     def _advance_phase(self) -> None:
         transition = phases.next_phase(self)
@@ -196,13 +247,7 @@ class AllianceModel(mesa.Model):
 
     def set_phase(self, phase: str, reason: str) -> None:
         """Record a phase change (use :func:`phases.enter`, which checks it is allowed)."""
-        if phase == phases.EVOLVING and self.phase == phases.TRANSFORMING:
-            self.renewals += 1
-        self.phase = phase
-        self.months_in_phase = 0
-        self.last_change = self.month
-        self.phase_history.append((self.month, phase, reason))
-        self.value_since_assessment = 0.0
+        self.alliance.enter_phase(self.month, phase, reason)
         if phase in phases.ENDINGS:
             self.outcome = phase
             self.end_reason = reason
@@ -218,8 +263,9 @@ class AllianceModel(mesa.Model):
         if len(rows) == 0:
             return []
         first = len(self.state)
-        self.state.add(self.pool, rows, self.month, float(self.p["trust_initial"]),
-                       float(self.p["commitment_initial"]))
+        self.state.add(self.pool, rows, self.month, self.params.trust_initial,
+                       self.params.commitment_initial)
+        self.management.members_joined(len(rows))
         new = []
         for offset, row in enumerate(rows):
             agent = MemberOrganization(self, self.pool.names[row], int(self.pool.sector[row]),
@@ -230,7 +276,7 @@ class AllianceModel(mesa.Model):
         self.members.extend(new)
         self._alignment = None
         self.month_counts["entries"] += len(new)
-        self.last_change = self.month
+        self.alliance.mark_change(self.month)
         return new
 
     def remove_member(self, member: MemberOrganization, reason: str) -> None:
@@ -240,14 +286,15 @@ class AllianceModel(mesa.Model):
             raise ValueError(f"{member.name} has already left")
         member.freeze(self.month, reason)
         self.state.remove(slot)
+        self.management.member_left(slot)
         del self.members[slot]
         for later in self.members[slot:]:
             later.slot = int(later.slot) - 1  # type: ignore[arg-type]
         self.exited_total += 1
         self._alignment = None
         self.month_counts["exits"] += 1
-        self.identity = max(0.0, self.identity - 0.02)
-        self.last_change = self.month
+        self.alliance.change_identity(-self.params.identity_loss_exit)
+        self.alliance.mark_change(self.month)
         self.log(Event(self.month, "exit", self.phase, actors=(member.name,), detail=reason))
 
     def member(self, name: str) -> MemberOrganization:
@@ -261,22 +308,9 @@ class AllianceModel(mesa.Model):
     # --- mechanisms used by the processes ---------------------------------------------------
     def signal_pair_trust(self, i: int, j: int, signal: float) -> None:
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
-        t, gain, ratio = self.state.trust, float(self.p["trust_gain"]), float(
-            self.p["trust_loss_ratio"])
-        t[i, j] = update_trust(t[i, j], signal, gain, ratio)
-        t[j, i] = update_trust(t[j, i], signal, gain, ratio)
-
-    def gain_experience(self, amount: float, rows: np.ndarray | list[int] | None = None) -> None:
-        """Experience accumulates; the members involved (all when ``rows`` is None) learn,
-        more so when they practise management themselves."""
-        self.experience += amount
-        rate = float(self.p["skill_learning_rate"]) * self.management.learning_factor * amount
-        s = self.state.skill
-        if rows is None:
-            s += rate * (1.0 - s)
-        else:
-            for row in rows:  # a conflict's pair: plain indexing beats fancy indexing
-                s[row] += rate * (1.0 - s[row])
+        t, p = self.state.trust, self.params
+        t[i, j] = update_trust(t[i, j], signal, p.trust_gain, p.trust_loss_ratio)
+        t[j, i] = update_trust(t[j, i], signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions."""
@@ -331,22 +365,18 @@ class AllianceModel(mesa.Model):
         """How much one pair's conflict weighs on the alliance: 1 up to the reference size.
 
         Tension, identity and spill-over are alliance-level; in a large network one pair's
-        quarrel touches a smaller share of it, so its effect is scaled by 8 / members.
+        quarrel touches a smaller share of it, so its effect is scaled by reference size /
+        members.
         """
-        return min(1.0, REFERENCE_SIZE / max(len(self.state), 1))
+        return min(1.0, self.params.reference_size / max(len(self.state), 1))
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""
-        return self.experience / (self.experience + 5.0)
-
-    def alliance_skill(self) -> float:
-        """Skill the alliance brings to alliance-level issues, given its management mode."""
-        skill = self.state.mean(self.state.skill)
-        return self.management.alliance_skill(skill)
+        return self.alliance.learning_environment
 
     def fit_factor(self) -> float:
         """Governance fit, neutral (1) before a governance form is chosen."""
-        return 1.0 if self.governance_fit is None else self.governance_fit
+        return self.alliance.fit
 
     # --- scenario interventions -------------------------------------------------------------
     def add_partner(self) -> MemberOrganization | None:
@@ -371,7 +401,7 @@ class AllianceModel(mesa.Model):
         return member
 
     def manager_leaves(self) -> bool:
-        """The dedicated manager leaves now; capacity is gone until a replacement."""
+        """The dedicated manager leaves now; the post is vacant until a replacement."""
         done = self.management.force_departure()
         if done:
             self._intervened("the alliance manager left")
@@ -389,18 +419,17 @@ class AllianceModel(mesa.Model):
         apply_shock(self, float(np.clip(severity, 0.0, 1.0)), "scheduled")
 
     def train_members(self, amount: float) -> None:
-        """A training programme closes ``amount`` of every member's skill gap."""
-        s = self.state.skill
-        s += float(np.clip(amount, 0.0, 1.0)) * (1.0 - s)
+        """A training programme closes ``amount`` of every member's skill gap, and a share
+        of it (``training_openness_share``) of the openness gap."""
+        s, amount = self.state, float(np.clip(amount, 0.0, 1.0))
+        s.skill += amount * (1.0 - s.skill)
+        s.openness += self.params.training_openness_share * amount * (1.0 - s.openness)
         self._intervened(f"a training programme raised members' skill by {amount:.0%} of the gap")
 
     def set_parameter(self, name: str, value: Any) -> None:
         """Change a parameter from now on (validated against its definition)."""
-        if name not in PARAMETERS_BY_NAME:
-            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
-        check_changeable(PARAMETERS_BY_NAME[name])
-        self.p[name] = coerce_value(PARAMETERS_BY_NAME[name], value)
-        self._intervened(f"{name} set to {self.p[name]}")
+        self.params.change(name, value)
+        self._intervened(f"{name} set to {self.params[name]}")
 
     def _intervened(self, text: str) -> None:
         self.log(Event(self.month, "intervention", self.phase, detail=text))
@@ -419,7 +448,8 @@ class AllianceModel(mesa.Model):
 
     def outcome_record(self) -> dict[str, Any]:
         """How the run ended, when, whether it met its objectives, and totals."""
-        objectives_met = self.value_total >= float(self.p["value_target"])
+        a, m, s = self.alliance, self.management, self.state
+        objectives_met = a.value_total >= self.params.value_target
         return {
             "outcome": self.outcome,
             "end_month": self.end_month if self.end_month is not None else self.month,
@@ -427,15 +457,23 @@ class AllianceModel(mesa.Model):
             "end_reason": self.end_reason,
             "objectives_met": objectives_met,
             "failed": self.outcome == phases.DISSOLVED or not objectives_met,
-            "renewals": self.renewals,
-            "value_total": self.value_total,
-            "members_final": len(self.state),
+            "renewals": a.renewals,
+            "value_total": a.value_total,
+            "management_cost_total": a.management_cost_total,
+            "management_time_used": m.used_total,
+            "manager_work_share": m.manager_work_total / m.used_total if m.used_total else 0.0,
+            "members_final": len(s),
+            "member_months": self.member_months,
             "trust_mean_final": self.trust_mean(),
             "commitment_mean_final": self.commitment_mean(),
-            "skill_mean_final": self.state.mean(self.state.skill),
-            "identity_final": self.identity,
-            "governance": self.governance or "",
-            "legal_form": self.legal_form or "",
+            "skill_mean_final": s.mean(s.skill),
+            "openness_mean_final": s.mean(s.openness),
+            "expectations_mean_final": s.mean(s.expectations),
+            "alignment_final": self.alignment(),
+            "cultural_distance_final": self.cultural_distance(),
+            "identity_final": a.identity,
+            "governance": a.governance or "",
+            "legal_form": a.legal_form or "",
             **{f"months_{p}": self.phase_months[p] for p in phases.PHASES},
             "conflicts_total": self.totals["conflicts_new"],
             "conflicts_resolved": self.totals["conflicts_resolved"],
@@ -448,7 +486,13 @@ class AllianceModel(mesa.Model):
             "paradoxes_both_and": self.totals["paradox_both_and"],
             "shocks_total": self.totals["shocks"],
             "exits_total": self.exited_total,
-            "manager_departures": self.management.departures,
+            "disengaged_months": self.disengaged_months,
+            "disengaged_exits": self.totals["disengaged_exits"],
+            "partner_fit_mean": _mean(self.partner_fits),
+            "commitment_after_renewal": _mean(self.renewal_commitments),
+            "commitment_state_changes": self.state_changes,
+            "manager_departures": m.departures,
+            "manager_vacancy_months": m.vacancy_months,
         }
 
     def _mean_trust_change(self, outcome: str) -> float:

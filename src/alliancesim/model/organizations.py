@@ -7,6 +7,7 @@ from it during forming and later entries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +21,9 @@ SECTOR_LABELS = {
 GOALS = ("economic", "social", "ecological")
 
 # Typical organizational-culture profile of each sector on the six Hofstede dimensions.
+# Source: stylised assumption after sector contrasts in cross-sector partnership studies
+# (Austin & Seitanidi 2012; Babiak & Thibault 2009): businesses more masculine, governments
+# more uncertainty-avoiding and hierarchical, knowledge institutes more long-term oriented.
 SECTOR_CULTURE = np.array(
     [
         [45.0, 65.0, 65.0, 50.0, 55.0, 55.0],  # business
@@ -29,6 +33,7 @@ SECTOR_CULTURE = np.array(
     ]
 )
 # Dirichlet concentration of each sector's goal weights (economic, social, ecological).
+# Source: stylised assumption: each sector leans to its own mission (Austin & Seitanidi 2012).
 SECTOR_GOALS = np.array(
     [
         [6.0, 2.0, 2.0],
@@ -37,13 +42,16 @@ SECTOR_GOALS = np.array(
         [3.0, 3.5, 3.5],
     ]
 )
+# Sector shares of the candidate pool per ``sector_mix``. Source: assumption.
 SECTOR_WEIGHTS = {
     "cross_sector": np.array([0.4, 0.25, 0.2, 0.15]),
     "business": np.array([1.0, 0.0, 0.0, 0.0]),
     "public_private": np.array([0.55, 0.0, 0.45, 0.0]),
 }
+# One unit of ``cultural_diversity`` spreads national culture by 10 points per dimension,
+# about half the spread of country scores in Hofstede's matrix (standard deviations of 19-24
+# points), so diversity 2 draws partners about as different as the world's countries.
 NATIONAL_SD = 10.0
-ORGANIZATIONAL_SD = 5.0
 
 NAMES = {
     "business": (
@@ -87,8 +95,9 @@ class CandidatePool:
         return len(self.names)
 
 
-def _beta_with_mean(rng: np.random.Generator, mean: float, size: int, strength: float = 8.0):
-    mean = min(max(mean, 0.01), 0.99)
+def _beta_with_mean(rng: np.random.Generator, mean: float, size: int,
+                    strength: float) -> np.ndarray:
+    mean = min(max(mean, 0.01), 0.99)  # the beta distribution needs a mean inside (0, 1)
     return rng.beta(mean * strength, (1.0 - mean) * strength, size)
 
 
@@ -105,13 +114,12 @@ def _names(rng: np.random.Generator, sector: np.ndarray) -> list[str]:
     return names
 
 
-def draw_pool(rng: np.random.Generator, size: int, params: dict) -> CandidatePool:
+def draw_pool(rng: np.random.Generator, size: int, params: Any) -> CandidatePool:
     """Draw ``size`` candidate organizations for a run with the given parameters."""
-    weights = SECTOR_WEIGHTS[str(params["sector_mix"])]
-    sector = rng.choice(len(SECTORS), size=size, p=weights)
-    diversity = float(params["cultural_diversity"])
-    national = rng.normal(0.0, NATIONAL_SD * diversity, (size, 6))
-    own = rng.normal(0.0, ORGANIZATIONAL_SD, (size, 6))
+    p = params
+    sector = rng.choice(len(SECTORS), size=size, p=SECTOR_WEIGHTS[p.sector_mix])
+    national = rng.normal(0.0, NATIONAL_SD * p.cultural_diversity, (size, 6))
+    own = rng.normal(0.0, p.organizational_culture_sd, (size, 6))
     culture = np.clip(SECTOR_CULTURE[sector] + national + own, 0.0, 100.0)
     goals = np.vstack([rng.dirichlet(SECTOR_GOALS[s]) for s in sector])
     return CandidatePool(
@@ -119,10 +127,11 @@ def draw_pool(rng: np.random.Generator, size: int, params: dict) -> CandidatePoo
         sector=sector,
         culture=culture,
         goals=goals,
-        openness=_beta_with_mean(rng, float(params["openness_mean"]), size),
-        skill=_beta_with_mean(rng, float(params["member_skill_mean"]), size),
-        resources=rng.lognormal(0.0, 0.35, size),
-        expectations=rng.uniform(0.25, 0.55, size),
+        openness=_beta_with_mean(rng, p.openness_mean, size, p.trait_concentration),
+        skill=_beta_with_mean(rng, p.member_skill_mean, size, p.trait_concentration),
+        resources=rng.lognormal(0.0, p.resource_spread, size),
+        expectations=rng.uniform(p.expectation_mean - p.expectation_spread,
+                                 p.expectation_mean + p.expectation_spread, size),
         reputation=rng.uniform(0.0, 1.0, size),
         available=np.ones(size, dtype=bool),
     )

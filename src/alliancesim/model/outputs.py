@@ -41,8 +41,12 @@ STEP_COLUMNS: dict[str, str] = {
     "stagnation_months": "Months the current stagnation has gone undiscussed",
     "shocks": "External shocks this month",
     "manager_present": "Whether a dedicated manager is in post",
-    "management_capacity": "Interventions available per month",
+    "management_time": "Management time held this month by those in post (FTE)",
+    "management_time_used": "Management time used this month, spare attention included (FTE)",
+    "management_cost": "Value given up this month to pay for management time",
+    "upkeep": "How well members were kept in touch this month (0-1)",
     "skill_mean": "Mean alliance-management skill of members",
+    "openness_mean": "Mean openness of members",
     "experience": "Accumulated alliance experience",
     "identity": "Collective identity (0-1)",
     "tension": "Accumulated unresolved tension",
@@ -53,11 +57,11 @@ STEP_COLUMNS: dict[str, str] = {
 
 def snapshot(model: AllianceModel) -> dict[str, Any]:
     """The per-step record of ``model`` now, one value per :data:`STEP_COLUMNS` entry."""
-    s, c = model.state, model.month_counts
+    s, c, a, m = model.state, model.month_counts, model.alliance, model.management
     states = np.bincount(s.cstate, minlength=4) if len(s) else np.zeros(4, dtype=int)
     row = {
         "month": model.month,
-        "phase": model.phase,
+        "phase": a.phase,
         "members": len(s),
         "trust_mean": model.trust_mean(),
         "trust_min": s.min_offdiagonal(s.trust),
@@ -68,17 +72,21 @@ def snapshot(model: AllianceModel) -> dict[str, Any]:
         "exited": model.exited_total,
         "cultural_distance": model.cultural_distance(),
         "alignment": model.alignment(),
-        "value": model.value_now,
-        "value_total": model.value_total,
-        "latent_open": model.latent_open,
-        "stagnating": model.stagnating,
-        "stagnation_months": model.stagnation_months,
-        "manager_present": model.management.manager_present,
-        "management_capacity": model.management.capacity,
+        "value": a.value_now,
+        "value_total": a.value_total,
+        "latent_open": a.latent_open,
+        "stagnating": a.stagnating,
+        "stagnation_months": a.stagnation_months,
+        "manager_present": m.manager_present,
+        "management_time": m.time_in_post,
+        "management_time_used": m.used_now,
+        "management_cost": a.management_cost_now,
+        "upkeep": a.upkeep,
         "skill_mean": s.mean(s.skill),
-        "experience": model.experience,
-        "identity": model.identity,
-        "tension": model.tension,
+        "openness_mean": s.mean(s.openness),
+        "experience": a.experience,
+        "identity": a.identity,
+        "tension": a.tension,
     }
     for key in STEP_COLUMNS:
         if key not in row:

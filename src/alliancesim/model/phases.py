@@ -13,8 +13,10 @@ import numpy as np
 from alliancesim.model.events import Event
 from alliancesim.model.mechanisms import (
     GOVERNANCE_FORMS,
+    REFERENCE_VARIANCES,
     fitting_governance,
     governance_fit,
+    kogut_singh_matrix,
     total_variation,
 )
 from alliancesim.model.organizations import SECTOR_LABELS, SECTORS
@@ -32,34 +34,52 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     EVOLVING: frozenset({TRANSFORMING, DISSOLVED}),
     TRANSFORMING: frozenset({EVOLVING, COMPLETED, DISSOLVED}),
 }
-TRANSFORM_MONTHS = 2
+# How much each legal form damps a disengaged member's leaving. Source: transaction-cost
+# reasoning (Williamson 1991) and Gulati (1995): equity and separate legal entities raise exit
+# costs, a plain contract least; the values are assumed. Beyond this the legal form is a label.
 LEGAL_BARRIER = {"contract": 1.0, "association": 0.85, "foundation": 0.7, "joint_venture": 0.5}
-FOUNDERS = 2
+FOUNDERS = 2  # an alliance starts from two founding organizations
+# A renewal after the ambition was reached needs a majority of partners for a new round.
+MAJORITY = 0.5
+AMBITION_REACHED = "ambition reached"
+
+
+def openness_factor(openness: np.ndarray | float) -> np.ndarray | float:
+    """1 at average openness (0.5), from 0.5 (closed) to 1.5 (fully open)."""
+    return 0.5 + openness
 
 
 # --- forming -----------------------------------------------------------------------------
 def partner_fit(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
     """Fit of candidates: goal complementarity with the ambition, cultural proximity, repute."""
-    pool, s = model.pool, model.state
+    pool, s, p = model.pool, model.state, model.params
     ambition = s.ambition.mean(axis=0)
     goal_fit = 1.0 - total_variation(pool.goals[rows], ambition)
-    scaled = (pool.culture[rows] - s.culture.mean(axis=0)) ** 2
-    proximity = np.exp(-scaled.mean(axis=1) / 500.0)
-    return 0.4 * goal_fit + 0.3 * proximity + 0.3 * pool.reputation[rows]
+    centre = s.culture.mean(axis=0)[None, :]
+    distance = kogut_singh_matrix(pool.culture[rows], centre, REFERENCE_VARIANCES)[:, 0]
+    proximity = np.exp(-p.proximity_decay * distance)
+    repute = 1.0 - p.fit_goal_weight - p.fit_culture_weight
+    return (p.fit_goal_weight * goal_fit + p.fit_culture_weight * proximity
+            + repute * pool.reputation[rows])
 
 
 def invite_partners(model: AllianceModel, seats: int) -> None:
-    """Invite the best-fitting of a random sample of candidates; some decline."""
-    pool = model.pool
+    """Search: screen candidates (more of them when the search is done well), invite the
+    best fitting; some decline."""
+    pool, p = model.pool, model.params
     open_rows = np.flatnonzero(pool.available)
     if seats <= 0 or len(open_rows) == 0:
         return
-    sample = model.rng.choice(open_rows, size=min(len(open_rows), 3 * seats), replace=False)
+    search = model.management.work(p.effort_search * seats * (1.0 + p.search_breadth))
+    screened = max(seats, round(seats * (1.0 + p.search_breadth * search.quality)))
+    sample = model.rng.choice(open_rows, size=min(len(open_rows), screened), replace=False)
     fit = partner_fit(model, sample)
     order = np.argsort(-fit, kind="stable")[:seats]
     chosen, fit = sample[order], fit[order]
     pool.available[chosen] = False
-    accept = model.rng.random(len(chosen)) < 0.35 + 0.5 * fit * (0.5 + pool.openness[chosen])
+    accept = model.rng.random(len(chosen)) < (
+        p.acceptance_base + p.acceptance_fit_weight * fit * openness_factor(pool.openness[chosen]))
+    model.partner_fits.extend(fit[accept].tolist())
     for row in chosen[~accept]:
         model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
                         detail=SECTOR_LABELS[SECTORS[pool.sector[row]]]))
@@ -68,192 +88,237 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
 
 def forming(model: AllianceModel) -> None:
     """Search for partners and develop the shared dream."""
-    n_target = int(model.p["n_members"])
-    per_month = max(1, round(float(model.p["search_intensity"]) * n_target))
-    invite_partners(model, min(per_month, n_target - len(model.state)))
-    model.develop_ambition(float(model.p["influence_rate"]))
+    p = model.params
+    per_month = max(1, round(p.search_intensity * p.n_members))
+    invite_partners(model, min(per_month, p.n_members - len(model.state)))
+    model.develop_ambition(p.influence_rate)
 
 
 def ready_to_found(model: AllianceModel) -> bool:
     """Enough members share a sufficiently aligned ambition."""
-    quorum = max(int(model.p["min_members"]), int(np.ceil(0.75 * int(model.p["n_members"]))))
-    return len(model.state) >= quorum and model.alignment() >= float(
-        model.p["alignment_required"])
+    p = model.params
+    quorum = max(p.min_members, int(np.ceil(p.founding_quorum * p.n_members)))
+    return len(model.state) >= quorum and model.alignment() >= p.alignment_required
 
 
 # --- founding ----------------------------------------------------------------------------
 def founding(model: AllianceModel) -> None:
-    """Negotiate governance and legal form: faster with trust and skill, slower with distance."""
-    s = model.state
-    model.founding_progress += (
-        float(model.p["founding_speed"])
-        * model.trust_mean()
-        * (0.5 + s.mean(s.skill))
-        / (1.0 + model.cultural_distance() / 4.0)
-    )
-    model.develop_ambition(0.5 * float(model.p["influence_rate"]))
+    """Negotiate governance and legal form: faster with trust and skilled negotiation work,
+    slower with cultural distance."""
+    p = model.params
+    work = model.management.work(p.effort_negotiation)
+    progress = (p.founding_speed * model.trust_mean() * (p.negotiation_unaided + work.quality)
+                / (1.0 + p.negotiation_distance_weight * model.cultural_distance()))
+    model.alliance.negotiate(progress, work.quality)
+    model.develop_ambition(p.influence_rate * p.founding_influence_share)
 
 
-def choose_governance(model: AllianceModel) -> None:
-    """Pick a governance form (the fitting one more often with skill) and a legal form."""
-    n, trust = len(model.state), model.trust_mean()
-    if model.rng.random() < 0.3 + 0.7 * model.alliance_skill():
-        form = fitting_governance(n, trust)
+def choose_legal_form(model: AllianceModel) -> str:
+    """The legal construction, from the alliance's size and sectors."""
+    p, n = model.params, len(model.state)
+    sectors = {m.sector for m in model.members}
+    if sectors == {"business"} and n < p.contract_max_members:
+        return "joint_venture"
+    if n <= p.contract_max_members:
+        return "contract"
+    if sectors & {"ngo", "government"} and model.rng.random() < p.foundation_share:
+        return "foundation"
+    return "association"
+
+
+def choose_governance(model: AllianceModel, quality: float) -> None:
+    """Pick a governance form (the fitting one more often when the deliberation was skilled
+    and given time) and a legal form."""
+    p, n, trust = model.params, len(model.state), model.trust_mean()
+    fitting = fitting_governance(n, trust, p.shared_max_members, p.shared_min_trust,
+                                 p.lead_max_members)
+    if model.rng.random() < p.governance_insight + (1.0 - p.governance_insight) * quality:
+        form = fitting
     else:
         form = GOVERNANCE_FORMS[int(model.rng.integers(len(GOVERNANCE_FORMS)))]
-    sectors = {m.sector for m in model.members}
-    if sectors == {"business"} and n <= 4:
-        legal = "joint_venture"
-    elif n <= 5:
-        legal = "contract"
-    elif sectors & {"ngo", "government"} and model.rng.random() < 0.5:
-        legal = "foundation"
-    else:
-        legal = "association"
-    model.governance = form
-    model.legal_form = legal
-    model.governance_fit = governance_fit(form, n, trust)
-    model.exit_barrier = LEGAL_BARRIER[legal]
-    legal_text = legal.replace("_", " ")
+    legal = choose_legal_form(model)
+    fit = governance_fit(form, fitting)
+    barrier = 1.0 - p.legal_barrier_weight * (1.0 - LEGAL_BARRIER[legal])
+    model.alliance.set_governance(form, legal, fit, barrier)
     model.log(Event(model.month, "governance", model.phase, outcome=form,
                     detail=f"{form.replace('_', ' ')} governance as {_article(legal)} "
-                    f"{legal_text} (fit {model.governance_fit:.1f})"))
+                    f"{legal.replace('_', ' ')} (fit {fit:.1f})"))
 
 
 # --- evolving ----------------------------------------------------------------------------
 def create_value(model: AllianceModel) -> None:
-    """Joint activities turn committed resources into value."""
-    s = model.state
-    model.value_now = (
+    """Joint work turns committed resources into value; management time is paid from it."""
+    s, p, a = model.state, model.params, model.alliance
+    gross = (
         s.mean(s.resources * s.commitment)
         * model.alignment()
-        * (0.6 + 0.4 * model.fit_factor())
-        * (1.0 + 0.3 * model.learning_environment())
-        * (0.5 if model.stagnating else 1.0)
+        * (1.0 - p.fit_value_weight * (1.0 - a.fit))
+        * (1.0 + p.learning_value_weight * a.learning_environment)
+        * (1.0 - p.stagnation_value_loss * a.stagnating)
+        * (1.0 - p.coordination_value_weight * (1.0 - a.upkeep))
     )
-    model.value_total += model.value_now
-    model.value_since_assessment += model.value_now
+    capacity = len(s) * p.member_time
+    cost_share = p.management_price * model.management.paid_fte / capacity if capacity else 0.0
+    a.add_value(gross, cost_share)
+
+
+def returns_per_member(model: AllianceModel, value_per_month: float) -> np.ndarray:
+    """Value each member gets from ``value_per_month``: less the further its goals lie from
+    the shared ambition."""
+    s = model.state
+    return value_per_month * (1.0 - total_variation(s.goals, s.ambition.mean(axis=0)))
 
 
 def assess_relationships(model: AllianceModel) -> None:
-    """Members weigh efficiency and equity (Ring & Van de Ven 1994) and update commitment."""
-    s = model.state
-    months = int(model.p["assessment_interval"])
-    recent = model.value_since_assessment / months
-    model.value_since_assessment = 0.0
-    ambition = s.ambition.mean(axis=0)
-    returns = recent * (1.0 - total_variation(s.goals, ambition))
+    """Members weigh efficiency and equity (Ring & Van de Ven 1994) and update commitment;
+    a well-run assessment also realigns ambitions and expectations."""
+    s, p, a = model.state, model.params, model.alliance
+    work = model.management.work(p.effort_assessment * len(s))
+    returns = returns_per_member(model, a.close_assessment() / p.assessment_interval)
     efficiency = returns / s.expectations
-    n = len(s)
-    equity = (s.trust.sum(axis=1) - 1.0) / max(n - 1, 1)
-    satisfaction = (0.6 * np.tanh(efficiency - 1.0) + 0.4 * (2.0 * equity - 1.0)
-                    + 0.2 * (model.identity - 0.3))
-    noise = model.rng.normal(0.0, 0.03, n)
-    s.commitment[:] = np.clip(
-        s.commitment + float(model.p["commitment_sensitivity"]) * satisfaction + noise, 0, 1)
+    equity = (s.trust.sum(axis=1) - 1.0) / max(len(s) - 1, 1)
+    satisfaction = (p.efficiency_weight * np.tanh(efficiency - 1.0)
+                    + p.equity_weight * (2.0 * equity - 1.0)
+                    + p.identity_weight * (a.identity - p.identity_neutral))
+    noise = model.rng.normal(0.0, p.assessment_noise, len(s))
+    s.commitment[:] = np.clip(s.commitment + p.commitment_sensitivity * satisfaction + noise,
+                              0.0, 1.0)
+    adapt = p.expectation_adaptation * work.quality
+    s.expectations[:] = np.maximum(s.expectations + adapt * (returns - s.expectations),
+                                   MIN_EXPECTATION)
+    # Assessments are also when partners revisit the shared ambition together.
+    model.develop_ambition(p.influence_rate * (1.0 + p.assessment_alignment * work.quality))
+
+
+# Expectations stay positive so that efficiency (value against expectation) stays finite.
+MIN_EXPECTATION = 0.01
 
 
 def evolving(model: AllianceModel) -> None:
-    """Joint work, periodic assessment and occasional newcomers."""
-    create_value(model)
-    if model.months_in_phase % int(model.p["assessment_interval"]) == 0:
+    """Periodic assessment and occasional newcomers (joint work is valued at month end)."""
+    if model.alliance.months_in_phase % model.params.assessment_interval == 0:
         assess_relationships(model)
-        # Assessments are also when partners revisit the shared ambition together.
-        model.develop_ambition(float(model.p["influence_rate"]))
-    if model.rng.random() < float(model.p["entry_rate"]):
+    if model.rng.random() < model.params.entry_rate:
         invite_partners(model, 1)
 
 
 def transformation_reason(model: AllianceModel) -> str | None:
     """Why an evolving alliance must re-evaluate itself now, if it must."""
-    if model.value_total >= model.ambition_target:
-        return "ambition reached"
-    if model.major_shock:
+    p, a = model.params, model.alliance
+    if a.value_total >= a.ambition_target:
+        return AMBITION_REACHED
+    if a.major_shock:
         return "major shock"
-    if model.stagnation_months >= int(model.p["stagnation_limit"]):
+    if a.stagnation_months >= p.stagnation_limit:
         return "prolonged stagnation"
-    if model.tension >= float(model.p["tension_limit"]):
+    if a.tension >= p.tension_limit:
         return "unresolved tension"
     return None
 
 
 # --- transforming ------------------------------------------------------------------------
 def transforming(model: AllianceModel) -> None:
-    """Re-evaluate and readjust (Doz 1996): misfits leave in the first month."""
-    create_value(model)
-    if model.months_in_phase == 1:
-        for member in list(model.members):
-            if member.commitment < 0.4 and len(model.state) > 1:
-                model.remove_member(member, "left during the re-evaluation")
+    """Re-evaluate and readjust (Doz 1996): when the re-evaluation is done, every partner
+    weighs what the alliance delivered and still promises, and decides whether to go on."""
+    if model.alliance.months_in_phase >= model.params.transform_months:
+        model.alliance.decide(*reevaluate(model))
 
 
-def renewal_chance(model: AllianceModel) -> float:
-    """Chance that a troubled alliance renews rather than dissolves."""
-    return (model.commitment_mean() * (0.4 + 0.6 * model.alliance_skill())
-            * (0.5 + 0.5 * model.identity) * 1.6)
+def reevaluation_scores(model: AllianceModel) -> np.ndarray:
+    """Each partner's judgement of the alliance, in about [0, 1]: its commitment and, with
+    weight ``reevaluation_weight``, what the round delivered against its expectations and
+    whether the rest of the ambition is within reach."""
+    s, p, a = model.state, model.params, model.alliance
+    rate = a.value_since_renewal / max(a.months_since_renewal, 1)
+    delivered = 0.5 * (1.0 + np.tanh(returns_per_member(model, rate) / s.expectations - 1.0))
+    reached = a.transform_reason == AMBITION_REACHED
+    remaining = p.value_target if reached else a.ambition_target - a.value_total
+    promise = min(1.0, rate * p.promise_months / remaining) if remaining > 0 else 1.0
+    judgement = 0.5 * (delivered + promise)
+    noise = model.rng.normal(0.0, p.reevaluation_noise, len(s))
+    return (1.0 - p.reevaluation_weight) * s.commitment + p.reevaluation_weight * judgement \
+        + noise
+
+
+def reevaluate(model: AllianceModel) -> tuple[str, str]:
+    """The partners' re-evaluation: renewed (leavers go), completed or dissolved."""
+    s, p, a = model.state, model.params, model.alliance
+    work = model.management.work(p.effort_renewal * len(s))
+    stay = reevaluation_scores(model) >= p.stay_threshold
+    reason = a.transform_reason
+    if reason == AMBITION_REACHED:
+        stay &= model.rng.random(len(s)) < p.renewal_propensity
+        go_on = stay.sum() >= p.min_members and stay.mean() > MAJORITY
+        decision = (EVOLVING, "renewed with a new ambition") if go_on else (
+            COMPLETED, "ambition fulfilled, ended as planned")
+    else:
+        go_on = stay.sum() >= p.min_members
+        decision = (EVOLVING, f"renewed after {reason}") if go_on else (
+            DISSOLVED, f"could not recover from {reason}")
+    model.log(Event(model.month, "reevaluation", model.phase, outcome=decision[0],
+                    detail=f"{int(stay.sum())} of {len(s)} partners chose to go on"))
+    if go_on:
+        leavers = [m for m, keep in zip(model.members, stay, strict=True) if not keep]
+        for member in leavers:
+            model.remove_member(member, "left at the re-evaluation")
+        s.commitment[:] = np.clip(s.commitment + p.renewal_facilitation * work.quality, 0, 1)
+        model.renewal_commitments.append(s.mean(s.commitment))
+        model.develop_ambition(p.influence_rate * (1.0 + p.assessment_alignment * work.quality))
+        a.note_facilitation(work.quality)
+    return decision
 
 
 def renew(model: AllianceModel) -> None:
-    """Renewal: revisit the ambition, recruit, refit governance and clear old tension."""
-    if model.transform_reason == "ambition reached":
-        model.ambition_target = model.value_total + float(model.p["value_target"])
-    invite_partners(model, int(model.p["n_members"]) - len(model.state))
-    choose_governance(model)
-    model.tension *= 0.5
-    model.stagnating = False
-    model.stagnation_months = 0
-    model.latent_open = 0
-    model.suppressed_open = 0
+    """Renewal: a new round with a revisited ambition, new partners, refitted governance and
+    old tension partly cleared."""
+    p, a = model.params, model.alliance
+    if a.transform_reason == AMBITION_REACHED:
+        a.raise_ambition(p.value_target)
+    a.start_round()
+    invite_partners(model, p.n_members - len(model.state))
+    choose_governance(model, a.renewal_quality)
+    a.scale_tension(1.0 - p.renewal_tension_relief)
+    a.end_stagnation()
+    a.clear_open_issues()
 
 
 # --- transitions -------------------------------------------------------------------------
 def next_phase(model: AllianceModel) -> tuple[str, str] | None:
     """The transition due this month, as (new phase, reason), or None to stay."""
-    phase, p, n = model.phase, model.p, len(model.state)
-    if phase != FORMING and n < int(p["min_members"]):
+    p, a, n = model.params, model.alliance, len(model.state)
+    phase = a.phase
+    if phase != FORMING and n < p.min_members:
         return DISSOLVED, "too few members left"
     if phase == FORMING:
         if ready_to_found(model):
             return FOUNDING, "a shared ambition took shape"
-        if model.months_in_phase >= int(p["forming_max_months"]):
+        if a.months_in_phase >= p.forming_max_months:
             return DISSOLVED, "forming dragged on without a shared ambition"
     elif phase == FOUNDING:
-        if model.founding_progress >= 1.0:
+        if a.founding_progress >= 1.0:
             return EVOLVING, "governance agreed"
-        if model.months_in_phase >= int(p["founding_max_months"]):
+        if a.months_in_phase >= p.founding_max_months:
             return DISSOLVED, "negotiations on governance failed"
     elif phase == EVOLVING:
         reason = transformation_reason(model)
         if reason:
             return TRANSFORMING, reason
-    elif phase == TRANSFORMING and model.months_in_phase >= TRANSFORM_MONTHS:
-        return decide_transformation(model)
+    elif phase == TRANSFORMING:
+        return a.decision
     return None
-
-
-def decide_transformation(model: AllianceModel) -> tuple[str, str]:
-    """Renewed, completed or dissolved at the end of a transformation."""
-    if model.transform_reason == "ambition reached":
-        if model.rng.random() < float(model.p["renewal_propensity"]):
-            return EVOLVING, "renewed with a new ambition"
-        return COMPLETED, "ambition fulfilled, ended as planned"
-    if model.rng.random() < renewal_chance(model):
-        return EVOLVING, f"renewed after {model.transform_reason}"
-    return DISSOLVED, f"could not recover from {model.transform_reason}"
 
 
 def enter(model: AllianceModel, phase: str, reason: str) -> None:
     """Carry out a transition (checked against :data:`ALLOWED_TRANSITIONS`)."""
-    if phase not in ALLOWED_TRANSITIONS[model.phase]:
-        raise RuntimeError(f"illegal transition {model.phase} -> {phase}")
-    previous = model.phase
+    previous = model.alliance.phase
+    if phase not in ALLOWED_TRANSITIONS[previous]:
+        raise RuntimeError(f"illegal transition {previous} -> {phase}")
     if phase == EVOLVING and previous == FOUNDING:
-        choose_governance(model)
+        choose_governance(model, model.alliance.negotiation_quality)
     if phase == EVOLVING and previous == TRANSFORMING:
         renew(model)
     if phase == TRANSFORMING:
-        model.transform_reason = reason
-        model.major_shock = False
+        model.alliance.begin_transformation(reason)
     model.set_phase(phase, reason)
 
 

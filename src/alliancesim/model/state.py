@@ -7,6 +7,8 @@ pairwise state (trust, cultural distance) costs O(n^2) memory without masks. Eac
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from alliancesim.model.mechanisms import (
@@ -18,15 +20,23 @@ from alliancesim.model.mechanisms import (
 from alliancesim.model.organizations import CandidatePool
 
 _ROW_FIELDS = (
-    "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "openness",
-    "resources", "base_resources", "expectations", "assertiveness", "joined",
+    "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "skill_entry",
+    "openness", "resources", "base_resources", "expectations", "assertiveness", "joined",
 )
+# Thomas-Kilmann assertiveness read from culture: masculine cultures press their own case
+# and individualist ones put their own goals first (Hofstede 2001; Ting-Toomey 1988).
+ASSERTIVE_DIMENSIONS = (1, 2)  # individualism, masculinity
+
 
 
 class MemberArrays:
     """Column arrays of the active members plus their pairwise trust and distance."""
 
-    def __init__(self) -> None:
+    def __init__(self, params: Any) -> None:
+        # Only set-up parameters are kept: the cached composition below depends on them.
+        self.proximity_decay = params.proximity_decay
+        self.goal_conflict_weight = params.goal_conflict_weight
+        self.thresholds = (params.committed_threshold, params.disengaged_threshold)
         self.sector = np.empty(0, dtype=int)
         self.culture = np.empty((0, 6))
         self.goals = np.empty((0, 3))
@@ -34,6 +44,7 @@ class MemberArrays:
         self.commitment = np.empty(0)
         self.cstate = np.empty(0, dtype=int)
         self.skill = np.empty(0)
+        self.skill_entry = np.empty(0)
         self.openness = np.empty(0)
         self.resources = np.empty(0)
         self.base_resources = np.empty(0)
@@ -65,14 +76,14 @@ class MemberArrays:
             "goals": pool.goals[rows],
             "ambition": pool.goals[rows].copy(),
             "commitment": commitment,
-            "cstate": initial_commitment_states(commitment),
+            "cstate": initial_commitment_states(commitment, *self.thresholds),
             "skill": pool.skill[rows],
+            "skill_entry": pool.skill[rows],
             "openness": pool.openness[rows],
             "resources": pool.resources[rows],
             "base_resources": pool.resources[rows],
             "expectations": pool.expectations[rows],
-            # Masculine and individualist cultures press their own case harder.
-            "assertiveness": (culture[:, 2] + culture[:, 1]) / 200.0,
+            "assertiveness": culture[:, ASSERTIVE_DIMENSIONS].mean(axis=1) / 100.0,
             "joined": np.full(k, month),
         }
         for name in _ROW_FIELDS:
@@ -104,8 +115,9 @@ class MemberArrays:
         self.distance_mean = self.mean_offdiagonal(self.distance)
         self.off_diagonal = 1.0 - np.eye(len(self))
         self.is_pair = self.off_diagonal.astype(bool)
-        self.proximity = np.exp(-0.25 * self.distance)
-        self.conflict_proneness = (1.0 + 2.0 * self.goal_gap) * self.off_diagonal
+        self.proximity = np.exp(-self.proximity_decay * self.distance)
+        self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
+            * self.off_diagonal
         self.sector_diversity = (len(np.unique(self.sector)) - 1) / 3 if len(self) else 0.0
 
     def mean(self, values: np.ndarray) -> float:

@@ -12,111 +12,202 @@ if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
 
 TENSIONS = tuple(PARADOX_TENSIONS)
+# A Kogut-Singh distance of 2 (about the distance between two countries drawn at random from
+# Hofstede's matrix, whose mean pairwise index is close to 2) counts as one unit of
+# plurality, as does a full spread over the four sectors.
+PLURAL_DISTANCE = 2.0
+SHOCK_KINDS = ("funding cut", "market downturn", "policy change", "public scandal")
 
 
-def paradox_rate(model: AllianceModel) -> float:
-    """Monthly paradox rate: salient with plurality, change and scarcity (Smith & Lewis 2011)."""
-    plurality = model.cultural_distance() / 2.0 + model.sector_diversity()
-    change = 1.0 if model.month - model.last_change <= 3 else 0.0
-    scarcity = float(model.p["resource_scarcity"]) + model.scarcity_shock
-    return float(model.p["paradox_rate"]) * (1.0 + plurality) * (1.0 + change) * (1.0 + scarcity)
+# --- paradoxes ---------------------------------------------------------------------------
+def _conditions(model: AllianceModel) -> dict[str, float]:
+    """The conditions that make paradoxes salient (Smith & Lewis 2011), each about 0-1."""
+    p, a, s = model.params, model.alliance, model.state
+    expected = s.mean(s.expectations)
+    return {
+        "plurality": model.cultural_distance() / PLURAL_DISTANCE + model.sector_diversity(),
+        "change": 1.0 if model.month - a.last_change <= p.change_salience_months else 0.0,
+        "scarcity": p.scarcity_conflict_weight * (p.resource_scarcity + a.scarcity_shock),
+        "divergence": 1.0 - model.alignment(),
+        "shortfall": max(0.0, 1.0 - a.value_now / expected) if expected > 0 else 0.0,
+        "misfit": 1.0 - a.fit,
+        "detachment": 1.0 - a.identity,
+        "inexperience": 1.0 - a.learning_environment,
+    }
 
 
-def respond_to_paradox(model: AllianceModel, skill: float) -> str:
-    """Both/and needs skill, experience and openness; otherwise choose a pole or suppress."""
-    s = model.state
-    both_and = 0.5 * skill + 0.3 * model.learning_environment() + 0.2 * s.mean(s.openness)
+# Which conditions make each Das & Teng (2000) tension, and each Smith & Lewis (2011)
+# category, salient: competitors with diverging goals under scarcity feel cooperation versus
+# competition; change and misfit strain rigidity versus flexibility; shortfalls and scarcity
+# pit quick results against the long term. Performing paradoxes grow from plural goals and
+# unmet outcomes, organizing ones from structures that do not fit a changing alliance,
+# belonging ones from plural identities with little shared identity, learning ones from
+# change met with little experience.
+TENSION_DRIVERS = {
+    "cooperation_vs_competition": ("divergence", "scarcity"),
+    "rigidity_vs_flexibility": ("change", "misfit"),
+    "short_vs_long_term": ("shortfall", "scarcity"),
+}
+CATEGORY_DRIVERS = {
+    "performing": ("divergence", "shortfall"),
+    "organizing": ("misfit", "change"),
+    "belonging": ("detachment", "plurality"),
+    "learning": ("change", "inexperience"),
+}
+
+
+def paradox_rate(model: AllianceModel, conditions: dict[str, float]) -> float:
+    """Monthly paradox rate: salient with plurality, change and scarcity (Smith & Lewis)."""
+    return (model.params.paradox_rate * (1.0 + conditions["plurality"])
+            * (1.0 + conditions["change"]) * (1.0 + conditions["scarcity"]))
+
+
+def _salience(drivers: tuple[str, ...], conditions: dict[str, float]) -> float:
+    return 1.0 + sum(conditions[d] for d in drivers)
+
+
+def draw_paradox(model: AllianceModel, conditions: dict[str, float]) -> tuple[str, str, float]:
+    """Which tension arises, as which category, and how intense it is (1 = average).
+
+    A tension is drawn in proportion to how salient its drivers make it; its intensity is
+    its salience relative to the mean of the three; the category is drawn from the two the
+    tension can take, in proportion to their salience.
+    """
+    salience = np.array([_salience(TENSION_DRIVERS[t], conditions) for t in TENSIONS])
+    k = int(model.rng.choice(len(TENSIONS), p=salience / salience.sum()))
+    tension = TENSIONS[k]
+    options = PARADOX_TENSIONS[tension]
+    weights = np.array([_salience(CATEGORY_DRIVERS[c], conditions) for c in options])
+    category = options[int(model.rng.choice(len(options), p=weights / weights.sum()))]
+    return tension, category, float(salience[k] / salience.mean())
+
+
+def respond_to_paradox(model: AllianceModel, work_quality: float) -> str:
+    """Both/and needs the work of skilled people with time, experience and openness;
+    otherwise the alliance chooses a pole, or suppresses the tension (more readily when
+    its shared identity is weak)."""
+    p, s, a = model.params, model.state, model.alliance
+    both_and = (p.paradox_skill_weight * work_quality
+                + p.paradox_learning_weight * a.learning_environment
+                + p.paradox_openness_weight * s.mean(s.openness))
     u = model.rng.random()
     if u < both_and:
         return "both_and"
-    if u < both_and + (1.0 - both_and) * 0.5 * (1.0 - model.identity):
+    if u < both_and + (1.0 - both_and) * p.suppression_share * (1.0 - a.identity):
         return "suppressed"
     return "either_or"
 
 
+def touch_category(model: AllianceModel, category: str, amount: float) -> None:
+    """Strengthen (amount > 0) or weaken the state a paradox category is about.
+
+    Performing: members' commitment to the joint outcomes; organizing: the fit of the
+    governance; belonging: the collective identity; learning: the shared experience (by a
+    share of itself).
+    """
+    a, s = model.alliance, model.state
+    if category == "performing":
+        s.commitment[:] = np.clip(s.commitment + amount, 0.0, 1.0)
+    elif category == "organizing":
+        a.change_fit(amount)
+    elif category == "belonging":
+        a.change_identity(amount)
+    else:
+        a.scale_experience(1.0 + amount)
+
+
+def apply_response(model: AllianceModel, category: str, response: str,
+                   intensity: float) -> None:
+    """What the response does: relief and growth, or tension now and damage later."""
+    p, a = model.params, model.alliance
+    effect = p.paradox_effect * intensity
+    if response == "both_and":
+        a.add_tension(-p.paradox_relief * intensity)
+        a.add_experience(intensity)
+        a.change_identity(effect)
+        touch_category(model, category, effect)
+    elif response == "either_or":
+        a.add_tension(p.paradox_either_or_tension * intensity)
+        touch_category(model, category, -effect)
+    else:
+        a.suppress()
+        a.add_tension(p.paradox_suppressed_tension * intensity)
+
+
 def run_paradoxes(model: AllianceModel) -> None:
     """Draw this month's paradox events and apply the alliance's response."""
-    count = int(model.rng.poisson(paradox_rate(model)))
+    conditions = _conditions(model)
+    count = int(model.rng.poisson(paradox_rate(model, conditions)))
     for _ in range(count):
-        tension = TENSIONS[int(model.rng.integers(len(TENSIONS)))]
-        categories = PARADOX_TENSIONS[tension]
-        category = categories[int(model.rng.integers(len(categories)))]
-        response = respond_to_paradox(model, model.alliance_skill())
-        if response == "both_and":
-            model.identity = min(1.0, model.identity + 0.05)
-            model.gain_experience(1.0)
-            model.tension = max(0.0, model.tension - 1.0)
-        elif response == "either_or":
-            model.tension += 0.7
-        else:
-            model.suppressed_open += 1
-            model.tension += 0.5
+        tension, category, intensity = draw_paradox(model, conditions)
+        help_ = model.management.work(model.params.effort_paradox * intensity)
+        response = respond_to_paradox(model, help_.quality)
+        apply_response(model, category, response, intensity)
         model.count_paradox(category, response)
         model.log(Event(model.month, "paradox", model.phase, tension=tension,
-                        category=category, response=response))
+                        category=category, response=response, severity=intensity))
 
 
+# --- stagnation --------------------------------------------------------------------------
 def stagnation_pressure(model: AllianceModel) -> bool:
     """Progress stalls: value falls well short of expectations or latent issues pile up."""
-    latent = model.latent_open * model.pair_weight() + model.suppressed_open
-    expected = model.state.mean(model.state.expectations)
-    return latent >= 3 or model.value_now < 0.5 * expected
+    p, a, s = model.params, model.alliance, model.state
+    latent = a.latent_open * model.pair_weight() + a.suppressed_open
+    expected = s.mean(s.expectations)
+    return latent >= p.stagnation_latent_limit or a.value_now < p.stagnation_value_share * expected
 
 
 def run_stagnation(model: AllianceModel) -> None:
-    """Stagnation is overcome only if it is identified and discussed; else commitment decays."""
-    if not model.stagnating and not stagnation_pressure(model):
-        return
-    if not model.stagnating:
-        model.stagnating = True
-        model.stagnation_months = 0
-    skill = model.alliance_skill()
-    help_ = model.management.intervene(model.state.mean(model.state.skill))
-    if help_ is not None:
-        skill = max(skill, help_[0])
-    p_discuss = skill * (0.4 + 0.6 * model.learning_environment())
-    if model.rng.random() < p_discuss:
-        model.stagnating = False
-        model.stagnation_months = 0
-        model.latent_open = 0
-        model.suppressed_open = 0
-        model.tension = max(0.0, model.tension - 1.0)
-        model.gain_experience(1.0)
+    """Stagnation is overcome only if someone spots and discusses it; else commitment decays."""
+    p, a, s = model.params, model.alliance, model.state
+    if not a.stagnating:
+        if not stagnation_pressure(model):
+            return
+        a.start_stagnation()
+    help_ = model.management.work(p.effort_stagnation)
+    learning = 1.0 - p.stagnation_learning_weight + p.stagnation_learning_weight \
+        * a.learning_environment
+    if model.rng.random() < p.stagnation_discussion * help_.quality * learning:
+        a.end_stagnation()
+        a.clear_open_issues()
+        a.add_tension(-p.stagnation_relief)
+        a.add_experience(1.0)
+        s.commitment[:] = np.clip(s.commitment + p.stagnation_recommitment, 0.0, 1.0)
         model.log(Event(model.month, "stagnation", model.phase, outcome="discussed",
-                        detail="it was identified and discussed, and work picked up again"))
+                        detail="it was spotted and discussed, open issues were put on the "
+                               "table and work picked up again"))
         return
-    model.stagnation_months += 1
-    s = model.state
-    s.commitment[:] = np.clip(s.commitment - 0.02, 0.0, 1.0)
-    if model.stagnation_months == 1:
+    a.stagnate_another_month()
+    s.commitment[:] = np.clip(s.commitment - p.stagnation_commitment_loss, 0.0, 1.0)
+    if a.stagnation_months == 1:
         model.log(Event(model.month, "stagnation", model.phase, outcome="undiscussed",
                         detail="nobody put it on the table, and commitment is eroding"))
 
 
+# --- shocks ------------------------------------------------------------------------------
 def run_shocks(model: AllianceModel) -> None:
     """External shocks: resources shrink, scarcity and tension rise; big ones force change."""
-    model.scarcity_shock *= 0.9
-    s = model.state
-    s.resources += 0.05 * (s.base_resources - s.resources)
-    for _ in range(int(model.rng.poisson(float(model.p["shock_rate"])))):
-        apply_shock(model, float(np.clip(model.rng.normal(float(model.p["shock_severity"]),
-                                                          0.15), 0.05, 1.0)), "external")
+    p, s = model.params, model.state
+    model.alliance.recover_scarcity(p.scarcity_recovery)
+    s.resources += p.resource_recovery * (s.base_resources - s.resources)
+    for _ in range(int(model.rng.poisson(p.shock_rate))):
+        severity = float(np.clip(model.rng.normal(p.shock_severity, p.shock_severity_sd),
+                                 SHOCK_SEVERITY_RANGE[0], SHOCK_SEVERITY_RANGE[1]))
+        apply_shock(model, severity, "external")
 
 
-SHOCK_KINDS = ("funding cut", "market downturn", "policy change", "public scandal")
+# A shock is at least felt and at most total.
+SHOCK_SEVERITY_RANGE = (0.05, 1.0)
 
 
 def apply_shock(model: AllianceModel, severity: float, source: str) -> None:
     """Apply one shock of the given severity (also used by scenario interventions)."""
-    s = model.state
-    s.resources *= 1.0 - 0.5 * severity
-    model.scarcity_shock += severity
-    model.tension += 2.0 * severity
-    model.last_change = model.month
-    if severity >= 0.5:
-        model.major_shock = True
+    p, s = model.params, model.state
+    s.resources *= 1.0 - p.shock_resource_loss * severity
+    major = severity >= p.major_shock_severity
+    model.alliance.hit_by_shock(model.month, severity, p.shock_tension * severity, major)
     kind = SHOCK_KINDS[int(model.rng.integers(len(SHOCK_KINDS)))]
     model.month_counts["shocks"] += 1
     model.totals["shocks"] += 1
     model.log(Event(model.month, "shock", model.phase, severity=severity,
-                    detail=f"{kind}, {source}", outcome="major" if severity >= 0.5 else "minor"))
+                    detail=f"{kind}, {source}", outcome="major" if major else "minor"))

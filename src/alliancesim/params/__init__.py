@@ -2,11 +2,14 @@
 
 from alliancesim.params.definitions import (
     MANAGEMENT_MODES,
+    MECHANISMS,
     PARAMETERS,
     PARAMETERS_BY_NAME,
     SECTOR_MIXES,
+    WORK_ALLOCATIONS,
     Parameter,
     defaults,
+    mechanism_off,
 )
 from alliancesim.params.validation import (
     ParameterError,
@@ -18,14 +21,17 @@ from alliancesim.params.validation import (
 
 __all__ = [
     "MANAGEMENT_MODES",
+    "MECHANISMS",
     "PARAMETERS",
     "PARAMETERS_BY_NAME",
     "SECTOR_MIXES",
+    "WORK_ALLOCATIONS",
     "Parameter",
     "ParameterError",
     "check_changeable",
     "coerce_value",
     "defaults",
+    "mechanism_off",
     "suggest",
     "validate_parameters",
 ]

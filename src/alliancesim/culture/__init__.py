@@ -1,0 +1,53 @@
+"""National culture from published data: Hofstede's country scores and Kogut-Singh distance."""
+
+from alliancesim.culture.countries import (
+    ALIASES,
+    DIMENSION_NAMES,
+    DIMENSIONS,
+    EDITION,
+    KINDS,
+    Country,
+    HofstedeMatrix,
+    UnknownCountryError,
+    countries,
+    country,
+    country_names,
+    load_matrix,
+    profile,
+    profiles,
+)
+from alliancesim.culture.kogut_singh import (
+    ORIGINAL_DIMENSIONS,
+    Distance,
+    DistanceMatrix,
+    country_distance,
+    dimension_mask,
+    dimension_variances,
+    kogut_singh,
+    kogut_singh_matrix,
+)
+
+__all__ = [
+    "ALIASES",
+    "DIMENSIONS",
+    "DIMENSION_NAMES",
+    "EDITION",
+    "KINDS",
+    "ORIGINAL_DIMENSIONS",
+    "Country",
+    "Distance",
+    "DistanceMatrix",
+    "HofstedeMatrix",
+    "UnknownCountryError",
+    "countries",
+    "country",
+    "country_distance",
+    "country_names",
+    "dimension_mask",
+    "dimension_variances",
+    "kogut_singh",
+    "kogut_singh_matrix",
+    "load_matrix",
+    "profile",
+    "profiles",
+]

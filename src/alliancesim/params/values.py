@@ -1,0 +1,62 @@
+"""Parameter values as a typed object: ``params.trust_gain`` instead of ``p["trust_gain"]``.
+
+The class is generated from :data:`~alliancesim.params.definitions.PARAMETERS`, so the
+definition stays the only list of parameters; every attribute holds a value already checked
+and converted to its kind (``int``, ``float`` or ``str``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, field, make_dataclass
+from typing import Any
+
+from alliancesim.params.definitions import PARAMETERS, PARAMETERS_BY_NAME, Value
+from alliancesim.params.validation import (
+    ParameterError,
+    check_changeable,
+    coerce_value,
+    suggest,
+    validate_parameters,
+)
+
+_TYPES = {"int": int, "float": float, "choice": str}
+
+
+class _ParamsBase:
+    """Methods shared by the generated :class:`Params` class."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Value]:
+        """Every parameter's current value, by name."""
+        return asdict(self)  # type: ignore[call-overload]
+
+    def __getitem__(self, name: str) -> Value:
+        return getattr(self, name)
+
+    def change(self, name: str, value: Any) -> Value:
+        """Set ``name`` to ``value`` mid-run, checked against its definition."""
+        if name not in PARAMETERS_BY_NAME:
+            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
+        param = PARAMETERS_BY_NAME[name]
+        check_changeable(param)
+        coerced = coerce_value(param, value)
+        values = {**self.as_dict(), name: coerced}
+        validate_parameters(values)  # constraints between parameters still hold
+        setattr(self, name, coerced)
+        return coerced
+
+
+Params = make_dataclass(
+    "Params",
+    [(p.name, _TYPES[p.kind], field(default=p.default)) for p in PARAMETERS],
+    bases=(_ParamsBase,),
+    slots=True,
+)
+Params.__doc__ = "Checked values of every model parameter, as typed attributes."
+
+
+def make_params(values: Mapping[str, Any] | None = None) -> Any:
+    """A :class:`Params` with ``values`` over the defaults, every value checked."""
+    return Params(**validate_parameters(values or {}))
