@@ -52,6 +52,7 @@ ENDED_BECAUSE = {
 EXIT_BECAUSE = {
     "commitment had drained away": "because its commitment had drained away",
     "left during the re-evaluation": "during the re-evaluation, as it was no longer committed",
+    "left at the re-evaluation": "at the re-evaluation, when it chose not to go on",
 }
 ENTRY_WORDS = {
     "manager_leaves": "the manager's departure",

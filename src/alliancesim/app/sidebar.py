@@ -30,10 +30,15 @@ from alliancesim.params import PARAMETERS, Parameter, ParameterError, defaults
 NO_SCENARIO = "(defaults, no scenario)"
 SEED_LABEL = "Seed (whole number; applies on Reset)"
 OPEN_GROUPS = (0,)  # the parameter groups shown open at start (composition)
-GROUP_NAMES = {"composition": "Who takes part", "forming": "Forming: finding partners",
+GROUP_NAMES = {"composition": "Who takes part", "organizations": "The organizations",
+               "forming": "Forming: finding partners",
                "founding": "Founding: agreeing the rules", "trust": "Trust",
                "commitment": "Commitment", "events": "Conflicts, paradoxes and shocks",
-               "value": "Value and ambition", "management": "Management"}
+               "conflicts": "Conflicts", "paradoxes": "Paradoxes", "stagnation": "Stagnation",
+               "shocks": "External shocks", "value": "Value and ambition",
+               "transforming": "Transforming: the re-evaluation", "management": "Management",
+               "management work": "Management work and its time", "learning": "Learning",
+               "manager": "The dedicated manager"}
 
 
 def restart_all(state: AppState) -> None:

@@ -59,7 +59,12 @@ LABELS = {
 UNIT_WORDS = {
     "organizations": "organizations", "months": "months", "candidates/seat": "per seat",
     "x": "×", "1/month": "per month", "FTE": "full-time", "value units": "",
-    "0-1": "", "-": "", "": "",
+    "0-1": "", "-": "", "": "", "candidates": "candidates", "points": "points",
+    "value/month": "value per month", "signal/month": "per month", "tension": "tension",
+    "1/tension": "per unit of tension", "issues": "issues", "experience": "experience",
+    "1/KS": "per unit of cultural distance", "FTE-months": "person-months",
+    "1/FTE-month": "per person-month", "FTE/FTE": "per full-time person",
+    "x influence_rate": "× the pull toward partners' ambitions",
 }
 CHOICE_WORDS = {
     "sector_mix": {"cross_sector": "all four sectors", "business": "businesses only",
@@ -78,11 +83,12 @@ KIND_WORDS = {
     "stagnation": "stagnation", "shock": "shock", "exit": "left",
     "manager_left": "manager left", "manager_arrived": "new manager", "ended": "ended",
     "intervention": "scheduled", "skipped": "scheduled", "missed": "not reached",
+    "reevaluation": "re-evaluation",
     "horizon": "horizon",
 }
 SECTOR_WORDS = {"business": "a business", "ngo": "an NGO", "government": "a government body",
                 "knowledge_institute": "a knowledge institute"}
-_MAX_DERIVED = 44
+_MAX_DERIVED = 56
 
 
 def words(code: str) -> str:
@@ -97,11 +103,11 @@ def parameter_label(param: Parameter | str) -> str:
 
 
 def derived_label(meaning: str) -> str:
-    """A label from a parameter's meaning: its first clause, without code-like words."""
-    text = meaning.split(";")[0].strip()
+    """A label from a parameter's meaning: its first clause, without code-like words, cut
+    at a word if it is long (the whole meaning is shown under the input anyway)."""
     # Meanings sometimes open with a symbol ("lambda_plus: share of ..."): drop it.
-    text = re.sub(r"^\S*_\S*:\s*", "", text)
-    text = words(text)
+    text = re.sub(r"^\S*_\S*:\s*", "", meaning.strip())
+    text = words(re.split(r"[;(]|, ", text)[0].strip())
     if len(text) > _MAX_DERIVED:
         text = text[:_MAX_DERIVED].rsplit(" ", 1)[0] + "…"
     return text[:1].upper() + text[1:]
@@ -117,7 +123,7 @@ def meaning_words(param: Parameter) -> str:
 
 def unit_words(param: Parameter) -> str:
     """The parameter's unit as the class reads it after a value ('' when none is needed)."""
-    return UNIT_WORDS.get(param.unit, param.unit)
+    return UNIT_WORDS.get(param.unit, words(param.unit))
 
 
 def value_words(param: Parameter, value: Any) -> str:
