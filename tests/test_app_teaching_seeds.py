@@ -82,8 +82,14 @@ def test_an_entry_that_acts_on_nothing_does_not_show_the_story() -> None:
     # A transversal alliance has no manager to lose: the entry can never take effect.
     scenario = scenario_from_dict({**DEPARTURE, "parameters": {"management_mode":
                                                                "transversal"}})
-    with pytest.raises(NoTeachingSeed, match="had no effect"):
-        find_teaching_seed(scenario, limit=3, sample=0)
+    for seed in range(1, 200):
+        model, _ = run_tracked(scenario.params(), seed, ())
+        if model.outcome_record()["end_month"] > 24:
+            break
+    problems = live_problems(scenario.params(), seed, scheduled_entries(scenario))
+    assert "timeline[1] (manager_leaves, month 24): had no effect" in problems
+    with pytest.raises(NoTeachingSeed):
+        find_teaching_seed(scenario, limit=seed, sample=0)
 
 
 def test_the_comparison_needs_both_sides_alive_when_an_entry_falls_due() -> None:

@@ -12,6 +12,7 @@ run the class watches is not an outlier of the many.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,12 +242,21 @@ def typical_problems(params: Mapping[str, Any], seed: int, entries: Sequence[Sch
     """Whether the comparison on ``seed`` shows the result most of ``sample`` paired seeds
     show (children of ``SeedSequence(seed)``, as the app's panel runs them)."""
     watched = paired_run(params, entries, seed, modes)
-    common = most_common_result(paired_sample(params, entries, seed, range(sample), modes))
+    # Scenarios that differ only in their own mode share one comparison: run it once.
+    compared = tuple(sorted((k, v) for k, v in params.items() if k != "management_mode"))
+    common = _most_common(compared, tuple(entries), seed, tuple(modes), sample)
     if watched.longer in common:
         return []
     return [f"the comparison shows {_result_words(watched.longer, modes)}, while over "
             f"{sample} paired seeds most show "
             + " or ".join(_result_words(r, modes) for r in sorted(common))]
+
+
+@functools.lru_cache(maxsize=64)
+def _most_common(params: tuple[tuple[str, Any], ...], entries: tuple[ScheduledEntry, ...],
+                 seed: int, modes: tuple[str, ...], sample: int) -> frozenset[str]:
+    runs = paired_sample(dict(params), entries, seed, range(sample), modes)
+    return frozenset(most_common_result(runs))
 
 
 def _result_words(result: str, modes: Sequence[str]) -> str:
