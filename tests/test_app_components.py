@@ -217,7 +217,12 @@ def test_the_pacer_counts_the_step_time_toward_the_wait() -> None:
     pacer.stepped()
     now[0] = 0.7  # the step and its redraw took 0.2 s
     assert pacer.wait() == pytest.approx(0.3)
-    now[0] = 3.0  # far behind: go on at once, but never in a burst
+    now[0] = 1.1  # this step ran 0.1 s late: the next one keeps the pace
+    pacer.stepped()
+    assert pacer.wait() == pytest.approx(0.4)
+    now[0] = 3.0  # far behind: only one interval is made up, then the steady pace again
+    pacer.stepped()
+    assert pacer.wait() == 0.0
     pacer.stepped()
     assert pacer.wait() == 0.0
     pacer.stepped()

@@ -40,7 +40,9 @@ class Pacer:
     """Keeps play at a steady number of months per second.
 
     The time a step and its redraw take counts toward the wait for the next one, so the
-    rate is the one the speed names; a late step is followed at once, never by a burst.
+    rate is the one the speed names. Time lost to a slow step is made up by taking the
+    next step sooner, but never more than one interval's worth: after a stall play goes on
+    at its pace instead of racing to catch up.
     """
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
@@ -53,8 +55,9 @@ class Pacer:
         return max(0.0, self.due - self.clock())
 
     def stepped(self) -> None:
-        """Note that a step was taken: the next is due one interval after this one was."""
-        self.due = max(self.due + self.interval, self.clock())
+        """Note that a step was taken: the next is due one interval after this one was due,
+        or one interval before now if play has fallen further behind than that."""
+        self.due = max(self.due + self.interval, self.clock() - self.interval)
 
 
 @dataclass(frozen=True, eq=False)

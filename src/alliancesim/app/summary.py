@@ -125,9 +125,11 @@ def _management_fact(model: AllianceModel, story: Story) -> str:
     text = {"none": "nobody was paid to manage it", "dedicated": "a dedicated manager",
             "transversal": "every partner practised it", "hybrid": "a manager and the partners"
             }.get(mode, mode)
-    if departures:
-        months = ", ".join(str(m) for m in departures)
-        text += f"; the manager left in month {months}"
+    if len(departures) == 1:
+        text += f"; the manager left in month {departures[0]}"
+    elif departures:
+        months = ", ".join(str(m) for m in departures[:-1]) + f" and {departures[-1]}"
+        text += f"; managers left in months {months}"
     return text
 
 
