@@ -78,6 +78,24 @@ def total_hazard(model: AllianceModel, drivers: dict[str, float]) -> float:
     return _scale(model, drivers) * total
 
 
+def draw_pair(model: AllianceModel) -> tuple[int, int]:
+    """A pair drawn in proportion to its hazard (:func:`pair_hazards`).
+
+    By thinning: a candidate is drawn in proportion to its proneness (cached), and kept with
+    chance (1 + w * distrust) / (1 + w), the share of its hazard that trust leaves.
+    """
+    s, p, rng = model.state, model.params, model.rng
+    cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
+    weight = p.distrust_conflict_weight
+    n = len(s)
+    while True:
+        pick = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+        i, j = divmod(pick, n)
+        distrust = 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])
+        if rng.random() * (1.0 + weight) < 1.0 + weight * distrust:
+            return i, j
+
+
 def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> str:
     """What the conflict is about: its largest driver."""
     s, p = model.state, model.params
@@ -167,15 +185,14 @@ def run_conflicts(model: AllianceModel) -> None:
     count = min(count, len(s) * (len(s) - 1) // 2)
     if count == 0:
         return
-    cumulative = np.cumsum(pair_hazards(model, drivers).ravel())
-    picks = np.searchsorted(cumulative, model.rng.random(count) * cumulative[-1], side="right")
     members = model.members
     effort = model.params.effort_conflict
-    for pick in picks:
-        i, j = divmod(int(pick), len(s))
+    for _ in range(count):
+        i, j = draw_pair(model)
         a, b = members[i], members[j]
         topic = _topic(model, i, j, drivers)
-        styles = (a.choose_conflict_mode(b), b.choose_conflict_mode(a))
+        noise = model.rng.standard_normal(4).tolist()
+        styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
         help_ = model.management.work(effort, [i, j])
         outcome = _outcome(model, i, j, styles, help_)
         before = s.trust[i, j] + s.trust[j, i]

@@ -109,6 +109,7 @@ class AllianceModel(mesa.Model):
         self.state_changes = 0
         self.member_months = 0
         self.disengaged_months = 0
+        self._disengaged = 0  # members in the disengaged state, as of the last reading
         self.partner_fits: list[float] = []
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
@@ -222,13 +223,13 @@ class AllianceModel(mesa.Model):
             step *= 1.0 - s.trust
             s.trust += step
         if p.openness_learning > 0.0 and len(s) > 1:
-            exposure = np.einsum("ij,ij->i", s.distance, s.trust) / (len(s) - 1)
+            exposure = (s.distance * s.trust).sum(axis=1) / (len(s) - 1)
             s.openness += np.minimum(p.openness_learning * exposure, 1.0) * (1.0 - s.openness)
 
     def _let_skills_fade(self) -> None:
-        s, fade = self.state, self.params.skill_fade
+        fade = self.params.skill_fade
         if fade > 0.0:
-            s.skill -= fade * np.maximum(s.skill - s.skill_entry, 0.0)
+            self.state.fade_skills(fade)
 
     def _update_commitment_states(self) -> None:
         s = self.state
@@ -237,13 +238,12 @@ class AllianceModel(mesa.Model):
             s.cstate = commitment_states(before, s.commitment, self._edges)
             self.state_changes += int(np.count_nonzero(before != s.cstate))
             s.commitment_moved = False
+            self._disengaged = int(np.count_nonzero(s.cstate == DISENGAGED))
         if self.alliance.phase != phases.FORMING:
-            self.disengaged_months += int(np.count_nonzero(self.state.cstate == DISENGAGED))
+            self.disengaged_months += self._disengaged
 
     def _let_disengaged_leave(self) -> None:
-        if self.alliance.phase == phases.FORMING:
-            return
-        if not np.any(self.state.cstate == DISENGAGED):
+        if self.alliance.phase == phases.FORMING or not self._disengaged:
             return
         for member in list(self.members):
             if member.wants_to_leave():

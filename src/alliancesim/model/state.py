@@ -62,6 +62,7 @@ class MemberArrays:
         self.is_pair = np.empty((0, 0), dtype=bool)
         self.proximity = np.empty((0, 0))
         self._proneness = np.empty((0, 0))
+        self._proneness_cumulative = np.empty(0)
         self._proneness_weight: float | None = None
         self.pair_proneness_sum = 0.0
         self.commitment_moved = False
@@ -152,9 +153,20 @@ class MemberArrays:
     def shift_commitment(self, delta: float | np.ndarray, rows: list[int] | None = None) -> None:
         """Commitment moves by ``delta`` (of all members, or those in ``rows``), within
         [0, 1]; the commitment states are read again at the end of the month."""
-        index: slice | list[int] = slice(None) if rows is None else rows
-        self.commitment[index] = np.clip(self.commitment[index] + delta, 0.0, 1.0)
+        c = self.commitment
+        if rows is None:
+            np.clip(c + delta, 0.0, 1.0, out=c)
+        else:
+            for r in rows:
+                c[r] = min(max(c[r] + delta, 0.0), 1.0)
         self.commitment_moved = True
+
+    def fade_skills(self, rate: float) -> None:
+        """Skill above a member's entry level fades at ``rate`` a month."""
+        above = self.skill - self.skill_entry
+        np.maximum(above, 0.0, out=above)
+        above *= rate
+        self.skill -= above
 
     def pair_proneness(self, culture_weight: float) -> np.ndarray:
         """What makes each pair prone to conflict apart from trust and the alliance's state:
@@ -162,9 +174,15 @@ class MemberArrays:
         membership or the weight changes."""
         if self._proneness_weight != culture_weight:
             self._proneness = self.conflict_proneness * (1.0 + culture_weight * self.distance)
-            self.pair_proneness_sum = float(self._proneness.sum())
+            self._proneness_cumulative = np.cumsum(self._proneness.ravel())
+            self.pair_proneness_sum = float(self._proneness_cumulative[-1]) if len(self) else 0.0
             self._proneness_weight = culture_weight
         return self._proneness
+
+    def pair_proneness_cumulative(self, culture_weight: float) -> np.ndarray:
+        """Cumulative sum of :meth:`pair_proneness` over the flattened matrix (for draws)."""
+        self.pair_proneness(culture_weight)
+        return self._proneness_cumulative
 
     def mean(self, values: np.ndarray) -> float:
         """Mean over members of a per-member array (0 without members)."""
