@@ -7,6 +7,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from alliancesim.params.constraints import check_constraints
 from alliancesim.params.definitions import PARAMETERS_BY_NAME, Parameter, defaults
 
 
@@ -76,10 +77,15 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | st
         if param is None:
             raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
         params[name] = coerce_value(param, value)
-    if int(params["min_members"]) > int(params["n_members"]):
-        raise ParameterError(
-            "min_members",
-            f"parameter 'min_members' ({params['min_members']}) must not exceed "
-            f"'n_members' ({params['n_members']})",
-        )
+    check_constraints(params)  # between parameters (min_members <= n_members, ...)
     return params
+
+
+def file_value(param: Parameter, value: Any) -> float | int | str:
+    """Like :func:`coerce_value`, for values read from a file, which are taken as written:
+    an integer parameter refuses ``8.0`` as it refuses ``"8"`` and ``true``."""
+    if param.kind == "int" and isinstance(value, float):
+        raise ParameterError(
+            param.name, f"parameter {param.name!r} must be {param.allowed()}, written "
+                        f"without a decimal point (like {int(param.default)}), got {value!r}")
+    return coerce_value(param, value)
