@@ -7,13 +7,7 @@ message about a broken file) must not wait for Mesa, pandas and SciPy to load.
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
-
-try:
-    __version__ = metadata.version("alliancesim")
-except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "unknown"
 
 _MODULE_OF = {
     "AllianceManager": "alliancesim.model",
@@ -41,7 +35,20 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    """The installed package's version (from its metadata, the one place it is written)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("alliancesim")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'alliancesim' has no attribute {name!r}")

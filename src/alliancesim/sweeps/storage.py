@@ -360,7 +360,7 @@ class ResultsStore:
         """Every stored run as one DataFrame, sorted by run id; with ``skip_damaged``,
         parts that cannot be read are left out and listed in :attr:`skipped`."""
         parts = self.readable(self.run_parts()) if skip_damaged else self.run_parts()
-        frame = read_parts(parts, columns)
+        frame = self._read(parts, columns)
         if "run_id" in frame:
             frame = frame.sort_values("run_id", ignore_index=True)
         return frame
@@ -369,10 +369,23 @@ class ResultsStore:
                    skip_damaged: bool = False) -> pd.DataFrame:
         """Every stored step row as one DataFrame, sorted by run id and month."""
         parts = self.readable(self.step_parts()) if skip_damaged else self.step_parts()
-        frame = read_parts(parts, columns)
+        frame = self._read(parts, columns)
         if {"run_id", "month"} <= set(frame.columns):
             frame = frame.sort_values(["run_id", "month"], ignore_index=True)
         return frame
+
+
+    def _read(self, parts: Sequence[Path], columns: list[str] | None) -> pd.DataFrame:
+        """:func:`read_parts`, with a damaged part named rather than a raw Arrow error."""
+        try:
+            return read_parts(parts, columns)
+        except (OSError, pa.ArrowException) as exc:
+            damaged = [p for p in parts if check_part(p) is not None]
+            where = ", ".join(str(p) for p in damaged) or str(self.root)
+            raise ResultsError(
+                f"{where}: cannot be read ({' '.join(str(exc).split())[:200]}); rerunning "
+                "'alliancesim sweep' on the folder sets damaged parts aside and runs their "
+                "runs again, and 'alliancesim analyze' skips them") from None
 
 
 def read_parts(parts: Sequence[Path], columns: list[str] | None = None) -> pd.DataFrame:
