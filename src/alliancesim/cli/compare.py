@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancesim.cli.console import INTERRUPTED, console, fail, prepare_output_folder, warn
+from alliancesim.cli.console import (
+    INTERRUPTED,
+    check_seed,
+    console,
+    fail,
+    prepare_output_folder,
+    warn,
+)
 from alliancesim.cli.run import load_or_fail
 
 if TYPE_CHECKING:  # pandas, SciPy and matplotlib load when a comparison starts
@@ -56,7 +63,7 @@ def compare(
         min=2, help="Runs per scenario (replicate r of every scenario shares its seed).")]
         = DEFAULT_REPLICATES,
     seed: Annotated[int, typer.Option(
-        min=0, help="Root seed (0 or more): the same seed gives the same report.")]
+        help="Root seed (0 or more): the same seed gives the same report.")]
         = DEFAULT_SEED,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes to use (default: all cores; at most the cores available).",
@@ -64,6 +71,8 @@ def compare(
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/compare"),
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
+    check_seed(seed)
+    loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -83,7 +92,6 @@ def compare(
     from alliancesim.parallel import cap_workers
     from alliancesim.scenarios import ScenarioError
 
-    loaded = [load_or_fail(name) for name in scenarios]
     try:
         check_unique_names(loaded)
     except ScenarioError as error:

@@ -24,6 +24,13 @@ def fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     raise typer.Exit(code)
 
 
+def check_seed(seed: int) -> int:
+    """Refuse a negative seed before any work (numpy's SeedSequence takes none)."""
+    if seed < 0:
+        fail(f"--seed {seed}: a seed cannot be negative; allowed: a whole number, 0 or more")
+    return seed
+
+
 def warn(message: str) -> None:
     """A warning in plain words, on the error stream (it survives a redirected output)."""
     errors.print(f"warning: {message}", markup=False)

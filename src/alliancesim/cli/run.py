@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancesim.cli.console import console, fail, prepare_output_folder
+from alliancesim.cli.console import check_seed, console, fail, prepare_output_folder
 
 if TYPE_CHECKING:  # the model and matplotlib load when a run starts, not for --help
     from alliancesim.model.timeline import SimulationResult
@@ -60,7 +60,7 @@ def run(
     scenario: Annotated[str | None, typer.Argument(
         help="Scenario file, or the name of a shipped scenario such as 'dedicated_manager'. "
              "Leave out to run the built-in defaults.", show_default=False)] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Root seed of the run (0 or more).")] = 1,
+    seed: Annotated[int, typer.Option(help="Root seed of the run (0 or more).")] = 1,
     replicate: Annotated[int | None, typer.Option(
         min=0, help="Rerun replicate R of an 'alliancesim compare' made with --seed "
                     "(the seed is child R of SeedSequence(seed)).", show_default=False)] = None,
@@ -69,6 +69,7 @@ def run(
     """Run one alliance (defaults, or a scenario) and write its tables and a figure."""
     from alliancesim.scenarios import Scenario, ScenarioError, replicate_seed, run_scenario
 
+    check_seed(seed)
     chosen = load_or_fail(scenario) if scenario else Scenario(name="Default alliance")
     prepare_output_folder(out)
     run_seed = seed if replicate is None else replicate_seed(seed, replicate)

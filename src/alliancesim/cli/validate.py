@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancesim.cli.console import console, prepare_output_folder, warn
+from alliancesim.cli.console import check_seed, console, prepare_output_folder, warn
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -29,7 +29,7 @@ def pattern_table(display: object) -> Table:
 
 def validate(
     replicates: Annotated[int, typer.Option(min=20, help="Runs of the defaults.")] = 1000,
-    seed: Annotated[int, typer.Option(min=0, help="Root seed of the runs (0 or more).")]
+    seed: Annotated[int, typer.Option(help="Root seed of the runs (0 or more).")]
         = 20261127,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes to use (default: all cores; at most the cores available).",
@@ -50,6 +50,7 @@ def validate(
     from alliancesim.validation.report import display_table, write_report
     from alliancesim.validation.run import default_runs
 
+    check_seed(seed)
     prepare_output_folder(out)
     count = cap_workers(workers)
     if count.warning:

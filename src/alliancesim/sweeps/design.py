@@ -63,11 +63,22 @@ class Factor:
 
     def grid_levels(self, levels: int) -> list[Any]:
         """Evenly spaced levels across the range, endpoints included."""
+        values = self.grid_values(np.arange(self.grid_count(levels)), levels)
+        return [int(v) for v in values] if self.kind == "int" else [float(v) for v in values]
+
+    def grid_values(self, index: np.ndarray, levels: int) -> np.ndarray:
+        """Level number ``index`` of ``levels`` evenly spaced ones (those of
+        ``numpy.linspace``, to the last bit), computed without making the others; an integer
+        factor keeps each whole number once."""
         assert self.low is not None and self.high is not None
-        points = np.linspace(self.low, self.high, levels)
-        if self.kind == "int":
-            return sorted({round(float(x)) for x in points})
-        return [float(x) for x in points]
+        if self.kind == "int" and levels >= int(self.high) - int(self.low) + 1:
+            return int(self.low) + index  # spacing of one or less: every integer, once
+        if levels == 1:
+            values = np.full(len(index), float(self.low))
+        else:
+            values = index * ((self.high - self.low) / (levels - 1)) + self.low
+            values[index == levels - 1] = self.high
+        return np.round(values).astype(int) if self.kind == "int" else values
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly form for the manifest."""
@@ -161,13 +172,12 @@ class Design:
             yield 0, pd.DataFrame(index=pd.RangeIndex(1))
             return
         if self.kind == "grid":
-            axes = [np.asarray(f.grid_levels(self.levels)) for f in self.ranged]
-            shape = tuple(len(a) for a in axes)
+            shape = tuple(f.grid_count(self.levels) for f in self.ranged)
             for start in range(0, n, block):
                 stop = min(start + block, n)
                 index = np.unravel_index(np.arange(start, stop), shape)
-                frame = pd.DataFrame({f.name: a[i] for f, a, i in zip(self.ranged, axes, index,
-                                                                     strict=True)},
+                frame = pd.DataFrame({f.name: f.grid_values(i, self.levels)
+                                      for f, i in zip(self.ranged, index, strict=True)},
                                      index=pd.RangeIndex(stop - start))
                 yield start, frame
             return
