@@ -160,6 +160,10 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
                 f"({manifest.get('experiment', {}).get('name', '?')!r} as it was when started); "
                 "use another --out folder, or restore the experiment file it was started with")
         warnings = _version_changes(manifest.get("versions", {}), versions())
+        missing_keys = [k for k in ("design", "root_seed") if k not in manifest]
+        if missing_keys:
+            raise ResultsError(f"{store.manifest_path}: no {' or '.join(missing_keys)} recorded; "
+                               "the folder cannot be resumed: use a new --out folder")
         root_seed = int(manifest["root_seed"])
         try:
             design = Design.from_summary(manifest["design"], store.read_design(), root_seed)
