@@ -141,6 +141,9 @@ def analyze_command(
     plots: Annotated[bool, typer.Option(help="Draw effect plots and heatmaps.")] = True,
 ) -> None:
     """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
+    if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
+        fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
+             "written by 'alliancesim sweep'")
     from alliancesim.sweeps.analysis import AnalysisError, analyze
     from alliancesim.sweeps.storage import ResultsError
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any, Protocol
 
 import psutil
@@ -244,11 +244,27 @@ class DaskBackend:
     warning: str | None = None
 
     def __init__(self, address: str | None = None, client: Any = None,
-                 timeout: str | float | None = None) -> None:
+                 timeout: str | float | None = None, quiet: bool = False) -> None:
         """Connect to ``address`` (waiting ``timeout``, by default Dask's
-        ``distributed.comm.timeouts.connect`` up to 10 s), or use ``client``."""
+        ``distributed.comm.timeouts.connect`` up to 10 s), or use ``client``. ``quiet``
+        keeps Dask's own error logs off the terminal until :meth:`close`."""
         from dask.distributed import Client
 
+        # Importing distributed sets its loggers' levels: quiet them only after that.
+        self._quiet = ExitStack()
+        self._quiet.enter_context(quiet_dask_logs(quiet))
+        try:
+            self._connect(address, client, timeout, Client)
+        except BaseException:
+            self._quiet.close()
+            raise
+        self.workers = max(1, sum(self.client.nthreads().values()))
+        # Enough work queued to keep every worker busy, little enough to keep memory flat.
+        self.window = max(8, 2 * self.workers)
+
+    def _connect(self, address: str | None, client: Any, timeout: str | float | None,
+                 client_class: Any) -> None:
+        """Open a client on ``address``, or adopt ``client``."""
         self._owns_client = client is None
         self.address = address
         if client is None:
@@ -259,8 +275,9 @@ class DaskBackend:
                     "machine)")
             check_scheduler_address(address)
             try:
-                client = Client(address, set_as_default=False,
-                                timeout=timeout if timeout is not None else _connect_timeout())
+                client = client_class(address, set_as_default=False,
+                                      timeout=timeout if timeout is not None
+                                      else _connect_timeout())
             except (OSError, TimeoutError, ValueError) as exc:
                 raise SchedulerError(
                     f"cannot reach the Dask scheduler at {address!r} ({_one_line(exc)}); "
@@ -270,9 +287,6 @@ class DaskBackend:
         else:
             self.address = getattr(client.scheduler, "address", None)
         self.client = client
-        self.workers = max(1, sum(client.nthreads().values()))
-        # Enough work queued to keep every worker busy, little enough to keep memory flat.
-        self.window = max(8, 2 * self.workers)
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Submit a window of tasks and top it up as results arrive."""
@@ -314,8 +328,8 @@ class DaskBackend:
 
     def close(self) -> None:
         """Close the client if this backend opened it."""
-        if self._owns_client:
-            with quiet_dask_logs():
+        with self._quiet:  # a closing client logs its failed reconnections too
+            if self._owns_client:
                 self.client.close()
 
 
@@ -335,9 +349,11 @@ def _take(source: Iterator[ChunkTask], n: int) -> list[ChunkTask]:
 
 
 def make_backend(backend: str = "auto", workers: int | None = None,
-                 scheduler: str | None = None, client: Any = None) -> Backend:
+                 scheduler: str | None = None, client: Any = None,
+                 quiet: bool = False) -> Backend:
     """Choose a backend: Dask when given a scheduler or client, in-process for one worker,
-    otherwise ``workers`` local processes, this one included (all cores by default)."""
+    otherwise ``workers`` local processes, this one included (all cores by default).
+    ``quiet`` keeps Dask's own error logs (tracebacks) off the terminal."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     if backend == "auto":
@@ -348,7 +364,7 @@ def make_backend(backend: str = "auto", workers: int | None = None,
         else:
             backend = "processes"
     if backend == "dask":
-        return DaskBackend(scheduler, client)
+        return DaskBackend(scheduler, client, quiet=quiet)
     if backend == "inprocess":
         return InProcessBackend()
     return ProcessBackend(workers)

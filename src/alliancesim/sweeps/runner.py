@@ -31,7 +31,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from alliancesim.sweeps.backends import Backend, make_backend, quiet_dask_logs
+from alliancesim.sweeps.backends import Backend, make_backend
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
 from alliancesim.sweeps.runs import (
@@ -127,13 +127,12 @@ def run_sweep(
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     store = ResultsStore(out if out is not None else Path("results") / exp.name)
     with ExitStack() as stack:
-        stack.enter_context(quiet_dask_logs(not verbose))
         store.open_for_writing()
         stack.callback(store.close)
         plan = _prepare(store, exp)
         plan.warnings.extend(_set_aside_damaged(store))
         done = _done_mask(store, plan.design.n_points * exp.replicates)
-        engine = make_backend(backend, workers, scheduler, client)
+        engine = make_backend(backend, workers, scheduler, client, quiet=not verbose)
         stack.callback(engine.close)
         if engine.warning:
             plan.warnings.insert(0, engine.warning)
