@@ -214,6 +214,22 @@ def test_a_part_that_lost_rows_is_caught_by_its_row_count(finished):
     pd.testing.assert_frame_equal(comparable(out), before)
 
 
+def test_a_damaged_steps_part_sends_its_whole_chunk_back_to_be_run(tmp_path):
+    from alliancesim.sweeps import load_steps
+
+    path = write(tmp_path, TINY + "[record]\nsteps = true\nevery = 6\n")
+    out = tmp_path / "results"
+    run_sweep(path, out, backend="inprocess", flush_runs=2)
+    runs, steps = comparable(out), load_steps(out)
+    part = sorted((out / "steps").glob("part-*.parquet"))[1]
+    truncate(part)
+    run_sweep(path, out, backend="inprocess")
+    assert (out / "corrupt" / f"steps-{part.name}").exists()
+    assert (out / "corrupt" / f"runs-{part.name}").exists()
+    pd.testing.assert_frame_equal(comparable(out), runs)
+    pd.testing.assert_frame_equal(load_steps(out), steps)
+
+
 def test_a_missing_design_is_drawn_again_from_the_manifest(finished):
     path, out, before = finished
     design = pd.read_parquet(out / "design.parquet")
