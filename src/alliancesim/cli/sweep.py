@@ -78,9 +78,16 @@ def sweep(
         loaded = load_experiment(experiment)
     except ExperimentError as exc:
         fail(str(exc))
+    from alliancesim.parallel import cap_workers
     from alliancesim.sweeps.backends import BackendError, SchedulerError
     from alliancesim.sweeps.runner import run_sweep
     from alliancesim.sweeps.storage import ResultsError
+
+    if scheduler is None and workers is not None:  # say so now, not after the sweep
+        count = cap_workers(workers)
+        if count.warning:
+            warn(count.warning)
+        workers = count.workers
 
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
