@@ -1,9 +1,11 @@
-"""Time the alliance model: a reference run and runs at 10, 100 and 1,000 members.
+"""Time the alliance model against a bare Mesa skeleton, and at 10, 100 and 1,000 members.
 
-Reference run: 8 members, per-step data collection on, horizon 120 months. Most default
-alliances end before month 120, so two figures are given: runs on the defaults until they
-end, and runs that last the full 120 months (seeds found by a first pass). Targets on a
-2-core machine: median reference run <= 20 ms; 1,000 members x 120 months <= 10 s.
+Skeleton: a Mesa model of 8 agents that each draw a random number in ``shuffle_do`` and an
+8 x 8 numpy trust update, stepped 120 times: the least any Mesa model of an 8-member alliance
+costs. The model's default runs (until the alliance ends, or 120 months) are timed in the
+same process, interleaved with the skeleton so that a busy machine slows both alike, and
+reported as ratios. Targets: a default run that records only its outcome at most 2.5 times
+the skeleton; with the per-month table at most 4 times.
 
     python benchmarks/bench_model.py [--quick]
 """
@@ -15,35 +17,70 @@ import statistics
 import sys
 import time
 
+import mesa
+import numpy as np
+
 from alliancesim import AllianceModel
 
 # Keep large alliances running to the horizon: they renew after reaching their ambition.
 LONG_LIVED = {"renewal_propensity": 1.0}
+TARGET_OUTCOME_ONLY, TARGET_WITH_TABLE = 2.5, 4.0
 
 
-def timed_run(seed: int, **params) -> tuple[float, int]:
-    """Seconds and months of one run, with per-step data collection on."""
+class _Member(mesa.Agent):
+    def step(self) -> None:
+        self.draw = self.model.rng.random()
+
+
+class Skeleton(mesa.Model):
+    """Eight agents, an 8 x 8 trust matrix, nothing else."""
+
+    def __init__(self, rng: int) -> None:
+        super().__init__(rng=rng)
+        for _ in range(8):
+            _Member(self)
+        self.trust = np.full((8, 8), 0.5)
+
+    def step(self) -> None:
+        self.agents.shuffle_do("step")
+        self.trust += 0.024 * (1.0 - self.trust)
+
+
+def time_skeleton(seed: int) -> float:
+    """Seconds for 120 steps of the skeleton."""
     start = time.perf_counter()
-    model = AllianceModel(rng=seed, **params)
+    model = Skeleton(seed)
+    for _ in range(120):
+        model.step()
+    return time.perf_counter() - start
+
+
+def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, int]:
+    """Seconds and months of one run until it ends (or reaches its horizon)."""
+    start = time.perf_counter()
+    model = AllianceModel(rng=seed, collect_steps=collect_steps, **params)
     while model.running:
         model.step()
     return time.perf_counter() - start, model.month
 
 
-def reference(runs: int) -> None:
-    results = [timed_run(seed) for seed in range(runs)]
-    seconds = [s for s, _ in results]
-    months = [m for _, m in results]
-    print(f"reference, defaults until the alliance ends ({runs} seeds): "
-          f"median {statistics.median(seconds) * 1e3:.1f} ms per run "
-          f"(median {statistics.median(months):.0f} months), "
-          f"{runs / sum(seconds):.0f} runs per second per core")
-    full = [seed for seed, (_, m) in enumerate(results) if m == 120]
-    repeats = [timed_run(seed)[0] for _ in range(5) for seed in full]
-    per_month = statistics.median(s / m for s, m in results) * 1e6
-    print(f"reference, full 120-month runs ({len(full)} seeds x 5): "
-          f"median {statistics.median(repeats) * 1e3:.1f} ms per run; "
-          f"median {per_month:.0f} us per month over all runs")
+def against_skeleton(runs: int) -> None:
+    """Median seconds per run of the skeleton and of default runs, and their ratios."""
+    skeleton, outcome_only, with_table, months = [], [], [], []
+    for seed in range(runs):
+        skeleton.append(time_skeleton(seed))
+        seconds, month = timed_run(seed, collect_steps=False)
+        outcome_only.append(seconds)
+        months.append(month)
+        with_table.append(timed_run(seed, collect_steps=True)[0])
+    base = statistics.median(skeleton)
+    fast, full = statistics.median(outcome_only), statistics.median(with_table)
+    print(f"skeleton (8 agents, 120 steps): median {base * 1e3:.2f} ms over {runs} runs")
+    print(f"default run, outcome only:     median {fast * 1e3:.2f} ms = {fast / base:.2f} x "
+          f"skeleton (target <= {TARGET_OUTCOME_ONLY}); median {statistics.median(months):.0f} "
+          f"months, {runs / sum(outcome_only):.0f} runs per second per core")
+    print(f"default run, per-month table:  median {full * 1e3:.2f} ms = {full / base:.2f} x "
+          f"skeleton (target <= {TARGET_WITH_TABLE})")
 
 
 def scaling(sizes: tuple[int, ...], tries: int = 4) -> None:
@@ -59,7 +96,7 @@ def scaling(sizes: tuple[int, ...], tries: int = 4) -> None:
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    reference(40 if quick else 300)
+    against_skeleton(60 if quick else 300)
     scaling((10, 100) if quick else (10, 100, 1000))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MB")

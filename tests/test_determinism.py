@@ -19,11 +19,16 @@ def _tables(seed, **params):
     return result.steps, result.events, result.outcome
 
 
+def same_record(a: dict, b: dict) -> bool:
+    """Equal outcome records, counting a NaN (nothing to measure) as equal to a NaN."""
+    return pd.Series(a).equals(pd.Series(b))
+
+
 def test_same_seed_gives_identical_tables():
     a, b = _tables(11), _tables(11)
     pd.testing.assert_frame_equal(a[0], b[0])
     pd.testing.assert_frame_equal(a[1], b[1])
-    assert a[2] == b[2]
+    assert same_record(a[2], b[2])
 
 
 def test_different_seeds_give_different_runs():
@@ -83,6 +88,6 @@ def test_switching_off_step_collection_changes_nothing_but_the_table():
         for model in (full, lean):
             while model.running:
                 model.step()
-        assert full.outcome_record() == lean.outcome_record()
+        assert same_record(full.outcome_record(), lean.outcome_record())
         assert len(full.events) == len(lean.events)
-    assert simulate(seed=3).outcome == simulate(seed=3, record_steps=True).outcome
+    assert same_record(simulate(seed=3).outcome, simulate(seed=3, record_steps=True).outcome)

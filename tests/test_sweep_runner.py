@@ -29,16 +29,17 @@ from alliancesim.sweeps import (
 )
 from alliancesim.sweeps.runs import FAILED, OK
 
-SPEC = {
+BASE = {
     "name": "small",
     "seed": 7,
     "replicates": 3,
     "horizon": 24,
-    "parameters": {"min_members": 5},
-    # n_members below min_members (5) makes the model raise: those runs must fail cleanly
     "vary": {"n_members": {"low": 3, "high": 9}, "management_mode": ["dedicated", "transversal"]},
     "design": {"kind": "lhs", "samples": 8},
 }
+# A timeline entry at month 20 that raises: every run still going then must fail cleanly.
+FAILS_AT = 20
+SPEC = {**BASE, "scenario": str(Path(__file__).parent / "data" / "absent_partner.toml")}
 SLOW = """
 name = "slow"
 seed = 11
@@ -80,11 +81,11 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
     runs = load_results(tmp_path)
     failed = runs[runs["status"] == FAILED]
     assert len(runs) == summary.runs_total == 48
-    assert len(failed) == summary.failures_total > 0
-    assert (failed["n_members"] < 5).all() and (runs.loc[runs["status"] == OK,
-                                                         "n_members"] >= 5).all()
+    assert len(failed) == summary.failures_total > 0 and len(failed) < len(runs)
+    assert (runs.loc[runs["status"] == OK, "end_month"] < FAILS_AT).all()
     row = failed.iloc[0]
-    assert row["error"].startswith("ParameterError: parameter 'min_members'")
+    assert row["error"].startswith("ScenarioError: ")
+    assert "timeline[1].partner" in row["error"] and "'Nobody'" in row["error"]
     assert "Traceback (most recent call last)" in row["traceback"]
     assert row["seed_entropy"] == "7"
     assert list(row["seed_spawn_key"]) == [row["point"], row["replicate"]]
@@ -96,7 +97,7 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path):
 def test_each_run_reproduces_from_its_recorded_seed(tmp_path):
     from alliancesim import simulate
 
-    spec = {**SPEC, "parameters": {}, "replicates": 2}
+    spec = {**BASE, "replicates": 2}
     run_sweep(experiment_from_dict(spec), tmp_path, backend="inprocess")
     row = load_results(tmp_path).iloc[5]
     params = {"horizon": 24, "n_members": int(row["n_members"]),
@@ -160,7 +161,7 @@ def test_a_live_writer_keeps_others_out(tmp_path):
 
 
 def test_step_tables_keep_every_kth_month_and_the_last(tmp_path):
-    spec = {**SPEC, "parameters": {}, "replicates": 1,
+    spec = {**BASE, "replicates": 1,
             "record": {"steps": True, "every": 5, "columns": ["phase", "trust_mean"]}}
     run_sweep(experiment_from_dict(spec), tmp_path, backend="inprocess")
     steps, runs = load_steps(tmp_path), load_results(tmp_path)

@@ -1,10 +1,26 @@
-"""alliancesim: agent-based simulation of alliance dynamics on Mesa."""
+"""alliancesim: agent-based simulation of alliance dynamics on Mesa.
 
-from alliancesim.model import AllianceManager, AllianceModel, MemberOrganization
-from alliancesim.model.timeline import Intervention, SimulationResult, run_model, simulate
-from alliancesim.params import PARAMETERS, ParameterError
+The names below are imported on first use: the command line (``alliancesim --help``, a
+message about a broken file) must not wait for Mesa, pandas and SciPy to load.
+"""
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULE_OF = {
+    "AllianceManager": "alliancesim.model",
+    "AllianceModel": "alliancesim.model",
+    "MemberOrganization": "alliancesim.model",
+    "Intervention": "alliancesim.model.timeline",
+    "SimulationResult": "alliancesim.model.timeline",
+    "run_model": "alliancesim.model.timeline",
+    "simulate": "alliancesim.model.timeline",
+    "PARAMETERS": "alliancesim.params",
+    "ParameterError": "alliancesim.params",
+}
+
 __all__ = [
     "PARAMETERS",
     "AllianceManager",
@@ -17,3 +33,31 @@ __all__ = [
     "run_model",
     "simulate",
 ]
+
+
+def _version() -> str:
+    """The installed package's version (from its metadata, the one place it is written)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("alliancesim")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alliancesim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from alliancesim.model import AllianceManager, AllianceModel, MemberOrganization
+    from alliancesim.model.timeline import Intervention, SimulationResult, run_model, simulate
+    from alliancesim.params import PARAMETERS, ParameterError

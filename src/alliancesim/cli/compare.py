@@ -3,34 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from alliancesim.cli.console import console, fail, prepare_output_folder
-from alliancesim.cli.run import load_or_fail
-from alliancesim.compare import (
-    DEFAULT_REPLICATES,
-    DEFAULT_SEED,
-    Comparison,
-    IncompleteComparison,
-    check_unique_names,
-    compare_scenarios,
-    format_summary,
-    write_raw_tables,
-    write_report,
+from alliancesim.cli.console import (
+    INTERRUPTED,
+    check_seed,
+    console,
+    fail,
+    prepare_output_folder,
+    warn,
 )
-from alliancesim.compare.report import SUMMARY_HEADERS, TABLE_NOTE
-from alliancesim.compare.runner import InterruptedComparison
-from alliancesim.scenarios import ScenarioError
+from alliancesim.cli.run import load_or_fail
 
-INTERRUPTED = 130  # the shell's status for a command stopped by Ctrl-C
+if TYPE_CHECKING:  # pandas, SciPy and matplotlib load when a comparison starts
+    from rich.table import Table
+
+    from alliancesim.compare import Comparison, IncompleteComparison
+    from alliancesim.compare.runner import InterruptedComparison
+
+DEFAULT_REPLICATES = 200  # as alliancesim.compare.DEFAULT_REPLICATES (a test checks)
+DEFAULT_SEED = 1
 
 
 def summary_table(comparison: Comparison) -> Table:
     """The result table for the terminal, one block of rows per outcome."""
+    from rich.table import Table
+
+    from alliancesim.compare import format_summary
+    from alliancesim.compare.report import SUMMARY_HEADERS, TABLE_NOTE
+
     table = Table(title=f"{comparison.replicates} runs per scenario, seed {comparison.seed}; "
                         f"reference: {comparison.reference}",
                   caption=TABLE_NOTE, caption_justify="left")
@@ -59,26 +62,51 @@ def compare(
     replicates: Annotated[int, typer.Option(
         min=2, help="Runs per scenario (replicate r of every scenario shares its seed).")]
         = DEFAULT_REPLICATES,
-    seed: Annotated[int, typer.Option(help="Root seed: the same seed gives the same report.")]
+    seed: Annotated[int, typer.Option(
+        help="Root seed (0 or more): the same seed gives the same report.")]
         = DEFAULT_SEED,
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes to use (default: all cores).", show_default=False)] = None,
+        min=1, help="Processes to use (default: all cores; at most the cores available).",
+        show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/compare"),
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
-    loaded = [load_or_fail(name) for name in scenarios]
+    check_seed(seed)
+    loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from alliancesim.compare import (
+        IncompleteComparison,
+        check_unique_names,
+        compare_scenarios,
+        write_raw_tables,
+        write_report,
+    )
+    from alliancesim.compare.runner import InterruptedComparison
+    from alliancesim.parallel import cap_workers
+    from alliancesim.scenarios import ScenarioError
+
     try:
         check_unique_names(loaded)
     except ScenarioError as error:
         fail(str(error))
     prepare_output_folder(out)
+    count = cap_workers(workers)
+    if count.warning:
+        warn(count.warning)
     columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TimeElapsedColumn())
     try:
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("runs", total=len(loaded) * replicates)
             comparison = compare_scenarios(
-                loaded, replicates, seed, workers,
+                loaded, replicates, seed, count.workers,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
     except IncompleteComparison as error:
         _save_partial(error, out)

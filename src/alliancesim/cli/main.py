@@ -1,6 +1,12 @@
-"""The ``alliancesim`` command: one Typer app, one module per command."""
+"""The ``alliancesim`` command: one Typer app, one module per command.
+
+Each command imports what it needs when it runs, so ``alliancesim --help``, ``--version``
+and the message about a broken file come back without loading Mesa, pandas or Dask.
+"""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
@@ -18,8 +24,20 @@ for module in (run, compare, sweep, app_command, validate):
     module.register(app)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from alliancesim import __version__
+
+        typer.echo(f"alliancesim {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the installed version and exit.")] = False,
+) -> None:
     """Agent-based simulation of alliance dynamics: trust, culture, commitment, phases."""
 
 

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from alliancesim.cli.console import console, fail, prepare_output_folder
-from alliancesim.compare.figures import run_figure, save
-from alliancesim.model.timeline import SimulationResult
-from alliancesim.scenarios import (
-    Scenario,
-    ScenarioError,
-    load_scenario,
-    replicate_seed,
-    resolve_scenario_path,
-    run_scenario,
-)
+from alliancesim.cli.console import check_seed, console, fail, prepare_output_folder
+
+if TYPE_CHECKING:  # the model and matplotlib load when a run starts, not for --help
+    from alliancesim.model.timeline import SimulationResult
+    from alliancesim.scenarios import Scenario
 
 SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
                 "value_total", "members_final", "conflicts_total", "conflicts_escalated",
@@ -27,6 +20,8 @@ SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed"
 
 def load_or_fail(name_or_path: str) -> Scenario:
     """Load a scenario file or shipped scenario; a bad one ends the command with status 2."""
+    from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
+
     try:
         return load_scenario(resolve_scenario_path(name_or_path))
     except ScenarioError as error:
@@ -35,6 +30,8 @@ def load_or_fail(name_or_path: str) -> Scenario:
 
 def print_summary(result: SimulationResult, title: str) -> None:
     """A short table of how the run ended."""
+    from rich.table import Table
+
     o = result.outcome
     table = Table(title=title, show_header=False)
     for key in SUMMARY_KEYS:
@@ -46,6 +43,8 @@ def print_summary(result: SimulationResult, title: str) -> None:
 def write_run(result: SimulationResult, out: Path, title: str = "",
               intervention_months: tuple[int, ...] = ()) -> list[Path]:
     """Write the per-step table and the event log (CSV) and a figure (PNG) into ``out``."""
+    from alliancesim.compare.figures import run_figure, save
+
     out.mkdir(parents=True, exist_ok=True)
     written = []
     assert result.steps is not None and result.events is not None
@@ -61,13 +60,16 @@ def run(
     scenario: Annotated[str | None, typer.Argument(
         help="Scenario file, or the name of a shipped scenario such as 'dedicated_manager'. "
              "Leave out to run the built-in defaults.", show_default=False)] = None,
-    seed: Annotated[int, typer.Option(help="Root seed of the run.")] = 1,
+    seed: Annotated[int, typer.Option(help="Root seed of the run (0 or more).")] = 1,
     replicate: Annotated[int | None, typer.Option(
         min=0, help="Rerun replicate R of an 'alliancesim compare' made with --seed "
                     "(the seed is child R of SeedSequence(seed)).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Folder for the output files.")] = Path("out/run"),
 ) -> None:
     """Run one alliance (defaults, or a scenario) and write its tables and a figure."""
+    from alliancesim.scenarios import Scenario, ScenarioError, replicate_seed, run_scenario
+
+    check_seed(seed)
     chosen = load_or_fail(scenario) if scenario else Scenario(name="Default alliance")
     prepare_output_folder(out)
     run_seed = seed if replicate is None else replicate_seed(seed, replicate)

@@ -1,4 +1,9 @@
-"""``alliancesim sweep`` and ``alliancesim analyze``: parameter sweeps and their analysis."""
+"""``alliancesim sweep`` and ``alliancesim analyze``: parameter sweeps and their analysis.
+
+The sweep machinery (pandas, pyarrow, Dask) and the analysis stack (matplotlib, SciPy, SALib)
+are imported inside the commands, so that ``--help`` and a message about a broken experiment
+file do not wait for them.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,22 @@ import signal
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from alliancesim.cli.console import console, fail
-from alliancesim.sweeps.analysis import Analysis, AnalysisError, analyze
-from alliancesim.sweeps.backends import BackendError, SchedulerError
-from alliancesim.sweeps.experiment import ExperimentError
-from alliancesim.sweeps.runner import SweepSummary, run_sweep
-from alliancesim.sweeps.storage import ResultsError
+from alliancesim.cli.console import (
+    FAILED_RUNS,
+    INTERRUPTED,
+    RUNTIME_ERROR,
+    console,
+    fail,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from alliancesim.sweeps.analysis import Analysis
+    from alliancesim.sweeps.runner import SweepSummary
 
 
 class BackendName(StrEnum):
@@ -50,27 +60,62 @@ def sweep(
         min=1, help="Write a results part after this many finished runs...")] = 1000,
     flush_seconds: Annotated[float, typer.Option(
         min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
 ) -> None:
-    """Run (or resume) a parameter sweep; results go to Parquet files as runs finish."""
+    """Run (or resume) a parameter sweep; results go to Parquet files as runs finish.
+
+    Exit status: 0 all runs done and ok; 3 done, but some runs failed (stored with their
+    error); 2 refused (bad file, folder or address); 1 stopped (cluster lost, disk full);
+    130 interrupted. Finished runs are always kept: rerun the same command to resume.
+    """
+    from alliancesim.sweeps.experiment import ExperimentError, load_experiment
+
+    if backend is BackendName.dask and scheduler is None:
+        fail("--backend dask needs --scheduler ADDRESS (a running 'dask scheduler', like "
+             "tcp://10.0.0.5:8786); to use the cores of this machine, use --backend processes")
+    try:  # before the runner (pandas, Mesa) loads: a broken file is reported at once
+        loaded = load_experiment(experiment)
+    except ExperimentError as exc:
+        fail(str(exc))
+    from alliancesim.parallel import cap_workers
+    from alliancesim.sweeps.backends import BackendError, SchedulerError
+    from alliancesim.sweeps.runner import run_sweep
+    from alliancesim.sweeps.storage import ResultsError
+
+    if scheduler is None and workers is not None:  # say so now, not after the sweep
+        count = cap_workers(workers)
+        if count.warning:
+            warn(count.warning)
+        workers = count.workers
+
     previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     try:
-        summary = run_sweep(experiment, out, workers=workers, scheduler=scheduler,
+        summary = run_sweep(loaded, out, workers=workers, scheduler=scheduler,
                             backend=backend.value, progress=progress, flush_runs=flush_runs,
-                            flush_seconds=flush_seconds)
+                            flush_seconds=flush_seconds, verbose=verbose)
     except (ExperimentError, ResultsError, SchedulerError) as exc:
         fail(str(exc))
     except BackendError as exc:
-        fail(str(exc), 1)
+        fail(str(exc), RUNTIME_ERROR)
+    except OSError as exc:  # the results folder became unwritable (disk full, removed)
+        fail(f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); "
+             "every run written before is kept: free space, then rerun the same command to "
+             "resume", RUNTIME_ERROR)
     except KeyboardInterrupt:
         fail("interrupted; every finished run is saved: rerun the same command to resume",
-             130)
+             INTERRUPTED)
     finally:
         signal.signal(signal.SIGTERM, previous)
     print_sweep_summary(summary)
+    if summary.failures_total:
+        raise typer.Exit(FAILED_RUNS)
 
 
 def print_sweep_summary(summary: SweepSummary) -> None:
-    """A short table of what the sweep did."""
+    """A short table of what the sweep did, its warnings, and where failed runs are."""
+    from rich.table import Table
+
     table = Table(title=f"Sweep {summary.experiment!r}: {summary.status}", show_header=False)
     rate = summary.runs_now / summary.elapsed_s if summary.elapsed_s > 0 else 0.0
     for key, value in (
@@ -84,12 +129,13 @@ def print_sweep_summary(summary: SweepSummary) -> None:
         table.add_row(key, value)
     console.print(table)
     for warning in summary.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        warn(warning)
     for error in dict.fromkeys(summary.errors):
         console.print(f"[yellow]failed run:[/] {error}", highlight=False)
     if summary.failures_total:
-        console.print("Failed runs keep their parameters, seed and traceback in the results "
-                      "(status == 'failed').")
+        warn(f"{summary.failures_total} of {summary.runs_stored} runs failed; each keeps its "
+             f"parameters, seed, error and traceback in {summary.out / 'runs'} "
+             "(status == 'failed'; alliancesim.sweeps.load_results reads them)")
 
 
 def analyze_command(
@@ -102,6 +148,12 @@ def analyze_command(
     plots: Annotated[bool, typer.Option(help="Draw effect plots and heatmaps.")] = True,
 ) -> None:
     """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
+    if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
+        fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
+             "written by 'alliancesim sweep'")
+    from alliancesim.sweeps.analysis import AnalysisError, analyze
+    from alliancesim.sweeps.storage import ResultsError
+
     try:
         report = analyze(results, out, outcome or None, plots=plots)
     except (ResultsError, AnalysisError) as exc:
@@ -111,6 +163,8 @@ def analyze_command(
 
 def print_analysis(report: Analysis) -> None:
     """Indices (if any), notes and the files written."""
+    from rich.table import Table
+
     ok = int((report.runs["status"] == "ok").sum())
     console.print(f"{len(report.runs)} runs ({ok} ok), {len(report.point_means)} design points")
     if not report.indices.empty:

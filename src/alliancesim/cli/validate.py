@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from alliancesim.cli.console import console, prepare_output_folder
-from alliancesim.validation import evaluate
-from alliancesim.validation.report import display_table, write_report
-from alliancesim.validation.run import default_runs
+from alliancesim.cli.console import check_seed, console, prepare_output_folder, warn
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def pattern_table(display: object) -> Table:
     """The pattern-by-pattern verdict as a Rich table."""
+    from rich.table import Table
+
     table = Table(title="Default parameters against empirical patterns")
     for column in display.columns:  # type: ignore[attr-defined]
         table.add_column(column, overflow="fold")
@@ -29,13 +29,33 @@ def pattern_table(display: object) -> Table:
 
 def validate(
     replicates: Annotated[int, typer.Option(min=20, help="Runs of the defaults.")] = 1000,
-    seed: Annotated[int, typer.Option(help="Root seed of the runs.")] = 20261127,
+    seed: Annotated[int, typer.Option(help="Root seed of the runs (0 or more).")]
+        = 20261127,
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes to use (default: all cores).", show_default=False)] = None,
+        min=1, help="Processes to use (default: all cores; at most the cores available).",
+        show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/validate"),
 ) -> None:
     """Run the defaults over many seeds and check them against the empirical patterns."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from alliancesim.parallel import cap_workers
+    from alliancesim.validation import evaluate
+    from alliancesim.validation.report import display_table, write_report
+    from alliancesim.validation.run import default_runs
+
+    check_seed(seed)
     prepare_output_folder(out)
+    count = cap_workers(workers)
+    if count.warning:
+        warn(count.warning)
+    workers = count.workers
     start = time.perf_counter()
     columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TimeElapsedColumn())

@@ -12,6 +12,7 @@ Example::
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.compare import statistics
-from alliancesim.compare.runner import Progress, default_workers, run_all
+from alliancesim.compare.runner import Progress, run_all
+from alliancesim.parallel import cap_workers
 from alliancesim.scenarios import Scenario, ScenarioError, load_scenarios
 
 DEFAULT_REPLICATES = 200
@@ -98,7 +100,8 @@ def compare_scenarios(
             first is the reference.
         replicates: runs per scenario (at least 2, for intervals and tests).
         seed: root seed; the same seed gives the same tables, whatever ``workers`` is.
-        workers: processes to use (default: every core this process may use).
+        workers: processes to use (default: every core this process may use); more than
+            the cores available are capped at them, with a warning.
         progress: called as ``progress(done, total)`` while runs finish.
 
     Raises:
@@ -111,7 +114,10 @@ def compare_scenarios(
     if not loaded:
         raise ValueError("compare needs at least one scenario")
     check_unique_names(loaded)
-    workers = default_workers() if workers is None else max(1, workers)
+    count = cap_workers(workers)
+    if count.warning:
+        warnings.warn(count.warning, stacklevel=2)
+    workers = count.workers
     start = time.perf_counter()
     outcomes, trajectories = run_all(loaded, replicates, seed, workers, progress)
     return Comparison(loaded, replicates, seed, outcomes, trajectories,

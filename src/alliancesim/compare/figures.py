@@ -94,7 +94,12 @@ def trajectory_figure(trajectories: pd.DataFrame,
         ax.grid(alpha=0.3)
     axes[0].set_title("Trajectories of running alliances (mean, interquartile band)")
     axes[-1].set_xlabel("Month")
-    axes[0].legend(fontsize="small", loc="lower left")
+    if axes[0].get_legend_handles_labels()[0]:
+        axes[0].legend(fontsize="small", loc="lower left")
+    else:  # say why the panels are empty rather than draw an empty legend
+        axes[0].text(0.5, 0.5, "too few runs to draw: a month needs at least 3 running "
+                     "alliances (and 5% of the runs)", transform=axes[0].transAxes,
+                     ha="center", va="center", fontsize="small")
     return figure
 
 

@@ -8,8 +8,6 @@ one worker and many workers give identical tables.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.model.timeline import simulate
+from alliancesim.parallel import available_cores, cap_workers, quiet_context
 from alliancesim.scenarios import Scenario, ScenarioError, replicate_seeds, scheduled_entries
 from alliancesim.scenarios.running import ScheduledEntry
 
@@ -109,9 +108,7 @@ def build_tasks(scenarios: Sequence[Scenario], replicates: int, seed: int,
 
 def default_workers() -> int:
     """The cores this process may use."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
+    return available_cores()
 
 
 def run_all(
@@ -132,7 +129,7 @@ def run_all(
     Ctrl-C with :class:`InterruptedComparison`; both hold the runs that had finished.
     """
     tasks = build_tasks(scenarios, replicates, seed, trajectories)
-    workers = default_workers() if workers is None else max(1, workers)
+    workers = cap_workers(workers).workers  # never more processes than cores
     records: list[RunRecord] = []
     try:
         if workers == 1:
@@ -157,7 +154,7 @@ def _run_parallel(tasks: list[RunTask], workers: int, records: list[RunRecord],
                   progress: Progress | None) -> None:
     # forkserver: workers start from a clean process, never a fork of one whose threads (the
     # progress bar's) might hold a lock; the package is imported once, in the server.
-    context = multiprocessing.get_context("forkserver")
+    context = quiet_context("forkserver")
     context.set_forkserver_preload(["alliancesim.compare.runner"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     pending: set[Future[list[RunRecord]]] = set()

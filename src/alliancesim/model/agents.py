@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mesa
@@ -98,16 +99,20 @@ class MemberOrganization(mesa.Agent):
         return float(self.model.state.trust[self.slot, other.slot])
 
     # -- behaviour -------------------------------------------------------------------------
-    def choose_conflict_mode(self, partner: MemberOrganization) -> str:
+    def choose_conflict_mode(self, partner: MemberOrganization,
+                             noise: Sequence[float] | None = None) -> str:
         """Thomas-Kilmann response to a conflict with ``partner``.
 
         Assertiveness comes from the organization's culture; cooperativeness from its
-        openness and its trust in the partner. Situational noise keeps responses varied.
-        Each axis is read as low, middle or high around its midpoint (Thomas 1992).
+        openness and its trust in the partner. Situational noise (standard normal draws,
+        scaled by ``style_noise``; drawn here unless given) keeps responses varied. Each
+        axis is read as low, middle or high around its midpoint (Thomas 1992).
         """
         state, p = self.model.state, self.model.params
         assert self.slot is not None and partner.slot is not None
-        noise = self.model.rng.normal(0.0, p.style_noise, 2)
+        if noise is None:
+            noise = self.model.rng.standard_normal(2).tolist()
+        noise = (p.style_noise * noise[0], p.style_noise * noise[1])
         share = p.cooperativeness_openness_share
         assertive = _level(state.assertiveness[self.slot] + noise[0], p.style_band)
         cooperative = _level(share * state.openness[self.slot]

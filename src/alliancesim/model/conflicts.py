@@ -44,31 +44,66 @@ def alliance_drivers(model: AllianceModel) -> dict[str, float]:
     }
 
 
-def pair_hazards(model: AllianceModel) -> np.ndarray:
+def _scale(model: AllianceModel, drivers: dict[str, float]) -> float:
+    """The alliance-wide factor of every pair's hazard (split over (i, j) and (j, i))."""
+    scale = 0.5 * model.params.conflict_rate / max(len(model.state) - 1, 1)
+    for value in drivers.values():
+        scale *= 1.0 + value
+    return scale
+
+
+def pair_hazards(model: AllianceModel, drivers: dict[str, float] | None = None) -> np.ndarray:
     """Monthly conflict hazard of every member pair, as a symmetric matrix.
 
     Each unordered pair appears twice, so the pair's hazard is split over (i, j) and (j, i);
     the diagonal is zero.
     """
     s, p = model.state, model.params
-    drivers = alliance_drivers(model)
-    scale = 0.5 * p.conflict_rate / max(len(s) - 1, 1)
-    for value in drivers.values():
-        scale *= 1.0 + value
+    scale = _scale(model, alliance_drivers(model) if drivers is None else drivers)
     distrust = 1.0 - 0.5 * (s.trust + s.trust.T)
-    hazard = (s.conflict_proneness * (1.0 + p.culture_conflict_weight * s.distance)
-              * (1.0 + p.distrust_conflict_weight * distrust))
-    return scale * hazard
+    static = s.pair_proneness(p.culture_conflict_weight)
+    return scale * static * (1.0 + p.distrust_conflict_weight * distrust)
 
 
-def _topic(model: AllianceModel, i: int, j: int) -> str:
+def total_hazard(model: AllianceModel, drivers: dict[str, float]) -> float:
+    """The sum of :func:`pair_hazards` without building the matrix.
+
+    The pair proneness is symmetric, so summing it against mean mutual trust equals summing
+    it against directed trust: one dot product instead of the matrix.
+    """
+    s, p = model.state, model.params
+    static = s.pair_proneness(p.culture_conflict_weight)
+    weight = p.distrust_conflict_weight
+    total = (1.0 + weight) * s.pair_proneness_sum - weight * float(np.vdot(static, s.trust))
+    return _scale(model, drivers) * total
+
+
+def draw_pair(model: AllianceModel) -> tuple[int, int]:
+    """A pair drawn in proportion to its hazard (:func:`pair_hazards`).
+
+    By thinning: a candidate is drawn in proportion to its proneness (cached), and kept with
+    chance (1 + w * distrust) / (1 + w), the share of its hazard that trust leaves.
+    """
+    s, p, rng = model.state, model.params, model.rng
+    cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
+    weight = p.distrust_conflict_weight
+    n = len(s)
+    while True:
+        pick = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+        i, j = divmod(pick, n)
+        distrust = 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])
+        if rng.random() * (1.0 + weight) < 1.0 + weight * distrust:
+            return i, j
+
+
+def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> str:
     """What the conflict is about: its largest driver."""
     s, p = model.state, model.params
     drivers = {
         "culture": p.culture_conflict_weight * float(s.distance[i, j]),
         "goals": p.goal_conflict_weight * float(s.goal_gap[i, j]),
         "trust": p.distrust_conflict_weight * (1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])),
-        **alliance_drivers(model),
+        **alliance,
     }
     return CONFLICT_TOPICS[max(drivers, key=drivers.__getitem__)]
 
@@ -111,15 +146,18 @@ def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
         a.add_tension(p.tension_latent * weight)
     else:
         model.signal_pair_trust(i, j, -1.0)
-        for k in (i, j):
-            s.commitment[k] = max(0.0, s.commitment[k] - p.escalation_commitment_loss)
-        # Escalation spills over: bystanders trust both parties a little less.
+        s.shift_commitment(-p.escalation_commitment_loss, [i, j])
+        # Escalation spills over: bystanders trust both parties a little less. A negative
+        # signal scales trust down (update_trust), so each party's column is scaled, and
+        # the parties' own entries are put back.
         if p.spillover_signal > 0.0:
-            bystanders = s.is_pair[i] & s.is_pair[j]
+            kept = float(update_trust(1.0, -p.spillover_signal * weight, p.trust_gain,
+                                      p.trust_loss_ratio))
             for k in (i, j):
-                s.trust[bystanders, k] = update_trust(
-                    s.trust[bystanders, k], -p.spillover_signal * weight, p.trust_gain,
-                    p.trust_loss_ratio)
+                column = s.trust[:, k]
+                own = column[i], column[j]
+                column *= kept
+                column[i], column[j] = own
         a.add_tension(p.tension_escalation * weight)
         a.change_identity(-p.identity_loss_escalation * weight)
 
@@ -139,23 +177,22 @@ def run_conflicts(model: AllianceModel) -> None:
     s = model.state
     if len(s) < 2:
         return
-    hazard = pair_hazards(model)
-    total = float(hazard.sum())
+    drivers = alliance_drivers(model)
+    total = total_hazard(model, drivers)
     count = int(model.rng.poisson(total)) if total > 0 else 0
     # A month is the model's time scale: at most one new conflict per pair and month, so
     # that extreme drivers saturate instead of flooding the alliance with conflicts.
     count = min(count, len(s) * (len(s) - 1) // 2)
     if count == 0:
         return
-    cumulative = np.cumsum(hazard.ravel())
-    picks = np.searchsorted(cumulative, model.rng.random(count) * cumulative[-1], side="right")
     members = model.members
     effort = model.params.effort_conflict
-    for pick in picks:
-        i, j = divmod(int(pick), len(s))
+    for _ in range(count):
+        i, j = draw_pair(model)
         a, b = members[i], members[j]
-        topic = _topic(model, i, j)
-        styles = (a.choose_conflict_mode(b), b.choose_conflict_mode(a))
+        topic = _topic(model, i, j, drivers)
+        noise = model.rng.standard_normal(4).tolist()
+        styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
         help_ = model.management.work(effort, [i, j])
         outcome = _outcome(model, i, j, styles, help_)
         before = s.trust[i, j] + s.trust[j, i]

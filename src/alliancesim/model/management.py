@@ -62,13 +62,14 @@ class WorkDone:
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
 
 
-def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str) -> np.ndarray:
+def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str,
+             total: float | None = None) -> np.ndarray:
     """Time each holder gives to a task needing ``need``, under the allocation ``rule``.
 
     ``shared``: everyone with time left gives in proportion to it. ``most_skilled``: the
-    most skilled holder gives first, then the next.
+    most skilled holder gives first, then the next. ``total`` is ``time.sum()`` if known.
     """
-    total = float(time.sum())
+    total = float(time.sum()) if total is None else total
     if total <= need:
         return time.copy()
     if rule == "shared":
@@ -101,6 +102,8 @@ class Management:
         self.manager_time = 0.0
         self.funded = np.empty(0)
         self.spare = np.empty(0)
+        self.funded_left = 0.0  # totals of the arrays above, kept to spare summing them
+        self.spare_left = 0.0
         self.used_now = 0.0
         self.spare_used_now = 0.0
         self.used_total = 0.0
@@ -151,7 +154,14 @@ class Management:
         if self.manager is None and self.manager_fte > 0:
             self.vacancy_months += 1
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
-        self.funded, self.spare = self._member_shares(len(self.model.state))
+        n, p = len(self.model.state), self.model.params
+        if len(self.funded) == n:  # refill in place: cheaper than new arrays every month
+            self.funded.fill(self.member_fte / n if n else 0.0)
+            self.spare.fill(p.spare_attention * p.member_time)
+        else:
+            self.funded, self.spare = self._member_shares(n)
+        self.funded_left = self.member_fte if n else 0.0
+        self.spare_left = n * p.spare_attention * p.member_time
         self.used_now = 0.0
         self.spare_used_now = 0.0
 
@@ -160,9 +170,12 @@ class Management:
         _, spare = self._member_shares(k)
         self.funded = np.concatenate([self.funded, np.zeros(k)])
         self.spare = np.concatenate([self.spare, spare])
+        self.spare_left += float(spare.sum())
 
     def member_left(self, slot: int) -> None:
         """A leaver's unused time leaves with it."""
+        self.funded_left = max(0.0, self.funded_left - float(self.funded[slot]))
+        self.spare_left = max(0.0, self.spare_left - float(self.spare[slot]))
         self.funded = np.delete(self.funded, slot)
         self.spare = np.delete(self.spare, slot)
 
@@ -213,42 +226,87 @@ class Management:
         (all members when None) and the manager.
 
         Budgeted time is used first (the manager's and the members' set-aside time, divided
-        by the allocation rule), then the members' spare attention. Members learn from the
-        time they gave.
+        by the allocation rule), then the members' spare attention. The quality is the skill
+        of those who gave time, weighted by their share of ``effort``; members learn from
+        the time they gave.
         """
-        state = self.model.state
-        index: slice | list[int] = slice(None) if rows is None else rows
-        skill = state.skill[index]
         manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
         if effort <= 0.0:
-            return self._effortless(skill, manager_skill, index)
+            return self._effortless(manager_skill, rows)
+        if rows is not None:
+            return self._work_among(effort, rows, manager_skill)
+        skill = self.model.state.skill
         rule = self.model.params.work_allocation
-        times = np.concatenate(([self.manager_time], self.funded[index]))
-        skills = np.concatenate(([manager_skill], skill))
-        funded = allocate(effort, times, skills, rule)
-        need = effort - float(funded.sum())
-        spare = allocate(need, self.spare[index], skill, rule) if need > NO_TIME else None
-        members = funded[1:] if spare is None else funded[1:] + spare
-        self.manager_time -= float(funded[0])
-        self.funded[index] -= funded[1:]
-        if spare is not None:
-            self.spare[index] -= spare
-            self.spare_used_now += float(spare.sum())
-        given_members = float(members.sum())
-        quality = (float(funded[0]) * manager_skill + float(members @ skill)) / effort
-        self._account(float(funded[0]), given_members)
-        self._learn(index, members, skill)
-        return WorkDone(quality, float(funded[0]) / effort, given_members / effort)
+        if self.funded_left > NO_TIME:
+            by_manager, funded = _split(effort, self.manager_time, manager_skill, self.funded,
+                                        skill, rule)
+            self.funded -= funded
+            self.funded_left = max(0.0, self.funded_left - float(funded.sum()))
+        else:  # nobody but (perhaps) the manager holds budgeted time
+            by_manager, funded = min(self.manager_time, effort), None
+        self.manager_time -= by_manager
+        given = by_manager if funded is None else by_manager + float(funded.sum())
+        members = funded
+        if effort - given > NO_TIME and self.spare_left > NO_TIME:
+            spare = allocate(effort - given, self.spare, skill, rule, self.spare_left)
+            self.spare -= spare
+            used = float(spare.sum())
+            self.spare_left = max(0.0, self.spare_left - used)
+            self.spare_used_now += used
+            members = spare if members is None else members + spare
+        if members is None:
+            self._account(by_manager, 0.0)
+            return WorkDone(by_manager * manager_skill / effort, by_manager / effort, 0.0)
+        by_members = float(members.sum())
+        quality = (by_manager * manager_skill + float(members @ skill)) / effort
+        self._account(by_manager, by_members)
+        if by_members > 0.0:
+            self._learn(slice(None), members, skill)
+        return WorkDone(quality, by_manager / effort, by_members / effort)
 
-    def _effortless(self, skill: np.ndarray, manager_skill: float,
-                    index: slice | list[int]) -> WorkDone:
+    def _work_among(self, effort: float, rows: list[int], manager_skill: float) -> WorkDone:
+        """:meth:`work` for a few members (a conflict's pair), in plain Python: the same
+        rule, without the cost of small arrays."""
+        funded, spare, skill = self.funded, self.spare, self.model.state.skill
+        rule = self.model.params.work_allocation
+        skills = [float(skill[r]) for r in rows]
+        taken = _split_few(effort, [self.manager_time, *(float(funded[r]) for r in rows)],
+                           [manager_skill, *skills], rule)
+        by_manager, given = taken[0], taken[1:]
+        need = effort - sum(taken)
+        if need > NO_TIME:
+            extra = _split_few(need, [float(spare[r]) for r in rows], skills, rule)
+            for r, time in zip(rows, extra, strict=True):
+                spare[r] -= time
+            self.spare_used_now += sum(extra)
+            self.spare_left = max(0.0, self.spare_left - sum(extra))
+        else:
+            extra = [0.0] * len(rows)
+        self.manager_time -= by_manager
+        rate = self.model.params.skill_learning_rate
+        quality = by_manager * manager_skill
+        by_members = 0.0
+        self.funded_left = max(0.0, self.funded_left - sum(given))
+        for r, own, time, s in zip(rows, given, extra, skills, strict=True):
+            funded[r] -= own
+            total = own + time
+            quality += total * s
+            by_members += total
+            if rate > 0.0 and total > 0.0:
+                skill[r] = s + min(rate * total, 1.0) * (1.0 - s)
+        self._account(by_manager, by_members)
+        return WorkDone(quality / effort, by_manager / effort, by_members / effort)
+
+    def _effortless(self, manager_skill: float, rows: list[int] | None) -> WorkDone:
         """Work that takes no time is done as well as those who hold time could do it."""
-        times = np.concatenate(([self.manager_time], self.funded[index] + self.spare[index]))
-        total = float(times.sum())
+        index: slice | list[int] = slice(None) if rows is None else rows
+        time = self.funded[index] + self.spare[index]
+        total = self.manager_time + float(time.sum())
         if total <= NO_TIME:
             return NOTHING_DONE
-        quality = float(times @ np.concatenate(([manager_skill], skill))) / total
-        return WorkDone(quality, float(times[0]) / total, 1.0 - float(times[0]) / total)
+        members = float(time @ self.model.state.skill[index])
+        share = self.manager_time / total
+        return WorkDone((self.manager_time * manager_skill + members) / total, share, 1 - share)
 
     def _account(self, by_manager: float, by_members: float) -> None:
         self.used_now += by_manager + by_members
@@ -262,3 +320,33 @@ class Management:
         if rate > 0.0:
             closed = np.minimum(rate * time, 1.0)
             self.model.state.skill[index] = skill + closed * (1.0 - skill)
+
+
+def _split(need: float, manager_time: float, manager_skill: float, member_time: np.ndarray,
+           member_skill: np.ndarray, rule: str) -> tuple[float, np.ndarray]:
+    """Budgeted time the manager and each member give to a task needing ``need``."""
+    total = manager_time + float(member_time.sum())
+    if total <= need:
+        return manager_time, member_time.copy()
+    if rule == "shared":
+        ratio = need / total
+        return manager_time * ratio, member_time * ratio
+    taken = allocate(need, np.concatenate(([manager_time], member_time)),
+                     np.concatenate(([manager_skill], member_skill)), rule)
+    return float(taken[0]), taken[1:]
+
+
+def _split_few(need: float, times: list[float], skills: list[float], rule: str) -> list[float]:
+    """:func:`allocate` for a few holders given as lists."""
+    total = sum(times)
+    if total <= need:
+        return list(times)
+    if rule == "shared":
+        return [t * need / total for t in times]
+    taken = [0.0] * len(times)
+    for k in sorted(range(len(times)), key=lambda k: -skills[k]):
+        taken[k] = min(times[k], need)
+        need -= taken[k]
+        if need <= NO_TIME:
+            break
+    return taken

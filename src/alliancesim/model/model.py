@@ -109,6 +109,7 @@ class AllianceModel(mesa.Model):
         self.state_changes = 0
         self.member_months = 0
         self.disengaged_months = 0
+        self._disengaged = 0  # members in the disengaged state, as of the last reading
         self.partner_fits: list[float] = []
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
@@ -198,7 +199,7 @@ class AllianceModel(mesa.Model):
         p, s, n = self.params, self.state, len(self.state)
         brokered = self.alliance.governance not in (None, "shared")
         ties = max(n - 1, 0) if brokered else n * (n - 1) / 2
-        newcomers = int(np.count_nonzero(s.joined > self.month - p.newcomer_months))
+        newcomers = s.newcomers(self.month, p.newcomer_months)
         return (p.effort_contact * ties * (1.0 + p.contact_distance_weight * s.distance_mean)
                 + p.effort_newcomer * newcomers)
 
@@ -211,29 +212,38 @@ class AllianceModel(mesa.Model):
         upkeep; it also opens members up to the cultures they work with."""
         s, p = self.state, self.params
         upkeep = 1.0 - p.contact_trust_weight * (1.0 - self.alliance.upkeep)
-        openness = 1.0 + p.openness_trust_weight * (s.openness - 0.5)
-        signal = (p.cooperation_signal * upkeep * openness[:, None] * s.proximity
-                  * s.commitment[None, :])
-        s.trust += np.minimum(p.trust_gain * signal, 1.0) * (1.0 - s.trust)
-        np.fill_diagonal(s.trust, 1.0)
+        gain = p.trust_gain * p.cooperation_signal * upkeep
+        if gain > 0.0:
+            truster = gain * (1.0 + p.openness_trust_weight * (s.openness - 0.5))
+            step = np.multiply.outer(truster, s.commitment)
+            step *= s.proximity
+            if gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0:
+                np.minimum(step, 1.0, out=step)  # never past full trust in one month
+            # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
+            step *= 1.0 - s.trust
+            s.trust += step
         if p.openness_learning > 0.0 and len(s) > 1:
             exposure = (s.distance * s.trust).sum(axis=1) / (len(s) - 1)
             s.openness += np.minimum(p.openness_learning * exposure, 1.0) * (1.0 - s.openness)
 
     def _let_skills_fade(self) -> None:
-        s, fade = self.state, self.params.skill_fade
+        fade = self.params.skill_fade
         if fade > 0.0:
-            s.skill -= fade * np.maximum(s.skill - s.skill_entry, 0.0)
+            self.state.fade_skills(fade)
 
     def _update_commitment_states(self) -> None:
-        before = self.state.cstate
-        self.state.cstate = commitment_states(before, self.state.commitment, self._edges)
-        self.state_changes += int(np.count_nonzero(before != self.state.cstate))
+        s = self.state
+        if s.commitment_moved:  # states only change when commitment does
+            before = s.cstate
+            s.cstate = commitment_states(before, s.commitment, self._edges)
+            self.state_changes += int(np.count_nonzero(before != s.cstate))
+            s.commitment_moved = False
+            self._disengaged = int(np.count_nonzero(s.cstate == DISENGAGED))
         if self.alliance.phase != phases.FORMING:
-            self.disengaged_months += int(np.count_nonzero(self.state.cstate == DISENGAGED))
+            self.disengaged_months += self._disengaged
 
     def _let_disengaged_leave(self) -> None:
-        if self.alliance.phase == phases.FORMING:
+        if self.alliance.phase == phases.FORMING or not self._disengaged:
             return
         for member in list(self.members):
             if member.wants_to_leave():
@@ -313,8 +323,10 @@ class AllianceModel(mesa.Model):
         t[j, i] = update_trust(t[j, i], signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
-        """Trust-weighted convergence of the members' ambitions."""
-        self.state.ambition = converge_ambitions(self.state.ambition, self.state.trust, rate)
+        """Trust-weighted convergence of the members' ambitions (at most all the way to the
+        partners' view in one go, which keeps ambitions weights on the goals)."""
+        self.state.ambition = converge_ambitions(self.state.ambition, self.state.trust,
+                                                 min(rate, 1.0))
         self._alignment = None
 
     def log(self, event: Event) -> None:

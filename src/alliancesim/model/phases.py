@@ -181,8 +181,7 @@ def assess_relationships(model: AllianceModel) -> None:
                     + p.equity_weight * (2.0 * equity - 1.0)
                     + p.identity_weight * (a.identity - p.identity_neutral))
     noise = model.rng.normal(0.0, p.assessment_noise, len(s))
-    s.commitment[:] = np.clip(s.commitment + p.commitment_sensitivity * satisfaction + noise,
-                              0.0, 1.0)
+    s.shift_commitment(p.commitment_sensitivity * satisfaction + noise)
     adapt = p.expectation_adaptation * work.quality
     s.expectations[:] = np.maximum(s.expectations + adapt * (returns - s.expectations),
                                    MIN_EXPECTATION)
@@ -261,7 +260,7 @@ def reevaluate(model: AllianceModel) -> tuple[str, str]:
         leavers = [m for m, keep in zip(model.members, stay, strict=True) if not keep]
         for member in leavers:
             model.remove_member(member, "left at the re-evaluation")
-        s.commitment[:] = np.clip(s.commitment + p.renewal_facilitation * work.quality, 0, 1)
+        s.shift_commitment(p.renewal_facilitation * work.quality)
         model.renewal_commitments.append(s.mean(s.commitment))
         model.develop_ambition(p.influence_rate * (1.0 + p.assessment_alignment * work.quality))
         a.note_facilitation(work.quality)

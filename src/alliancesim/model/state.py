@@ -26,6 +26,8 @@ _ROW_FIELDS = (
 # Thomas-Kilmann assertiveness read from culture: masculine cultures press their own case
 # and individualist ones put their own goals first (Hofstede 2001; Ting-Toomey 1988).
 ASSERTIVE_DIMENSIONS = (1, 2)  # individualism, masculinity
+# Resources count as recovered once every member is within this much of its base level.
+RECOVERED = 1e-6
 
 
 
@@ -59,6 +61,13 @@ class MemberArrays:
         self.off_diagonal = np.empty((0, 0))
         self.is_pair = np.empty((0, 0), dtype=bool)
         self.proximity = np.empty((0, 0))
+        self._proneness = np.empty((0, 0))
+        self._proneness_cumulative = np.empty(0)
+        self._proneness_weight: float | None = None
+        self.pair_proneness_sum = 0.0
+        self.commitment_moved = False
+        self.resources_short = False
+        self.last_joined = -1
         self.conflict_proneness = np.empty((0, 0))
 
     def __len__(self) -> int:
@@ -86,6 +95,7 @@ class MemberArrays:
             "assertiveness": culture[:, ASSERTIVE_DIMENSIONS].mean(axis=1) / 100.0,
             "joined": np.full(k, month),
         }
+        self.last_joined = month
         for name in _ROW_FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         trust = np.full((n + k, n + k), trust_initial)
@@ -118,7 +128,61 @@ class MemberArrays:
         self.proximity = np.exp(-self.proximity_decay * self.distance)
         self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
             * self.off_diagonal
+        self._proneness_weight = None
         self.sector_diversity = (len(np.unique(self.sector)) - 1) / 3 if len(self) else 0.0
+
+    def lose_resources(self, share: float) -> None:
+        """A shock takes ``share`` of every member's resources."""
+        self.resources *= 1.0 - share
+        self.resources_short = True
+
+    def recover_resources(self, rate: float) -> None:
+        """Lost resources return at ``rate`` a month, until they are (all but) back."""
+        gap = self.base_resources - self.resources
+        self.resources += rate * gap
+        if float(gap.max(initial=0.0)) < RECOVERED:
+            self.resources[:] = self.base_resources
+            self.resources_short = False
+
+    def newcomers(self, month: int, months: int) -> int:
+        """Members that joined within the last ``months`` months."""
+        if month - self.last_joined >= months:
+            return 0
+        return int(np.count_nonzero(self.joined > month - months))
+
+    def shift_commitment(self, delta: float | np.ndarray, rows: list[int] | None = None) -> None:
+        """Commitment moves by ``delta`` (of all members, or those in ``rows``), within
+        [0, 1]; the commitment states are read again at the end of the month."""
+        c = self.commitment
+        if rows is None:
+            np.clip(c + delta, 0.0, 1.0, out=c)
+        else:
+            for r in rows:
+                c[r] = min(max(c[r] + delta, 0.0), 1.0)
+        self.commitment_moved = True
+
+    def fade_skills(self, rate: float) -> None:
+        """Skill above a member's entry level fades at ``rate`` a month."""
+        above = self.skill - self.skill_entry
+        np.maximum(above, 0.0, out=above)
+        above *= rate
+        self.skill -= above
+
+    def pair_proneness(self, culture_weight: float) -> np.ndarray:
+        """What makes each pair prone to conflict apart from trust and the alliance's state:
+        goal divergence and cultural distance (zero on the diagonal). Cached until the
+        membership or the weight changes."""
+        if self._proneness_weight != culture_weight:
+            self._proneness = self.conflict_proneness * (1.0 + culture_weight * self.distance)
+            self._proneness_cumulative = np.cumsum(self._proneness.ravel())
+            self.pair_proneness_sum = float(self._proneness_cumulative[-1]) if len(self) else 0.0
+            self._proneness_weight = culture_weight
+        return self._proneness
+
+    def pair_proneness_cumulative(self, culture_weight: float) -> np.ndarray:
+        """Cumulative sum of :meth:`pair_proneness` over the flattened matrix (for draws)."""
+        self.pair_proneness(culture_weight)
+        return self._proneness_cumulative
 
     def mean(self, values: np.ndarray) -> float:
         """Mean over members of a per-member array (0 without members)."""

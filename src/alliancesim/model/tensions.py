@@ -20,14 +20,23 @@ SHOCK_KINDS = ("funding cut", "market downturn", "policy change", "public scanda
 
 
 # --- paradoxes ---------------------------------------------------------------------------
-def _conditions(model: AllianceModel) -> dict[str, float]:
-    """The conditions that make paradoxes salient (Smith & Lewis 2011), each about 0-1."""
-    p, a, s = model.params, model.alliance, model.state
-    expected = s.mean(s.expectations)
+def _salience_conditions(model: AllianceModel) -> dict[str, float]:
+    """The conditions that make paradoxes salient at all (Smith & Lewis 2011): plurality,
+    change and scarcity."""
+    p, a = model.params, model.alliance
     return {
         "plurality": model.cultural_distance() / PLURAL_DISTANCE + model.sector_diversity(),
         "change": 1.0 if model.month - a.last_change <= p.change_salience_months else 0.0,
         "scarcity": p.scarcity_conflict_weight * (p.resource_scarcity + a.scarcity_shock),
+    }
+
+
+def _conditions(model: AllianceModel, salience: dict[str, float]) -> dict[str, float]:
+    """All conditions that decide which tension and category a paradox takes, about 0-1."""
+    a, s = model.alliance, model.state
+    expected = s.mean(s.expectations)
+    return {
+        **salience,
         "divergence": 1.0 - model.alignment(),
         "shortfall": max(0.0, 1.0 - a.value_now / expected) if expected > 0 else 0.0,
         "misfit": 1.0 - a.fit,
@@ -73,13 +82,23 @@ def draw_paradox(model: AllianceModel, conditions: dict[str, float]) -> tuple[st
     its salience relative to the mean of the three; the category is drawn from the two the
     tension can take, in proportion to their salience.
     """
-    salience = np.array([_salience(TENSION_DRIVERS[t], conditions) for t in TENSIONS])
-    k = int(model.rng.choice(len(TENSIONS), p=salience / salience.sum()))
+    salience = [_salience(TENSION_DRIVERS[t], conditions) for t in TENSIONS]
+    k = _draw(model, salience)
     tension = TENSIONS[k]
     options = PARADOX_TENSIONS[tension]
-    weights = np.array([_salience(CATEGORY_DRIVERS[c], conditions) for c in options])
-    category = options[int(model.rng.choice(len(options), p=weights / weights.sum()))]
-    return tension, category, float(salience[k] / salience.mean())
+    category = options[_draw(model, [_salience(CATEGORY_DRIVERS[c], conditions)
+                                     for c in options])]
+    return tension, category, salience[k] * len(salience) / sum(salience)
+
+
+def _draw(model: AllianceModel, weights: list[float]) -> int:
+    """An index drawn in proportion to ``weights``."""
+    u = model.rng.random() * sum(weights)
+    for k, weight in enumerate(weights):
+        u -= weight
+        if u < 0.0:
+            return k
+    return len(weights) - 1
 
 
 def respond_to_paradox(model: AllianceModel, work_quality: float) -> str:
@@ -107,7 +126,7 @@ def touch_category(model: AllianceModel, category: str, amount: float) -> None:
     """
     a, s = model.alliance, model.state
     if category == "performing":
-        s.commitment[:] = np.clip(s.commitment + amount, 0.0, 1.0)
+        s.shift_commitment(amount)
     elif category == "organizing":
         a.change_fit(amount)
     elif category == "belonging":
@@ -136,8 +155,11 @@ def apply_response(model: AllianceModel, category: str, response: str,
 
 def run_paradoxes(model: AllianceModel) -> None:
     """Draw this month's paradox events and apply the alliance's response."""
-    conditions = _conditions(model)
-    count = int(model.rng.poisson(paradox_rate(model, conditions)))
+    salience = _salience_conditions(model)
+    count = int(model.rng.poisson(paradox_rate(model, salience)))
+    if count == 0:
+        return
+    conditions = _conditions(model, salience)
     for _ in range(count):
         tension, category, intensity = draw_paradox(model, conditions)
         help_ = model.management.work(model.params.effort_paradox * intensity)
@@ -153,8 +175,9 @@ def stagnation_pressure(model: AllianceModel) -> bool:
     """Progress stalls: value falls well short of expectations or latent issues pile up."""
     p, a, s = model.params, model.alliance, model.state
     latent = a.latent_open * model.pair_weight() + a.suppressed_open
-    expected = s.mean(s.expectations)
-    return latent >= p.stagnation_latent_limit or a.value_now < p.stagnation_value_share * expected
+    if latent >= p.stagnation_latent_limit:
+        return True
+    return a.value_now < p.stagnation_value_share * s.mean(s.expectations)
 
 
 def run_stagnation(model: AllianceModel) -> None:
@@ -172,13 +195,13 @@ def run_stagnation(model: AllianceModel) -> None:
         a.clear_open_issues()
         a.add_tension(-p.stagnation_relief)
         a.add_experience(1.0)
-        s.commitment[:] = np.clip(s.commitment + p.stagnation_recommitment, 0.0, 1.0)
+        s.shift_commitment(p.stagnation_recommitment)
         model.log(Event(model.month, "stagnation", model.phase, outcome="discussed",
                         detail="it was spotted and discussed, open issues were put on the "
                                "table and work picked up again"))
         return
     a.stagnate_another_month()
-    s.commitment[:] = np.clip(s.commitment - p.stagnation_commitment_loss, 0.0, 1.0)
+    s.shift_commitment(-p.stagnation_commitment_loss)
     if a.stagnation_months == 1:
         model.log(Event(model.month, "stagnation", model.phase, outcome="undiscussed",
                         detail="nobody put it on the table, and commitment is eroding"))
@@ -189,7 +212,8 @@ def run_shocks(model: AllianceModel) -> None:
     """External shocks: resources shrink, scarcity and tension rise; big ones force change."""
     p, s = model.params, model.state
     model.alliance.recover_scarcity(p.scarcity_recovery)
-    s.resources += p.resource_recovery * (s.base_resources - s.resources)
+    if s.resources_short:
+        s.recover_resources(p.resource_recovery)
     for _ in range(int(model.rng.poisson(p.shock_rate))):
         severity = float(np.clip(model.rng.normal(p.shock_severity, p.shock_severity_sd),
                                  SHOCK_SEVERITY_RANGE[0], SHOCK_SEVERITY_RANGE[1]))
@@ -203,7 +227,7 @@ SHOCK_SEVERITY_RANGE = (0.05, 1.0)
 def apply_shock(model: AllianceModel, severity: float, source: str) -> None:
     """Apply one shock of the given severity (also used by scenario interventions)."""
     p, s = model.params, model.state
-    s.resources *= 1.0 - p.shock_resource_loss * severity
+    s.lose_resources(p.shock_resource_loss * severity)
     major = severity >= p.major_shock_severity
     model.alliance.hit_by_shock(model.month, severity, p.shock_tension * severity, major)
     kind = SHOCK_KINDS[int(model.rng.integers(len(SHOCK_KINDS)))]

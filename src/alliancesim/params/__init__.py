@@ -1,5 +1,6 @@
 """Parameter definitions: the single source of truth for every model parameter."""
 
+from alliancesim.params.constraints import CONSTRAINTS, check_constraints, constraint_breach
 from alliancesim.params.definitions import (
     MANAGEMENT_MODES,
     MECHANISMS,
@@ -15,11 +16,13 @@ from alliancesim.params.validation import (
     ParameterError,
     check_changeable,
     coerce_value,
+    file_value,
     suggest,
     validate_parameters,
 )
 
 __all__ = [
+    "CONSTRAINTS",
     "MANAGEMENT_MODES",
     "MECHANISMS",
     "PARAMETERS",
@@ -29,8 +32,11 @@ __all__ = [
     "Parameter",
     "ParameterError",
     "check_changeable",
+    "check_constraints",
     "coerce_value",
+    "constraint_breach",
     "defaults",
+    "file_value",
     "mechanism_off",
     "suggest",
     "validate_parameters",

@@ -7,6 +7,7 @@ import numbers
 from collections.abc import Mapping
 from typing import Any
 
+from alliancesim.params.constraints import check_constraints
 from alliancesim.params.definitions import PARAMETERS_BY_NAME, Parameter, defaults
 
 
@@ -76,30 +77,15 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | st
         if param is None:
             raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
         params[name] = coerce_value(param, value)
-    check_constraints(params)
+    check_constraints(params)  # between parameters (min_members <= n_members, ...)
     return params
 
 
-def check_constraints(params: Mapping[str, Any]) -> None:
-    """Refuse combinations of values that contradict each other."""
-    if int(params["min_members"]) > int(params["n_members"]):
+def file_value(param: Parameter, value: Any) -> float | int | str:
+    """Like :func:`coerce_value`, for values read from a file, which are taken as written:
+    an integer parameter refuses ``8.0`` as it refuses ``"8"`` and ``true``."""
+    if param.kind == "int" and isinstance(value, float):
         raise ParameterError(
-            "min_members",
-            f"parameter 'min_members' ({params['min_members']}) must not exceed "
-            f"'n_members' ({params['n_members']})",
-        )
-    gap = float(params["committed_threshold"]) - float(params["disengaged_threshold"])
-    if gap <= 2.0 * float(params["commitment_hysteresis"]):
-        raise ParameterError(
-            "committed_threshold",
-            "parameter 'committed_threshold' must exceed 'disengaged_threshold' by more than "
-            f"twice 'commitment_hysteresis' (got {params['committed_threshold']}, "
-            f"{params['disengaged_threshold']} and {params['commitment_hysteresis']})",
-        )
-    weights = float(params["fit_goal_weight"]) + float(params["fit_culture_weight"])
-    if weights > 1.0:
-        raise ParameterError(
-            "fit_culture_weight",
-            "parameters 'fit_goal_weight' and 'fit_culture_weight' must add up to at most 1 "
-            f"(the rest weighs repute); got {weights:g}",
-        )
+            param.name, f"parameter {param.name!r} must be {param.allowed()}, written "
+                        f"without a decimal point (like {int(param.default)}), got {value!r}")
+    return coerce_value(param, value)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from alliancesim.model import AllianceModel
-from alliancesim.model.timeline import Intervention, SimulationResult, simulate
 from alliancesim.scenarios.errors import ScenarioError
 from alliancesim.scenarios.schema import Scenario
+
+if TYPE_CHECKING:  # the model is imported when a scenario runs, not when one is read
+    from alliancesim.model import AllianceModel
+    from alliancesim.model.timeline import Intervention, SimulationResult
 
 Seed = int | np.random.SeedSequence | None
 
@@ -72,6 +75,8 @@ def run_scenario(
     Returns the :class:`~alliancesim.model.timeline.SimulationResult` (outcome record and, by
     default, the per-step table and the event log as DataFrames).
     """
+    from alliancesim.model.timeline import simulate
+
     return simulate(
         scenario.params(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
         record_steps=record_steps, record_events=record_events, keep_model=keep_model,

@@ -10,7 +10,8 @@ that each kind accepts exactly the fields it uses.
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,24 +24,37 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from alliancesim.model.timeline import Intervention
 from alliancesim.params import (
     PARAMETERS_BY_NAME,
     ParameterError,
     check_changeable,
-    coerce_value,
     defaults,
+    file_value,
     suggest,
     validate_parameters,
 )
 
+if TYPE_CHECKING:
+    from alliancesim.model.timeline import Intervention
+
 # Errors raised by our own validators carry the offending field (relative to where pydantic
 # reports them) and the full message in their context; see loading.translate_errors.
 FIELD_ERROR = "scenario_field"
-_INTERVENTION_DEFAULTS = {
-    f.name: f.default for f in dataclasses.fields(Intervention)
-    if f.default is not dataclasses.MISSING
-}
+
+
+@cache
+def _intervention_defaults() -> dict[str, Any]:
+    # The model (and with it Mesa) is imported only when a default is needed, so that a
+    # broken file is reported without waiting for it.
+    from alliancesim.model.timeline import Intervention
+
+    return {f.name: f.default for f in dataclasses.fields(Intervention)
+            if f.default is not dataclasses.MISSING}
+
+
+def _default(name: str) -> Any:
+    """A factory for the model's default of an intervention field."""
+    return lambda: _intervention_defaults()[name]
 
 
 def field_error(field: str, message: str) -> PydanticCustomError:
@@ -57,6 +71,8 @@ class _Entry(BaseModel):
 
     def to_intervention(self) -> Intervention:
         """The model-side :class:`Intervention` this entry stands for."""
+        from alliancesim.model.timeline import Intervention
+
         return Intervention(**self.model_dump())
 
 
@@ -71,7 +87,7 @@ class PartnerLeaves(_Entry):
 
     kind: Literal["partner_leaves"]
     partner: str | None = Field(
-        default=_INTERVENTION_DEFAULTS["partner"],
+        default_factory=_default("partner"),
         description="the name of an active member (names depend on the seed); "
                     "leave it out for the largest contributor",
     )
@@ -93,7 +109,7 @@ class Shock(_Entry):
     """An external shock hits the alliance."""
 
     kind: Literal["shock"]
-    severity: float = Field(default=_INTERVENTION_DEFAULTS["severity"], ge=0.0, le=1.0,
+    severity: float = Field(default_factory=_default("severity"), ge=0.0, le=1.0,
                             description="a number in [0, 1]")
 
 
@@ -101,7 +117,7 @@ class Training(_Entry):
     """A training programme closes a share of every member's skill gap."""
 
     kind: Literal["training"]
-    amount: float = Field(default=_INTERVENTION_DEFAULTS["amount"], gt=0.0, le=1.0,
+    amount: float = Field(default_factory=_default("amount"), gt=0.0, le=1.0,
                           description="the share of the skill gap closed, a number in (0, 1]")
 
 
@@ -130,7 +146,7 @@ class SetParameter(_Entry):
         if name is None:  # the name itself was wrong; that error is reported instead
             return value
         try:
-            return coerce_value(PARAMETERS_BY_NAME[name], value)
+            return file_value(PARAMETERS_BY_NAME[name], value)
         except ParameterError as error:
             raise field_error("", str(error)) from None
 
@@ -192,7 +208,7 @@ class Scenario(BaseModel):
             if param is None:
                 raise field_error(name, _unknown_parameter_message(name))
             try:
-                checked[name] = coerce_value(param, value)
+                checked[name] = file_value(param, value)
             except ParameterError as error:
                 raise field_error(name, str(error)) from None
         try:  # constraints between parameters (min_members <= n_members, ...)

@@ -24,7 +24,7 @@ from scipy import stats
 from alliancesim.params import suggest
 from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
 from alliancesim.sweeps.runs import OK
-from alliancesim.sweeps.storage import ResultsError, ResultsStore
+from alliancesim.sweeps.storage import DesignMissing, ResultsError, ResultsStore
 
 DEFAULT_OUTCOMES = ("failed", "objectives_met", "value_total", "end_month")
 MAX_BINS = 10          # numeric factors with more distinct values are binned
@@ -70,9 +70,19 @@ def load_manifest(path: str | Path) -> dict[str, Any]:
 
 
 def load_design(path: str | Path) -> Design:
-    """The design a results folder was run with."""
-    store = _store(path)
-    return Design.from_summary(store.read_manifest()["design"], store.read_design())
+    """The design a results folder was run with (drawn again from the manifest when its
+    design file is missing: it depends only on the experiment and the root seed)."""
+    return _design_of(_store(path))[0]
+
+
+def _design_of(store: ResultsStore) -> tuple[Design, str | None]:
+    """The design of a results folder, and a note if it had to be drawn again."""
+    manifest = store.read_manifest()
+    try:
+        return Design.from_summary(manifest["design"], store.read_design()), None
+    except DesignMissing as missing:
+        design = Design.from_summary(manifest["design"], None, int(manifest["root_seed"]))
+        return design, f"{missing}; drew it again from the manifest for this analysis"
 
 
 def _store(path: str | Path) -> ResultsStore:
@@ -327,16 +337,22 @@ def analyze(
     Returns the runs, per-point means, sensitivity indices (when the design allows) and the
     effect tables as DataFrames.
     """
-    design = load_design(results)
-    manifest = load_manifest(results)
-    runs = add_derived_outcomes(load_results(results))
+    store = _store(results)
+    design, design_note = _design_of(store)
+    manifest = store.read_manifest()
+    out_dir = Path(out) if out is not None else Path(results) / "analysis"
+    _check_writable(out_dir)  # before the work, not after it
+    runs = add_derived_outcomes(store.read_runs(skip_damaged=True))
+    skipped = [f"skipped {part.describe()}: its runs are left out; rerun 'alliancesim sweep' "
+               "on this folder to run them again" for part in store.skipped]
     if runs.empty:
-        raise AnalysisError(f"{results}: no runs stored yet")
+        raise AnalysisError(f"{results}: no readable runs stored yet"
+                            + (f" ({'; '.join(skipped)})" if skipped else ""))
     if outcomes is None:
         outcomes = manifest["experiment"].get("analysis", {}).get("outcomes", DEFAULT_OUTCOMES)
     outcome_list = check_outcomes(runs, list(outcomes))
     ok = runs[runs["status"] == OK]
-    notes = []
+    notes = [*skipped, *([design_note] if design_note else [])]
     failed = len(runs) - len(ok)
     if failed:
         notes.append(f"{failed} failed runs left out of the analysis")
@@ -347,9 +363,21 @@ def analyze(
         [effect_table(ok, f, o, _hue_for(design, f)) for o in outcome_list
          for f in design.factors], ignore_index=True)
     report = Analysis(runs, means, indices, second, effects, notes=notes)
-    out_dir = Path(out) if out is not None else Path(results) / "analysis"
     _write(report, design, ok, outcome_list, out_dir, plots)
     return report
+
+
+def _check_writable(out_dir: Path) -> None:
+    """Refuse an output folder that cannot be created or written, naming it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise AnalysisError(f"--out {str(out_dir)!r}: cannot write there "
+                            f"({exc.strerror or exc}); allowed: a folder you can write to "
+                            "(created if missing)") from None
 
 
 def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[str],

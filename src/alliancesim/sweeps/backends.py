@@ -6,7 +6,7 @@ the memory of the sweep does not grow with the number of runs.
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
 import signal
 import threading
@@ -14,13 +14,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
 from typing import Any, Protocol
 
 import psutil
 
+from alliancesim.parallel import available_cores, cap_workers, quiet_context
 from alliancesim.sweeps.runs import ChunkResult, ChunkTask, run_chunk
 
 BACKENDS = ("auto", "inprocess", "processes", "dask")
+CONNECT_TIMEOUT_S = 10.0  # the longest we wait for a scheduler to answer (Dask's default: 30)
+ADDRESS_EXAMPLE = "tcp://10.0.0.5:8786"
+# Loggers that print Dask's own tracebacks when a connection drops; quiet unless --verbose.
+DASK_LOGGERS = ("distributed", "distributed.client", "distributed.worker", "tornado",
+                "tornado.application")
 
 
 class BackendError(RuntimeError):
@@ -46,12 +53,8 @@ class Backend(Protocol):
         ...
 
 
-def available_cores() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+__all__ = ["BACKENDS", "Backend", "BackendError", "SchedulerError", "available_cores",
+           "check_scheduler_address", "make_backend"]
 
 
 class InProcessBackend:
@@ -59,6 +62,7 @@ class InProcessBackend:
 
     name = "inprocess"
     workers = 1
+    warning: str | None = None
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Run each task now."""
@@ -100,10 +104,11 @@ class ProcessBackend:
     name = "processes"
 
     def __init__(self, workers: int | None = None, max_restarts: int = 3) -> None:
-        self.workers = workers or available_cores()
+        count = cap_workers(workers)  # more processes than cores only cost memory
+        self.workers, self.warning = count.workers, count.warning
         self.max_restarts = max_restarts
         self.window = 2 * (self.workers - 1)  # queued chunks: every pool worker kept busy
-        self._context = multiprocessing.get_context("spawn")
+        self._context = quiet_context("spawn")
         self._pool = self._new_pool() if self.workers > 1 else None
         self._restarts = 0
 
@@ -186,31 +191,102 @@ def _failed_future() -> Future[ChunkResult]:
     return future
 
 
+def check_scheduler_address(address: str) -> None:
+    """Refuse an address Dask cannot parse before connecting: a malformed one would leave a
+    half-made client behind that takes a minute to give up when the program exits."""
+    from distributed.comm.addressing import parse_address
+    from distributed.comm.registry import backends
+
+    try:
+        scheme, location = parse_address(address)
+    except (TypeError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler {address!r}: not an address ({exc}); allowed: "
+                             f"the address a running 'dask scheduler' prints, like "
+                             f"{ADDRESS_EXAMPLE}") from None
+    host = location.rsplit(":", 1)[0] if ":" in location else location
+    if scheme not in backends or not host.strip("[]") or "/" in location:
+        raise SchedulerError(
+            f"--scheduler {address!r}: not an address; allowed: "
+            f"[{'|'.join(sorted(backends))}://]HOST:PORT, like {ADDRESS_EXAMPLE}")
+
+
+def _connect_timeout() -> float:
+    """Dask's connect timeout, but never longer than :data:`CONNECT_TIMEOUT_S`."""
+    import dask
+    from dask.utils import parse_timedelta
+
+    configured = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
+    return min(float(configured or CONNECT_TIMEOUT_S), CONNECT_TIMEOUT_S)
+
+
+@contextmanager
+def quiet_dask_logs(enabled: bool = True) -> Iterator[None]:
+    """Keep Dask's own error logs (tracebacks of a dropped connection) off the terminal;
+    our message says what happened. Levels are restored afterwards."""
+    if not enabled:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in DASK_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 class DaskBackend:
     """Chunks on a Dask distributed cluster, given a scheduler address or a Client."""
 
     name = "dask"
+    warning: str | None = None
 
     def __init__(self, address: str | None = None, client: Any = None,
-                 timeout: str | None = None) -> None:
+                 timeout: str | float | None = None, quiet: bool = False) -> None:
         """Connect to ``address`` (waiting ``timeout``, by default Dask's
-        ``distributed.comm.timeouts.connect``), or use ``client``."""
+        ``distributed.comm.timeouts.connect`` up to 10 s), or use ``client``. ``quiet``
+        keeps Dask's own error logs off the terminal until :meth:`close`."""
         from dask.distributed import Client
 
-        self._owns_client = client is None
-        if client is None:
-            try:
-                extra = {"timeout": timeout} if timeout is not None else {}
-                client = Client(address, set_as_default=False, **extra)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise SchedulerError(
-                    f"cannot reach the Dask scheduler at {address!r} ({exc}); expected the "
-                    "address a running 'dask scheduler' prints, like tcp://10.0.0.5:8786"
-                ) from None
-        self.client = client
-        self.workers = max(1, sum(client.nthreads().values()))
+        # Importing distributed sets its loggers' levels: quiet them only after that.
+        self._quiet = ExitStack()
+        self._quiet.enter_context(quiet_dask_logs(quiet))
+        try:
+            self._connect(address, client, timeout, Client)
+        except BaseException:
+            self._quiet.close()
+            raise
+        self.workers = max(1, sum(self.client.nthreads().values()))
         # Enough work queued to keep every worker busy, little enough to keep memory flat.
         self.window = max(8, 2 * self.workers)
+
+    def _connect(self, address: str | None, client: Any, timeout: str | float | None,
+                 client_class: Any) -> None:
+        """Open a client on ``address``, or adopt ``client``."""
+        self._owns_client = client is None
+        self.address = address
+        if client is None:
+            if address is None:
+                raise SchedulerError(
+                    "the dask backend needs the address of a running scheduler: give "
+                    f"--scheduler {ADDRESS_EXAMPLE} (or use --backend processes on this "
+                    "machine)")
+            check_scheduler_address(address)
+            try:
+                client = client_class(address, set_as_default=False,
+                                      timeout=timeout if timeout is not None
+                                      else _connect_timeout())
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise SchedulerError(
+                    f"cannot reach the Dask scheduler at {address!r} ({_one_line(exc)}); "
+                    "expected the address a running 'dask scheduler' prints, like "
+                    f"{ADDRESS_EXAMPLE}"
+                ) from None
+        else:
+            self.address = getattr(client.scheduler, "address", None)
+        self.client = client
 
     def map_unordered(self, tasks: Iterable[ChunkTask]) -> Iterator[ChunkResult]:
         """Submit a window of tasks and top it up as results arrive."""
@@ -233,10 +309,7 @@ class DaskBackend:
                 try:
                     result = future.result()
                 except Exception as exc:  # KilledWorker, lost scheduler, ...
-                    raise BackendError(
-                        f"the Dask cluster could not finish a chunk ({type(exc).__name__}: "
-                        f"{exc}); finished runs are saved: rerun the same command to resume"
-                    ) from exc
+                    raise BackendError(self._failure(exc)) from exc
                 future.release()
                 yield result
                 submit(1)
@@ -244,10 +317,25 @@ class DaskBackend:
             if inflight:  # interrupted: do not leave our work queued on a shared cluster
                 self.client.cancel(list(inflight))
 
+    def _failure(self, exc: Exception) -> str:
+        """One line on why the cluster stopped, and what to do."""
+        resume = "finished runs are saved: rerun the same command to resume"
+        if "connection-lost" in str(exc) or self.client.status not in ("running", "newly-created"):
+            return (f"lost the connection to the Dask scheduler at {self.address!r}; {resume} "
+                    "once it runs again (--verbose shows Dask's own report)")
+        return (f"the Dask cluster could not finish a chunk ({type(exc).__name__}: "
+                f"{_one_line(exc)}); {resume}")
+
     def close(self) -> None:
         """Close the client if this backend opened it."""
-        if self._owns_client:
-            self.client.close()
+        with self._quiet:  # a closing client logs its failed reconnections too
+            if self._owns_client:
+                self.client.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's text on one line (Dask's span several)."""
+    return " ".join(str(exc).split())
 
 
 def _take(source: Iterator[ChunkTask], n: int) -> list[ChunkTask]:
@@ -261,9 +349,11 @@ def _take(source: Iterator[ChunkTask], n: int) -> list[ChunkTask]:
 
 
 def make_backend(backend: str = "auto", workers: int | None = None,
-                 scheduler: str | None = None, client: Any = None) -> Backend:
+                 scheduler: str | None = None, client: Any = None,
+                 quiet: bool = False) -> Backend:
     """Choose a backend: Dask when given a scheduler or client, in-process for one worker,
-    otherwise ``workers`` local processes, this one included (all cores by default)."""
+    otherwise ``workers`` local processes, this one included (all cores by default).
+    ``quiet`` keeps Dask's own error logs (tracebacks) off the terminal."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     if backend == "auto":
@@ -274,9 +364,7 @@ def make_backend(backend: str = "auto", workers: int | None = None,
         else:
             backend = "processes"
     if backend == "dask":
-        if scheduler is None and client is None:
-            raise ValueError("the dask backend needs a scheduler address (--scheduler)")
-        return DaskBackend(scheduler, client)
+        return DaskBackend(scheduler, client, quiet=quiet)
     if backend == "inprocess":
         return InProcessBackend()
     return ProcessBackend(workers)

@@ -15,6 +15,12 @@ How factors are sampled:
   *crossed* with the design: every design point is run at every combination of listed
   values. Choice parameters can only be listed; ``{}`` lists all their choices. Sobol and
   Morris indices are computed within each combination of crossed values.
+
+Files are read as written: no value changes type on the way in (``replicates = true``,
+``seed = "5"`` and ``samples = 4.0`` are refused, like an integer parameter's ``low = 3.5``).
+A parameter is either fixed or varied, never both. Constraints between parameters
+(:data:`alliancesim.params.CONSTRAINTS`) must hold at every point the design can reach, and a
+design larger than its ``[limits]`` (runs, estimated disk) is refused before anything is drawn.
 """
 
 from __future__ import annotations
@@ -37,18 +43,36 @@ from pydantic import (
     model_validator,
 )
 
-from alliancesim.model.outputs import STEP_COLUMNS
 from alliancesim.params import (
     PARAMETERS_BY_NAME,
     Parameter,
     ParameterError,
-    coerce_value,
+    constraint_breach,
+    file_value,
     suggest,
     validate_parameters,
 )
-from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
+from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, design_size, make_design
 
 Value = StrictInt | StrictFloat | StrictStr
+STRICT = ConfigDict(extra="forbid", strict=True)  # no value changes type on the way in
+DEFAULT_MAX_RUNS = 1_000_000
+DEFAULT_MAX_DISK_GB = 10.0
+# Parquet bytes on disk, measured on outcome-only and per-step sweeps and rounded up: a run's
+# outcome row, and one value of a recorded month (id columns included once per row).
+RUN_ROW_BYTES = 200
+STEP_VALUE_BYTES = 2
+# pydantic's wording speaks Python; experiment authors write TOML.
+PLAIN_MESSAGES = {
+    "int_type": "must be a whole number (written without a decimal point)",
+    "float_type": "must be a number",
+    "string_type": "must be text in quotes",
+    "bool_type": "must be true or false",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "list_type": "must be an array",
+}
+UNION_TAGS = {"int", "float", "str", "bool", "none", "list[union[int,float,str]]"}
 
 
 class ExperimentError(ValueError):
@@ -65,7 +89,7 @@ class ExperimentError(ValueError):
 class FactorSpec(BaseModel):
     """How one parameter varies: a range sampled by the design, or values crossed with it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     low: StrictInt | StrictFloat | None = None
     high: StrictInt | StrictFloat | None = None
@@ -81,7 +105,7 @@ class FactorSpec(BaseModel):
 class DesignSpec(BaseModel):
     """Which design samples the ranged factors, and its size."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     kind: Literal["grid", "random", "lhs", "sobol", "morris"]
     samples: int | None = Field(
@@ -99,7 +123,7 @@ class DesignSpec(BaseModel):
 class RecordSpec(BaseModel):
     """What each run records besides its end-of-run outcome (always recorded)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     steps: bool = False
     every: int = Field(default=1, ge=1, description="keep every k-th month (and the last)")
@@ -109,17 +133,28 @@ class RecordSpec(BaseModel):
 class AnalysisSpec(BaseModel):
     """Defaults for ``alliancesim analyze``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     outcomes: list[str] = Field(
         default_factory=lambda: ["failed", "objectives_met", "value_total", "end_month"]
     )
 
 
+class LimitsSpec(BaseModel):
+    """How large a sweep may be before it is refused (raise them to allow a larger one)."""
+
+    model_config = STRICT
+
+    runs: int = Field(default=DEFAULT_MAX_RUNS, ge=1, description="most runs (points x "
+                      "replicates)")
+    disk_gb: float = Field(default=DEFAULT_MAX_DISK_GB, gt=0, description="most estimated "
+                           "disk space of the results, in GB")
+
+
 class Experiment(BaseModel):
     """A parameter sweep: base parameters, factors, design, replicates, horizon, recording."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     name: str = "experiment"
     description: str = ""
@@ -132,6 +167,7 @@ class Experiment(BaseModel):
     design: DesignSpec
     record: RecordSpec = Field(default_factory=RecordSpec)
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+    limits: LimitsSpec = Field(default_factory=LimitsSpec)
 
     # Filled in by the loader, not read from the file.
     source: str = Field(default="<experiment>", exclude=True)
@@ -147,7 +183,7 @@ class Experiment(BaseModel):
             if param.kind == "choice" and spec.values is None:
                 crossed.append(Factor(name, "choice", values=param.choices))
             elif spec.values is not None:
-                values = tuple(coerce_value(param, v) for v in spec.values)
+                values = tuple(file_value(param, v) for v in spec.values)
                 crossed.append(Factor(name, param.kind, values=values))
             else:
                 low = spec.low if spec.low is not None else param.low
@@ -155,8 +191,32 @@ class Experiment(BaseModel):
                 ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
         return ranged, crossed
 
+    def n_points(self) -> int:
+        """Design points, counted without drawing them."""
+        ranged, crossed = self.factors()
+        d = self.design
+        return design_size(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
+                           second_order=d.second_order)
+
+    def n_runs(self) -> int:
+        """Runs of the sweep: design points times replicates."""
+        return self.n_points() * self.replicates
+
+    def disk_estimate_gb(self) -> float:
+        """Disk space the results may take at most, in GB (from measured part sizes)."""
+        per_run = RUN_ROW_BYTES
+        if self.record.steps:
+            from alliancesim.model.outputs import STEP_COLUMNS
+
+            horizon = int(self.base_parameters()["horizon"])
+            if "horizon" in self.vary:
+                horizon = int(PARAMETERS_BY_NAME["horizon"].high or horizon)
+            columns = len(self.record.columns or STEP_COLUMNS) + 3  # run_id, point, replicate
+            per_run += (horizon // self.record.every + 1) * columns * STEP_VALUE_BYTES
+        return self.n_runs() * per_run / 1e9
+
     def make_design(self, root_seed: int) -> Design:
-        """The design points, drawn reproducibly from ``root_seed``."""
+        """The design, drawn reproducibly from ``root_seed`` as its points are read."""
         ranged, crossed = self.factors()
         d = self.design
         return make_design(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
@@ -251,8 +311,12 @@ def experiment_from_dict(
 def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     """Turn pydantic's first complaint into an error naming the file and the field."""
     err = exc.errors()[0]
-    field = ".".join(str(part) for part in err["loc"]) or None
+    loc = _without_union_tags(err["loc"])
+    field = ".".join(str(part) for part in loc) or None
     message = err["msg"]
+    if err["type"] in PLAIN_MESSAGES:
+        got = err.get("input")
+        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {got!r}"
     if err["type"] == "extra_forbidden" and err["loc"]:
         parent = _model_at(err["loc"][:-1])
         known = sorted(parent.model_fields) if parent else []
@@ -265,10 +329,20 @@ def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     return ExperimentError(source, field, message)
 
 
+def _without_union_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic names the union member it tried (``vary.x.low.int``); the file has no such
+    field."""
+    parts = list(loc)
+    while len(parts) > 1 and str(parts[-1]) in UNION_TAGS:
+        parts.pop()
+    return tuple(parts)
+
+
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model class found at ``loc`` inside :class:`Experiment`."""
     nested: dict[str, type[BaseModel]] = {
         "design": DesignSpec, "record": RecordSpec, "analysis": AnalysisSpec,
+        "limits": LimitsSpec,
     }
     if not loc:
         return Experiment
@@ -283,30 +357,94 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
 def check_against_parameters(exp: Experiment) -> None:
     """Check names, ranges and choices against :mod:`alliancesim.params`."""
     src = exp.source
+    _check_name(exp)
     for name, value in exp.parameters.items():
         _coerce(src, f"parameters.{name}", name, value)
     if exp.horizon is not None:
         _coerce(src, "horizon", "horizon", exp.horizon)
     try:
-        exp.base_parameters()
+        base = exp.base_parameters()
     except ParameterError as exc:
         raise ExperimentError(src, f"parameters.{exc.name}", str(exc)) from None
     for name, spec in exp.vary.items():
         param = _known(src, f"vary.{name}", name)
-        if name in exp.parameters:
+        fixed = "[parameters]" if name in exp.parameters else (
+            "the top-level 'horizon'" if name == "horizon" and exp.horizon is not None else None)
+        if fixed:
             raise ExperimentError(src, f"vary.{name}",
-                                  f"{name!r} is both fixed in [parameters] and varied; "
+                                  f"{name!r} is both fixed in {fixed} and varied; "
                                   "keep one of the two")
         _check_factor(src, f"vary.{name}", param, spec)
     _check_design(exp)
+    _check_constraints(exp, base)
+    _check_record_columns(exp)
+    _check_size(exp)
+
+
+def _check_name(exp: Experiment) -> None:
+    """The name becomes the results folder ``results/<name>``: a plain folder name only."""
+    name = exp.name
+    bad = (not name or name in (".", "..") or name != name.strip()
+           or any(c in name for c in "/\\") or any(ord(c) < 32 for c in name))
+    if bad:
+        raise ExperimentError(exp.source, "name",
+                              f"{name!r} is not a plain folder name; allowed: a name without "
+                              "'/' or '\\', not '.' or '..', such as 'culture_sweep' (results "
+                              "go to results/<name>; --out chooses another folder)")
+
+
+def _check_constraints(exp: Experiment, base: Mapping[str, Any]) -> None:
+    """Every constraint between parameters must hold at every point the design can reach."""
+    ranged, crossed = exp.factors()
+    spans: dict[str, tuple[float, float]] = {}
+    for name, value in base.items():
+        if not isinstance(value, str):
+            spans[name] = (float(value), float(value))
+    for factor in ranged:
+        assert factor.low is not None and factor.high is not None
+        spans[factor.name] = (factor.low, factor.high)
+    for factor in crossed:
+        if factor.kind != "choice":
+            values = [float(v) for v in factor.values or ()]
+            spans[factor.name] = (min(values), max(values))
+    breach = constraint_breach(spans)
+    if breach is not None:
+        varied = [n for n in breach.rule.names if n in exp.vary]
+        field = f"vary.{varied[0]}" if varied else "parameters"
+        raise ExperimentError(exp.source, field, breach.message())
+
+
+def _check_record_columns(exp: Experiment) -> None:
     if exp.record.columns is not None:
+        from alliancesim.model.outputs import STEP_COLUMNS
+
         for column in exp.record.columns:
             if column not in STEP_COLUMNS:
                 raise ExperimentError(
-                    src, "record.columns",
+                    exp.source, "record.columns",
                     f"unknown step column {column!r}.{suggest(column, list(STEP_COLUMNS))} "
                     f"Allowed: {', '.join(STEP_COLUMNS)}",
                 )
+
+
+def _check_size(exp: Experiment) -> None:
+    """Refuse, before anything is drawn or written, a sweep above its limits."""
+    points, runs = exp.n_points(), exp.n_runs()
+    disk = exp.disk_estimate_gb()
+    limits = exp.limits
+    size = (f"{points:,} design points x {exp.replicates:,} replicates = {runs:,} runs, "
+            f"about {disk:,.1f} GB of results")
+    if runs > limits.runs:
+        raise ExperimentError(exp.source, "limits.runs",
+                              f"the sweep is too large: {size}, above the limit of "
+                              f"{limits.runs:,} runs; to allow it, add [limits] runs = {runs} "
+                              "to the experiment file")
+    if disk > limits.disk_gb:
+        raise ExperimentError(exp.source, "limits.disk_gb",
+                              f"the sweep is too large: {size}, above the limit of "
+                              f"{limits.disk_gb:g} GB; to allow it, add [limits] disk_gb = "
+                              f"{disk:.0f} to the experiment file (or record fewer step "
+                              "columns, or every k-th month)")
 
 
 def _known(src: str, field: str, name: str) -> Parameter:
@@ -319,7 +457,7 @@ def _known(src: str, field: str, name: str) -> Parameter:
 def _coerce(src: str, field: str, name: str, value: Any) -> Any:
     param = _known(src, field, name)
     try:
-        return coerce_value(param, value)
+        return file_value(param, value)
     except ParameterError as exc:
         raise ExperimentError(src, field, str(exc)) from None
 
@@ -344,6 +482,12 @@ def _check_factor(src: str, field: str, param: Parameter, spec: FactorSpec) -> N
     assert param.low is not None and param.high is not None
     low = spec.low if spec.low is not None else param.low
     high = spec.high if spec.high is not None else param.high
+    for key, bound in (("low", spec.low), ("high", spec.high)):
+        if param.kind == "int" and isinstance(bound, float):
+            raise ExperimentError(
+                src, f"{field}.{key}",
+                f"{param.name!r} is an integer parameter: its bounds must be whole numbers "
+                f"written without a decimal point (like {int(param.default)}), got {bound!r}")
     for key, bound in (("low", low), ("high", high)):
         if not param.low <= bound <= param.high:
             raise ExperimentError(

@@ -3,6 +3,10 @@
 Rerunning :func:`run_sweep` on the same results folder resumes: runs already stored are
 skipped, the rest run with the same seeds, so the folder ends with exactly the runs of an
 uninterrupted sweep. A run that raises is stored as a failed row and the sweep goes on.
+
+Resuming also heals the folder: a damaged part is moved to ``corrupt/`` and its runs run
+again, and a missing design file is drawn again from the manifest (the design depends only
+on the experiment and the root seed).
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from alliancesim.sweeps.runs import (
     RunSpec,
     run_id_of,
 )
-from alliancesim.sweeps.storage import ResultsError, ResultsStore, now, versions
+from alliancesim.sweeps.storage import DesignMissing, ResultsError, ResultsStore, now, versions
 
 SEED_SCHEME = ("run (point, replicate) uses numpy.random.SeedSequence(root_seed, "
                "spawn_key=(point, replicate)) = SeedSequence(root_seed).spawn(points)[point]"
@@ -99,6 +103,7 @@ def run_sweep(
     flush_runs: int = 1000,
     flush_seconds: float = 30.0,
     runs_per_task: int | None = None,
+    verbose: bool = False,
 ) -> SweepSummary:
     """Run (or resume) a sweep and store its results in ``out``.
 
@@ -114,6 +119,7 @@ def run_sweep(
         flush_runs, flush_seconds: write a Parquet part after this many finished runs or
             this many seconds, whichever comes first (what a crash can cost at most).
         runs_per_task: runs per chunk sent to a worker (default: chosen from the size).
+        verbose: let Dask log its own errors (tracebacks of lost connections) as well.
 
     Returns a :class:`SweepSummary`; ``summary.results()`` gives the runs as a DataFrame.
     Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``.
@@ -124,9 +130,12 @@ def run_sweep(
         store.open_for_writing()
         stack.callback(store.close)
         plan = _prepare(store, exp)
+        plan.warnings.extend(_set_aside_damaged(store))
         done = _done_mask(store, plan.design.n_points * exp.replicates)
-        engine = make_backend(backend, workers, scheduler, client)
+        engine = make_backend(backend, workers, scheduler, client, quiet=not verbose)
         stack.callback(engine.close)
+        if engine.warning:
+            plan.warnings.insert(0, engine.warning)
         summary = SweepSummary(
             out=store.root, experiment=exp.name, backend=engine.name, workers=engine.workers,
             runs_total=len(done), runs_before=int(done.sum()),
@@ -149,14 +158,24 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
                 f"{store.root} holds results of a different experiment "
                 f"({manifest.get('experiment', {}).get('name', '?')!r} as it was when started); "
                 "use another --out folder, or restore the experiment file it was started with")
-        design = Design.from_summary(manifest["design"], store.read_design())
-        return _Plan(design, int(manifest["root_seed"]), manifest,
-                     _version_changes(manifest.get("versions", {}), versions()))
+        warnings = _version_changes(manifest.get("versions", {}), versions())
+        missing_keys = [k for k in ("design", "root_seed") if k not in manifest]
+        if missing_keys:
+            raise ResultsError(f"{store.manifest_path}: no {' or '.join(missing_keys)} recorded; "
+                               "the folder cannot be resumed: use a new --out folder")
+        root_seed = int(manifest["root_seed"])
+        try:
+            design = Design.from_summary(manifest["design"], store.read_design(), root_seed)
+        except DesignMissing as missing:
+            design = _redraw_design(store, manifest, root_seed, missing)
+            warnings.append(f"{missing}; drew it again from the manifest (root seed "
+                            f"{root_seed}) and wrote it back")
+        return _Plan(design, root_seed, manifest, warnings)
     if store.run_parts():
         raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     root_seed = exp.seed if exp.seed is not None else int(np.random.SeedSequence().entropy)
     design = exp.make_design(root_seed)
-    store.write_design(design.points)
+    store.write_design(design.iter_points())
     manifest = {
         "format": 1,
         "experiment": {**exp.model_dump(mode="json"), "file": exp.source},
@@ -175,6 +194,25 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
     }
     store.write_manifest(manifest)
     return _Plan(design, root_seed, manifest)
+
+
+def _redraw_design(store: ResultsStore, manifest: dict[str, Any], root_seed: int,
+                   missing: DesignMissing) -> Design:
+    """Draw the design again from the manifest (it depends only on the experiment and the
+    root seed), check it against the size recorded there, and store it."""
+    design = Design.from_summary(manifest["design"], None, root_seed)
+    expected = manifest["design"].get("points")
+    if expected is not None and design.n_points != expected:
+        raise ResultsError(f"{missing}, and the manifest does not give it back ({design.n_points} "
+                           f"points drawn, {expected} recorded); use a new --out folder")
+    store.write_design(design.iter_points())
+    return design
+
+
+def _set_aside_damaged(store: ResultsStore) -> list[str]:
+    """Move damaged parts out of the way; say which, and that their runs run again."""
+    return [f"{part.describe()} is damaged: moved to {store.corrupt_dir}; its runs run again"
+            for part in store.set_aside_damaged()]
 
 
 def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[str]:
@@ -221,17 +259,19 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
         return ChunkTask(root_seed, base, tuple(runs), interventions, steps_every, columns)
 
     batch: list[RunSpec] = []
-    frame = design.points[["point", *names]]
-    for point, *values in frame.itertuples(index=False, name=None):
-        point_values = {n: _plain(v) for n, v in zip(names, values, strict=True)}
-        for replicate in range(exp.replicates):
-            run_id = run_id_of(int(point), replicate, exp.replicates)
-            if done[run_id]:
+    for block in design.iter_points():
+        for point, *values in block[["point", *names]].itertuples(index=False, name=None):
+            first = run_id_of(int(point), 0, exp.replicates)
+            if done[first:first + exp.replicates].all():
                 continue
-            batch.append(RunSpec(run_id, int(point), replicate, point_values))
-            if len(batch) >= per_task:
-                yield task(batch)
-                batch = []
+            point_values = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+            for replicate in range(exp.replicates):
+                if done[first + replicate]:
+                    continue
+                batch.append(RunSpec(first + replicate, int(point), replicate, point_values))
+                if len(batch) >= per_task:
+                    yield task(batch)
+                    batch = []
     if batch:
         yield task(batch)
 

@@ -11,6 +11,10 @@ Layout::
 A chunk is committed when its ``runs`` part appears. Every file is written under a temporary
 name and renamed atomically, and a steps part is written before its runs part, so a crash at
 any moment leaves only whole parts; leftovers are removed when the sweep resumes.
+
+A part damaged afterwards (a disk that filled up, a copy cut short) is found when the sweep
+resumes: each part's footer must open and hold the row count written into it, and its run ids
+must read back. A damaged part is moved to ``corrupt/`` and its runs are run again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import secrets
 import socket
 import subprocess
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +42,9 @@ import pyarrow.parquet as pq
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS, STEPS = "runs", "steps"
+CORRUPT = "corrupt"
 LOCK = ".lock"
+ROWS_KEY = b"alliancesim.rows"  # the row count, written into each part's footer
 VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib",
              "dask", "distributed", "pydantic", "networkx")
 
@@ -47,6 +54,40 @@ NULLABLE_TYPES = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
 
 class ResultsError(RuntimeError):
     """The results folder cannot be used: another experiment's results, or a live writer."""
+
+
+class DesignMissing(ResultsError):
+    """The results folder has a manifest but its design file is gone or unreadable."""
+
+
+@dataclass(frozen=True)
+class DamagedPart:
+    """A part that failed its check, and why."""
+
+    path: Path
+    reason: str
+
+    def describe(self) -> str:
+        """``runs/part-000003-ab12cd.parquet (footer unreadable: ...)``."""
+        return f"{self.path.parent.name}/{self.path.name} ({self.reason})"
+
+
+def check_part(path: Path, column: str = "run_id") -> str | None:
+    """Why the Parquet part at ``path`` cannot be trusted, or None when it reads back whole:
+    its footer opens, it holds the row count written into it, and ``column`` decodes."""
+    try:
+        handle = pq.ParquetFile(path)
+        rows = handle.metadata.num_rows
+        expected = (handle.schema_arrow.metadata or {}).get(ROWS_KEY)
+        if expected is not None and int(expected) != rows:
+            return f"footer says {rows} rows, written with {int(expected)}"
+        names = handle.schema_arrow.names
+        read = handle.read(columns=[column] if column in names else names[:1]).num_rows
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        return f"unreadable: {' '.join(str(exc).split())[:200]}"
+    if read != rows:
+        return f"{read} of its {rows} rows read back"
+    return None
 
 
 def now() -> str:
@@ -94,12 +135,37 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_table(path: Path, table: pa.Table) -> None:
-    """Write a Parquet file under a temporary name, then rename it into place."""
+    """Write a Parquet file under a temporary name, then rename it into place; the row count
+    goes into its footer, so that a damaged copy can be told from a whole one."""
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), ROWS_KEY: str(table.num_rows).encode()})
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     pq.write_table(table, tmp)
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+
+
+def atomic_write_blocks(path: Path, blocks: Iterable[pd.DataFrame]) -> int:
+    """Write DataFrames one after another into one Parquet file (temporary name, then
+    renamed); returns the rows written. Only one block is in memory at a time."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    writer: pq.ParquetWriter | None = None
+    rows = 0
+    try:
+        for block in blocks:
+            table = pa.Table.from_pandas(block, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(tmp, table.schema)
+            writer.write_table(table)
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    return rows
 
 
 def rows_to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
@@ -123,7 +189,9 @@ class ResultsStore:
         self.steps_dir = self.root / STEPS
         self.manifest_path = self.root / MANIFEST
         self.design_path = self.root / DESIGN
+        self.corrupt_dir = self.root / CORRUPT
         self._lock_fd: int | None = None
+        self.skipped: list[DamagedPart] = []  # parts left out by the last read
 
     # --- opening and resuming -----------------------------------------------------------
     def exists(self) -> bool:
@@ -146,11 +214,34 @@ class ResultsStore:
         atomic_write_bytes(self.manifest_path, text.encode())
 
     def open_for_writing(self) -> None:
-        """Create the folders, take the writer lock and clear what a crash left behind."""
-        self.runs_dir.mkdir(parents=True, exist_ok=True)
-        self.steps_dir.mkdir(parents=True, exist_ok=True)
-        self._take_lock()
+        """Create the folders, take the writer lock and clear what a crash left behind.
+
+        Raises :class:`ResultsError` when the folder cannot be created or written.
+        """
+        try:
+            self.runs_dir.mkdir(parents=True, exist_ok=True)
+            self.steps_dir.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+        except OSError as exc:
+            raise ResultsError(
+                f"{self.root}: cannot write the results there ({exc.strerror or exc}); "
+                "allowed: a folder you can write to (created if missing)") from None
         self._remove_leftovers()
+
+    def set_aside_damaged(self) -> list[DamagedPart]:
+        """Check every committed part; move damaged ones (with the other part of their chunk)
+        to ``corrupt/`` so that their runs are run again. Returns what was moved."""
+        damaged = [DamagedPart(p, why) for p in self.run_parts()
+                   if (why := check_part(p)) is not None]
+        damaged += [DamagedPart(p, why) for p in self.step_parts()
+                    if (why := check_part(p)) is not None]
+        for part in damaged:
+            self.corrupt_dir.mkdir(exist_ok=True)
+            for folder in (self.runs_dir, self.steps_dir):
+                chunk = folder / part.path.name
+                if chunk.exists():
+                    os.replace(chunk, self.corrupt_dir / f"{folder.name}-{chunk.name}")
+        return damaged
 
     def close(self) -> None:
         """Release the writer lock."""
@@ -206,13 +297,20 @@ class ResultsStore:
                 part.unlink()
 
     # --- design -------------------------------------------------------------------------
-    def write_design(self, points: pd.DataFrame) -> None:
-        """Store the design points."""
-        atomic_write_table(self.design_path, pa.Table.from_pandas(points, preserve_index=False))
+    def write_design(self, points: pd.DataFrame | Iterable[pd.DataFrame]) -> int:
+        """Store the design points (one DataFrame, or blocks of them in order)."""
+        blocks = [points] if isinstance(points, pd.DataFrame) else points
+        return atomic_write_blocks(self.design_path, blocks)
 
     def read_design(self) -> pd.DataFrame:
-        """The stored design points."""
-        return pq.read_table(self.design_path).to_pandas()
+        """The stored design points; :class:`DesignMissing` if the file is gone or damaged."""
+        try:
+            return pq.read_table(self.design_path).to_pandas()
+        except FileNotFoundError:
+            raise DesignMissing(f"{self.design_path}: the design file is missing") from None
+        except (OSError, pa.ArrowException) as exc:
+            raise DesignMissing(f"{self.design_path}: the design file cannot be read "
+                                f"({' '.join(str(exc).split())[:200]})") from None
 
     # --- parts ----------------------------------------------------------------------------
     def run_parts(self) -> list[Path]:
@@ -246,19 +344,48 @@ class ResultsStore:
         return path
 
     # --- reading ----------------------------------------------------------------------------
-    def read_runs(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """Every stored run as one DataFrame, sorted by run id."""
-        frame = read_parts(self.run_parts(), columns)
+    def readable(self, parts: Sequence[Path]) -> list[Path]:
+        """The parts that pass :func:`check_part`; the others go to :attr:`skipped`."""
+        good = []
+        for part in parts:
+            reason = check_part(part)
+            if reason is None:
+                good.append(part)
+            else:
+                self.skipped.append(DamagedPart(part, reason))
+        return good
+
+    def read_runs(self, columns: list[str] | None = None,
+                  skip_damaged: bool = False) -> pd.DataFrame:
+        """Every stored run as one DataFrame, sorted by run id; with ``skip_damaged``,
+        parts that cannot be read are left out and listed in :attr:`skipped`."""
+        parts = self.readable(self.run_parts()) if skip_damaged else self.run_parts()
+        frame = self._read(parts, columns)
         if "run_id" in frame:
             frame = frame.sort_values("run_id", ignore_index=True)
         return frame
 
-    def read_steps(self, columns: list[str] | None = None) -> pd.DataFrame:
+    def read_steps(self, columns: list[str] | None = None,
+                   skip_damaged: bool = False) -> pd.DataFrame:
         """Every stored step row as one DataFrame, sorted by run id and month."""
-        frame = read_parts(self.step_parts(), columns)
+        parts = self.readable(self.step_parts()) if skip_damaged else self.step_parts()
+        frame = self._read(parts, columns)
         if {"run_id", "month"} <= set(frame.columns):
             frame = frame.sort_values(["run_id", "month"], ignore_index=True)
         return frame
+
+
+    def _read(self, parts: Sequence[Path], columns: list[str] | None) -> pd.DataFrame:
+        """:func:`read_parts`, with a damaged part named rather than a raw Arrow error."""
+        try:
+            return read_parts(parts, columns)
+        except (OSError, pa.ArrowException) as exc:
+            damaged = [p for p in parts if check_part(p) is not None]
+            where = ", ".join(str(p) for p in damaged) or str(self.root)
+            raise ResultsError(
+                f"{where}: cannot be read ({' '.join(str(exc).split())[:200]}); rerunning "
+                "'alliancesim sweep' on the folder sets damaged parts aside and runs their "
+                "runs again, and 'alliancesim analyze' skips them") from None
 
 
 def read_parts(parts: Sequence[Path], columns: list[str] | None = None) -> pd.DataFrame:
