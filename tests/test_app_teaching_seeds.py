@@ -18,6 +18,7 @@ from alliancesim.scenarios.stories import (
     comparison_problems,
     live_problems,
     most_common_result,
+    preempted,
     run_tracked,
 )
 from alliancesim.scenarios.teaching_seeds import (
@@ -143,3 +144,20 @@ def test_the_lesson_plan_shows_pictures_that_exist() -> None:
     pictures = re.findall(r"\]\((img/[^)]+\.png)\)", text)
     assert len(pictures) >= 3
     assert all((TEACHING_DOC.parent / picture).is_file() for picture in pictures)
+
+
+def test_a_planned_event_that_already_happened_unplanned_does_not_show_the_story() -> None:
+    # With a restless manager and a quick successor, the planned departure often comes after
+    # an unplanned one: the class would see that one first.
+    scenario = scenario_from_dict({
+        "name": "Restless", "parameters": {"management_mode": "dedicated",
+                                           "manager_turnover": 0.2, "manager_vacancy": 1},
+        "timeline": [{"month": 24, "kind": "manager_leaves"}]})
+    entries = scheduled_entries(scenario)
+    for seed in range(1, 100):
+        model, log = run_tracked(scenario.params(), seed, entries)
+        if log.records[0].took_effect and preempted(model, log):
+            problems = live_problems(scenario.params(), seed, entries)
+            assert any("an unplanned manager left event came first" in p for p in problems)
+            return
+    pytest.fail("no seed in 1..99 has a turnover before the planned departure")

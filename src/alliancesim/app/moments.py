@@ -12,7 +12,7 @@ found nothing to act on, or when the alliance ended before one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from alliancesim.app.words import kind_words, parameter_label, sector_words, value_words, words
 from alliancesim.model import AllianceModel
@@ -79,6 +79,7 @@ class Moment:
     category: str  # phase, end, manager, partner, shock, scheduled
     sentence: str
     marker: str
+    scheduled: bool = False  # set off by the scenario's timeline
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ class Story:
                 e.kind != "intervention" for e in record.events):
             return  # the entry's own event (a manager leaving, ...) tells it already
         moment = self._moment(model, event, record)
+        if moment is not None and record is not None:
+            moment = replace(moment, scheduled=True)
         if moment is None:
             theory = event.theory() if event.kind in THEORY_KINDS else ""
             self.feed.append(FeedItem(event.month, event.kind, event.sentence(), theory))

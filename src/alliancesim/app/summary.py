@@ -179,6 +179,8 @@ def _ending_question(model: AllianceModel, story: Story) -> str:
 def _management_question(model: AllianceModel, story: Story) -> str:
     mode = str(model.p.get("management_mode", ""))
     departures = [m for m in story.moments if m.marker == "manager left"]
+    # The departure the scenario is about, if it planned one; else the first.
+    departures.sort(key=lambda m: not m.scheduled)
     if departures:
         gone = departures[0].month
         back = next((m.month for m in story.moments

@@ -197,6 +197,28 @@ def most_common_result(runs: Iterable[PairedRun]) -> set[str]:
 
 
 # --- the story check ---------------------------------------------------------------------------
+# The event an entry sets off, by entry kind: the class should see the scheduled one first.
+FIRST_OF_KIND = {"manager_leaves": "manager_left", "manager_replaced": "manager_arrived",
+                 "partner_leaves": "exit", "partner_joins": "joined", "shock": "shock"}
+
+
+def preempted(model: AllianceModel, log: TimelineLog) -> list[tuple[EntryRecord, Event]]:
+    """Entries that acted after the same thing had already happened unplanned (a manager
+    leaving by turnover before the planned departure), each with that earlier event: the
+    class would see the unplanned one first and take it for the story."""
+    planned = {id(e) for record in log.records for e in record.events}
+    found = []
+    for record in log.records:
+        kind = FIRST_OF_KIND.get(record.kind)
+        if kind is None or not record.took_effect:
+            continue
+        earlier = [e for e in model.events if e.kind == kind and e.month < record.month
+                   and id(e) not in planned and not (kind == "joined" and e.phase == "forming")]
+        if earlier:
+            found.append((record, earlier[0]))
+    return found
+
+
 def entry_name(record: EntryRecord) -> str:
     """'timeline[2] (manager_replaced, month 30)': how a problem names an entry."""
     return f"timeline[{record.entry.number}] ({record.kind}, month {record.month})"
@@ -210,6 +232,8 @@ def live_problems(params: Mapping[str, Any], seed: int,
     problems = [f"{entry_name(r)}: the alliance ended in month {ended} before it"
                 for r in log.missed(model)]
     problems += [f"{entry_name(r)}: had no effect" for r in log.without_effect()]
+    problems += [f"{entry_name(r)}: an unplanned {e.kind.replace('_', ' ')} event came first, "
+                 f"in month {e.month}" for r, e in preempted(model, log)]
     if int(model.outcome_record()["months_evolving"]) == 0:
         problems.append(f"the alliance ended in month {ended} without ever evolving "
                         "(no joint work to watch)")
