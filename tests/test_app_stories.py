@@ -274,3 +274,17 @@ def test_a_story_can_be_read_after_the_fact() -> None:
     story = Story(model, TimelineLog.of(()))
     assert story.moments and story.moments[-1].category == "end"
     assert [i.month for i in story.feed] == sorted(i.month for i in story.feed)
+
+
+def test_a_long_run_keeps_its_life_cycle_among_the_turning_points() -> None:
+    from alliancesim.app.moments import Moment
+    from alliancesim.app.summary import TURNING_POINTS, turning_points
+
+    moments = [Moment(m, "partner", f"Month {m}: someone joined.", "partner joined")
+               for m in range(1, 30)]
+    moments.insert(3, Moment(3, "phase", "Month 3: founding.", "founding"))
+    moments.append(Moment(120, "end", "Month 120: the horizon.", "horizon"))
+    kept = turning_points(moments)
+    assert len(kept) == TURNING_POINTS
+    assert {m.category for m in kept} >= {"phase", "end"}
+    assert [m.month for m in kept] == sorted(m.month for m in kept)

@@ -83,15 +83,28 @@ def end_summary(model: AllianceModel, story: Story) -> EndSummary | None:
         return None
     ending = next((m for m in reversed(story.moments) if m.category == "end"), None)
     headline = ending.sentence.split(": ", 1)[1] if ending else status_line(model, story)
-    turning = tuple(story.moments)
+    turning = turning_points(story.moments)
     return EndSummary(
         outcome=model.outcome if model.outcome != "running" else "still running",
         headline=headline[:1].upper() + headline[1:],
         facts=tuple(_facts(model, story)),
-        turning_points=turning[:TURNING_POINTS],
+        turning_points=turning,
         questions=tuple(discussion_questions(model, story)),
-        more_turning_points=max(0, len(turning) - TURNING_POINTS),
+        more_turning_points=len(story.moments) - len(turning),
     )
+
+
+# Which key moments a summary keeps when there are too many: the life cycle and the
+# management first, partners coming and going last.
+TURNING_PRIORITY = {"end": 0, "phase": 0, "manager": 1, "scheduled": 1, "shock": 2,
+                    "partner": 3}
+
+
+def turning_points(moments: list[Moment], limit: int = TURNING_POINTS) -> tuple[Moment, ...]:
+    """The ``limit`` most telling key moments, in the order they happened."""
+    ranked = sorted(range(len(moments)),
+                    key=lambda i: (TURNING_PRIORITY.get(moments[i].category, 4), i))
+    return tuple(moments[i] for i in sorted(ranked[:limit]))
 
 
 def _facts(model: AllianceModel, story: Story) -> list[tuple[str, str]]:
