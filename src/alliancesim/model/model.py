@@ -26,7 +26,7 @@ from alliancesim.model.mechanisms import (
     update_trust,
 )
 from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
-from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
+from alliancesim.model.outputs import STEP_COLUMNS, StepCollector, member_panel, trust_edges
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
 from alliancesim.params.values import make_params
@@ -71,21 +71,31 @@ class AllianceModel(mesa.Model):
             only its ``rng`` is used (when ``rng`` is not given).
         collect_steps: record the per-step table (on by default). Runs that only need their
             outcome record switch it off and run faster; the simulation itself is the same.
+        record_members: also record the per-member panel (one row per member and month)
+            through the data collector's agent reporters; read it with
+            :meth:`member_table` or Mesa's ``get_agent_vars_dataframe()``.
+        member_class: the agent class of member organizations for this model (default: the
+            class attribute :attr:`member_class`, :class:`MemberOrganization`).
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
     """
 
+    #: The agent class of member organizations; a subclass of :class:`MemberOrganization`
+    #: set here (or passed as ``member_class=``) changes how members decide.
+    member_class: type[MemberOrganization] = MemberOrganization
+
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
+                 record_members: bool = False,
+                 member_class: type[MemberOrganization] | None = None,
                  **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
         self.params = make_params(params)
-        if rng is not None and not isinstance(rng, np.random.Generator):
-            # An int n and SeedSequence(n) then give the same run: Mesa treats ints and
-            # generators differently when it seeds its own stdlib Random.
-            rng = np.random.default_rng(rng)
+        if member_class is not None:
+            self.member_class = member_class
+        rng = self._seed_from(rng)
         super().__init__(rng=rng)
         p = self.params
         self.month = 0
@@ -116,14 +126,34 @@ class AllianceModel(mesa.Model):
         self.pool = draw_pool(self.rng, self._pool_size(), p)
         self.management = Management(self)
         self._recruit_founders()
-        self.collect_steps = collect_steps
+        self.collect_steps = collect_steps or record_members
+        self.record_members = record_members
         self.phase_months: Counter[str] = Counter()
-        self.datacollector = StepCollector()
+        self.datacollector = StepCollector(record_members)
         self.datacollector.collect(self)
 
     for _name in _ALLIANCE_FIELDS:
         locals()[_name] = _read_alliance(_name)
     del _name
+
+    def _seed_from(self, rng: Any) -> np.random.Generator | None:
+        """The generator for ``rng``, remembering the seed so that the run can be repeated.
+
+        Without a seed a fresh one is drawn from the operating system and kept, so even an
+        unseeded run (``mesa.batch_run`` with ``iterations=``) reports the seed it ran with.
+        An int n and ``SeedSequence(n)`` give the same run: both become the same generator
+        before Mesa sees them (Mesa treats ints and generators differently when it seeds
+        its own stdlib Random).
+        """
+        self.seed_entropy: str = ""
+        self.seed_spawn_key: str = ""
+        if isinstance(rng, np.random.Generator):
+            return rng  # a generator does not tell its seed
+        sequence = rng if isinstance(rng, np.random.SeedSequence) else (
+            np.random.SeedSequence(rng))
+        self.seed_entropy = str(sequence.entropy)
+        self.seed_spawn_key = ",".join(str(k) for k in sequence.spawn_key)
+        return np.random.default_rng(sequence)
 
     @property
     def p(self) -> dict[str, Any]:
@@ -278,8 +308,8 @@ class AllianceModel(mesa.Model):
         self.management.members_joined(len(rows))
         new = []
         for offset, row in enumerate(rows):
-            agent = MemberOrganization(self, self.pool.names[row], int(self.pool.sector[row]),
-                                       first + offset)
+            agent = self.member_class(self, self.pool.names[row], int(self.pool.sector[row]),
+                                      first + offset)
             new.append(agent)
             self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
                            detail=SECTOR_LABELS[agent.sector]))
@@ -455,8 +485,23 @@ class AllianceModel(mesa.Model):
         return pd.DataFrame(self.datacollector.model_vars, columns=list(STEP_COLUMNS))
 
     def event_log(self) -> pd.DataFrame:
-        """The event log, with a plain ``sentence`` and a line of ``theory`` per row."""
-        return events_frame(self.events)
+        """The event log, with a plain ``sentence`` and a line of ``theory`` per row, and the
+        stable ids (``unique_id``) of the organizations and managers it names."""
+        ids = {agent.name: agent.unique_id for agent in self.agents if hasattr(agent, "name")}
+        return events_frame(self.events, ids)
+
+    def member_table(self) -> pd.DataFrame:
+        """The per-member panel: one row per member organization and month, exited members
+        included (``member`` is False). Needs ``record_members=True``."""
+        if not self.record_members:
+            raise ValueError("this model was made without record_members=True, so it kept no "
+                             "per-member panel; make it with record_members=True")
+        return member_panel(self.datacollector)
+
+    def trust_edges(self) -> pd.DataFrame:
+        """The trust network now: one row per ordered pair of active members (member ids,
+        names and the directed trust)."""
+        return trust_edges(self)
 
     def outcome_record(self) -> dict[str, Any]:
         """How the run ended, when, whether it met its objectives, and totals."""
