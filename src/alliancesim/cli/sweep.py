@@ -78,10 +78,10 @@ def sweep(
         loaded = load_experiment(experiment)
     except ExperimentError as exc:
         fail(str(exc))
+    from alliancesim.engine.backends import BackendError, SchedulerError
+    from alliancesim.engine.store import ResultsError
     from alliancesim.parallel import cap_workers
-    from alliancesim.sweeps.backends import BackendError, SchedulerError
     from alliancesim.sweeps.runner import run_sweep
-    from alliancesim.sweeps.storage import ResultsError
 
     if scheduler is None and workers is not None:  # say so now, not after the sweep
         count = cap_workers(workers)
@@ -151,8 +151,8 @@ def analyze_command(
     if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
         fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
              "written by 'alliancesim sweep'")
+    from alliancesim.engine.store import ResultsError
     from alliancesim.sweeps.analysis import AnalysisError, analyze
-    from alliancesim.sweeps.storage import ResultsError
 
     try:
         report = analyze(results, out, outcome or None, plots=plots)

@@ -21,10 +21,10 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
+from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore
+from alliancesim.engine.tasks import OK
 from alliancesim.params import suggest
 from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
-from alliancesim.sweeps.runs import OK
-from alliancesim.sweeps.storage import DesignMissing, ResultsError, ResultsStore
 
 DEFAULT_OUTCOMES = ("failed", "objectives_met", "value_total", "end_month")
 MAX_BINS = 10          # numeric factors with more distinct values are binned
@@ -62,6 +62,16 @@ def load_results(path: str | Path, *, include_failed: bool = True) -> pd.DataFra
 def load_steps(path: str | Path) -> pd.DataFrame:
     """The per-step rows of a results folder (empty when the experiment did not record them)."""
     return _store(path).read_steps()
+
+
+def load_table(path: str | Path, name: str) -> pd.DataFrame:
+    """A recorded table of a results folder (``steps``, ``panel``, ``events`` or ``network``),
+    every row headed by its ``run_id``; empty when the runs did not record it."""
+    from alliancesim.engine.tasks import TABLES
+
+    if name not in TABLES:
+        raise AnalysisError(f"unknown table {name!r}; allowed: {', '.join(TABLES)}")
+    return _store(path).read_table(name)
 
 
 def load_manifest(path: str | Path) -> dict[str, Any]:
