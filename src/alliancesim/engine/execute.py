@@ -85,6 +85,10 @@ class EngineOptions:
 class StoppedOnFailure(RuntimeError):
     """A run failed and the caller asked to stop at the first failure (its row is stored)."""
 
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(summary.errors[0] if summary.errors else "a run failed")
+        self.summary = summary
+
 
 def execute(store: ResultsStore, manifest: dict[str, Any], name: str, total: int,
             plan: TaskPlanner, options: EngineOptions, warnings: list[str] | None = None,
@@ -186,7 +190,7 @@ def _run(engine: Backend, tasks: Iterator[ChunkTask], store: ResultsStore,
                 _count(summary, result)
                 advance(len(result.rows), summary)
                 if stop_on_failure and result.failures:
-                    raise StoppedOnFailure(summary.errors[0] if summary.errors else "")
+                    raise StoppedOnFailure(summary)
             summary.status = "complete"
         except KeyboardInterrupt:
             summary.status = "interrupted"

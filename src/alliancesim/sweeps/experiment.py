@@ -324,6 +324,7 @@ class Experiment(BaseModel):
             "factors": list(self.vary),
             "model_class": self.model_class,
             "member_class": self.member_class,
+            "record": dataclasses.asdict(self.recording()),
         }
 
     def fingerprint(self) -> str:
