@@ -7,15 +7,21 @@ same process, interleaved with the skeleton so that a busy machine slows both al
 reported as ratios. Targets: a default run that records only its outcome at most 2.5 times
 the skeleton; with the per-month table at most 4 times.
 
-    python benchmarks/bench_model.py [--quick]
+    python benchmarks/bench_model.py [--quick] [--write]
+
+``--write`` also stores the figures in docs/results/bench_model.json, from which README's
+speed paragraph is written.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import resource
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import mesa
 import numpy as np
@@ -64,7 +70,7 @@ def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, i
     return time.perf_counter() - start, model.month
 
 
-def against_skeleton(runs: int) -> None:
+def against_skeleton(runs: int) -> dict[str, float]:
     """Median seconds per run of the skeleton and of default runs, and their ratios."""
     skeleton, outcome_only, with_table, months = [], [], [], []
     for seed in range(runs):
@@ -81,10 +87,15 @@ def against_skeleton(runs: int) -> None:
           f"months, {runs / sum(outcome_only):.0f} runs per second per core")
     print(f"default run, per-month table:  median {full * 1e3:.2f} ms = {full / base:.2f} x "
           f"skeleton (target <= {TARGET_WITH_TABLE})")
+    return {"skeleton_ms": base * 1e3, "outcome_ms": fast * 1e3, "outcome_ratio": fast / base,
+            "table_ms": full * 1e3, "table_ratio": full / base,
+            "runs_per_second": runs / sum(outcome_only),
+            "median_months": statistics.median(months)}
 
 
-def scaling(sizes: tuple[int, ...], tries: int = 4) -> None:
+def scaling(sizes: tuple[int, ...], tries: int = 4) -> dict[str, float]:
     """Time one run per size, trying a few seeds for one that lasts all 120 months."""
+    figures = {}
     for n in sizes:
         for seed in range(tries):
             seconds, months = timed_run(seed, n_members=n, **LONG_LIVED)
@@ -92,14 +103,24 @@ def scaling(sizes: tuple[int, ...], tries: int = 4) -> None:
                 break
         print(f"{n:>5} members: {seconds:.2f} s for {months} months "
               f"({seconds / months * 1e3:.1f} ms per month, seed {seed})")
+        figures[f"members_{n}_s"] = seconds
+    return figures
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    against_skeleton(60 if quick else 300)
-    scaling((10, 100) if quick else (10, 100, 1000))
+    figures = against_skeleton(60 if quick else 300)
+    figures |= scaling((10, 100) if quick else (10, 100, 1000))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MB")
+    load = os.getloadavg()[0]
+    print(f"load average at the end: {load:.1f}")
+    if "--write" in sys.argv:
+        figures["peak_mb"] = peak
+        figures["machine"] = f"{os.cpu_count()} cores, load average {load:.1f}"
+        path = Path(__file__).parents[1] / "docs" / "results" / "bench_model.json"
+        path.write_text(json.dumps(figures, indent=1) + "\n")
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

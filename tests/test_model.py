@@ -237,3 +237,22 @@ def test_mesa_solara_viz_can_rebuild_the_model_on_reset():
         rebuilt.step()
         twin.step()
     assert rebuilt.step_table().equals(twin.step_table())
+
+
+def test_conflicting_pairs_are_drawn_in_proportion_to_their_hazard():
+    from scipy import stats
+
+    model = evolving_model(seed=12, cultural_diversity=2.0)
+    hazard = conflicts.pair_hazards(model)
+    expected = hazard / hazard.sum()
+    counts = np.zeros_like(hazard)
+    draws = 20000
+    for _ in range(draws):
+        i, j = conflicts.draw_pair(model)
+        counts[i, j] += 1
+    cells = expected > 0
+    assert counts[~cells].sum() == 0  # never a member with itself
+    assert conflicts.total_hazard(model, conflicts.alliance_drivers(model)) == pytest.approx(
+        hazard.sum())
+    _, p_value = stats.chisquare(counts[cells], draws * expected[cells])
+    assert p_value > 0.001

@@ -48,6 +48,7 @@ OUTCOMES: tuple[OutcomeSpec, ...] = (
     OutcomeSpec("objectives_met", "Objectives met", "binary"),
     OutcomeSpec(SURVIVAL, "Survival (KM)", "survival"),
     OutcomeSpec("value_total", "Value created", "numeric"),
+    OutcomeSpec("management_cost_total", "Value paid for management", "numeric"),
     OutcomeSpec("trust_mean_final", "Final trust", "numeric"),
     OutcomeSpec("commitment_mean_final", "Final commitment", "numeric"),
     OutcomeSpec("skill_mean_final", "Final member skill", "numeric"),

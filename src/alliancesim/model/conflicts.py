@@ -9,6 +9,7 @@ did it (see :mod:`alliancesim.model.management`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -87,10 +88,9 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     s, p, rng = model.state, model.params, model.rng
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
-    n = len(s)
+    n, total = len(s), cumulative[-1]
     while True:
-        pick = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
-        i, j = divmod(pick, n)
+        i, j = divmod(bisect_right(cumulative, rng.random() * total), n)
         distrust = 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])
         if rng.random() * (1.0 + weight) < 1.0 + weight * distrust:
             return i, j

@@ -267,6 +267,11 @@ class Management:
     def _work_among(self, effort: float, rows: list[int], manager_skill: float) -> WorkDone:
         """:meth:`work` for a few members (a conflict's pair), in plain Python: the same
         rule, without the cost of small arrays."""
+        if self.funded_left <= NO_TIME and self.manager_time >= effort:
+            # Only the manager holds budgeted time, and enough of it: the manager does it.
+            self.manager_time -= effort
+            self._account(effort, 0.0)
+            return WorkDone(manager_skill, 1.0, 0.0)
         funded, spare, skill = self.funded, self.spare, self.model.state.skill
         rule = self.model.params.work_allocation
         skills = [float(skill[r]) for r in rows]

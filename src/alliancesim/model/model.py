@@ -129,8 +129,11 @@ class AllianceModel(mesa.Model):
         self.collect_steps = collect_steps or record_members
         self.record_members = record_members
         self.phase_months: Counter[str] = Counter()
-        self.datacollector = StepCollector(record_members)
-        self.datacollector.collect(self)
+        # Outcome-only runs keep no collector at all (it is also the slowest part of a step).
+        self.datacollector: StepCollector | None = (
+            StepCollector(record_members) if self.collect_steps else None)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     for _name in _ALLIANCE_FIELDS:
         locals()[_name] = _read_alliance(_name)
@@ -208,7 +211,7 @@ class AllianceModel(mesa.Model):
         if self.outcome != phases.RUNNING or self.month >= p.horizon:
             self.running = False
         self.phase_months[a.phase] += 1
-        if self.collect_steps:
+        if self.datacollector is not None:
             self.datacollector.collect(self)
 
     def schedule(self, interventions: Iterable[Any]) -> None:
@@ -244,17 +247,20 @@ class AllianceModel(mesa.Model):
         upkeep = 1.0 - p.contact_trust_weight * (1.0 - self.alliance.upkeep)
         gain = p.trust_gain * p.cooperation_signal * upkeep
         if gain > 0.0:
-            truster = gain * (1.0 + p.openness_trust_weight * (s.openness - 0.5))
-            step = np.multiply.outer(truster, s.commitment)
-            step *= s.proximity
+            weight = p.openness_trust_weight
+            truster = gain * weight * s.openness + gain * (1.0 - 0.5 * weight)
+            step = truster[:, None] * s.proximity
+            step *= s.commitment
             if gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0:
                 np.minimum(step, 1.0, out=step)  # never past full trust in one month
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
             step *= 1.0 - s.trust
             s.trust += step
         if p.openness_learning > 0.0 and len(s) > 1:
-            exposure = (s.distance * s.trust).sum(axis=1) / (len(s) - 1)
-            s.openness += np.minimum(p.openness_learning * exposure, 1.0) * (1.0 - s.openness)
+            exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
+            exposure *= p.openness_learning
+            np.minimum(exposure, 1.0, out=exposure)
+            s.openness += exposure * (1.0 - s.openness)
 
     def _let_skills_fade(self) -> None:
         fade = self.params.skill_fade
@@ -479,7 +485,7 @@ class AllianceModel(mesa.Model):
     # --- outputs ----------------------------------------------------------------------------
     def step_table(self) -> pd.DataFrame:
         """The per-step table, one row per month (month 0 is the founders' start)."""
-        if not self.collect_steps:
+        if self.datacollector is None:
             raise ValueError("this model was made with collect_steps=False, so it kept no "
                              "per-step table; make it with collect_steps=True")
         return pd.DataFrame(self.datacollector.model_vars, columns=list(STEP_COLUMNS))
@@ -496,6 +502,7 @@ class AllianceModel(mesa.Model):
         if not self.record_members:
             raise ValueError("this model was made without record_members=True, so it kept no "
                              "per-member panel; make it with record_members=True")
+        assert self.datacollector is not None  # record_members keeps the collector
         return member_panel(self.datacollector)
 
     def trust_edges(self) -> pd.DataFrame:

@@ -103,7 +103,7 @@ def _beta_with_mean(rng: np.random.Generator, mean: float, size: int,
 
 def _names(rng: np.random.Generator, sector: np.ndarray) -> list[str]:
     used: dict[str, int] = {}
-    shuffled = {s: list(rng.permutation(NAMES[s])) for s in SECTORS}
+    shuffled = {s: [NAMES[s][k] for k in rng.permutation(len(NAMES[s]))] for s in SECTORS}
     names = []
     for code in sector:
         s = SECTORS[code]
@@ -117,11 +117,14 @@ def _names(rng: np.random.Generator, sector: np.ndarray) -> list[str]:
 def draw_pool(rng: np.random.Generator, size: int, params: Any) -> CandidatePool:
     """Draw ``size`` candidate organizations for a run with the given parameters."""
     p = params
-    sector = rng.choice(len(SECTORS), size=size, p=SECTOR_WEIGHTS[p.sector_mix])
+    weights = np.cumsum(SECTOR_WEIGHTS[p.sector_mix])
+    sector = np.searchsorted(weights, rng.random(size) * weights[-1], side="right")
     national = rng.normal(0.0, NATIONAL_SD * p.cultural_diversity, (size, 6))
     own = rng.normal(0.0, p.organizational_culture_sd, (size, 6))
     culture = np.clip(SECTOR_CULTURE[sector] + national + own, 0.0, 100.0)
-    goals = np.vstack([rng.dirichlet(SECTOR_GOALS[s]) for s in sector])
+    # Dirichlet draws, all at once: independent gammas normalised to sum to one.
+    gammas = rng.standard_gamma(SECTOR_GOALS[sector])
+    goals = gammas / gammas.sum(axis=1, keepdims=True)
     return CandidatePool(
         names=_names(rng, sector),
         sector=sector,

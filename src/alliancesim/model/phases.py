@@ -72,7 +72,7 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
         return
     search = model.management.work(p.effort_search * seats * (1.0 + p.search_breadth))
     screened = max(seats, round(seats * (1.0 + p.search_breadth * search.quality)))
-    sample = model.rng.choice(open_rows, size=min(len(open_rows), screened), replace=False)
+    sample = open_rows[model.rng.permutation(len(open_rows))[:screened]]
     fit = partner_fit(model, sample)
     order = np.argsort(-fit, kind="stable")[:seats]
     chosen, fit = sample[order], fit[order]

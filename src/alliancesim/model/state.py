@@ -59,10 +59,11 @@ class MemberArrays:
         self.distance_mean = 0.0
         self.sector_diversity = 0.0
         self.off_diagonal = np.empty((0, 0))
+        self.partner_weights = np.empty(0)
         self.is_pair = np.empty((0, 0), dtype=bool)
         self.proximity = np.empty((0, 0))
         self._proneness = np.empty((0, 0))
-        self._proneness_cumulative = np.empty(0)
+        self._proneness_cumulative: list[float] = []
         self._proneness_weight: float | None = None
         self.pair_proneness_sum = 0.0
         self.commitment_moved = False
@@ -124,12 +125,14 @@ class MemberArrays:
         # Distance and sector mix change only with membership, so they are cached here.
         self.distance_mean = self.mean_offdiagonal(self.distance)
         self.off_diagonal = 1.0 - np.eye(len(self))
+        self.partner_weights = np.full(len(self), 1.0 / max(len(self) - 1, 1))
         self.is_pair = self.off_diagonal.astype(bool)
         self.proximity = np.exp(-self.proximity_decay * self.distance)
         self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
             * self.off_diagonal
         self._proneness_weight = None
-        self.sector_diversity = (len(np.unique(self.sector)) - 1) / 3 if len(self) else 0.0
+        sectors = int(np.count_nonzero(np.bincount(self.sector))) if len(self) else 1
+        self.sector_diversity = (sectors - 1) / 3
 
     def lose_resources(self, share: float) -> None:
         """A shock takes ``share`` of every member's resources."""
@@ -174,12 +177,13 @@ class MemberArrays:
         membership or the weight changes."""
         if self._proneness_weight != culture_weight:
             self._proneness = self.conflict_proneness * (1.0 + culture_weight * self.distance)
-            self._proneness_cumulative = np.cumsum(self._proneness.ravel())
-            self.pair_proneness_sum = float(self._proneness_cumulative[-1]) if len(self) else 0.0
+            # A plain list: one pair is drawn at a time, and bisect beats numpy there.
+            self._proneness_cumulative = np.cumsum(self._proneness.ravel()).tolist()
+            self.pair_proneness_sum = self._proneness_cumulative[-1] if len(self) else 0.0
             self._proneness_weight = culture_weight
         return self._proneness
 
-    def pair_proneness_cumulative(self, culture_weight: float) -> np.ndarray:
+    def pair_proneness_cumulative(self, culture_weight: float) -> list[float]:
         """Cumulative sum of :meth:`pair_proneness` over the flattened matrix (for draws)."""
         self.pair_proneness(culture_weight)
         return self._proneness_cumulative

@@ -7,7 +7,7 @@ runners both run simulations through :func:`simulate`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,16 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.model.model import AllianceModel
-
-INTERVENTION_KINDS: dict[str, str] = {
-    "partner_joins": "a new partner (the best-fitting candidate) joins",
-    "partner_leaves": "a partner leaves (by name, or the largest contributor)",
-    "manager_leaves": "the dedicated manager leaves; capacity is gone until a replacement",
-    "manager_replaced": "a new dedicated manager is appointed at once",
-    "shock": "an external shock of the given severity (0-1)",
-    "set_parameter": "a parameter takes a new value from this month on",
-    "training": "a training programme closes a share of every member's skill gap",
-}
+from alliancesim.params import INTERVENTION_KINDS
 
 
 @dataclass(frozen=True)
@@ -41,25 +32,35 @@ class Intervention:
 
     def apply(self, model: AllianceModel) -> None:
         """Carry out the intervention on ``model`` now."""
-        if self.kind == "partner_joins":
-            model.add_partner()
-        elif self.kind == "partner_leaves":
-            if model.members:
-                model.remove_partner(self.partner)
-        elif self.kind == "manager_leaves":
-            model.manager_leaves()
-        elif self.kind == "manager_replaced":
-            model.replace_manager()
-        elif self.kind == "shock":
-            model.shock(self.severity)
-        elif self.kind == "set_parameter":
-            assert self.parameter is not None
-            model.set_parameter(self.parameter, self.value)
-        elif self.kind == "training":
-            model.train_members(self.amount)
-        else:
+        action = _ACTIONS.get(self.kind)
+        if action is None:
             raise ValueError(f"unknown intervention kind {self.kind!r}; allowed: "
                              + ", ".join(INTERVENTION_KINDS))
+        action(self, model)
+
+
+def _partner_leaves(entry: Intervention, model: AllianceModel) -> None:
+    if model.members:
+        model.remove_partner(entry.partner)
+
+
+def _set_parameter(entry: Intervention, model: AllianceModel) -> None:
+    assert entry.parameter is not None
+    model.set_parameter(entry.parameter, entry.value)
+
+
+_ACTIONS: dict[str, Callable[[Intervention, AllianceModel], Any]] = {
+    "partner_joins": lambda entry, model: model.add_partner(),
+    "partner_leaves": _partner_leaves,
+    "manager_leaves": lambda entry, model: model.manager_leaves(),
+    "manager_replaced": lambda entry, model: model.replace_manager(),
+    "shock": lambda entry, model: model.shock(entry.severity),
+    "set_parameter": _set_parameter,
+    "training": lambda entry, model: model.train_members(entry.amount),
+}
+if set(_ACTIONS) != set(INTERVENTION_KINDS):  # the kinds are defined in alliancesim.params
+    raise ImportError(f"timeline actions {sorted(_ACTIONS)} do not match the intervention "
+                      f"kinds {sorted(INTERVENTION_KINDS)}")
 
 
 @dataclass

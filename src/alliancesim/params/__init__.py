@@ -2,6 +2,7 @@
 
 from alliancesim.params.constraints import CONSTRAINTS, check_constraints, constraint_breach
 from alliancesim.params.definitions import (
+    INTERVENTION_KINDS,
     MANAGEMENT_MODES,
     MECHANISMS,
     PARAMETERS,
@@ -23,6 +24,7 @@ from alliancesim.params.validation import (
 
 __all__ = [
     "CONSTRAINTS",
+    "INTERVENTION_KINDS",
     "MANAGEMENT_MODES",
     "MECHANISMS",
     "PARAMETERS",

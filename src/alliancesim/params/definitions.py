@@ -57,6 +57,17 @@ class Parameter:
 
 
 MANAGEMENT_MODES = ("none", "dedicated", "transversal", "hybrid")
+# What a scenario's timeline can make happen in a given month (the model carries them out in
+# alliancesim.model.timeline; scenario files describe them in alliancesim.scenarios.schema).
+INTERVENTION_KINDS: dict[str, str] = {
+    "partner_joins": "a new partner (the best-fitting candidate) joins",
+    "partner_leaves": "a partner leaves (by name, or the largest contributor)",
+    "manager_leaves": "the dedicated manager leaves; the post is vacant until a replacement",
+    "manager_replaced": "a new dedicated manager is appointed at once",
+    "shock": "an external shock of the given severity (0-1)",
+    "set_parameter": "a parameter takes a new value from this month on",
+    "training": "a training programme closes a share of every member's skill gap",
+}
 SECTOR_MIXES = ("cross_sector", "business", "public_private")
 WORK_ALLOCATIONS = ("shared", "most_skilled")
 

@@ -11,12 +11,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from alliancesim.params import suggest
+from alliancesim.params import INTERVENTION_KINDS, suggest
 from alliancesim.scenarios.errors import ScenarioError
 from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario, ScenarioRecord
 
 SCENARIOS_ENV = "ALLIANCESIM_SCENARIOS"
-INTERVENTION_KINDS = tuple(ENTRY_BY_KIND)  # one schema class per kind the model knows
 KINDS_ALLOWED = ", ".join(INTERVENTION_KINDS)
 # pydantic's wording speaks Python; scenario authors write TOML.
 PLAIN_MESSAGES = {

@@ -24,6 +24,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from alliancesim.params import (
+    INTERVENTION_KINDS,
     PARAMETERS_BY_NAME,
     ParameterError,
     check_changeable,
@@ -157,6 +158,9 @@ ENTRY_BY_KIND: dict[str, type[_Entry]] = {
     cls.model_fields["kind"].annotation.__args__[0]: cls  # type: ignore[union-attr]
     for cls in ENTRY_TYPES
 }
+if set(ENTRY_BY_KIND) != set(INTERVENTION_KINDS):  # the kinds are defined in alliancesim.params
+    raise ImportError(f"scenario entries {sorted(ENTRY_BY_KIND)} do not match the intervention "
+                      f"kinds {sorted(INTERVENTION_KINDS)}")
 TimelineEntry = Annotated[
     PartnerJoins | PartnerLeaves | ManagerLeaves | ManagerReplaced | Shock | SetParameter
     | Training,

@@ -114,7 +114,7 @@ class DesignSpec(BaseModel):
 
     model_config = STRICT
 
-    kind: Literal["grid", "random", "lhs", "sobol", "morris"]
+    kind: Literal[DESIGN_KINDS]  # type: ignore[valid-type]
     samples: int | None = Field(
         default=None, ge=1,
         description="random/lhs: points; sobol: base sample N (a power of 2); "

@@ -1,0 +1,280 @@
+"""Blocks of README.md and docs/ODD.md written from committed result files.
+
+A block sits between ``<!-- name:start -->`` and ``<!-- name:end -->``; its content is
+rendered from a file in ``docs/results`` and nowhere typed by hand. ``python -m
+alliancesim.report.blocks`` rewrites every block of the documents, and a test fails when a
+document and its results disagree.
+
+    python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \\
+        --tour out/tour                          # take new runs into docs/results, rewrite
+    python -m alliancesim.report.blocks          # rewrite from docs/results
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+RESULTS = Path("docs") / "results"
+DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md")
+BLOCK = re.compile(r"(<!-- (?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)",
+                   re.DOTALL)
+SIGNIFICANT = 0.05
+
+
+def _read_json(root: Path, name: str) -> dict:
+    return json.loads((root / RESULTS / name).read_text())
+
+
+# --- the flagship comparison ----------------------------------------------------------------
+def flagship_summary(root: Path) -> pd.DataFrame:
+    """The flagship comparison's summary table, as written by ``alliancesim compare``."""
+    return pd.read_csv(root / RESULTS / "flagship_summary.csv")
+
+
+def flagship_table(root: Path) -> str:
+    """The flagship comparison as the Markdown table of its report."""
+    from alliancesim.compare.report import format_summary, markdown_table
+
+    return markdown_table(format_summary(flagship_summary(root)))
+
+
+def _best(rows: pd.DataFrame, lowest: bool) -> pd.Series:
+    return rows.loc[rows["estimate"].idxmin() if lowest else rows["estimate"].idxmax()]
+
+
+def _versus(row: pd.Series, share: bool) -> str:
+    estimate = row["estimate"]
+    value = (f"{estimate:.0%}" if share else f"{estimate:.1f}" if abs(estimate) >= 10
+             else f"{estimate:.2f}")
+    if pd.isna(row["p_value"]):
+        return f"{row['scenario']} {value} (the reference)"
+    verdict = "a clear difference" if row["p_value"] < SIGNIFICANT else "not distinguishable"
+    return f"{row['scenario']} {value} ({verdict}, p {_p(row['p_value'])})"
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def flagship_findings(root: Path) -> str:
+    """What the flagship comparison shows, outcome by outcome, in sentences."""
+    summary = flagship_summary(root)
+    lines = []
+    for outcome, lowest, share in (("failed", True, True), ("value_total", False, False),
+                                   ("skill_mean_final", False, False)):
+        rows = summary[summary["outcome"] == outcome]
+        if rows.empty:
+            continue
+        label = rows["label"].iloc[0]
+        best = _best(rows, lowest)
+        others = "; ".join(_versus(r, share) for _, r in rows.iterrows())
+        word = "lowest" if lowest else "highest"
+        lines.append(f"- **{label}**: {word} under *{best['scenario']}*. {others}.")
+    lines.append(f"- Replicates per mode: {int(summary['n'].iloc[0])}; tests against "
+                 f"*{summary.loc[summary['p_value'].isna(), 'scenario'].iloc[0]}*, unadjusted.")
+    return "\n".join(lines)
+
+
+# --- what drives the differences ------------------------------------------------------------
+# A reference mode failing this often leaves the other little room to fail more: such a
+# gap closes by a ceiling, not by a mechanism.
+SATURATED = 0.85
+
+
+def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> str:
+    """The mechanisms that make most of the failure gap between ``mode`` and the reference.
+
+    Mechanisms without which every mode fails (the gap closes only because nothing is left
+    to compare) are listed apart, not ranked.
+    """
+    from alliancesim.params import MECHANISMS
+    from alliancesim.validation.drivers import ALL_ON, drivers
+
+    results = _read_json(root, "mode_drivers.json")
+    reference = results["reference"]
+    settings = {r["setting"]: r["modes"] for r in results["rows"]}
+    failed = drivers(results, mode, "failed")
+    value = drivers(results, mode, "value").set_index("mechanism")
+
+    def share(setting: str, who: str) -> float:
+        return settings[setting][who]["failed"]
+
+    saturated = [m for m in failed["mechanism"] if share(m, reference) >= SATURATED]
+    ranked = failed[~failed["mechanism"].isin(saturated)].head(rows)
+    lines = [f"Failed, with every mechanism on: *{reference}* {share(ALL_ON, reference):.0%}, "
+             f"*{mode}* {share(ALL_ON, mode):.0%} (gap {failed['gap_on'].iloc[0]:+.0%}; value "
+             f"created: gap {value['gap_on'].iloc[0]:+.1f}). {results['replicates']} seeds per "
+             "mode and setting, common to all. Each row switches one mechanism off:", "",
+             f"| mechanism off | what it does | failed: {reference} | failed: {mode} | "
+             "gap | made by it (z) | value gap |",
+             "|---|---|---|---|---|---|---|"]
+    for r in ranked.itertuples():
+        lines.append(f"| `{r.mechanism}` | {MECHANISMS[r.mechanism]} | "
+                     f"{share(r.mechanism, reference):.0%} | {share(r.mechanism, mode):.0%} | "
+                     f"{r.gap_off:+.0%} | {r.made_by_it:+.0%} ({r.z:+.1f}) | "
+                     f"{value.loc[r.mechanism, 'gap_off']:+.1f} |")
+    if saturated:
+        lines += ["", "Without " + ", ".join(f"`{m}`" for m in saturated) + f" even *{reference}* "
+                  f"fails at least {SATURATED:.0%} of the time, so the gap closes against a "
+                  "ceiling; they are not ranked."]
+    return "\n".join(lines)
+
+
+# --- ablation -------------------------------------------------------------------------------
+def ablation_table(root: Path) -> str:
+    """What switching off each mechanism changes (docs/ODD.md)."""
+    from alliancesim.validation.ablation import markdown_table
+
+    results = _read_json(root, "ablation.json")
+    return (f"Measured with `python -m alliancesim.validation.ablation --scale "
+            f"{results['scale']:g}` (seed {results['seed']}); two-sided Mann-Whitney tests, or "
+            "a comparison of two Poisson rates for pooled counts.\n\n"
+            + markdown_table(results["results"]))
+
+
+# --- validation -----------------------------------------------------------------------------
+def validation_table(root: Path) -> str:
+    """The defaults against the empirical patterns, as ``alliancesim validate`` scored them."""
+    from alliancesim.compare.report import markdown_table
+    from alliancesim.validation.report import display_table
+
+    meta = _read_json(root, "validation.json")
+    table = pd.read_csv(root / RESULTS / "validation_patterns.csv")
+    return (f"`alliancesim validate --replicates {meta['replicates']} --seed {meta['seed']}`:"
+            "\n\n" + markdown_table(display_table(table)))
+
+
+# --- the tour -------------------------------------------------------------------------------
+TOUR_KINDS = ("phase", "governance", "conflict", "paradox", "reevaluation", "ended")
+
+
+def tour_events(root: Path, lines: int = 9) -> str:
+    """A few telling sentences of the tour's run: phases, the first events of each kind, the
+    end."""
+    events = pd.read_csv(root / RESULTS / "tour_events.csv")
+    ends = events.tail(2)
+    picked = events[events["kind"].isin(TOUR_KINDS)].drop(index=ends.index, errors="ignore")
+    first = picked.groupby(["kind", "outcome"], sort=False).head(1).sort_index()
+    chosen = pd.concat([first.head(lines - len(ends)), ends])
+    return "```text\n" + "\n".join(chosen["sentence"]) + "\n```"
+
+
+def tour_story(root: Path) -> str:
+    """One sentence on how the tour's alliance went, from its monthly table."""
+    steps = pd.read_csv(root / RESULTS / "tour_steps.csv")
+    founded = steps.loc[steps["phase"] != "forming", "month"]
+    end = steps.iloc[-1]
+    start = f"{int(steps.loc[founded.index[0], 'members'])} organizations founded the " \
+            f"alliance by month {int(founded.iloc[0])}" if len(founded) else \
+            "The founders never found enough partners"
+    ending = {"completed": "reached its ambition and ended as planned",
+              "dissolved": "dissolved"}.get(str(end["phase"]), "was still running")
+    seed = _read_json(root, "tour.json")["seed"]
+    return (f"One alliance on the defaults, seed {seed}: `alliancesim run --seed {seed}` prints "
+            "how it ended and writes its month-by-month table, its event log and this figure."
+            "\n\n![Trust, commitment, members and value of one alliance over its life, phases "
+            "shaded](docs/img/run_defaults.png)\n\n"
+            f"{start}; {int(steps['conflicts_new'].sum())} conflicts and "
+            f"{int(steps['paradoxes_new'].sum())} paradoxes later, at month "
+            f"{int(end['month'])}, it {ending}, having created {end['value_total']:.0f} of "
+            "value. The event log tells its story in sentences:")
+
+
+# --- speed ----------------------------------------------------------------------------------
+def model_speed(root: Path) -> str:
+    """The model benchmark's figures."""
+    b = _read_json(root, "bench_model.json")
+    return (f"**Speed** (`python benchmarks/bench_model.py --write`, {b['machine']}): a default "
+            f"run that keeps only its outcome takes a median {b['outcome_ms']:.1f} ms, "
+            f"{b['outcome_ratio']:.2f} times a bare Mesa model of 8 agents stepped 120 months "
+            f"({b['skeleton_ms']:.2f} ms, timed alongside; target 2.5), and "
+            f"{b['table_ms']:.1f} ms with its monthly table ({b['table_ratio']:.2f} times; "
+            f"target 4); {b['runs_per_second']:.0f} runs per second per core."
+            + "".join(f" A {n:,}-member alliance runs 120 months in {b[f'members_{n}_s']:.2f} s."
+                      for n in (100, 1000) if f"members_{n}_s" in b))
+
+
+RENDERERS: dict[str, Callable[[Path], str]] = {
+    "validation-table": validation_table,
+    "tour-events": tour_events,
+    "tour-story": tour_story,
+    "model-speed": model_speed,
+    "flagship-table": flagship_table,
+    "flagship-findings": flagship_findings,
+    "mode-drivers": mode_drivers_table,
+    "ablation-table": ablation_table,
+}
+
+
+def render(text: str, root: Path) -> str:
+    """``text`` with every block replaced by its rendering from the results under ``root``."""
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        if name not in RENDERERS:
+            return match.group(0)
+        return f"{match.group(1)}{RENDERERS[name](root)}\n{match.group(4)}"
+    return BLOCK.sub(replace, text)
+
+
+def stale_blocks(path: Path, root: Path) -> list[str]:
+    """Names of the blocks in ``path`` whose text differs from their results."""
+    text = path.read_text()
+    fresh = {m.group("name"): m.group(0) for m in BLOCK.finditer(render(text, root))}
+    return [m.group("name") for m in BLOCK.finditer(text)
+            if m.group("name") in RENDERERS and fresh[m.group("name")] != m.group(0)]
+
+
+def take_flagship(folder: Path, root: Path) -> None:
+    """Copy a flagship comparison's summary and survival figure into the committed results."""
+    shutil.copyfile(folder / "summary.csv", root / RESULTS / "flagship_summary.csv")
+    shutil.copyfile(folder / "survival.png", root / "docs" / "img" / "flagship_survival.png")
+
+
+def take_validation(folder: Path, root: Path, seed: int) -> None:
+    """Copy a validation report's pattern table and hazard figure into the results."""
+    shutil.copyfile(folder / "patterns.csv", root / RESULTS / "validation_patterns.csv")
+    shutil.copyfile(folder / "hazard_by_age.png", root / "docs" / "img" / "validation_hazard.png")
+    runs = pd.read_parquet(folder / "runs.parquet", columns=["outcome"])
+    (root / RESULTS / "validation.json").write_text(
+        json.dumps({"replicates": len(runs), "seed": seed}) + "\n")
+
+
+def take_tour(folder: Path, root: Path, seed: int) -> None:
+    """Copy the tour run's tables and figure into the results."""
+    (root / RESULTS / "tour.json").write_text(json.dumps({"seed": seed}) + "\n")
+    shutil.copyfile(folder / "events.csv", root / RESULTS / "tour_events.csv")
+    shutil.copyfile(folder / "steps.csv", root / RESULTS / "tour_steps.csv")
+    shutil.copyfile(folder / "run.png", root / "docs" / "img" / "run_defaults.png")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Rewrite the blocks of README.md and docs/ODD.md from docs/results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--flagship", type=Path, help="a compare output folder to take first")
+    parser.add_argument("--validation", type=Path, help="a validate output folder to take")
+    parser.add_argument("--validation-seed", type=int, default=20261127)
+    parser.add_argument("--tour", type=Path, help="a run output folder to take for the tour")
+    parser.add_argument("--tour-seed", type=int, default=10)
+    parser.add_argument("--root", type=Path, default=Path("."))
+    args = parser.parse_args(argv)
+    if args.flagship is not None:
+        take_flagship(args.flagship, args.root)
+    if args.validation is not None:
+        take_validation(args.validation, args.root, args.validation_seed)
+    if args.tour is not None:
+        take_tour(args.tour, args.root, args.tour_seed)
+    for document in DOCUMENTS:
+        path = args.root / document
+        path.write_text(render(path.read_text(), args.root))
+        print(f"rewrote {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
