@@ -48,6 +48,9 @@ class Settings:
     seed: int = DEFAULT_SEED
     timeline: tuple[ScheduledEntry, ...] = ()
     scenario: str = ""
+    # An AllianceModel subclass passed in Python (App(Settings(model_class=...))); the app
+    # never imports a class a scenario file names.
+    model_class: type[AllianceModel] = AllianceModel
 
     def with_parameter(self, name: str, value: Any) -> Settings:
         """These settings with one parameter changed (validated against its definition)."""
@@ -116,7 +119,7 @@ class Run:
 
 def build_alliance(params: Mapping[str, Any], settings: Settings, label: str = "") -> Watched:
     """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout."""
-    model = AllianceModel(rng=settings.seed, **dict(params))
+    model = settings.model_class(rng=settings.seed, **dict(params))
     if settings.timeline:
         model.schedule(settings.timeline)
     return Watched(model, alliance_layout(model, settings.seed), label)
