@@ -92,6 +92,10 @@ def compare(
         = FigureFormat.png,
     verbose: Annotated[bool, typer.Option(
         "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
+    flush_runs: Annotated[int, typer.Option(
+        min=1, help="Write the finished runs to --out after this many runs...")] = 1000,
+    flush_seconds: Annotated[float, typer.Option(
+        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
     check_seed(seed)
@@ -140,7 +144,7 @@ def compare(
                 loaded, replicates, seed, workers,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 out=out, scheduler=scheduler, record=record, allow_import=allow_import,
-                verbose=verbose)
+                verbose=verbose, flush_runs=flush_runs, flush_seconds=flush_seconds)
     except IncompleteComparison as error:
         _save_partial(error, out)
         fail(str(error))
@@ -152,6 +156,9 @@ def compare(
         fail(str(error))
     except BackendError as error:
         fail(str(error), RUNTIME_ERROR)
+    for note in comparison.notes:
+        if not note.startswith("asked for"):  # the worker cap was announced before the runs
+            warn(note)
     try:
         write_raw_tables(comparison, out)  # before anything else can go wrong
     except OSError as error:

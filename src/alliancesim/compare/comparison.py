@@ -47,6 +47,8 @@ class Comparison:
             with the run id and scenario of every row.
         out: the folder the runs were streamed to (None: a temporary one, removed).
         backend: where the runs ran (``inprocess``, ``processes`` or ``dask``).
+        notes: what the engine had to say (a resumed comparison, parts set aside, a cap on
+            the workers).
     """
 
     scenarios: list[Scenario]
@@ -59,6 +61,7 @@ class Comparison:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     out: Path | None = None
     backend: str = "inprocess"
+    notes: list[str] = field(default_factory=list)
     _summaries: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -111,6 +114,8 @@ def compare_scenarios(
     member_class: str | type | None = None,
     allow_import: bool = False,
     verbose: bool = False,
+    flush_runs: int = 1000,
+    flush_seconds: float = 30.0,
 ) -> Comparison:
     """Run every scenario ``replicates`` times with common random numbers and collect the runs.
 
@@ -135,6 +140,8 @@ def compare_scenarios(
             (or an import path) for every scenario, instead of what the files name.
         allow_import: import the classes scenario files name as ``"package.module:Class"``.
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
+        flush_runs, flush_seconds: write finished runs to ``out`` after this many runs or
+            seconds, whichever comes first (what a crash can cost at most).
 
     Raises:
         ScenarioError: a scenario file is invalid, two scenarios share a name, or a run
@@ -155,12 +162,14 @@ def compare_scenarios(
     runs = run_comparison(loaded, replicates, seed, workers=workers, progress=progress,
                           out=out, scheduler=scheduler, client=client, record=record,
                           model_class=model_class, member_class=member_class,
-                          allow_import=allow_import, verbose=verbose)
+                          allow_import=allow_import, verbose=verbose,
+                          flush_runs=flush_runs, flush_seconds=flush_seconds)
     summary = runs.summary
     return Comparison(loaded, replicates, seed, runs.outcomes, runs.trajectories,
                       time.perf_counter() - start, runs.workers, runs.tables,
                       Path(out) if out is not None else None,
-                      summary.backend if summary is not None else "inprocess")
+                      summary.backend if summary is not None else "inprocess",
+                      list(summary.warnings) if summary is not None else [])
 
 
 def check_unique_names(scenarios: Sequence[Scenario]) -> None:

@@ -135,6 +135,7 @@ def run_comparison(
     member_class: str | type | None = None,
     allow_import: bool = False,
     kind: str = "compare",
+    flush_runs: int = 1000,
     flush_seconds: float = 30.0,
     verbose: bool = False,
 ) -> ComparisonRuns:
@@ -144,7 +145,8 @@ def run_comparison(
     crash or Ctrl-C resumes there (a folder holding a finished or different comparison is
     started afresh; one holding a sweep is refused). ``record`` adds tables to every run
     (``panel``, ``events``, ``network``), on top of what each scenario file asks for.
-    ``model_class``/``member_class`` replace the classes of every scenario.
+    ``model_class``/``member_class`` replace the classes of every scenario. Finished runs
+    are written every ``flush_runs`` runs or ``flush_seconds`` seconds.
 
     ``progress(done, total)`` is called as runs finish. A failing run stops the comparison
     with :class:`IncompleteComparison`, and Ctrl-C with :class:`InterruptedComparison`;
@@ -153,8 +155,8 @@ def run_comparison(
     arms = [_arm(s, trajectories, record, model_class, member_class, allow_import)
             for s in scenarios]
     options = EngineOptions(workers, scheduler, backend, client, progress or False,
-                            flush_seconds=flush_seconds, verbose=verbose,
-                            caller="compare_scenarios")
+                            flush_runs=flush_runs, flush_seconds=flush_seconds,
+                            verbose=verbose, caller="compare_scenarios")
     with ExitStack() as stack:
         folder = Path(out) if out is not None else Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="alliancesim-compare-")))
