@@ -133,15 +133,18 @@ def compare_scenarios(
         progress: called as ``progress(done, total)`` while runs finish.
         out: a folder to stream the runs to; rerunning the same comparison there after a
             crash resumes it. Without it the runs go to a temporary folder.
-        scheduler, client: run on a Dask cluster (its address, or a ``Client``).
+        scheduler: run on the Dask cluster with this scheduler address.
+        client: run on the Dask cluster of this ``dask.distributed.Client``.
         record: tables to record for every run (``Recording(panel=True, events=True,
             network_months=(12, 24))``), besides what each scenario file asks for.
-        model_class, member_class: an ``AllianceModel`` / ``MemberOrganization`` subclass
-            (or an import path) for every scenario, instead of what the files name.
+        model_class: an ``AllianceModel`` subclass (or an import path) for every scenario,
+            instead of what the files name.
+        member_class: a ``MemberOrganization`` subclass (or an import path), likewise.
         allow_import: import the classes scenario files name as ``"package.module:Class"``.
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
-        flush_runs, flush_seconds: write finished runs to ``out`` after this many runs or
-            seconds, whichever comes first (what a crash can cost at most).
+        flush_runs: write finished runs to ``out`` after this many runs...
+        flush_seconds: ...or this many seconds, whichever comes first (what a crash can
+            cost at most).
 
     Raises:
         ScenarioError: a scenario file is invalid, two scenarios share a name, or a run

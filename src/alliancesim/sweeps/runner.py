@@ -55,8 +55,9 @@ def run_sweep(
         backend: ``auto``, ``inprocess``, ``processes`` or ``dask``.
         client: an existing ``dask.distributed.Client`` to use instead of an address.
         progress: show a progress bar (runs done, failures, time left).
-        flush_runs, flush_seconds: write a Parquet part after this many finished runs or
-            this many seconds, whichever comes first (what a crash can cost at most).
+        flush_runs: write a Parquet part after this many finished runs...
+        flush_seconds: ...or after this many seconds, whichever comes first (what a crash
+            can cost at most).
         runs_per_task: runs per chunk sent to a worker (default: chosen from the size).
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
         allow_import: import the ``model_class`` / ``member_class`` the experiment file
