@@ -19,6 +19,7 @@ from alliancesim.params import PARAMETERS_BY_NAME
 FORMATS = ("png", "pdf", "svg")
 DPI = 300
 NOTE_SIZE = 7.5
+LINE_INCHES = NOTE_SIZE * 1.25 / 72  # one line of footnote
 # How outcome columns read on an axis: a title, and a unit or "share" (drawn as %).
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {
     "failed": ("Failed", "share"),
@@ -84,23 +85,26 @@ def percent_axis(ax: Axes, axis: str = "y") -> None:
 
 
 def footnote(fig: Figure, text: str) -> None:
-    """Put ``text`` (n, what was pooled) under the figure, wrapped to its width."""
+    """Put ``text`` (n, what was pooled) under the figure, wrapped to its width, and keep
+    the axes clear of it."""
     import textwrap
 
-    width = max(60, int(fig.get_figwidth() * 16))
-    fig.text(0.01, 0.002, "\n".join(textwrap.wrap(text, width)), fontsize=NOTE_SIZE,
-             ha="left", va="bottom", color="#444444")
+    width = max(60, int(fig.get_figwidth() * 15))
+    lines = textwrap.wrap(text, width)
+    fig.text(0.01, 0.004, "\n".join(lines), fontsize=NOTE_SIZE, ha="left", va="bottom",
+             color="#444444")
+    room = (len(lines) * LINE_INCHES + 0.06) / fig.get_figheight()
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, room, 1, 1 - room))
 
 
 def new_figure(width: float, height: float, rows: int = 1, cols: int = 1, note_lines: int = 0,
                **kwargs: Any) -> tuple[Figure, np.ndarray]:
-    """A constrained-layout figure with room for a footnote of ``note_lines`` lines."""
-    fig = Figure(figsize=(width, height + 0.14 * note_lines), layout="constrained")
+    """A constrained-layout figure, taller by the room a footnote of about ``note_lines``
+    lines takes (:func:`footnote` reserves the room itself)."""
+    fig = Figure(figsize=(width, height + LINE_INCHES * note_lines), layout="constrained")
     FigureCanvasAgg(fig)
-    if note_lines:
-        fig.get_layout_engine().set(rect=(0, 0.14 * note_lines / (height + 0.14 * note_lines),
-                                          1, 1 - 0.14 * note_lines / (height + 0.14
-                                                                         * note_lines)))
     axes = fig.subplots(rows, cols, squeeze=False, **kwargs)
     return fig, axes
 
