@@ -63,8 +63,9 @@ DEFAULT_MAX_DISK_GB = 10.0
 # outcome row, and one value of a recorded month (id columns included once per row).
 RUN_ROW_BYTES = 200
 STEP_VALUE_BYTES = 2
-# Upper bounds for the opt-in tables, per row (member x month, event, trust edge) and the
-# events a month can bring.
+# The opt-in tables, per row (member x month, event, trust edge), rounded up from parts of
+# 100 runs (39, 39 and 12 bytes), and the events a month brings at most (1.5 measured);
+# members are counted as every candidate that could join, so the estimate is an upper bound.
 PANEL_ROW_BYTES = 40
 EVENT_ROW_BYTES = 60
 EVENTS_PER_MONTH = 3
