@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from alliancesim import AllianceModel
 from alliancesim.cli.main import app
-from alliancesim.compare import compare_scenarios
+from alliancesim.compare import IncompleteComparison, compare_scenarios
 from alliancesim.engine.tasks import Recording
 from alliancesim.single import replay
 from alliancesim.sweeps import experiment_from_dict, load_table, run_sweep
@@ -185,3 +186,23 @@ def test_replay_on_the_command_line_writes_full_tables(tmp_path):
     assert load_table(tmp_path / "s", "network")["run_id"].nunique() == 4
     missing = CliRunner().invoke(app, ["replay", str(tmp_path / "s"), "--run-id", "99"])
     assert missing.exit_code == 2 and "stored run ids: 0 to 3" in missing.output
+
+
+class BrokenAlliance(AllianceModel):
+    """Fails in its fifth month, as a model under development may."""
+
+    def step(self) -> None:
+        if self.month == 4:
+            raise RuntimeError("broken on purpose")
+        super().step()
+
+
+def test_a_run_that_raises_stops_the_comparison_with_one_message_and_keeps_it(tmp_path):
+    with pytest.raises(IncompleteComparison) as caught:
+        compare_scenarios(PAIR, replicates=3, seed=1, workers=1, out=tmp_path,
+                          model_class=BrokenAlliance)
+    message = str(caught.value)
+    assert "run 0 (replicate 0) failed: RuntimeError: broken on purpose" in message
+    assert "traceback is stored" in message and caught.value.outcomes.empty
+    stored = pd.read_parquet(tmp_path / "runs")
+    assert "broken on purpose" in stored.loc[0, "traceback"]
