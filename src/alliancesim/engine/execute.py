@@ -138,10 +138,11 @@ def stored_failures(store: ResultsStore) -> int:
 
 
 def auto_chunk(engine: Backend, remaining: int) -> int:
-    """Runs per task: 1 in-process; otherwise enough per task to hide the overhead, while
-    leaving each worker a dozen tasks or more so that the load balances."""
+    """Runs per task: in-process, a few (a hundred tasks or more keep the progress moving);
+    otherwise enough per task to hide the overhead, while leaving each worker a dozen tasks
+    or more so that the load balances."""
     if engine.name == "inprocess":
-        return 1
+        return int(np.clip(remaining // 100, 1, 10))
     return int(np.clip(remaining // (engine.workers * 12), 1, 25))
 
 

@@ -14,6 +14,7 @@ import platform
 import shlex
 import subprocess
 import sys
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ def source_state() -> dict[str, Any]:
     return {"commit": head, "dirty": bool(changes)}
 
 
+@cache  # what is installed does not change while this process runs
 def distributions() -> dict[str, str]:
     """Every distribution installed in this environment, by name (a superset of the
     package's dependencies, so nothing that could matter is left out)."""
@@ -83,7 +85,7 @@ def provenance(seeds: dict[str, Any], seed_scheme: str) -> dict[str, Any]:
                "machine": platform.machine(), "platform": platform.platform()},
         "seeds": seeds,
         "seed_scheme": seed_scheme,
-        "dependencies": distributions(),
+        "dependencies": dict(distributions()),
     }
 
 

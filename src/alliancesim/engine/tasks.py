@@ -121,17 +121,27 @@ class ChunkResult:
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run every simulation of ``task``; a run that raises becomes a failed row."""
     rows: list[dict[str, Any]] = []
-    collected: dict[str, list[pd.DataFrame]] = {}
+    collected: dict[str, list[tuple[RunSpec, pd.DataFrame]]] = {}
     errors: dict[int, Exception] = {}
     for spec in task.runs:
         row, tables, error = run_one(task, spec)
         rows.append(row)
         for name, frame in tables.items():
-            collected.setdefault(name, []).append(frame)
+            collected.setdefault(name, []).append((spec, frame))
         if error is not None:
             errors[spec.run_id] = error
-    joined = {name: pd.concat(frames, ignore_index=True) for name, frames in collected.items()}
-    return ChunkResult(rows, joined, errors)
+    return ChunkResult(rows, {name: _headed(parts) for name, parts in collected.items()},
+                       errors)
+
+
+def _headed(parts: list[tuple[RunSpec, pd.DataFrame]]) -> pd.DataFrame:
+    """The runs' tables as one, each row headed by its run's id, point and replicate (added
+    once per chunk, not once per run: it is the costly part for short runs)."""
+    frame = pd.concat([table for _, table in parts], ignore_index=True)
+    lengths = [len(table) for _, table in parts]
+    for name in ("replicate", "point", "run_id"):
+        frame.insert(0, name, np.repeat([getattr(spec, name) for spec, _ in parts], lengths))
+    return frame
 
 
 def run_one(task: ChunkTask, spec: RunSpec
@@ -156,7 +166,8 @@ def run_one(task: ChunkTask, spec: RunSpec
             params, np.random.SeedSequence(task.root_seed, spawn_key=spec.spawn_key),
             task.interventions, record_steps=record.steps, record_events=record.events,
             record_panel=record.panel, network_months=record.network_months,
-            model_class=task.model_class, member_class=task.member_class)
+            model_class=task.model_class, member_class=task.member_class,
+            step_columns=_with_month(record.columns))
     except Exception as exc:  # any failure of one run is recorded, never fatal
         row.update(status=FAILED, error=f"{type(exc).__name__}: {exc}",
                    traceback=traceback.format_exc(),
@@ -164,7 +175,7 @@ def run_one(task: ChunkTask, spec: RunSpec
         return row, {}, exc if _reportable(exc) else None
     row.update(status=OK, error="", traceback="", duration_s=time.perf_counter() - started)
     row.update(result.outcome)
-    return row, _tables(result, record, spec), None
+    return row, _tables(result, record), None
 
 
 def _reportable(exc: Exception) -> bool:
@@ -174,8 +185,8 @@ def _reportable(exc: Exception) -> bool:
     return isinstance(exc, ScenarioError)
 
 
-def _tables(result: Any, record: Recording, spec: RunSpec) -> dict[str, pd.DataFrame]:
-    """The recorded tables of one run, each headed by the run's id (and point, replicate)."""
+def _tables(result: Any, record: Recording) -> dict[str, pd.DataFrame]:
+    """The recorded tables of one run."""
     tables: dict[str, pd.DataFrame] = {}
     if record.steps and result.steps is not None:
         tables["steps"] = thin_steps(result.steps, record.every, record.columns)
@@ -185,21 +196,22 @@ def _tables(result: Any, record: Recording, spec: RunSpec) -> dict[str, pd.DataF
         tables["events"] = result.events
     if record.network_months and result.network is not None:
         tables["network"] = result.network
-    for frame in tables.values():
-        frame.insert(0, "replicate", spec.replicate)
-        frame.insert(0, "point", spec.point)
-        frame.insert(0, "run_id", spec.run_id)
     return tables
+
+
+def _with_month(columns: Iterable[str] | None) -> list[str] | None:
+    """``columns`` with ``month`` first (None: every column)."""
+    if columns is None:
+        return None
+    return ["month", *(c for c in columns if c != "month")]
 
 
 def thin_steps(steps: pd.DataFrame, every: int, columns: Iterable[str] | None) -> pd.DataFrame:
     """Keep every ``every``-th month and the last one, and only ``columns`` (month always)."""
+    wanted = _with_month(columns)
+    if wanted is not None and list(steps.columns) != wanted:
+        steps = steps[wanted]
+    if every <= 1 or steps.empty:
+        return steps
     months = steps["month"].to_numpy()
-    if every > 1 and len(months):
-        selected = steps.loc[(months % every == 0) | (months == months.max())]
-    else:
-        selected = steps
-    if columns is not None:
-        wanted = ["month", *(c for c in columns if c != "month")]
-        selected = selected[wanted]
-    return selected.reset_index(drop=True)
+    return steps.loc[(months % every == 0) | (months == months.max())].reset_index(drop=True)

@@ -483,12 +483,15 @@ class AllianceModel(mesa.Model):
         self.log(Event(self.month, "intervention", self.phase, detail=text))
 
     # --- outputs ----------------------------------------------------------------------------
-    def step_table(self) -> pd.DataFrame:
-        """The per-step table, one row per month (month 0 is the founders' start)."""
+    def step_table(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The per-step table, one row per month (month 0 is the founders' start); only
+        ``columns`` of :data:`STEP_COLUMNS` when given (building fewer columns is faster)."""
         if self.datacollector is None:
             raise ValueError("this model was made with collect_steps=False, so it kept no "
                              "per-step table; make it with collect_steps=True")
-        return pd.DataFrame(self.datacollector.model_vars, columns=list(STEP_COLUMNS))
+        names = list(STEP_COLUMNS) if columns is None else list(columns)
+        variables = self.datacollector.model_vars
+        return pd.DataFrame({name: variables[name] for name in names}, columns=names)
 
     def event_log(self) -> pd.DataFrame:
         """The event log, with a plain ``sentence`` and a line of ``theory`` per row, and the

@@ -108,6 +108,7 @@ def simulate(
     keep_model: bool = False,
     model_class: type[AllianceModel] | None = None,
     member_class: type[Any] | None = None,
+    step_columns: Iterable[str] | None = None,
 ) -> SimulationResult:
     """Run one alliance with ``params`` and ``seed`` and return its results.
 
@@ -120,6 +121,7 @@ def simulate(
         model_class: an :class:`AllianceModel` subclass to run instead (it takes the same
             keywords); ``member_class``: a :class:`MemberOrganization` subclass for its
             members.
+        step_columns: keep only these columns of the per-step table (``month`` first).
     """
     cls = check_model_class(model_class or AllianceModel)
     extra = {} if member_class is None else {"member_class": member_class}
@@ -134,7 +136,7 @@ def simulate(
             edges.append(model.trust_edges())
     return SimulationResult(
         outcome=model.outcome_record(),
-        steps=model.step_table() if record_steps else None,
+        steps=model.step_table(step_columns) if record_steps else None,
         events=model.event_log() if record_events else None,
         model=model if keep_model else None,
         panel=model.member_table() if record_panel else None,
