@@ -143,8 +143,9 @@ def run_comparison(
 
     With ``out`` the runs stream to that folder and a rerun of the same comparison after a
     crash or Ctrl-C resumes there (a folder holding a finished or different comparison is
-    started afresh; one holding a sweep is refused). ``record`` adds tables to every run
-    (``panel``, ``events``, ``network``), on top of what each scenario file asks for.
+    started afresh; one holding a sweep, or a validation for a comparison, is refused).
+    ``record`` adds tables to every run (``panel``, ``events``, ``network``), on top of what
+    each scenario file asks for.
     ``model_class``/``member_class`` replace the classes of every scenario. Finished runs
     are written every ``flush_runs`` runs or ``flush_seconds`` seconds.
 
@@ -220,10 +221,12 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
     if store.exists():
         old = store.read_manifest()
         if old.get("kind") not in KINDS:
-            raise ResultsError(
-                f"{store.root} holds the results of a sweep ({old.get('experiment', {}).get(
-                    'name', '?')!r}); a comparison would overwrite them: use another --out "
-                "folder")
+            sweep = old.get("experiment", {}).get("name", "?")
+            raise ResultsError(f"{store.root} holds the results of a sweep ({sweep!r}); a "
+                               "comparison would overwrite them: use another --out folder")
+        if old.get("kind") != kind:
+            raise ResultsError(f"{store.root} holds the results of a {old.get('kind')}; "
+                               f"a {kind} would overwrite them: use another --out folder")
         if old.get("fingerprint") == key and old.get("status") != "complete":
             stored = len(store.completed_ids())
             return old, [f"resuming the unfinished comparison in {store.root}: {stored} of "
