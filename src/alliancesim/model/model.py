@@ -46,6 +46,16 @@ _ALLIANCE_FIELDS = (
 )
 
 
+def _seed_sequence(rng: Any) -> np.random.SeedSequence:
+    """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        # A generator handed in is drawn from, so the same generator state gives the same run.
+        return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
+    return np.random.SeedSequence(rng)  # an int (or None: fresh entropy)
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -66,7 +76,8 @@ class AllianceModel(mesa.Model):
 
     Args:
         rng: seed (an int or a ``numpy.random.SeedSequence``) or generator; all randomness
-            in the run flows from it.
+            in the run flows from it, through independent streams for the model's processes,
+            recruitment, management and external shocks.
         scenario: accepted for Mesa's SolaraViz, which passes a ``mesa`` Scenario on Reset;
             only its ``rng`` is used (when ``rng`` is not given).
         collect_steps: record the per-step table (on by default). Runs that only need their
@@ -95,8 +106,17 @@ class AllianceModel(mesa.Model):
         self.params = make_params(params)
         if member_class is not None:
             self.member_class = member_class
-        rng = self._seed_from(rng)
-        super().__init__(rng=rng)
+        # One seed, several independent streams: the main one for the model's processes,
+        # and one each for recruitment, management (hiring, turnover) and external shocks.
+        # Runs that differ only in how they are managed then meet the same candidates,
+        # invitations and shocks for as long as their stories allow.
+        sequence = _seed_sequence(rng)
+        self._remember_seed(sequence, rng)
+        seeds = sequence.spawn(4)
+        super().__init__(rng=np.random.default_rng(seeds[0]))
+        self.recruitment_rng = np.random.default_rng(seeds[1])
+        self.management_rng = np.random.default_rng(seeds[2])
+        self.shock_rng = np.random.default_rng(seeds[3])
         p = self.params
         self.month = 0
         self.alliance = AllianceState(value_target=p.value_target, identity=p.identity_initial,
@@ -123,7 +143,7 @@ class AllianceModel(mesa.Model):
         self.partner_fits: list[float] = []
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
-        self.pool = draw_pool(self.rng, self._pool_size(), p)
+        self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p)
         self.management = Management(self)
         self._recruit_founders()
         self.collect_steps = collect_steps or record_members
@@ -139,24 +159,17 @@ class AllianceModel(mesa.Model):
         locals()[_name] = _read_alliance(_name)
     del _name
 
-    def _seed_from(self, rng: Any) -> np.random.Generator | None:
-        """The generator for ``rng``, remembering the seed so that the run can be repeated.
+    def _remember_seed(self, sequence: np.random.SeedSequence, given: Any) -> None:
+        """Keep the seed the run starts from, so that every run can be repeated.
 
-        Without a seed a fresh one is drawn from the operating system and kept, so even an
-        unseeded run (``mesa.batch_run`` with ``iterations=``) reports the seed it ran with.
-        An int n and ``SeedSequence(n)`` give the same run: both become the same generator
-        before Mesa sees them (Mesa treats ints and generators differently when it seeds
-        its own stdlib Random).
+        Without a seed, fresh entropy is drawn from the operating system and kept, so even
+        an unseeded run (``mesa.batch_run`` with ``iterations=``) reports the seed it ran
+        with. A generator handed in does not tell its seed: nothing is kept then.
         """
-        self.seed_entropy: str = ""
-        self.seed_spawn_key: str = ""
-        if isinstance(rng, np.random.Generator):
-            return rng  # a generator does not tell its seed
-        sequence = rng if isinstance(rng, np.random.SeedSequence) else (
-            np.random.SeedSequence(rng))
-        self.seed_entropy = str(sequence.entropy)
-        self.seed_spawn_key = ",".join(str(k) for k in sequence.spawn_key)
-        return np.random.default_rng(sequence)
+        recoverable = not isinstance(given, np.random.Generator)
+        self.seed_entropy: str = str(sequence.entropy) if recoverable else ""
+        self.seed_spawn_key: str = (",".join(str(k) for k in sequence.spawn_key)
+                                    if recoverable else "")
 
     @property
     def p(self) -> dict[str, Any]:

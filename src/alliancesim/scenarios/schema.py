@@ -1,4 +1,5 @@
-"""The scenario schema: a name, a description, parameter overrides and a timeline.
+"""The scenario schema: a name, a description, parameter overrides, a timeline and the seed
+a class is shown (``teaching_seed``).
 
 Parameter names, types and ranges are checked against :mod:`alliancesim.params`, the single
 parameter definition; timeline entries map one-to-one onto
@@ -201,6 +202,20 @@ class Scenario(BaseModel):
 
     name: str = Field(min_length=1, description="a non-empty text naming the scenario")
     description: str = Field(default="", description="a text describing the situation")
+    parameters: dict[str, Any] = Field(
+        default_factory=dict,
+        description="a table of parameter = value pairs, values as defined in alliancesim.params",
+    )
+    timeline: tuple[TimelineEntry, ...] = Field(
+        default=(), strict=False,
+        description="an array of [[timeline]] tables, each with a month and a kind",
+    )
+    teaching_seed: int | None = Field(
+        default=None, ge=0,
+        description="a whole number of 0 or more: the seed on which what the scenario shows "
+                    "happens (the teaching app opens the scenario on it; re-pick with "
+                    "python -m alliancesim.scenarios.teaching_seeds --write)",
+    )
     model_class: str | None = Field(
         default=None, description="an AllianceModel subclass to run, as an import path like "
         "'my_models:MentoredAlliance' (imported only with --allow-import)")
@@ -211,14 +226,6 @@ class Scenario(BaseModel):
         default_factory=lambda: ScenarioRecord(),
         description="a [record] table of what each run keeps besides its outcome: panel, "
                     "events (true/false), network_months (an array of months)")
-    parameters: dict[str, Any] = Field(
-        default_factory=dict,
-        description="a table of parameter = value pairs, values as defined in alliancesim.params",
-    )
-    timeline: tuple[TimelineEntry, ...] = Field(
-        default=(), strict=False,
-        description="an array of [[timeline]] tables, each with a month and a kind",
-    )
     _source: str = PrivateAttr(default="<scenario>")
 
     @field_validator("parameters", mode="after")

@@ -22,6 +22,7 @@ from scipy import stats
 
 from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore
 from alliancesim.engine.tasks import OK
+from alliancesim.folders import unwritable
 from alliancesim.params import suggest
 from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
 from alliancesim.sweeps.figures import SweepCounts
@@ -350,15 +351,9 @@ def analyze(
 
 def _check_writable(out_dir: Path) -> None:
     """Refuse an output folder that cannot be created or written, naming it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        raise AnalysisError(f"--out {str(out_dir)!r}: cannot write there "
-                            f"({exc.strerror or exc}); allowed: a folder you can write to "
-                            "(created if missing)") from None
+    problem = unwritable(out_dir)
+    if problem is not None:
+        raise AnalysisError(problem)
 
 
 @dataclass(frozen=True)
