@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -208,11 +207,3 @@ def test_a_run_that_raises_stops_the_comparison_with_one_message_and_keeps_it(tm
     stored = pd.read_parquet(tmp_path / "runs")
     assert "broken on purpose" in stored.loc[0, "traceback"]
 
-
-def test_a_seed_sequence_handed_in_twice_gives_the_same_run_and_stays_as_it_was():
-    from alliancesim import simulate
-
-    seed = np.random.SeedSequence(3, spawn_key=(1,))
-    first = simulate({"horizon": 60}, seed).outcome
-    assert seed.n_children_spawned == 0  # the caller's sequence is not advanced
-    assert pd.Series(simulate({"horizon": 60}, seed).outcome).equals(pd.Series(first))

@@ -95,8 +95,7 @@ print(f"failed only with training: {only_mine}; only in the baseline: {only_base
 
 # %%
 replicate = int(np.argmax(np.abs(difference)))
-seed = replicate_seed(7, replicate)
 for scenario in (load_scenario(resolve_scenario_path("baseline")), mine):
-    run = run_scenario(scenario, seed)
+    run = run_scenario(scenario, replicate_seed(7, replicate))  # a fresh seed for each run
     print(f"{scenario.name}: {run.outcome['outcome']} at month {run.outcome['end_month']}, "
           f"value {run.outcome['value_total']:.1f}")

@@ -49,11 +49,7 @@ _ALLIANCE_FIELDS = (
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
     """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
     if isinstance(rng, np.random.SeedSequence):
-        # A copy: spawning the streams from the caller's own sequence would advance it, and
-        # the same sequence handed in twice would give two different runs.
-        return np.random.SeedSequence(rng.entropy, spawn_key=rng.spawn_key,
-                                      pool_size=rng.pool_size,
-                                      n_children_spawned=rng.n_children_spawned)
+        return rng
     if isinstance(rng, np.random.Generator):
         # A generator handed in is drawn from, so the same generator state gives the same run.
         return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
