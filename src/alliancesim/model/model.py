@@ -56,6 +56,13 @@ def _seed_sequence(rng: Any) -> np.random.SeedSequence:
     return np.random.SeedSequence(rng)  # an int (or None: fresh entropy)
 
 
+def _children(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children of ``seed``, as ``seed.spawn(n)`` gives them to a fresh
+    sequence, without spawning from (and so changing) the caller's own object."""
+    return [np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, k),
+                                   pool_size=seed.pool_size) for k in range(n)]
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -112,7 +119,7 @@ class AllianceModel(mesa.Model):
         # invitations and shocks for as long as their stories allow.
         sequence = _seed_sequence(rng)
         self._remember_seed(sequence, rng)
-        seeds = sequence.spawn(4)
+        seeds = _children(sequence, 4)
         super().__init__(rng=np.random.default_rng(seeds[0]))
         self.recruitment_rng = np.random.default_rng(seeds[1])
         self.management_rng = np.random.default_rng(seeds[2])
