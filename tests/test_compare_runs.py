@@ -76,7 +76,7 @@ def test_trajectories_hold_every_month_of_every_run(small):
 def test_common_random_numbers_make_identical_scenarios_identical():
     twin = scenario_from_dict({"name": "Twin", "parameters": {"management_mode": "dedicated"}})
     result = compare_scenarios([DEDICATED, twin], replicates=4, seed=2, workers=1)
-    by = result.outcomes.set_index(["scenario", "replicate"])
+    by = result.outcomes.drop(columns="run_id").set_index(["scenario", "replicate"])
     pd.testing.assert_frame_equal(by.loc["Dedicated manager"], by.loc["Twin"])
     effects = result.summary(n_resamples=200).set_index(["outcome", "scenario"])["effect"]
     assert effects.xs("Twin", level="scenario").abs().max() == 0.0

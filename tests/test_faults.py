@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from alliancesim.cli.main import app
+from alliancesim.engine.backends import ProcessBackend
 from alliancesim.parallel import available_cores, cap_workers
 from alliancesim.sweeps import ExperimentError, experiment_from_dict, load_results, run_sweep
-from alliancesim.sweeps.backends import ProcessBackend
 from alliancesim.sweeps.design import BLOCK, Factor, make_design
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from alliancesim.cli.main import app
+from alliancesim.engine.tasks import FAILED, OK
 from alliancesim.sweeps import (
     ResultsError,
     ResultsStore,
@@ -27,7 +28,6 @@ from alliancesim.sweeps import (
     run_seed,
     run_sweep,
 )
-from alliancesim.sweeps.runs import FAILED, OK
 
 BASE = {
     "name": "small",

@@ -19,6 +19,8 @@ _MODULE_OF = {
     "simulate": "alliancesim.model.timeline",
     "PARAMETERS": "alliancesim.params",
     "ParameterError": "alliancesim.params",
+    "Recording": "alliancesim.engine.tasks",
+    "replay": "alliancesim.single",
 }
 
 __all__ = [
@@ -28,8 +30,10 @@ __all__ = [
     "Intervention",
     "MemberOrganization",
     "ParameterError",
+    "Recording",
     "SimulationResult",
     "__version__",
+    "replay",
     "run_model",
     "simulate",
 ]
@@ -58,6 +62,8 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from alliancesim.engine.tasks import Recording
     from alliancesim.model import AllianceManager, AllianceModel, MemberOrganization
     from alliancesim.model.timeline import Intervention, SimulationResult, run_model, simulate
     from alliancesim.params import PARAMETERS, ParameterError
+    from alliancesim.single import replay

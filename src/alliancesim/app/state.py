@@ -53,6 +53,9 @@ class Settings:
     timeline: tuple[ScheduledEntry, ...] = ()
     scenario: str = ""
     teaching_seed: int | None = None  # the scenario's seed on which its story happens
+    # An AllianceModel subclass passed in Python (App(Settings(model_class=...))); the app
+    # never imports a class a scenario file names.
+    model_class: type[AllianceModel] = AllianceModel
 
     def with_parameter(self, name: str, value: Any) -> Settings:
         """These settings with one parameter changed (validated against its definition)."""
@@ -143,7 +146,7 @@ class Run:
 def build_alliance(params: Mapping[str, Any], settings: Settings, label: str = "") -> Watched:
     """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout
     and a story that follows its timeline."""
-    model = AllianceModel(rng=settings.seed, **dict(params))
+    model = settings.model_class(rng=settings.seed, **dict(params))
     log = TimelineLog.of(settings.timeline)
     if settings.timeline:
         model.schedule(log.tracked())

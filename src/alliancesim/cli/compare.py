@@ -8,10 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alliancesim.cli.console import (
+    ALLOW_IMPORT_HELP,
+    FORMAT_HELP,
     INTERRUPTED,
+    MONTHS_HELP,
+    RUNTIME_ERROR,
+    FigureFormat,
     check_seed,
     console,
     fail,
+    parse_months,
     prepare_output_folder,
     warn,
 )
@@ -68,11 +74,33 @@ def compare(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes to use (default: all cores; at most the cores available).",
         show_default=False)] = None,
-    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("out/compare"),
+    out: Annotated[Path, typer.Option(
+        help="Folder for the report and the runs (rerun the same command to resume an "
+             "interrupted comparison).")] = Path("out/compare"),
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run there.",
+        show_default=False)] = None,
+    panel: Annotated[bool, typer.Option(
+        "--panel", help="Also keep every run's per-member panel (in panel/).")] = False,
+    events: Annotated[bool, typer.Option(
+        "--events", help="Also keep every run's event log (in events/).")] = False,
+    network_months: Annotated[str | None, typer.Option(help=MONTHS_HELP, show_default=False)]
+        = None,
+    allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
+        = False,
+    figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
+        = FigureFormat.png,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
+    flush_runs: Annotated[int, typer.Option(
+        min=1, help="Write the finished runs to --out after this many runs...")] = 1000,
+    flush_seconds: Annotated[float, typer.Option(
+        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
     check_seed(seed)
     loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
+    months = parse_months(network_months)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -89,6 +117,10 @@ def compare(
         write_report,
     )
     from alliancesim.compare.runner import InterruptedComparison
+    from alliancesim.engine.backends import BackendError, SchedulerError
+    from alliancesim.engine.classes import ClassImportError
+    from alliancesim.engine.store import ResultsError
+    from alliancesim.engine.tasks import Recording
     from alliancesim.parallel import cap_workers
     from alliancesim.scenarios import ScenarioError
 
@@ -97,37 +129,50 @@ def compare(
     except ScenarioError as error:
         fail(str(error))
     prepare_output_folder(out)
-    count = cap_workers(workers)
-    if count.warning:
-        warn(count.warning)
+    if scheduler is None:
+        count = cap_workers(workers)
+        if count.warning:
+            warn(count.warning)
+        workers = count.workers
     columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TimeElapsedColumn())
+    record = Recording(panel=panel, events=events, network_months=months)
     try:
         with Progress(*columns, console=console) as bar:
             task = bar.add_task("runs", total=len(loaded) * replicates)
             comparison = compare_scenarios(
-                loaded, replicates, seed, count.workers,
-                progress=lambda done, total: bar.update(task, completed=done, total=total))
+                loaded, replicates, seed, workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                out=out, scheduler=scheduler, record=record, allow_import=allow_import,
+                verbose=verbose, flush_runs=flush_runs, flush_seconds=flush_seconds)
     except IncompleteComparison as error:
         _save_partial(error, out)
         fail(str(error))
     except InterruptedComparison as interrupted:
         _save_partial(interrupted, out)
-        raise typer.Exit(INTERRUPTED) from None
-    except ScenarioError as error:
+        fail("interrupted; every finished run is saved: rerun the same command to resume",
+             INTERRUPTED)
+    except (ScenarioError, ClassImportError, ResultsError, SchedulerError) as error:
         fail(str(error))
+    except BackendError as error:
+        fail(str(error), RUNTIME_ERROR)
+    for note in comparison.notes:
+        if not note.startswith("asked for"):  # the worker cap was announced before the runs
+            warn(note)
     try:
         write_raw_tables(comparison, out)  # before anything else can go wrong
     except OSError as error:
         fail(f"--out {str(out)!r}: cannot write the runs ({error})")
     console.print(summary_table(comparison))
     try:
-        written = write_report(comparison, out)
+        written = write_report(comparison, out, figure_format.value)
     except OSError as error:
         fail(f"--out {str(out)!r}: cannot write the report ({error}); the runs are in "
              f"{out / 'outcomes.csv'} and {out / 'trajectories.parquet'}")
+    where = ("process(es)" if comparison.backend != "dask"
+             else f"Dask worker(s) at {scheduler}")
     console.print(f"{len(loaded) * replicates} runs in {comparison.seconds:.1f} s on "
-                  f"{comparison.workers} process(es); report: {out / 'report.md'} "
+                  f"{comparison.workers} {where}; report: {out / 'report.md'} "
                   f"({len(written)} files)")
 
 

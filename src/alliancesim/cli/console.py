@@ -3,6 +3,7 @@ command."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import NoReturn
 
@@ -44,3 +45,32 @@ def prepare_output_folder(out: Path) -> Path:
     if problem is not None:
         fail(problem)
     return out
+
+
+class FigureFormat(StrEnum):
+    """How figures are written."""
+
+    png = "png"
+    pdf = "pdf"
+    svg = "svg"
+
+
+FORMAT_HELP = "Figure format: png (300 dpi), pdf or svg."
+ALLOW_IMPORT_HELP = ("Import the model or member class a file names as 'package.module:Class' "
+                     "(this runs that module's code; without it such a file is refused).")
+MONTHS_HELP = ("Keep the trust network at these months, comma-separated (0 = the founders' "
+               "start), as edge lists in Parquet.")
+
+
+def parse_months(text: str | None, option: str = "--network-months") -> tuple[int, ...]:
+    """``"0,12,24"`` as months; anything else ends the command with status 2."""
+    if not text:
+        return ()
+    try:
+        months = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        fail(f"{option} {text!r}: not a list of months; allowed: whole numbers 0 or more, "
+             "comma-separated, like 0,12,24")
+    if any(m < 0 for m in months):
+        fail(f"{option} {text!r}: months cannot be negative; allowed: whole numbers 0 or more")
+    return months

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from alliancesim.cli.console import check_seed, console, fail, prepare_output_folder
+from alliancesim.cli.console import (
+    ALLOW_IMPORT_HELP,
+    FORMAT_HELP,
+    MONTHS_HELP,
+    FigureFormat,
+    check_seed,
+    console,
+    fail,
+    parse_months,
+    prepare_output_folder,
+)
 
 if TYPE_CHECKING:  # the model and matplotlib load when a run starts, not for --help
-    from alliancesim.model.timeline import SimulationResult
     from alliancesim.scenarios import Scenario
 
 SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
@@ -28,8 +37,8 @@ def load_or_fail(name_or_path: str) -> Scenario:
         fail(str(error))
 
 
-def print_summary(result: SimulationResult, title: str) -> None:
-    """A short table of how the run ended."""
+def print_summary(result: Any, title: str) -> None:
+    """A short table of how the run ended (``result.outcome``)."""
     from rich.table import Table
 
     o = result.outcome
@@ -40,20 +49,57 @@ def print_summary(result: SimulationResult, title: str) -> None:
     console.print(table)
 
 
-def write_run(result: SimulationResult, out: Path, title: str = "",
-              intervention_months: tuple[int, ...] = ()) -> list[Path]:
-    """Write the per-step table and the event log (CSV) and a figure (PNG) into ``out``."""
+def write_run(result: Any, out: Path, title: str = "",
+              intervention_months: tuple[int, ...] = (), figure_format: str = "png",
+              graphml_month: int | None = None) -> list[Path]:
+    """Write the per-step table and the event log (CSV), the per-member panel (CSV) and the
+    trust network (Parquet edge list; one month as GraphML) when recorded, and a figure."""
     from alliancesim.compare.figures import run_figure, save
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     assert result.steps is not None and result.events is not None
-    for name, frame in (("steps.csv", result.steps), ("events.csv", result.events)):
-        path = out / name
-        frame.to_csv(path, index=False)
-        written.append(path)
-    written.append(save(run_figure(result.steps, title, intervention_months), out / "run.png"))
+    tables = {"steps.csv": result.steps, "events.csv": result.events,
+              "panel.csv": getattr(result, "panel", None)}
+    for name, frame in tables.items():
+        if frame is not None:
+            frame.to_csv(out / name, index=False)
+            written.append(out / name)
+    network = getattr(result, "network", None)
+    if network is not None:
+        network.to_parquet(out / "network.parquet", index=False)
+        written.append(out / "network.parquet")
+    if graphml_month is not None:
+        written.append(_graphml(network, getattr(result, "panel", None), graphml_month, out))
+    written.append(save(run_figure(result.steps, title, intervention_months), out / "run",
+                        figure_format))
     return written
+
+
+def _graphml(network: Any, panel: Any, month: int, out: Path) -> Path:
+    from alliancesim.network import write_graphml
+
+    if network is None:
+        fail(f"--graphml {month}: no trust network was recorded; allowed: one of the months "
+             "given to --network-months")
+    try:
+        return write_graphml(network, month, out / f"network_month_{month}.graphml", panel)
+    except ValueError as error:
+        fail(f"--graphml {month}: {error}")
+
+
+def resolve_classes(scenario: Scenario, allow_import: bool) -> tuple[Any, Any]:
+    """The model and member classes a scenario names (imported only when allowed)."""
+    from alliancesim.engine.classes import ClassImportError, resolve_class
+
+    source = Path(scenario.source)
+    search = source.parent if source.is_file() else None
+    try:
+        return tuple(resolve_class(getattr(scenario, name), name, source=scenario.source,
+                                   allow_import=allow_import, search=search)
+                     for name in ("model_class", "member_class"))  # type: ignore[return-value]
+    except ClassImportError as error:
+        fail(str(error))
 
 
 def run(
@@ -65,28 +111,56 @@ def run(
         min=0, help="Rerun replicate R of an 'alliancesim compare' made with --seed "
                     "(the seed is child R of SeedSequence(seed)).", show_default=False)] = None,
     out: Annotated[Path, typer.Option(help="Folder for the output files.")] = Path("out/run"),
+    panel: Annotated[bool, typer.Option(
+        "--panel", help="Also keep the per-member panel (member x month) in panel.csv.")]
+        = False,
+    network_months: Annotated[str | None, typer.Option(help=MONTHS_HELP, show_default=False)]
+        = None,
+    graphml: Annotated[int | None, typer.Option(
+        help="Also write the trust network of this month (one of --network-months) as "
+             "GraphML.", show_default=False)] = None,
+    allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
+        = False,
+    figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
+        = FigureFormat.png,
 ) -> None:
     """Run one alliance (defaults, or a scenario) and write its tables and a figure."""
-    from alliancesim.scenarios import Scenario, ScenarioError, replicate_seed, run_scenario
+    from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
 
     check_seed(seed)
     chosen = load_or_fail(scenario) if scenario else Scenario(name="Default alliance")
+    months = parse_months(network_months)
+    if graphml is not None and graphml not in months:
+        months = tuple(sorted({*months, graphml}))
+    classes = resolve_classes(chosen, allow_import)
     prepare_output_folder(out)
-    run_seed = seed if replicate is None else replicate_seed(seed, replicate)
+    from alliancesim.engine.store import ResultsError
+    from alliancesim.engine.tasks import Recording
+    from alliancesim.single import RunFailed, run_into
+
+    own = chosen.recording()
+    record = Recording(panel=panel or own.panel,
+                       network_months=tuple(sorted({*months, *own.network_months})))
+    key = () if replicate is None else (replicate,)
     try:
-        result = run_scenario(chosen, run_seed)
-    except ScenarioError as error:
+        result = run_into(out, chosen.params(), seed, key, scheduled_entries(chosen),
+                          record=record, model_class=classes[0], member_class=classes[1],
+                          about={"scenario": chosen.name, "scenario_file": chosen.source,
+                                 "replicate": replicate})
+    except (ScenarioError, ResultsError, RunFailed) as error:
         fail(str(error))
     label = f"seed {seed}" + ("" if replicate is None else f", replicate {replicate}")
     title = f"{chosen.name}, {label}"
     print_summary(result, title)
-    months = tuple(sorted({i.month for i in chosen.interventions()}))
+    intervention_months = tuple(sorted({i.month for i in chosen.interventions()}))
     try:
-        written = write_run(result, out, title, months)
+        written = write_run(result, out, title, intervention_months, figure_format.value,
+                            graphml)
     except OSError as error:
         fail(f"--out {str(out)!r}: cannot write the results ({error})")
     for path in written:
         console.print(f"wrote {path}")
+    console.print(f"wrote {out / 'manifest.json'} (seed, versions, command line)")
 
 
 def register(app: typer.Typer) -> None:

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alliancesim.cli.console import (
+    ALLOW_IMPORT_HELP,
     FAILED_RUNS,
+    FORMAT_HELP,
     INTERRUPTED,
     RUNTIME_ERROR,
+    FigureFormat,
     console,
     fail,
     warn,
@@ -62,6 +65,8 @@ def sweep(
         min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
     verbose: Annotated[bool, typer.Option(
         "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
+    allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
+        = False,
 ) -> None:
     """Run (or resume) a parameter sweep; results go to Parquet files as runs finish.
 
@@ -78,10 +83,11 @@ def sweep(
         loaded = load_experiment(experiment)
     except ExperimentError as exc:
         fail(str(exc))
+    from alliancesim.engine.backends import BackendError, SchedulerError
+    from alliancesim.engine.classes import ClassImportError
+    from alliancesim.engine.store import ResultsError
     from alliancesim.parallel import cap_workers
-    from alliancesim.sweeps.backends import BackendError, SchedulerError
     from alliancesim.sweeps.runner import run_sweep
-    from alliancesim.sweeps.storage import ResultsError
 
     if scheduler is None and workers is not None:  # say so now, not after the sweep
         count = cap_workers(workers)
@@ -93,8 +99,9 @@ def sweep(
     try:
         summary = run_sweep(loaded, out, workers=workers, scheduler=scheduler,
                             backend=backend.value, progress=progress, flush_runs=flush_runs,
-                            flush_seconds=flush_seconds, verbose=verbose)
-    except (ExperimentError, ResultsError, SchedulerError) as exc:
+                            flush_seconds=flush_seconds, verbose=verbose,
+                            allow_import=allow_import)
+    except (ExperimentError, ResultsError, SchedulerError, ClassImportError) as exc:
         fail(str(exc))
     except BackendError as exc:
         fail(str(exc), RUNTIME_ERROR)
@@ -146,16 +153,21 @@ def analyze_command(
         "--outcome", "-o", help="Outcome column to analyse (repeatable; default from the "
         "experiment's [analysis] table).")] = None,
     plots: Annotated[bool, typer.Option(help="Draw effect plots and heatmaps.")] = True,
+    figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
+        = FigureFormat.png,
+    heatmaps: Annotated[int, typer.Option(
+        min=0, help="Heatmaps drawn per outcome, for the first N factor pairs.")] = 6,
 ) -> None:
     """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
     if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
         fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
              "written by 'alliancesim sweep'")
+    from alliancesim.engine.store import ResultsError
     from alliancesim.sweeps.analysis import AnalysisError, analyze
-    from alliancesim.sweeps.storage import ResultsError
 
     try:
-        report = analyze(results, out, outcome or None, plots=plots)
+        report = analyze(results, out, outcome or None, plots=plots,
+                         figure_format=figure_format.value, max_heatmaps=heatmaps)
     except (ResultsError, AnalysisError) as exc:
         fail(str(exc))
     print_analysis(report)

@@ -16,12 +16,14 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from alliancesim.compare import statistics
-from alliancesim.compare.runner import Progress, run_all
+from alliancesim.compare.runner import Progress, run_comparison
+from alliancesim.engine.tasks import Recording
 from alliancesim.parallel import cap_workers
 from alliancesim.scenarios import Scenario, ScenarioError, load_scenarios
 
@@ -37,9 +39,16 @@ class Comparison:
         scenarios: the scenarios in order; the first is the reference for effects and tests.
         replicates, seed: replicate r of every scenario ran with child r of
             ``SeedSequence(seed)`` (recorded per run in ``outcomes``).
-        outcomes: one row per run: scenario, replicate, seed, and the model's outcome record.
+        outcomes: one row per run: run id, scenario, replicate, seed, and the model's
+            outcome record.
         trajectories: one row per run and month with the trajectory columns.
-        seconds, workers: wall time of the runs and the processes used.
+        seconds, workers: wall time of the runs and the processes (or Dask workers) used.
+        tables: the recorded tables asked for (``panel``, ``events``, ``network``), each
+            with the run id and scenario of every row.
+        out: the folder the runs were streamed to (None: a temporary one, removed).
+        backend: where the runs ran (``inprocess``, ``processes`` or ``dask``).
+        notes: what the engine had to say (a resumed comparison, parts set aside, a cap on
+            the workers).
     """
 
     scenarios: list[Scenario]
@@ -49,6 +58,10 @@ class Comparison:
     trajectories: pd.DataFrame
     seconds: float = float("nan")
     workers: int = 1
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    out: Path | None = None
+    backend: str = "inprocess"
+    notes: list[str] = field(default_factory=list)
     _summaries: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -92,8 +105,23 @@ def compare_scenarios(
     seed: int = DEFAULT_SEED,
     workers: int | None = None,
     progress: Progress | None = None,
+    *,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    record: Recording | None = None,
+    model_class: str | type | None = None,
+    member_class: str | type | None = None,
+    allow_import: bool = False,
+    verbose: bool = False,
+    flush_runs: int = 1000,
+    flush_seconds: float = 30.0,
 ) -> Comparison:
     """Run every scenario ``replicates`` times with common random numbers and collect the runs.
+
+    Worker processes import the main script again: from a script, call this under
+    ``if __name__ == "__main__":`` (or pass ``workers=1``); a script without that guard is
+    refused at once with a message saying so.
 
     Args:
         scenarios: :class:`Scenario` objects, files, or names of shipped scenarios; the
@@ -103,6 +131,20 @@ def compare_scenarios(
         workers: processes to use (default: every core this process may use); more than
             the cores available are capped at them, with a warning.
         progress: called as ``progress(done, total)`` while runs finish.
+        out: a folder to stream the runs to; rerunning the same comparison there after a
+            crash resumes it. Without it the runs go to a temporary folder.
+        scheduler: run on the Dask cluster with this scheduler address.
+        client: run on the Dask cluster of this ``dask.distributed.Client``.
+        record: tables to record for every run (``Recording(panel=True, events=True,
+            network_months=(12, 24))``), besides what each scenario file asks for.
+        model_class: an ``AllianceModel`` subclass (or an import path) for every scenario,
+            instead of what the files name.
+        member_class: a ``MemberOrganization`` subclass (or an import path), likewise.
+        allow_import: import the classes scenario files name as ``"package.module:Class"``.
+        verbose: let Dask log its own errors (tracebacks of lost connections) as well.
+        flush_runs: write finished runs to ``out`` after this many runs...
+        flush_seconds: ...or this many seconds, whichever comes first (what a crash can
+            cost at most).
 
     Raises:
         ScenarioError: a scenario file is invalid, two scenarios share a name, or a run
@@ -114,14 +156,23 @@ def compare_scenarios(
     if not loaded:
         raise ValueError("compare needs at least one scenario")
     check_unique_names(loaded)
-    count = cap_workers(workers)
-    if count.warning:
-        warnings.warn(count.warning, stacklevel=2)
-    workers = count.workers
+    if scheduler is None and client is None:
+        count = cap_workers(workers)
+        if count.warning:
+            warnings.warn(count.warning, stacklevel=2)
+        workers = count.workers
     start = time.perf_counter()
-    outcomes, trajectories = run_all(loaded, replicates, seed, workers, progress)
-    return Comparison(loaded, replicates, seed, outcomes, trajectories,
-                      time.perf_counter() - start, workers)
+    runs = run_comparison(loaded, replicates, seed, workers=workers, progress=progress,
+                          out=out, scheduler=scheduler, client=client, record=record,
+                          model_class=model_class, member_class=member_class,
+                          allow_import=allow_import, verbose=verbose,
+                          flush_runs=flush_runs, flush_seconds=flush_seconds)
+    summary = runs.summary
+    return Comparison(loaded, replicates, seed, runs.outcomes, runs.trajectories,
+                      time.perf_counter() - start, runs.workers, runs.tables,
+                      Path(out) if out is not None else None,
+                      summary.backend if summary is not None else "inprocess",
+                      list(summary.warnings) if summary is not None else [])
 
 
 def check_unique_names(scenarios: Sequence[Scenario]) -> None:

@@ -37,8 +37,10 @@ def write_raw_tables(comparison: Comparison, out: Path) -> list[Path]:
     return [outcomes, trajectories]
 
 
-def write_report(comparison: Comparison, out: Path) -> list[Path]:
-    """Write every table, figure and ``report.md`` into ``out``; return the paths written."""
+def write_report(comparison: Comparison, out: Path, figure_format: str = "png") -> list[Path]:
+    """Write every table, figure and ``report.md`` into ``out``; return the paths written.
+
+    Figures are ``figure_format``: png (300 dpi), pdf or svg."""
     written = write_raw_tables(comparison, out)
     summary = comparison.summary()
     survival = comparison.survival()
@@ -48,14 +50,15 @@ def write_report(comparison: Comparison, out: Path) -> list[Path]:
         written.append(out / name)
     durations.to_csv(out / "phases.csv")
     written.append(out / "phases.csv")
+    n = comparison.replicates
     written += [
-        figures.save(figures.survival_figure(survival), out / "survival.png"),
-        figures.save(figures.phase_figure(durations), out / "phases.png"),
+        figures.save(figures.survival_figure(survival, n), out / "survival", figure_format),
+        figures.save(figures.phase_figure(durations, n), out / "phases", figure_format),
         figures.save(figures.trajectory_figure(comparison.trajectories),
-                     out / "trajectories.png"),
+                     out / "trajectories", figure_format),
     ]
     report = out / "report.md"
-    report.write_text(report_markdown(comparison), encoding="utf-8")
+    report.write_text(report_markdown(comparison, figure_format), encoding="utf-8")
     written.append(report)
     return written
 
@@ -124,9 +127,9 @@ def scenario_overview(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Scenario", "File", "Parameters", "Timeline"])
 
 
-def report_markdown(comparison: Comparison) -> str:
+def report_markdown(comparison: Comparison, figure_format: str = "png") -> str:
     """The Markdown report: set-up, result table, figures and how to read them."""
-    c = comparison
+    c, ext = comparison, figure_format
     outcomes_listed = ", ".join(f"`{o.column}`" for o in OUTCOMES)
     return "\n".join([
         "# Scenario comparison",
@@ -149,16 +152,16 @@ def report_markdown(comparison: Comparison) -> str:
         "",
         "## Figures",
         "",
-        "![Kaplan-Meier survival](survival.png)",
+        f"![Kaplan-Meier survival](survival.{ext})",
         "",
         "Time to dissolution: a dissolved alliance is an event at its end month; a completed "
         "one, or one still running at the horizon, is censored at its end month. Completion "
         "is a competing ending, so the curves show dissolution as if completed alliances "
         "could still have failed later; read them as the pace of failure, not a forecast.",
         "",
-        "![Phase durations](phases.png)",
+        f"![Phase durations](phases.{ext})",
         "",
-        "![Trust and commitment](trajectories.png)",
+        f"![Trust and commitment](trajectories.{ext})",
         "",
         "Trajectories average the alliances still running in each month; as alliances end, "
         "the later months rest on fewer (and surviving) alliances.",
@@ -171,5 +174,9 @@ def report_markdown(comparison: Comparison) -> str:
         "- `summary.csv`: the result table with unrounded numbers",
         "- `survival.csv`: Kaplan-Meier curves with bands and numbers at risk",
         "- `phases.csv`: mean months per phase",
+        "- `manifest.json`: command line, versions, operating system, seeds and seed scheme; "
+        "`runs/` and `steps/` (and `panel/`, `events/`, `network/` when recorded): the runs "
+        "as the engine stored them, each row with its `run_id` "
+        "(`alliancesim replay FOLDER --run-id N` reruns one)",
         "",
     ])

@@ -1,50 +1,45 @@
-"""Running several scenarios with common random numbers, in parallel, reproducibly.
+"""Running several scenarios with common random numbers on the run engine.
 
-Replicate ``r`` of every scenario runs with child ``r`` of ``SeedSequence(seed)``, so the
-scenarios differ only by what the scenario files say, not by luck of the draw. Each run
-depends on nothing but its task, and results are put back in (scenario, replicate) order, so
-one worker and many workers give identical tables.
+Replicate ``r`` of every scenario runs with ``SeedSequence(seed, spawn_key=(r,))``, child
+``r`` of ``SeedSequence(seed)``, so the scenarios differ only by what the scenario files say,
+not by luck of the draw. Runs go through the same engine as sweeps
+(:mod:`alliancesim.engine`): in this process, in local processes or on a Dask cluster, with
+results streamed to Parquet in the output folder, so that a comparison killed midway resumes
+when the same command runs again. Each run depends on nothing but its seed and scenario, and
+the tables are read back in run order, so every backend gives identical tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from alliancesim.model.timeline import simulate
-from alliancesim.parallel import available_cores, cap_workers, quiet_context
-from alliancesim.scenarios import Scenario, ScenarioError, replicate_seeds, scheduled_entries
-from alliancesim.scenarios.running import ScheduledEntry
+from alliancesim.engine.classes import class_path, resolve_class
+from alliancesim.engine.execute import (
+    EngineOptions,
+    RunSummary,
+    StoppedOnFailure,
+    execute,
+)
+from alliancesim.engine.provenance import COMPARE_SEED_SCHEME, provenance
+from alliancesim.engine.store import ResultsError, ResultsStore, now
+from alliancesim.engine.tasks import OK, ChunkTask, Recording, RunSpec, run_id_of
+from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
 
 # What the trajectory figures and tables need from each run's per-step table.
 TRAJECTORY_COLUMNS = ("month", "phase", "members", "trust_mean", "trust_min", "commitment_mean",
                       "value_total", "skill_mean", "manager_present")
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """One run: which scenario and replicate, and everything needed to run it."""
-
-    scenario: int
-    replicate: int
-    params: dict[str, Any]
-    entries: tuple[ScheduledEntry, ...]
-    seed: np.random.SeedSequence
-    trajectories: bool = True
-
-
-@dataclass
-class RunRecord:
-    """What one run sends back: its outcome row and its trajectory columns."""
-
-    outcome: dict[str, Any]
-    trajectory: dict[str, list[Any]]
+KINDS = ("compare", "validate", "run")  # what a comparison folder may hold (never a sweep)
 
 
 class IncompleteComparison(ScenarioError):
@@ -69,46 +64,40 @@ class InterruptedComparison(KeyboardInterrupt):
         self.trajectories = trajectories
 
 
-def run_task(task: RunTask) -> RunRecord:
-    """Run one task and keep its outcome record and (if asked) its trajectory."""
-    result = simulate(task.params, task.seed, task.entries,  # type: ignore[arg-type]
-                      record_steps=task.trajectories)
-    outcome = {
-        "scenario": task.scenario,
-        "replicate": task.replicate,
-        "seed_entropy": str(task.seed.entropy),
-        "seed_spawn_key": ",".join(str(k) for k in task.seed.spawn_key),
-        **result.outcome,
-    }
-    steps = result.steps
-    if steps is None:
-        return RunRecord(outcome, {})
-    trajectory = {name: steps[name].tolist() for name in TRAJECTORY_COLUMNS}
-    trajectory["scenario"] = [task.scenario] * len(steps)
-    trajectory["replicate"] = [task.replicate] * len(steps)
-    return RunRecord(outcome, trajectory)
+@dataclass
+class ComparisonRuns:
+    """The runs of a comparison as tables, and how they ran."""
+
+    outcomes: pd.DataFrame
+    trajectories: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    summary: RunSummary | None = None
+
+    @property
+    def workers(self) -> int:
+        """Processes (or Dask worker threads) that ran the runs."""
+        return self.summary.workers if self.summary is not None else 1
 
 
-def run_chunk(tasks: Sequence[RunTask]) -> list[RunRecord]:
-    """Run several tasks in one worker call (fewer, larger messages between processes)."""
-    return [run_task(task) for task in tasks]
+@dataclass(frozen=True)
+class _Arm:
+    """One scenario as the engine runs it."""
 
+    scenario: Scenario
+    params: dict[str, Any]
+    entries: tuple[Any, ...]
+    record: Recording
+    model_class: type | None
+    member_class: type | None
 
-def build_tasks(scenarios: Sequence[Scenario], replicates: int, seed: int,
-                trajectories: bool = True) -> list[RunTask]:
-    """Every (scenario, replicate) run, replicate r of each scenario sharing seed child r."""
-    seeds = replicate_seeds(seed, replicates)
-    tasks = []
-    for index, scenario in enumerate(scenarios):
-        params, entries = scenario.params(), scheduled_entries(scenario)
-        tasks.extend(RunTask(index, r, params, entries, seeds[r], trajectories)
-                     for r in range(replicates))
-    return tasks
-
-
-def default_workers() -> int:
-    """The cores this process may use."""
-    return available_cores()
+    def recipe(self) -> dict[str, Any]:
+        """What it takes to rerun one of its runs (for the manifest and replay)."""
+        return {"name": self.scenario.name, "source": self.scenario.source,
+                "parameters": self.params,
+                "timeline": [asdict(e.intervention) for e in self.entries],
+                "model_class": class_path(self.model_class),
+                "member_class": class_path(self.member_class),
+                "record": asdict(self.record)}
 
 
 def run_all(
@@ -122,88 +111,248 @@ def run_all(
     """Run every scenario ``replicates`` times; return (outcomes, trajectories) DataFrames.
 
     Without ``trajectories`` the runs keep only their outcome (faster, less memory) and the
-    trajectory table is empty.
-
-    ``progress(done, total)`` is called as runs finish. A run that fails with a
-    :class:`ScenarioError` stops the comparison with :class:`IncompleteComparison`, and
-    Ctrl-C with :class:`InterruptedComparison`; both hold the runs that had finished.
+    trajectory table is empty. See :func:`run_comparison` for everything else.
     """
-    tasks = build_tasks(scenarios, replicates, seed, trajectories)
-    workers = cap_workers(workers).workers  # never more processes than cores
-    records: list[RunRecord] = []
-    try:
-        if workers == 1:
-            _run_serial(tasks, records, progress)
-        else:
-            _run_parallel(tasks, workers, records, progress)
-    except ScenarioError as error:
-        raise IncompleteComparison(error, *_tables(records, scenarios)) from None
-    except KeyboardInterrupt:
-        raise InterruptedComparison(*_tables(records, scenarios)) from None
-    return _tables(records, scenarios)
+    runs = run_comparison(scenarios, replicates, seed, workers=workers, progress=progress,
+                          trajectories=trajectories)
+    return runs.outcomes, runs.trajectories
 
 
-def _run_serial(tasks: list[RunTask], records: list[RunRecord], progress: Progress | None) -> None:
-    for done, task in enumerate(tasks, start=1):
-        records.append(run_task(task))
-        if progress is not None:
-            progress(done, len(tasks))
+def run_comparison(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    seed: int,
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    trajectories: bool = True,
+    out: str | Path | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    backend: str = "auto",
+    record: Recording | None = None,
+    model_class: str | type | None = None,
+    member_class: str | type | None = None,
+    allow_import: bool = False,
+    kind: str = "compare",
+    flush_runs: int = 1000,
+    flush_seconds: float = 30.0,
+    verbose: bool = False,
+) -> ComparisonRuns:
+    """Run every scenario ``replicates`` times on the run engine and read the runs back.
+
+    With ``out`` the runs stream to that folder and a rerun of the same comparison after a
+    crash or Ctrl-C resumes there (a folder holding a finished or different comparison is
+    started afresh; one holding a sweep, or a validation for a comparison, is refused).
+    ``record`` adds tables to every run (``panel``, ``events``, ``network``), on top of what
+    each scenario file asks for.
+    ``model_class``/``member_class`` replace the classes of every scenario. Finished runs
+    are written every ``flush_runs`` runs or ``flush_seconds`` seconds.
+
+    ``progress(done, total)`` is called as runs finish. A failing run stops the comparison
+    with :class:`IncompleteComparison`, and Ctrl-C with :class:`InterruptedComparison`;
+    both hold the runs that had finished (and the folder keeps them).
+    """
+    arms = [_arm(s, trajectories, record, model_class, member_class, allow_import)
+            for s in scenarios]
+    options = EngineOptions(workers, scheduler, backend, client, progress or False,
+                            flush_runs=flush_runs, flush_seconds=flush_seconds,
+                            verbose=verbose, caller="compare_scenarios")
+    with ExitStack() as stack:
+        folder = Path(out) if out is not None else Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="alliancesim-compare-")))
+        store = ResultsStore(folder)
+        store.open_for_writing()
+        stack.callback(store.close)
+        manifest, notes = _prepare(store, arms, replicates, seed, kind)
+        total = len(arms) * replicates
+
+        def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
+            return _plan(arms, replicates, seed, done, per_task)
+
+        try:
+            summary = execute(store, manifest, kind, total, plan, options, notes,
+                              stop_on_failure=True)
+        except KeyboardInterrupt:
+            raise InterruptedComparison(*_read(store, arms, ok_only=True)[:2]) from None
+        except StoppedOnFailure as stop:
+            raise _incomplete(store, arms, stop.summary) from None
+        outcomes, trajectories_frame, tables = _read(store, arms)
+    return ComparisonRuns(outcomes, trajectories_frame, tables, summary)
 
 
-def _run_parallel(tasks: list[RunTask], workers: int, records: list[RunRecord],
-                  progress: Progress | None) -> None:
-    # forkserver: workers start from a clean process, never a fork of one whose threads (the
-    # progress bar's) might hold a lock; the package is imported once, in the server.
-    context = quiet_context("forkserver")
-    context.set_forkserver_preload(["alliancesim.compare.runner"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    pending: set[Future[list[RunRecord]]] = set()
-    try:
-        pending = {pool.submit(run_chunk, chunk) for chunk in _chunks(tasks, workers)}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            _keep_finished(finished, records)
-            for future in finished:
-                if future.exception() is not None:
-                    raise future.exception()  # type: ignore[misc]
-            if progress is not None:
-                progress(len(records), len(tasks))
-    except BaseException:
-        _keep_finished(pending, records)
-        raise
-    finally:
-        # On failure or Ctrl-C, drop the queued chunks instead of running them all first.
-        pool.shutdown(wait=True, cancel_futures=True)
+def _arm(scenario: Scenario, trajectories: bool, record: Recording | None,
+         model_class: str | type | None, member_class: str | type | None,
+         allow_import: bool) -> _Arm:
+    """A scenario with its classes resolved and its recording merged with ``record``."""
+    own = scenario.recording()
+    extra = record or Recording()
+    merged = own.merged(extra)
+    steps = trajectories or merged.steps
+    columns = None if merged.steps else TRAJECTORY_COLUMNS
+    recording = Recording(steps=steps, every=1, columns=columns if steps else None,
+                          panel=merged.panel, events=merged.events,
+                          network_months=merged.network_months)
+    search = Path(scenario.source).parent if Path(scenario.source).is_file() else None
+
+    def chosen(given: str | type | None, fieldname: str) -> type | None:
+        spec = given if given is not None else getattr(scenario, fieldname)
+        # A class (or path) given in Python is the caller's own choice; a file's needs leave.
+        allowed = allow_import or given is not None
+        return resolve_class(spec, fieldname, source=scenario.source if given is None
+                             else "<python>", allow_import=allowed, search=search)
+
+    return _Arm(scenario, scenario.params(), scheduled_entries(scenario), recording,
+                chosen(model_class, "model_class"), chosen(member_class, "member_class"))
 
 
-def _keep_finished(futures: set[Future[list[RunRecord]]], records: list[RunRecord]) -> None:
-    """Collect the runs of every chunk that has finished without an error."""
-    for future in futures:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            records.extend(future.result())
+def fingerprint(arms: Sequence[_Arm], replicates: int, seed: int, kind: str) -> str:
+    """A hash of everything that decides which runs exist and what they produce."""
+    identity = {"kind": kind, "replicates": replicates, "seed": seed,
+                "arms": [arm.recipe() | {"source": None} for arm in arms]}
+    text = json.dumps(identity, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _chunks(tasks: list[RunTask], workers: int) -> list[list[RunTask]]:
-    # About eight chunks per worker keeps every core busy to the end and the bar moving.
-    size = max(1, min(25, len(tasks) // (workers * 8)))
-    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: int,
+             kind: str) -> tuple[dict[str, Any], list[str]]:
+    """Resume an unfinished identical comparison in the folder, or start a fresh one."""
+    key = fingerprint(arms, replicates, seed, kind)
+    if store.exists():
+        old = store.read_manifest()
+        if old.get("kind") not in KINDS:
+            sweep = old.get("experiment", {}).get("name", "?")
+            raise ResultsError(f"{store.root} holds the results of a sweep ({sweep!r}); a "
+                               "comparison would overwrite them: use another --out folder")
+        if old.get("kind") != kind:
+            raise ResultsError(f"{store.root} holds the results of a {old.get('kind')}; "
+                               f"a {kind} would overwrite them: use another --out folder")
+        if old.get("fingerprint") == key and old.get("status") != "complete":
+            stored = len(store.completed_ids())
+            return old, [f"resuming the unfinished comparison in {store.root}: {stored} of "
+                         f"{old.get('runs_total')} runs already stored"]
+        store.clear()
+    manifest = {
+        "format": 2,
+        "kind": kind,
+        "scenarios": [arm.scenario.name for arm in arms],
+        "replicates": replicates,
+        "root_seed": seed,
+        "runs_total": len(arms) * replicates,
+        "seed_scheme": COMPARE_SEED_SCHEME,
+        "fingerprint": key,
+        "recipe": {"scenarios": [arm.recipe() for arm in arms]},
+        "provenance": provenance({"root_seed": seed, "replicates": replicates},
+                                 COMPARE_SEED_SCHEME),
+        "created": now(),
+        "status": "created",
+        "sessions": [],
+    }
+    store.write_manifest(manifest)
+    return manifest, []
 
 
-def _tables(records: list[RunRecord], scenarios: Sequence[Scenario]
-            ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    names = [s.name for s in scenarios]
-    records = sorted(records, key=lambda rec: (rec.outcome["scenario"], rec.outcome["replicate"]))
-    outcomes = pd.DataFrame([rec.outcome for rec in records])
-    columns: dict[str, list[Any]] = {}
-    for rec in records:
-        for name, values in rec.trajectory.items():
-            columns.setdefault(name, []).extend(values)
-    trajectories = pd.DataFrame(columns)
-    for frame in (outcomes, trajectories):
-        if not frame.empty:
-            frame["scenario"] = pd.Categorical.from_codes(frame["scenario"], categories=names,
-                                                          ordered=True)
-    if not outcomes.empty:
-        outcomes["dissolved"] = outcomes["outcome"] == "dissolved"
-        outcomes["completed"] = outcomes["outcome"] == "completed"
-    return outcomes, trajectories
+def _plan(arms: Sequence[_Arm], replicates: int, seed: int, done: np.ndarray,
+          per_task: int) -> Iterator[ChunkTask]:
+    """Chunks of the runs not yet done, scenario by scenario, replicate by replicate."""
+    for index, arm in enumerate(arms):
+        batch: list[RunSpec] = []
+        for r in range(replicates):
+            run_id = run_id_of(index, r, replicates)
+            if done[run_id]:
+                continue
+            batch.append(RunSpec(run_id, index, r, {}, (r,)))
+            if len(batch) >= per_task:
+                yield _task(arm, seed, batch)
+                batch = []
+        if batch:
+            yield _task(arm, seed, batch)
+
+
+def _task(arm: _Arm, seed: int, runs: list[RunSpec]) -> ChunkTask:
+    return ChunkTask(seed, arm.params, tuple(runs), arm.entries, arm.record, arm.model_class,
+                     arm.member_class)
+
+
+# --- reading the runs back ----------------------------------------------------------------
+def _read(store: ResultsStore, arms: Sequence[_Arm], ok_only: bool = False
+          ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Outcomes, trajectories and the other recorded tables, in run order."""
+    names = [arm.scenario.name for arm in arms]
+    runs = store.read_runs()
+    if not runs.empty and ok_only:
+        runs = runs[runs["status"] == OK]
+    outcomes = outcome_table(runs, names)
+    steps = store.read_table("steps", nullable=False)
+    trajectories = trajectory_table(steps, names)
+    tables = {name: _with_scenario(store.read_table(name, nullable=False), names)
+              for name in ("panel", "events", "network")}
+    return outcomes, trajectories, {k: v for k, v in tables.items() if not v.empty}
+
+
+def outcome_table(runs: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """One row per run: run id, scenario, replicate, seed and the outcome record."""
+    if runs.empty:
+        return pd.DataFrame()
+    runs = runs[runs["status"] == OK]
+    dropped = ["point", "status", "error", "traceback", "duration_s"]
+    outcomes = runs.drop(columns=[c for c in dropped if c in runs.columns])
+    outcomes = _plain_types(outcomes.reset_index(drop=True))
+    outcomes.insert(1, "scenario", _scenario_codes(runs["point"], names))
+    outcomes["seed_spawn_key"] = [",".join(str(int(k)) for k in key)
+                                  for key in outcomes["seed_spawn_key"]]
+    outcomes["dissolved"] = outcomes["outcome"] == "dissolved"
+    outcomes["completed"] = outcomes["outcome"] == "completed"
+    return outcomes
+
+
+def trajectory_table(steps: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """One row per run and month: the trajectory columns, scenario and replicate."""
+    if steps.empty:
+        return pd.DataFrame()
+    frame = steps[[c for c in steps.columns if c not in ("run_id", "point", "replicate")]]
+    frame = frame.reset_index(drop=True)
+    frame["scenario"] = _scenario_codes(steps["point"], names)
+    frame["replicate"] = steps["replicate"].to_numpy()
+    return frame
+
+
+def _with_scenario(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    frame = frame.reset_index(drop=True)
+    frame.insert(1, "scenario", _scenario_codes(frame.pop("point"), names))
+    return frame
+
+
+def _scenario_codes(points: pd.Series, names: Sequence[str]) -> pd.Categorical:
+    return pd.Categorical.from_codes(points.to_numpy(dtype=int), categories=list(names),
+                                     ordered=True)
+
+
+def _plain_types(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable columns without missing values back to numpy's types (bool, int64), so the
+    statistics see the same types whichever runs the table holds."""
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.BooleanDtype | pd.Int64Dtype) and not frame[column].hasnans:
+            frame[column] = frame[column].to_numpy(dtype=dtype.numpy_dtype)
+    return frame
+
+
+def _incomplete(store: ResultsStore, arms: Sequence[_Arm],
+                summary: RunSummary) -> IncompleteComparison:
+    """The first failure as the scenario error it was (or one naming the run), with the
+    finished runs."""
+    runs = store.read_runs()
+    first = runs[runs["status"] != OK].sort_values("run_id").iloc[0]
+    run_id = int(first["run_id"])
+    arm = arms[int(first["point"])]
+    cause = summary.reported.get(run_id)
+    if not isinstance(cause, ScenarioError):
+        cause = ScenarioError(
+            arm.scenario.source, None,
+            f"run {run_id} (replicate {int(first['replicate'])}) failed: {first['error']}; "
+            f"its traceback is stored in {store.runs_dir}")
+    outcomes, trajectories, _ = _read(store, arms, ok_only=True)
+    return IncompleteComparison(cause, outcomes, trajectories)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -140,15 +141,21 @@ _BODY = {
 EVENT_KINDS = tuple(_BODY)
 
 
-def events_frame(events: list[Event]) -> pd.DataFrame:
-    """The event log as a DataFrame with a ``sentence`` and a ``theory`` column."""
+def events_frame(events: list[Event], ids: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The event log as a DataFrame with a ``sentence`` and a ``theory`` column.
+
+    ``ids`` maps names to stable ids (the agents' ``unique_id``); ``actor_ids`` then lists
+    the ids of the actors in the order of ``actors`` ("" for a candidate that never joined).
+    """
     columns = list(Event.__dataclass_fields__)
+    ids = ids or {}
     rows = []
     for e in events:
         row = asdict(e)
         row["actors"] = "; ".join(e.actors)
+        row["actor_ids"] = "; ".join(str(ids.get(name, "")) for name in e.actors)
         row["modes"] = "; ".join(e.modes)
         row["sentence"] = e.sentence()
         row["theory"] = e.theory()
         rows.append(row)
-    return pd.DataFrame(rows, columns=[*columns, "sentence", "theory"])
+    return pd.DataFrame(rows, columns=[*columns, "actor_ids", "sentence", "theory"])

@@ -26,7 +26,7 @@ from alliancesim.model.mechanisms import (
     update_trust,
 )
 from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
-from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
+from alliancesim.model.outputs import STEP_COLUMNS, StepCollector, member_panel, trust_edges
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
 from alliancesim.params.values import make_params
@@ -89,22 +89,37 @@ class AllianceModel(mesa.Model):
             only its ``rng`` is used (when ``rng`` is not given).
         collect_steps: record the per-step table (on by default). Runs that only need their
             outcome record switch it off and run faster; the simulation itself is the same.
+        record_members: also record the per-member panel (one row per member and month)
+            through the data collector's agent reporters; read it with
+            :meth:`member_table` or Mesa's ``get_agent_vars_dataframe()``.
+        member_class: the agent class of member organizations for this model (default: the
+            class attribute :attr:`member_class`, :class:`MemberOrganization`).
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
     """
 
+    #: The agent class of member organizations; a subclass of :class:`MemberOrganization`
+    #: set here (or passed as ``member_class=``) changes how members decide.
+    member_class: type[MemberOrganization] = MemberOrganization
+
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
+                 record_members: bool = False,
+                 member_class: type[MemberOrganization] | None = None,
                  **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
         self.params = make_params(params)
+        if member_class is not None:
+            self.member_class = member_class
         # One seed, several independent streams: the main one for the model's processes,
         # and one each for recruitment, management (hiring, turnover) and external shocks.
         # Runs that differ only in how they are managed then meet the same candidates,
         # invitations and shocks for as long as their stories allow.
-        seeds = _children(_seed_sequence(rng), 4)
+        sequence = _seed_sequence(rng)
+        self._remember_seed(sequence, rng)
+        seeds = _children(sequence, 4)
         super().__init__(rng=np.random.default_rng(seeds[0]))
         self.recruitment_rng = np.random.default_rng(seeds[1])
         self.management_rng = np.random.default_rng(seeds[2])
@@ -138,16 +153,30 @@ class AllianceModel(mesa.Model):
         self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p)
         self.management = Management(self)
         self._recruit_founders()
-        self.collect_steps = collect_steps
+        self.collect_steps = collect_steps or record_members
+        self.record_members = record_members
         self.phase_months: Counter[str] = Counter()
         # Outcome-only runs keep no collector at all (it is also the slowest part of a step).
-        self.datacollector: StepCollector | None = StepCollector() if collect_steps else None
+        self.datacollector: StepCollector | None = (
+            StepCollector(record_members) if self.collect_steps else None)
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
     for _name in _ALLIANCE_FIELDS:
         locals()[_name] = _read_alliance(_name)
     del _name
+
+    def _remember_seed(self, sequence: np.random.SeedSequence, given: Any) -> None:
+        """Keep the seed the run starts from, so that every run can be repeated.
+
+        Without a seed, fresh entropy is drawn from the operating system and kept, so even
+        an unseeded run (``mesa.batch_run`` with ``iterations=``) reports the seed it ran
+        with. A generator handed in does not tell its seed: nothing is kept then.
+        """
+        recoverable = not isinstance(given, np.random.Generator)
+        self.seed_entropy: str = str(sequence.entropy) if recoverable else ""
+        self.seed_spawn_key: str = (",".join(str(k) for k in sequence.spawn_key)
+                                    if recoverable else "")
 
     @property
     def p(self) -> dict[str, Any]:
@@ -305,8 +334,8 @@ class AllianceModel(mesa.Model):
         self.management.members_joined(len(rows))
         new = []
         for offset, row in enumerate(rows):
-            agent = MemberOrganization(self, self.pool.names[row], int(self.pool.sector[row]),
-                                       first + offset)
+            agent = self.member_class(self, self.pool.names[row], int(self.pool.sector[row]),
+                                      first + offset)
             new.append(agent)
             self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
                            detail=SECTOR_LABELS[agent.sector]))
@@ -474,16 +503,35 @@ class AllianceModel(mesa.Model):
         self.log(Event(self.month, "intervention", self.phase, detail=text))
 
     # --- outputs ----------------------------------------------------------------------------
-    def step_table(self) -> pd.DataFrame:
-        """The per-step table, one row per month (month 0 is the founders' start)."""
+    def step_table(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The per-step table, one row per month (month 0 is the founders' start); only
+        ``columns`` of :data:`STEP_COLUMNS` when given (building fewer columns is faster)."""
         if self.datacollector is None:
             raise ValueError("this model was made with collect_steps=False, so it kept no "
                              "per-step table; make it with collect_steps=True")
-        return pd.DataFrame(self.datacollector.model_vars, columns=list(STEP_COLUMNS))
+        names = list(STEP_COLUMNS) if columns is None else list(columns)
+        variables = self.datacollector.model_vars
+        return pd.DataFrame({name: variables[name] for name in names}, columns=names)
 
     def event_log(self) -> pd.DataFrame:
-        """The event log, with a plain ``sentence`` and a line of ``theory`` per row."""
-        return events_frame(self.events)
+        """The event log, with a plain ``sentence`` and a line of ``theory`` per row, and the
+        stable ids (``unique_id``) of the organizations and managers it names."""
+        ids = {agent.name: agent.unique_id for agent in self.agents if hasattr(agent, "name")}
+        return events_frame(self.events, ids)
+
+    def member_table(self) -> pd.DataFrame:
+        """The per-member panel: one row per member organization and month, exited members
+        included (``member`` is False). Needs ``record_members=True``."""
+        if not self.record_members:
+            raise ValueError("this model was made without record_members=True, so it kept no "
+                             "per-member panel; make it with record_members=True")
+        assert self.datacollector is not None  # record_members keeps the collector
+        return member_panel(self.datacollector)
+
+    def trust_edges(self) -> pd.DataFrame:
+        """The trust network now: one row per ordered pair of active members (member ids,
+        names and the directed trust)."""
+        return trust_edges(self)
 
     def outcome_record(self) -> dict[str, Any]:
         """How the run ended, when, whether it met its objectives, and totals."""

@@ -1,12 +1,15 @@
-"""What the model records: the per-step table, the per-run outcome, declared in one place."""
+"""What the model records: the per-step table, the per-run outcome, the per-member panel
+and the trust network, declared in one place."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from mesa import DataCollector
 
+from alliancesim.model.agents import MemberOrganization
 from alliancesim.model.events import PARADOX_CATEGORIES, PARADOX_RESPONSES
 from alliancesim.model.mechanisms import AMBIVALENT, COMMITTED, DISENGAGED
 
@@ -94,18 +97,114 @@ def snapshot(model: AllianceModel) -> dict[str, Any]:
     return row
 
 
+# The seed every run reports on each row, so that any row of mesa.batch_run can be rerun.
+SEED_COLUMNS: dict[str, str] = {
+    "seed_entropy": "Entropy of the run's numpy SeedSequence (rerun: AllianceModel(rng="
+                    "SeedSequence(int(entropy), spawn_key=...)))",
+    "seed_spawn_key": "Spawn key of the run's SeedSequence, comma-separated (empty: none)",
+}
+MEMBER_COLUMNS: dict[str, str] = {
+    "month": "Month",
+    "name": "Name of the organization",
+    "sector": "Sector (business, ngo, government, knowledge)",
+    "member": "Whether it is still a member at the end of the month",
+    "trust_given": "Mean trust it places in the other active members",
+    "trust_received": "Mean trust the other active members place in it",
+    "commitment": "Commitment (0-1)",
+    "commitment_state": "committed / ambivalent / disengaged, or exited",
+    "skill": "Alliance-management skill (0-1)",
+    "openness": "Openness, the multicultural mindset (0-1)",
+    "resources": "Resources it contributes",
+    "expectations": "Monthly value it expects the alliance to bring it",
+}
+EDGE_COLUMNS: dict[str, str] = {
+    "month": "Month",
+    "source_id": "Member id (Mesa unique_id) of the member who trusts",
+    "target_id": "Member id of the member trusted",
+    "source": "Name of the member who trusts",
+    "target": "Name of the member trusted",
+    "trust": "Directed trust of source toward target (0-1)",
+}
+
+
+def member_records(model: AllianceModel) -> list[tuple[Any, ...]]:
+    """One record per member organization now, exited ones included, in Mesa's agent-record
+    layout: ``(time, unique_id, *values of MEMBER_COLUMNS)``."""
+    s = model.state
+    n = len(s)
+    given = received = np.full(n, np.nan)
+    if n > 1:
+        off = s.trust.sum(axis=1) - np.diagonal(s.trust)
+        given = off / (n - 1)
+        received = (s.trust.sum(axis=0) - np.diagonal(s.trust)) / (n - 1)
+    records = []
+    for agent in model.agents:
+        if not isinstance(agent, MemberOrganization):
+            continue  # the manager, and other agents a subclass may add
+        slot = agent.slot
+        active = slot is not None
+        records.append((
+            model.time, agent.unique_id, model.month, agent.name, agent.sector, active,
+            float(given[slot]) if active else float("nan"),
+            float(received[slot]) if active else float("nan"),
+            agent.commitment, agent.commitment_state, agent.skill, agent.openness,
+            agent.resources, agent.expectations,
+        ))
+    return records
+
+
+def member_panel(collector: DataCollector) -> pd.DataFrame:
+    """The recorded per-member rows as a DataFrame: ``member_id`` and the member columns."""
+    rows = [record[1:] for records in collector._agent_records.values() for record in records]
+    return pd.DataFrame(rows, columns=["member_id", *MEMBER_COLUMNS])
+
+
+def trust_edges(model: AllianceModel) -> pd.DataFrame:
+    """Directed trust between every ordered pair of active members, now."""
+    members = model.members
+    trust = model.state.trust
+    rows = [(model.month, a.unique_id, b.unique_id, a.name, b.name,
+             float(trust[a.slot, b.slot]))
+            for a in members for b in members if a is not b]
+    return pd.DataFrame(rows, columns=list(EDGE_COLUMNS))
+
+
 class StepCollector(DataCollector):
     """A Mesa DataCollector that records :func:`snapshot` once per step.
 
     Values are plain numbers and strings, so they are appended without the deep copies the
     generic collector makes; ``mesa.batch_run`` and ``get_model_vars_dataframe`` work as usual.
+    Besides the step columns it reports the run's seed on every row and, on the row
+    collected when the run ends, the outcome record (``None`` on earlier rows), so
+    ``mesa.batch_run(AllianceModel, ...)`` returns both. With ``record_members`` it also
+    reports every member organization through agent reporters (:data:`MEMBER_COLUMNS`).
     """
 
-    def __init__(self) -> None:
-        super().__init__(model_reporters={name: name for name in STEP_COLUMNS})
+    def __init__(self, record_members: bool = False) -> None:
+        super().__init__(
+            model_reporters={name: name for name in (*STEP_COLUMNS, *SEED_COLUMNS)},
+            agent_reporters={name: name for name in MEMBER_COLUMNS} if record_members
+            else None)
+        self.record_members = record_members
 
     def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
-        """Append this step's snapshot."""
+        """Append this step's snapshot (and the outcome record once the run has ended)."""
         self._collection_steps.append(model.time)
         for key, value in snapshot(model).items():
             self.model_vars[key].append(value)
+        self.model_vars["seed_entropy"].append(model.seed_entropy)
+        self.model_vars["seed_spawn_key"].append(model.seed_spawn_key)
+        if not model.running:
+            self._collect_outcome(model)
+        if self.record_members:
+            self._agent_records[model.time] = member_records(model)
+
+    def _collect_outcome(self, model: AllianceModel) -> None:
+        """Add the outcome record as model variables on this (the last) row."""
+        rows = len(self._collection_steps)
+        for key, value in model.outcome_record().items():
+            if key in STEP_COLUMNS:  # value_total: the step column holds the same number
+                continue
+            column = self.model_vars.setdefault(key, [])
+            column.extend([None] * (rows - 1 - len(column)))
+            column.append(value)

@@ -65,12 +65,27 @@ if set(_ACTIONS) != set(INTERVENTION_KINDS):  # the kinds are defined in allianc
 
 @dataclass
 class SimulationResult:
-    """What one run produced: its outcome record, and optionally its tables."""
+    """What one run produced: its outcome record (a dict), and the tables asked for.
+
+    Attributes:
+        outcome: how and when the run ended, objectives met, totals (one value per key).
+        steps: one row per month (``record_steps``).
+        events: the event log with plain sentences and the actors' member ids
+            (``record_events``).
+        panel: one row per member organization and month (``record_panel``).
+        network: directed trust between active members at the chosen months
+            (``network_months``), one row per ordered pair and month.
+        seed: the entropy and spawn key of the run's ``SeedSequence``, as strings.
+        model: the model itself (``keep_model``).
+    """
 
     outcome: dict[str, Any]
     steps: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     model: AllianceModel | None = field(default=None, repr=False)
+    panel: pd.DataFrame | None = None
+    network: pd.DataFrame | None = None
+    seed: tuple[str, str] = ("", "")
 
 
 def run_model(model: AllianceModel, interventions: Iterable[Intervention] = ()) -> AllianceModel:
@@ -88,19 +103,50 @@ def simulate(
     *,
     record_steps: bool = False,
     record_events: bool = False,
+    record_panel: bool = False,
+    network_months: Iterable[int] = (),
     keep_model: bool = False,
+    model_class: type[AllianceModel] | None = None,
+    member_class: type[Any] | None = None,
+    step_columns: Iterable[str] | None = None,
 ) -> SimulationResult:
     """Run one alliance with ``params`` and ``seed`` and return its results.
 
     Interventions are applied at the start of their month, before that month's processes.
     Without ``record_steps`` (or ``keep_model``) no per-step table is kept, which is faster.
+
+    Args:
+        record_panel: keep the per-member panel (member x month).
+        network_months: months (0 = the founders' start) at which to keep the trust network.
+        model_class: an :class:`AllianceModel` subclass to run instead (it takes the same
+            keywords); ``member_class``: a :class:`MemberOrganization` subclass for its
+            members.
+        step_columns: keep only these columns of the per-step table (``month`` first).
     """
-    model = AllianceModel(rng=seed, collect_steps=record_steps or keep_model,
-                          **dict(params or {}))
-    run_model(model, interventions)
+    cls = check_model_class(model_class or AllianceModel)
+    extra = {} if member_class is None else {"member_class": member_class}
+    model = cls(rng=seed, collect_steps=record_steps or keep_model, record_members=record_panel,
+                **extra, **dict(params or {}))
+    model.schedule(interventions)
+    months = {int(m) for m in network_months}
+    edges = [model.trust_edges()] if 0 in months else []
+    while model.running:
+        model.step()
+        if model.month in months:
+            edges.append(model.trust_edges())
     return SimulationResult(
         outcome=model.outcome_record(),
-        steps=model.step_table() if record_steps else None,
+        steps=model.step_table(step_columns) if record_steps else None,
         events=model.event_log() if record_events else None,
         model=model if keep_model else None,
+        panel=model.member_table() if record_panel else None,
+        network=pd.concat(edges, ignore_index=True) if edges else None,
+        seed=(model.seed_entropy, model.seed_spawn_key),
     )
+
+
+def check_model_class(cls: Any) -> type[AllianceModel]:
+    """``cls`` if it is :class:`AllianceModel` or a subclass, else a clear TypeError."""
+    if not (isinstance(cls, type) and issubclass(cls, AllianceModel)):
+        raise TypeError(f"model_class must be AllianceModel or a subclass of it, got {cls!r}")
+    return cls

@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from alliancesim.params import INTERVENTION_KINDS, suggest
 from alliancesim.scenarios.errors import ScenarioError
-from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario
+from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario, ScenarioRecord
 
 SCENARIOS_ENV = "ALLIANCESIM_SCENARIOS"
 KINDS_ALLOWED = ", ".join(INTERVENTION_KINDS)
@@ -146,6 +146,8 @@ def _walk(loc: tuple[int | str, ...]) -> tuple[tuple[int | str, ...], type[BaseM
     """Drop pydantic's union tags from ``loc`` and find the model class the last key is in."""
     model: type[BaseModel] = Scenario
     kept: list[int | str] = []
+    if loc[:1] == ("record",) and len(loc) > 1:
+        return loc, ScenarioRecord
     for index, part in enumerate(loc):
         after_entry = index > 0 and isinstance(loc[index - 1], int) and kept[:1] == ["timeline"]
         if after_entry and isinstance(part, str) and part in ENTRY_BY_KIND:
@@ -172,6 +174,9 @@ def _join(path: str, name: str) -> str:
 
 def _unknown_field(name: str, model: type[BaseModel]) -> str:
     known = list(model.model_fields)
+    if model is ScenarioRecord:
+        return (f"unknown field {name!r} in the [record] table.{suggest(name, known)} "
+                f"Allowed fields: {', '.join(known)}")
     what = "timeline entry" if model is not Scenario else "scenario"
     kind = model.model_fields["kind"].annotation if "kind" in model.model_fields else None
     label = f"{what} of kind {kind.__args__[0]!r}" if kind is not None else what  # type: ignore[union-attr]
@@ -184,6 +189,8 @@ def _unknown_field(name: str, model: type[BaseModel]) -> str:
 def _allowed(model: type[BaseModel], name: int | str | None) -> str:
     if name is None:
         return "a TOML document with the fields " + ", ".join(Scenario.model_fields)
+    if isinstance(name, int) and model is ScenarioRecord:
+        return "whole numbers of months, 0 or more"
     if isinstance(name, int):
         return "a [[timeline]] table with a month, a kind and that kind's fields"
     info = model.model_fields.get(str(name))

@@ -175,6 +175,21 @@ def _unknown_parameter_message(name: str) -> str:
     return f"unknown parameter {name!r}.{hint}{allowed}"
 
 
+class ScenarioRecord(BaseModel):
+    """What each run of the scenario keeps besides its outcome (opt-in)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    panel: bool = Field(default=False, description="true or false: the per-member panel "
+                        "(member x month)")
+    events: bool = Field(default=False, description="true or false: the event log (always "
+                         "kept by 'alliancesim run')")
+    network_months: tuple[int, ...] = Field(
+        default=(), strict=False,
+        description="an array of months (0 = the founders' start) at which to keep the "
+                    "trust network")
+
+
 class Scenario(BaseModel):
     """A situation to simulate: parameter values that differ from the defaults, and events.
 
@@ -201,6 +216,16 @@ class Scenario(BaseModel):
                     "happens (the teaching app opens the scenario on it; re-pick with "
                     "python -m alliancesim.scenarios.teaching_seeds --write)",
     )
+    model_class: str | None = Field(
+        default=None, description="an AllianceModel subclass to run, as an import path like "
+        "'my_models:MentoredAlliance' (imported only with --allow-import)")
+    member_class: str | None = Field(
+        default=None, description="a MemberOrganization subclass for the members, as an "
+        "import path like 'my_models:ListeningMember' (imported only with --allow-import)")
+    record: ScenarioRecord = Field(
+        default_factory=lambda: ScenarioRecord(),
+        description="a [record] table of what each run keeps besides its outcome: panel, "
+                    "events (true/false), network_months (an array of months)")
     _source: str = PrivateAttr(default="<scenario>")
 
     @field_validator("parameters", mode="after")
@@ -221,6 +246,16 @@ class Scenario(BaseModel):
             raise field_error(error.name, str(error)) from None
         return checked
 
+    @field_validator("model_class", "member_class", mode="after")
+    @classmethod
+    def _import_path_form(cls, value: str | None) -> str | None:
+        from alliancesim.engine.classes import check_import_path
+
+        problem = check_import_path(value) if value is not None else None
+        if problem:
+            raise field_error("", problem)
+        return value
+
     @model_validator(mode="after")
     def _check_months_within_horizon(self) -> Scenario:
         horizon = self.horizon
@@ -231,6 +266,12 @@ class Scenario(BaseModel):
                     f"month {entry.month} is outside the run; allowed: a whole number from 1 "
                     f"to the horizon ({horizon} months)",
                 )
+        for month in self.record.network_months:
+            if not 0 <= month <= horizon:
+                raise field_error(
+                    "record.network_months",
+                    f"month {month} is outside the run; allowed: whole numbers from 0 (the "
+                    f"founders' start) to the horizon ({horizon} months)")
         return self
 
     @property
@@ -250,6 +291,14 @@ class Scenario(BaseModel):
     def interventions(self) -> tuple[Intervention, ...]:
         """The timeline as model interventions, in file order."""
         return tuple(entry.to_intervention() for entry in self.timeline)
+
+    def recording(self) -> Any:
+        """What the file asks each run to record, for the run engine."""
+        from alliancesim.engine.tasks import Recording
+
+        r = self.record
+        return Recording(panel=r.panel, events=r.events,
+                         network_months=tuple(sorted(set(r.network_months))))
 
     def with_source(self, source: str) -> Scenario:
         """This scenario, recorded as coming from ``source`` (used in error messages)."""

@@ -9,7 +9,7 @@ From Python::
     report = analyze("results/quick")              # indices, effects, figures
 
 Names are imported on first use, so that worker processes, which need only
-:mod:`alliancesim.sweeps.runs`, do not load the analysis stack (matplotlib, SALib).
+:mod:`alliancesim.engine.tasks`, do not load the analysis stack (matplotlib, SALib).
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "analysis": ("Analysis", "AnalysisError", "analyze", "load_design", "load_manifest",
-                 "load_results", "load_steps"),
-    "backends": ("BACKENDS", "BackendError"),
-    "design": ("DESIGN_KINDS", "Design", "Factor", "make_design"),
-    "experiment": ("Experiment", "ExperimentError", "experiment_from_dict", "load_experiment"),
-    "runner": ("SweepSummary", "run_sweep"),
-    "runs": ("run_seed",),
-    "storage": ("ResultsError", "ResultsStore"),
+    "sweeps.analysis": ("Analysis", "AnalysisError", "analyze", "load_design", "load_manifest",
+                        "load_results", "load_steps", "load_table"),
+    "engine.backends": ("BACKENDS", "BackendError"),
+    "sweeps.design": ("DESIGN_KINDS", "Design", "Factor", "make_design"),
+    "sweeps.experiment": ("Experiment", "ExperimentError", "experiment_from_dict",
+                          "load_experiment"),
+    "sweeps.runner": ("SweepSummary", "run_sweep"),
+    "engine.tasks": ("run_seed",),
+    "engine.store": ("ResultsError", "ResultsStore"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
@@ -49,6 +50,7 @@ __all__ = [
     "load_manifest",
     "load_results",
     "load_steps",
+    "load_table",
     "make_design",
     "run_seed",
     "run_sweep",
@@ -59,12 +61,15 @@ def __getattr__(name: str) -> Any:
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module 'alliancesim.sweeps' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"alliancesim.sweeps.{module}"), name)
+    value = getattr(importlib.import_module(f"alliancesim.{module}"), name)
     globals()[name] = value
     return value
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from alliancesim.engine.backends import BACKENDS, BackendError
+    from alliancesim.engine.store import ResultsError, ResultsStore
+    from alliancesim.engine.tasks import run_seed
     from alliancesim.sweeps.analysis import (
         Analysis,
         AnalysisError,
@@ -73,8 +78,8 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         load_manifest,
         load_results,
         load_steps,
+        load_table,
     )
-    from alliancesim.sweeps.backends import BACKENDS, BackendError
     from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
     from alliancesim.sweeps.experiment import (
         Experiment,
@@ -83,5 +88,3 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         load_experiment,
     )
     from alliancesim.sweeps.runner import SweepSummary, run_sweep
-    from alliancesim.sweeps.runs import run_seed
-    from alliancesim.sweeps.storage import ResultsError, ResultsStore

@@ -16,21 +16,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
+from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore
+from alliancesim.engine.tasks import OK
 from alliancesim.folders import unwritable
 from alliancesim.params import suggest
 from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
-from alliancesim.sweeps.runs import OK
-from alliancesim.sweeps.storage import DesignMissing, ResultsError, ResultsStore
+from alliancesim.sweeps.figures import SweepCounts
 
 DEFAULT_OUTCOMES = ("failed", "objectives_met", "value_total", "end_month")
 MAX_BINS = 10          # numeric factors with more distinct values are binned
+HEATMAP_BINS = 10      # at most, in heatmaps, where two factors share the runs
 BOOTSTRAP_MAX_N = 2000  # above this a normal interval is as good and much cheaper
-MAX_HEATMAPS = 6       # factor pairs drawn per outcome
+MAX_HEATMAPS = 6       # factor pairs drawn per outcome unless asked for more
 
 
 class AnalysisError(ValueError):
@@ -63,6 +64,16 @@ def load_results(path: str | Path, *, include_failed: bool = True) -> pd.DataFra
 def load_steps(path: str | Path) -> pd.DataFrame:
     """The per-step rows of a results folder (empty when the experiment did not record them)."""
     return _store(path).read_steps()
+
+
+def load_table(path: str | Path, name: str) -> pd.DataFrame:
+    """A recorded table of a results folder (``steps``, ``panel``, ``events`` or ``network``),
+    every row headed by its ``run_id``; empty when the runs did not record it."""
+    from alliancesim.engine.tasks import TABLES
+
+    if name not in TABLES:
+        raise AnalysisError(f"unknown table {name!r}; allowed: {', '.join(TABLES)}")
+    return _store(path).read_table(name)
 
 
 def load_manifest(path: str | Path) -> dict[str, Any]:
@@ -218,19 +229,20 @@ def mean_interval(values: np.ndarray, seed: int = 0) -> tuple[float, float, floa
     return mean, float(ci.low), float(ci.high)
 
 
-def factor_axis(runs: pd.DataFrame, factor: Factor) -> pd.Series:
-    """The x position of each run for ``factor``: its value, its bin's midpoint, or for
-    listed values a category in the order the experiment lists them."""
+def factor_axis(runs: pd.DataFrame, factor: Factor, bins: int = MAX_BINS) -> pd.Series:
+    """The x position of each run for ``factor``: its value, its bin's midpoint (more than
+    ``bins`` distinct values), or for listed values a category in the order the experiment
+    lists them."""
     values = runs[factor.name]
     if not factor.ranged:
         return pd.Series(pd.Categorical(values, categories=list(factor.values or ())),
                          index=values.index)
-    if values.nunique() <= MAX_BINS:
+    if values.nunique() <= bins:
         return values
     assert factor.low is not None and factor.high is not None
-    edges = np.linspace(factor.low, factor.high, MAX_BINS + 1)
+    edges = np.linspace(factor.low, factor.high, bins + 1)
     mids = (edges[:-1] + edges[1:]) / 2
-    index = np.clip(np.digitize(values.to_numpy(dtype=float), edges[1:-1]), 0, MAX_BINS - 1)
+    index = np.clip(np.digitize(values.to_numpy(dtype=float), edges[1:-1]), 0, bins - 1)
     return pd.Series(mids[index], index=values.index)
 
 
@@ -257,72 +269,23 @@ def _hue_for(design: Design, factor: Factor) -> Factor | None:
     return None
 
 
-# --- figures ------------------------------------------------------------------------------
-def plot_effects(effects: pd.DataFrame, design: Design, outcome: str, path: Path) -> Path:
-    """One panel per factor: mean outcome with its 95% band, a line per crossed level."""
-    factors = design.factors
-    cols = min(3, len(factors))
-    rows = int(np.ceil(len(factors) / cols))
-    fig = Figure(figsize=(4.2 * cols, 3.4 * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
-    for ax, factor in zip(axes, factors, strict=False):
-        table = effects[(effects["factor"] == factor.name) & (effects["outcome"] == outcome)]
-        for i, (level, line) in enumerate(table.groupby("level", sort=False)):
-            label = f"{line['by'].iloc[0]}={level}" if line["by"].iloc[0] else None
-            if factor.ranged:
-                x = line["x"].to_numpy(dtype=float)  # the column mixes numbers and levels
-                ax.plot(x, line["mean"].to_numpy(dtype=float), marker="o", ms=3, label=label)
-                ax.fill_between(x, line["low"].to_numpy(dtype=float),
-                                line["high"].to_numpy(dtype=float), alpha=0.2)
-            else:
-                pos = np.arange(len(line)) + (i - 0.5 * (table["level"].nunique() - 1)) * 0.1
-                ax.errorbar(pos, line["mean"], yerr=_errors(line), fmt="o", capsize=3,
-                            label=label)
-                ax.set_xticks(np.arange(len(line)), [str(x) for x in line["x"]], rotation=20)
-                ax.set_xlim(-0.6, len(line) - 0.4)
-        ax.set_xlabel(factor.name)
-        ax.set_ylabel(outcome)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(fontsize=7)
-    for ax in axes[len(factors):]:
-        ax.set_visible(False)
-    fig.suptitle(f"{outcome}: mean and 95% confidence band")
-    fig.savefig(path, dpi=110)
-    return path
-
-
-def _errors(line: pd.DataFrame) -> np.ndarray:
-    low = (line["mean"] - line["low"]).clip(lower=0).fillna(0)
-    high = (line["high"] - line["mean"]).clip(lower=0).fillna(0)
-    return np.vstack([low.to_numpy(), high.to_numpy()])
-
-
-def heatmap_table(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str) -> pd.DataFrame:
-    """Mean ``outcome`` over the cells of two factors (rows: ``b``, columns: ``a``)."""
-    frame = pd.DataFrame({"a": factor_axis(runs, a), "b": factor_axis(runs, b),
+# --- heatmap tables -----------------------------------------------------------------------
+def heatmap_table(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str,
+                  bins: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean ``outcome`` and the number of runs over the cells of two factors (rows: ``b``,
+    columns: ``a``). Ranged factors are binned into ``bins`` equal bins, by default as many
+    as leave about two distinct design points per cell (2 to 10), so that the scattered
+    points of a Latin hypercube or random design fill most cells."""
+    if bins is None:
+        pairs = len(runs[[a.name, b.name]].drop_duplicates())
+        bins = int(np.clip(np.floor(np.sqrt(pairs / 2)), 2, HEATMAP_BINS))
+    frame = pd.DataFrame({"a": factor_axis(runs, a, bins), "b": factor_axis(runs, b, bins),
                           "y": runs[outcome].astype(float)})
-    return frame.pivot_table(index="b", columns="a", values="y", aggfunc="mean", sort=True,
-                             observed=True)
-
-
-def plot_heatmap(runs: pd.DataFrame, a: Factor, b: Factor, outcome: str, path: Path) -> Path:
-    """A two-factor heatmap of the mean outcome."""
-    table = heatmap_table(runs, a, b, outcome)
-    fig = Figure(figsize=(5.5, 4.2), layout="constrained")
-    ax = fig.subplots()
-    image = ax.imshow(table.to_numpy(dtype=float), origin="lower", aspect="auto",
-                      cmap="viridis")
-    ax.set_xticks(np.arange(table.shape[1]), [_tick(x) for x in table.columns], rotation=30)
-    ax.set_yticks(np.arange(table.shape[0]), [_tick(y) for y in table.index])
-    ax.set_xlabel(a.name)
-    ax.set_ylabel(b.name)
-    fig.colorbar(image, ax=ax, label=f"mean {outcome}")
-    fig.savefig(path, dpi=110)
-    return path
-
-
-def _tick(value: Any) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    means = frame.pivot_table(index="b", columns="a", values="y", aggfunc="mean", sort=True,
+                              observed=True, dropna=False)
+    counts = frame.pivot_table(index="b", columns="a", values="y", aggfunc="count",
+                               sort=True, observed=True, dropna=False).fillna(0)
+    return means, counts.reindex_like(means).fillna(0)
 
 
 # --- the whole analysis -------------------------------------------------------------------
@@ -332,12 +295,23 @@ def analyze(
     outcomes: list[str] | tuple[str, ...] | None = None,
     *,
     plots: bool = True,
+    figure_format: str = "png",
+    max_heatmaps: int = MAX_HEATMAPS,
 ) -> Analysis:
     """Analyse a results folder; write tables and figures to ``out`` (default RESULTS/analysis).
 
     Returns the runs, per-point means, sensitivity indices (when the design allows) and the
-    effect tables as DataFrames.
+    effect tables as DataFrames. Figures are written as ``figure_format`` (png at 300 dpi,
+    pdf or svg): effects of every factor per outcome, heatmaps of the first
+    ``max_heatmaps`` factor pairs (the notes say when pairs were left out), and for Morris
+    and Sobol designs a mu*-sigma plot or index bars. Sobol indices that are negative or
+    whose interval crosses zero are listed in the notes.
     """
+    from alliancesim.figstyle import FORMATS
+
+    if figure_format not in FORMATS:
+        raise AnalysisError(f"unknown figure format {figure_format!r}; allowed: "
+                            f"{', '.join(FORMATS)}")
     store = _store(results)
     design, design_note = _design_of(store)
     manifest = store.read_manifest()
@@ -360,11 +334,18 @@ def analyze(
     means = point_means(runs, design, outcome_list)
     indices, second, index_notes = sensitivity_indices(design, means, outcome_list)
     notes.extend(index_notes)
+    if design.kind == "sobol" and not indices.empty:
+        from alliancesim.sweeps.figures import sobol_problems
+
+        notes.extend(sobol_problems(indices))
     effects = pd.concat(
         [effect_table(ok, f, o, _hue_for(design, f)) for o in outcome_list
          for f in design.factors], ignore_index=True)
     report = Analysis(runs, means, indices, second, effects, notes=notes)
-    _write(report, design, ok, outcome_list, out_dir, plots)
+    counts = SweepCounts(len(ok), int(ok["point"].nunique()) if len(ok) else 0,
+                         int(manifest.get("replicates", 1)), failed)
+    _write(report, design, ok, outcome_list, out_dir,
+           _Figures(plots, figure_format, max_heatmaps, counts))
     return report
 
 
@@ -375,8 +356,18 @@ def _check_writable(out_dir: Path) -> None:
         raise AnalysisError(problem)
 
 
+@dataclass(frozen=True)
+class _Figures:
+    """Which figures to draw, how, and what they rest on."""
+
+    draw: bool
+    fmt: str
+    max_heatmaps: int
+    counts: SweepCounts
+
+
 def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[str],
-           out_dir: Path, plots: bool) -> None:
+           out_dir: Path, figures: _Figures) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {"point_means.csv": report.point_means, "effects.csv": report.effects,
               "indices.csv": report.indices, "second_order.csv": report.second_order}
@@ -384,12 +375,51 @@ def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[st
         if not table.empty:
             table.to_csv(out_dir / name, index=False)
             report.files.append(out_dir / name)
-    if not plots or ok.empty:
+    if not figures.draw or ok.empty:
         return
-    pairs = list(itertools.combinations(design.factors, 2))[:MAX_HEATMAPS]
+    pairs = list(itertools.combinations(design.factors, 2))
+    if len(pairs) > figures.max_heatmaps:
+        report.notes.append(
+            f"heatmaps drawn for the first {figures.max_heatmaps} of {len(pairs)} factor "
+            "pairs (in the order the experiment lists its factors); draw more with "
+            "--heatmaps N (analyze(..., max_heatmaps=N))")
     for outcome in outcomes:
-        report.files.append(plot_effects(report.effects, design, outcome,
-                                         out_dir / f"effects_{outcome}.png"))
-        for a, b in pairs:
-            path = out_dir / f"heatmap_{outcome}__{a.name}__{b.name}.png"
-            report.files.append(plot_heatmap(ok, a, b, outcome, path))
+        _outcome_figures(report, design, ok, outcome, pairs[:figures.max_heatmaps], out_dir,
+                         figures)
+
+
+def _outcome_figures(report: Analysis, design: Design, ok: pd.DataFrame, outcome: str,
+                     pairs: list[tuple[Factor, Factor]], out_dir: Path,
+                     figures: _Figures) -> None:
+    """Effects, heatmaps (one colour scale) and index figures of one outcome."""
+    from alliancesim.figstyle import save_figure
+    from alliancesim.sweeps.figures import (
+        effects_figure,
+        heatmap_figure,
+        morris_figure,
+        sobol_figure,
+    )
+
+    values = ok[outcome]
+    save = report.files.append
+    save(save_figure(effects_figure(report.effects, design, outcome, figures.counts, values,
+                                    MAX_BINS), out_dir / f"effects_{outcome}", figures.fmt))
+    cells = [(a, b, *heatmap_table(ok, a, b, outcome)) for a, b in pairs]
+    found = [float(v) for _, _, means, _ in cells for v in means.to_numpy(float).ravel()
+             if np.isfinite(v)]
+    low, high = (min(found), max(found)) if found else (None, None)
+    names = [f.name for f in design.factors]
+    for a, b, means, counts in cells:
+        pooled = [n for n in names if n not in (a.name, b.name)]
+        figure = heatmap_figure(means, counts, a, b, outcome, vmin=low, vmax=high,
+                                pooled=pooled, values=values, total=figures.counts)
+        save(save_figure(figure, out_dir / f"heatmap_{outcome}__{a.name}__{b.name}",
+                         figures.fmt))
+    chosen = report.indices[report.indices["outcome"] == outcome] if not (
+        report.indices.empty) else report.indices
+    if design.kind == "morris" and not chosen.empty:
+        save(save_figure(morris_figure(report.indices, outcome), out_dir / f"morris_{outcome}",
+                         figures.fmt))
+    if design.kind == "sobol" and not chosen.empty:
+        save(save_figure(sobol_figure(report.indices, outcome), out_dir / f"sobol_{outcome}",
+                         figures.fmt))

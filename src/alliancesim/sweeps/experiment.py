@@ -25,6 +25,7 @@ design larger than its ``[limits]`` (runs, estimated disk) is refused before any
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tomllib
@@ -62,6 +63,13 @@ DEFAULT_MAX_DISK_GB = 10.0
 # outcome row, and one value of a recorded month (id columns included once per row).
 RUN_ROW_BYTES = 200
 STEP_VALUE_BYTES = 2
+# The opt-in tables, per row (member x month, event, trust edge), rounded up from parts of
+# 100 runs (39, 39 and 12 bytes), and the events a month brings at most (1.5 measured);
+# members are counted as every candidate that could join, so the estimate is an upper bound.
+PANEL_ROW_BYTES = 40
+EVENT_ROW_BYTES = 60
+EVENTS_PER_MONTH = 3
+EDGE_ROW_BYTES = 20
 # pydantic's wording speaks Python; experiment authors write TOML.
 PLAIN_MESSAGES = {
     "int_type": "must be a whole number (written without a decimal point)",
@@ -128,6 +136,17 @@ class RecordSpec(BaseModel):
     steps: bool = False
     every: int = Field(default=1, ge=1, description="keep every k-th month (and the last)")
     columns: list[str] | None = None
+    panel: bool = Field(default=False, description="the per-member panel (member x month), "
+                        "every k-th month like the steps")
+    events: bool = Field(default=False, description="the event log with member ids")
+    network_months: list[StrictInt] = Field(
+        default_factory=list, description="months at which to keep the trust network")
+
+    def identity(self) -> dict[str, Any]:
+        """What decides the recorded tables; options left at their defaults are left out,
+        so that results folders started before they existed still resume."""
+        return self.model_dump(exclude_defaults=True, exclude={"steps", "every", "columns"}
+                               ) | self.model_dump(include={"steps", "every", "columns"})
 
 
 class AnalysisSpec(BaseModel):
@@ -159,6 +178,11 @@ class Experiment(BaseModel):
     name: str = "experiment"
     description: str = ""
     scenario: str | None = None
+    model_class: str | None = Field(default=None, description="an AllianceModel subclass to "
+                                    "run, as 'package.module:Class' (imported only with "
+                                    "--allow-import)")
+    member_class: str | None = Field(default=None, description="a MemberOrganization "
+                                     "subclass, as 'package.module:Class'")
     seed: int | None = Field(default=None, ge=0, description="root seed of every run")
     replicates: int = Field(default=1, ge=1)
     horizon: int | None = None
@@ -205,15 +229,30 @@ class Experiment(BaseModel):
     def disk_estimate_gb(self) -> float:
         """Disk space the results may take at most, in GB (from measured part sizes)."""
         per_run = RUN_ROW_BYTES
+        horizon = int(self._largest("horizon"))
+        months = horizon // self.record.every + 1
         if self.record.steps:
             from alliancesim.model.outputs import STEP_COLUMNS
 
-            horizon = int(self.base_parameters()["horizon"])
-            if "horizon" in self.vary:
-                horizon = int(PARAMETERS_BY_NAME["horizon"].high or horizon)
             columns = len(self.record.columns or STEP_COLUMNS) + 3  # run_id, point, replicate
-            per_run += (horizon // self.record.every + 1) * columns * STEP_VALUE_BYTES
+            per_run += months * columns * STEP_VALUE_BYTES
+        members = self._largest("n_members") * (1 + self._largest("candidate_pool"))
+        if self.record.panel:
+            per_run += months * members * PANEL_ROW_BYTES
+        if self.record.events:
+            per_run += horizon * EVENTS_PER_MONTH * EVENT_ROW_BYTES
+        per_run += len(self.record.network_months) * members * members * EDGE_ROW_BYTES
         return self.n_runs() * per_run / 1e9
+
+    def _largest(self, name: str) -> float:
+        """The largest value parameter ``name`` takes in the sweep."""
+        if name in self.vary:
+            spec = self.vary[name]
+            if spec.values is not None:
+                return float(max(spec.values))  # type: ignore[type-var]
+            return float(spec.high if spec.high is not None
+                         else PARAMETERS_BY_NAME[name].high or 0)
+        return float(self.base_parameters()[name])
 
     def make_design(self, root_seed: int) -> Design:
         """The design, drawn reproducibly from ``root_seed`` as its points are read."""
@@ -241,14 +280,52 @@ class Experiment(BaseModel):
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides which runs exist and what they produce."""
-        return {
+        identity = {
             "base_parameters": self.base_parameters(),
             "interventions": [repr(i) for i in self.interventions()],
             "vary": {k: v.model_dump() for k, v in self.vary.items()},
             "design": self.design.model_dump(),
             "replicates": self.replicates,
             "seed": self.seed,
-            "record": self.record.model_dump(),
+            "record": self.record.identity(),
+        }
+        for field in ("model_class", "member_class"):  # only when given: older folders resume
+            if getattr(self, field) is not None:
+                identity[field] = getattr(self, field)
+        return identity
+
+    def recording(self) -> Any:
+        """What each run records, for the run engine."""
+        from alliancesim.engine.tasks import Recording
+
+        r = self.record
+        return Recording(steps=r.steps, every=r.every,
+                         columns=tuple(r.columns) if r.columns is not None else None,
+                         panel=r.panel, events=r.events,
+                         network_months=tuple(sorted(set(r.network_months))))
+
+    def classes(self, allow_import: bool = False) -> tuple[type | None, type | None]:
+        """The model and member classes the file names (None: the package's own), imported
+        only with ``allow_import``; a file never runs code by itself."""
+        from alliancesim.engine.classes import resolve_class
+
+        base = Path(self.base_dir)
+        return (resolve_class(self.model_class, "model_class", source=self.source,
+                              allow_import=allow_import, search=base),
+                resolve_class(self.member_class, "member_class", source=self.source,
+                              allow_import=allow_import, search=base))
+
+    def recipe(self) -> dict[str, Any]:
+        """What it takes to rerun any single run (``alliancesim replay``): base parameters,
+        timeline, varied factors and classes."""
+        return {
+            "base_parameters": self.base_parameters(),
+            "timeline": [dataclasses.asdict(getattr(i, "intervention", i))
+                         for i in self.interventions()],
+            "factors": list(self.vary),
+            "model_class": self.model_class,
+            "member_class": self.member_class,
+            "record": dataclasses.asdict(self.recording()),
         }
 
     def fingerprint(self) -> str:
@@ -378,6 +455,7 @@ def check_against_parameters(exp: Experiment) -> None:
     _check_design(exp)
     _check_constraints(exp, base)
     _check_record_columns(exp)
+    _check_class_paths(exp)
     _check_size(exp)
 
 
@@ -425,6 +503,24 @@ def _check_record_columns(exp: Experiment) -> None:
                     f"unknown step column {column!r}.{suggest(column, list(STEP_COLUMNS))} "
                     f"Allowed: {', '.join(STEP_COLUMNS)}",
                 )
+
+
+def _check_class_paths(exp: Experiment) -> None:
+    """A class named by the file must be written as an import path (nothing is imported
+    here; that waits for --allow-import)."""
+    from alliancesim.engine.classes import check_import_path
+
+    for field in ("model_class", "member_class"):
+        value = getattr(exp, field)
+        problem = check_import_path(value) if value is not None else None
+        if problem:
+            raise ExperimentError(exp.source, field, problem)
+    horizon = int(exp.base_parameters()["horizon"])
+    for month in exp.record.network_months:
+        if not 0 <= month <= horizon:
+            raise ExperimentError(exp.source, "record.network_months",
+                                  f"month {month} is outside the run; allowed: whole numbers "
+                                  f"from 0 (the founders' start) to the horizon ({horizon})")
 
 
 def _check_size(exp: Experiment) -> None:

@@ -11,84 +11,22 @@ on the experiment and the root seed).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
-from alliancesim.sweeps.backends import Backend, make_backend
+from alliancesim.engine.execute import EngineOptions, RunSummary, execute
+from alliancesim.engine.provenance import SWEEP_SEED_SCHEME, provenance
+from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore, now, versions
+from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
-from alliancesim.sweeps.runs import (
-    FAILED,
-    ChunkResult,
-    ChunkTask,
-    RunSpec,
-    run_id_of,
-)
-from alliancesim.sweeps.storage import DesignMissing, ResultsError, ResultsStore, now, versions
 
-SEED_SCHEME = ("run (point, replicate) uses numpy.random.SeedSequence(root_seed, "
-               "spawn_key=(point, replicate)) = SeedSequence(root_seed).spawn(points)[point]"
-               ".spawn(replicates)[replicate]; run_id = point * replicates + replicate")
-
-
-@dataclass
-class SweepSummary:
-    """What a call to :func:`run_sweep` did."""
-
-    out: Path
-    experiment: str
-    backend: str
-    workers: int
-    runs_total: int
-    runs_before: int
-    runs_now: int = 0
-    failures_now: int = 0
-    failures_before: int = 0
-    elapsed_s: float = 0.0
-    status: str = "running"
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def runs_stored(self) -> int:
-        """Runs in the folder now, from this call and earlier ones."""
-        return self.runs_before + self.runs_now
-
-    @property
-    def failures_total(self) -> int:
-        """Failed runs in the folder now."""
-        return self.failures_before + self.failures_now
-
-    def results(self) -> pd.DataFrame:
-        """Every stored run as a DataFrame (see :func:`alliancesim.sweeps.load_results`)."""
-        return ResultsStore(self.out).read_runs()
-
-
-@dataclass
-class _Plan:
-    """The design and seed of a results folder, new or resumed."""
-
-    design: Design
-    root_seed: int
-    manifest: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+SEED_SCHEME = SWEEP_SEED_SCHEME
+SweepSummary = RunSummary  # what run_sweep returns
 
 
 def run_sweep(
@@ -104,7 +42,8 @@ def run_sweep(
     flush_seconds: float = 30.0,
     runs_per_task: int | None = None,
     verbose: bool = False,
-) -> SweepSummary:
+    allow_import: bool = False,
+) -> RunSummary:
     """Run (or resume) a sweep and store its results in ``out``.
 
     Args:
@@ -116,39 +55,38 @@ def run_sweep(
         backend: ``auto``, ``inprocess``, ``processes`` or ``dask``.
         client: an existing ``dask.distributed.Client`` to use instead of an address.
         progress: show a progress bar (runs done, failures, time left).
-        flush_runs, flush_seconds: write a Parquet part after this many finished runs or
-            this many seconds, whichever comes first (what a crash can cost at most).
+        flush_runs: write a Parquet part after this many finished runs...
+        flush_seconds: ...or after this many seconds, whichever comes first (what a crash
+            can cost at most).
         runs_per_task: runs per chunk sent to a worker (default: chosen from the size).
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
+        allow_import: import the ``model_class`` / ``member_class`` the experiment file
+            names (``"package.module:Class"``); without it such a file is refused.
 
     Returns a :class:`SweepSummary`; ``summary.results()`` gives the runs as a DataFrame.
-    Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``.
+    Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``. Worker
+    processes import the main script again: call this under ``if __name__ == "__main__":``.
     """
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    classes = exp.classes(allow_import)
     store = ResultsStore(out if out is not None else Path("results") / exp.name)
+    options = EngineOptions(workers, scheduler, backend, client, progress, flush_runs,
+                            flush_seconds, runs_per_task, verbose, caller="run_sweep")
     with ExitStack() as stack:
         store.open_for_writing()
         stack.callback(store.close)
-        plan = _prepare(store, exp)
-        plan.warnings.extend(_set_aside_damaged(store))
-        done = _done_mask(store, plan.design.n_points * exp.replicates)
-        engine = make_backend(backend, workers, scheduler, client, quiet=not verbose)
-        stack.callback(engine.close)
-        if engine.warning:
-            plan.warnings.insert(0, engine.warning)
-        summary = SweepSummary(
-            out=store.root, experiment=exp.name, backend=engine.name, workers=engine.workers,
-            runs_total=len(done), runs_before=int(done.sum()),
-            failures_before=_stored_failures(store), warnings=plan.warnings,
-        )
-        per_task = runs_per_task or _auto_chunk(engine, len(done) - summary.runs_before)
-        tasks = plan_tasks(exp, plan.design, plan.root_seed, done, per_task)
-        _execute(engine, tasks, store, plan.manifest, summary, progress,
-                 flush_runs, flush_seconds)
+        design, root_seed, manifest, warnings = _prepare(store, exp)
+        total = design.n_points * exp.replicates
+
+        def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
+            return plan_tasks(exp, design, root_seed, done, per_task, classes)
+
+        summary = execute(store, manifest, exp.name, total, plan, options, warnings)
     return summary
 
 
-def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
+def _prepare(store: ResultsStore, exp: Experiment
+             ) -> tuple[Design, int, dict[str, Any], list[str]]:
     """Start a new results folder, or check that an existing one holds this experiment."""
     fingerprint = exp.fingerprint()
     if store.exists():
@@ -170,7 +108,7 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
             design = _redraw_design(store, manifest, root_seed, missing)
             warnings.append(f"{missing}; drew it again from the manifest (root seed "
                             f"{root_seed}) and wrote it back")
-        return _Plan(design, root_seed, manifest, warnings)
+        return design, root_seed, manifest, warnings
     if store.run_parts():
         raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     root_seed = exp.seed if exp.seed is not None else int(np.random.SeedSequence().entropy)
@@ -188,12 +126,14 @@ def _prepare(store: ResultsStore, exp: Experiment) -> _Plan:
         "root_seed": root_seed,
         "seed_scheme": SEED_SCHEME,
         "versions": versions(),
+        "recipe": exp.recipe(),
+        "provenance": provenance({"root_seed": root_seed}, SEED_SCHEME),
         "created": now(),
         "status": "created",
         "sessions": [],
     }
     store.write_manifest(manifest)
-    return _Plan(design, root_seed, manifest)
+    return design, root_seed, manifest, []
 
 
 def _redraw_design(store: ResultsStore, manifest: dict[str, Any], root_seed: int,
@@ -209,12 +149,6 @@ def _redraw_design(store: ResultsStore, manifest: dict[str, Any], root_seed: int
     return design
 
 
-def _set_aside_damaged(store: ResultsStore) -> list[str]:
-    """Move damaged parts out of the way; say which, and that their runs run again."""
-    return [f"{part.describe()} is damaged: moved to {store.corrupt_dir}; its runs run again"
-            for part in store.set_aside_damaged()]
-
-
 def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[str]:
     """Warnings for versions that differ from those the sweep started with."""
     return [f"{name} is {current.get(name)} now but was {old} when this sweep started; "
@@ -222,41 +156,17 @@ def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[st
             if current.get(name) != old]
 
 
-def _done_mask(store: ResultsStore, total: int) -> np.ndarray:
-    """A boolean per run id: already stored?"""
-    done = np.zeros(total, dtype=bool)
-    ids = store.completed_ids()
-    if len(ids) and (ids.max() >= total or ids.min() < 0):
-        raise ResultsError(f"{store.root}: stored run ids do not fit the design")
-    done[ids] = True
-    return done
-
-
-def _stored_failures(store: ResultsStore) -> int:
-    if not store.run_parts():
-        return 0
-    return int((store.read_runs(columns=["status"])["status"] == FAILED).sum())
-
-
-def _auto_chunk(engine: Backend, remaining: int) -> int:
-    """Runs per task: 1 in-process; otherwise enough per task to hide the overhead, while
-    leaving each worker a dozen tasks or more so that the load balances."""
-    if engine.name == "inprocess":
-        return 1
-    return int(np.clip(remaining // (engine.workers * 12), 1, 25))
-
-
 def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,
-               per_task: int) -> Iterator[ChunkTask]:
+               per_task: int, classes: tuple[type | None, type | None] = (None, None)
+               ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
     base = exp.base_parameters()
     interventions = exp.interventions()
-    steps_every = exp.record.every if exp.record.steps else None
-    columns = tuple(exp.record.columns) if exp.record.columns is not None else None
+    record = exp.recording()
 
     def task(runs: list[RunSpec]) -> ChunkTask:
-        return ChunkTask(root_seed, base, tuple(runs), interventions, steps_every, columns)
+        return ChunkTask(root_seed, base, tuple(runs), interventions, record, *classes)
 
     batch: list[RunSpec] = []
     for block in design.iter_points():
@@ -268,7 +178,8 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
             for replicate in range(exp.replicates):
                 if done[first + replicate]:
                     continue
-                batch.append(RunSpec(first + replicate, int(point), replicate, point_values))
+                batch.append(RunSpec(first + replicate, int(point), replicate, point_values,
+                                     (int(point), replicate)))
                 if len(batch) >= per_task:
                     yield task(batch)
                     batch = []
@@ -279,99 +190,3 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
 def _plain(value: Any) -> Any:
     """numpy scalars to Python ones (the model validates Python types)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-class _Buffer:
-    """Finished runs waiting to be written as one part."""
-
-    def __init__(self, store: ResultsStore, flush_runs: int, flush_seconds: float) -> None:
-        self.store, self.flush_runs, self.flush_seconds = store, flush_runs, flush_seconds
-        self.rows: list[dict[str, Any]] = []
-        self.steps: list[pd.DataFrame] = []
-        self.last_flush = time.monotonic()
-
-    def add(self, result: ChunkResult) -> None:
-        self.rows.extend(result.rows)
-        if result.steps is not None:
-            self.steps.append(result.steps)
-        if (len(self.rows) >= self.flush_runs
-                or time.monotonic() - self.last_flush >= self.flush_seconds):
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            self.store.write_chunk(self.rows, self.steps)
-        self.rows, self.steps = [], []
-        self.last_flush = time.monotonic()
-
-
-def _execute(engine: Backend, tasks: Iterator[ChunkTask], store: ResultsStore,
-             manifest: dict[str, Any], summary: SweepSummary, progress: bool,
-             flush_runs: int, flush_seconds: float) -> None:
-    """Run the tasks, store results as they come, and record the session in the manifest."""
-    buffer = _Buffer(store, flush_runs, flush_seconds)
-    session = {"started": now(), "backend": engine.name, "workers": engine.workers,
-               "runs_before": summary.runs_before, "versions": versions()}
-    manifest.setdefault("sessions", []).append(session)
-    manifest["status"] = "running"
-    store.write_manifest(manifest)
-    started = time.monotonic()
-    with _progress_bar(progress, summary) as bar:
-        try:
-            for result in engine.map_unordered(tasks):
-                buffer.add(result)
-                summary.runs_now += len(result.rows)
-                summary.failures_now += result.failures
-                summary.errors.extend(r["error"] for r in result.rows if r["status"] == FAILED)
-                del summary.errors[20:]  # a sample is enough for the report
-                bar.advance(len(result.rows), summary.failures_total)
-            summary.status = "complete"
-        except KeyboardInterrupt:
-            summary.status = "interrupted"
-            raise
-        except BaseException:
-            summary.status = "stopped"
-            raise
-        finally:
-            buffer.flush()
-            summary.elapsed_s = time.monotonic() - started
-            session.update(ended=now(), status=summary.status, runs=summary.runs_now,
-                           failures=summary.failures_now, elapsed_s=round(summary.elapsed_s, 3))
-            manifest.update(status=summary.status, runs_stored=summary.runs_stored,
-                            failures_stored=summary.failures_total)
-            store.write_manifest(manifest)
-
-
-class _ProgressBar:
-    """A Rich progress bar with runs done, failures and time left (or nothing)."""
-
-    def __init__(self, enabled: bool, summary: SweepSummary) -> None:
-        self.progress: Progress | None = None
-        self.task: TaskID | None = None
-        if enabled:
-            self.progress = Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("runs"), TextColumn("[red]{task.fields[failures]} failed"),
-                TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                console=Console(stderr=True),
-            )
-            self.task = self.progress.add_task(
-                summary.experiment, total=summary.runs_total, completed=summary.runs_before,
-                failures=summary.failures_before)
-
-    def __enter__(self) -> _ProgressBar:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def advance(self, runs: int, failures: int) -> None:
-        if self.progress is not None and self.task is not None:
-            self.progress.update(self.task, advance=runs, failures=failures)
-
-
-def _progress_bar(enabled: bool, summary: SweepSummary) -> _ProgressBar:
-    return _ProgressBar(enabled, summary)

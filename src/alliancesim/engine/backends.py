@@ -19,8 +19,9 @@ from typing import Any, Protocol
 
 import psutil
 
+from alliancesim.engine.guard import check_main_guard
+from alliancesim.engine.tasks import ChunkResult, ChunkTask, run_chunk
 from alliancesim.parallel import available_cores, cap_workers, quiet_context
-from alliancesim.sweeps.runs import ChunkResult, ChunkTask, run_chunk
 
 BACKENDS = ("auto", "inprocess", "processes", "dask")
 CONNECT_TIMEOUT_S = 10.0  # the longest we wait for a scheduler to answer (Dask's default: 30)
@@ -103,9 +104,12 @@ class ProcessBackend:
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, max_restarts: int = 3) -> None:
+    def __init__(self, workers: int | None = None, max_restarts: int = 3,
+                 caller: str = "this") -> None:
         count = cap_workers(workers)  # more processes than cores only cost memory
         self.workers, self.warning = count.workers, count.warning
+        if self.workers > 1:  # before any process starts: say what to add, do not break
+            check_main_guard(caller)
         self.max_restarts = max_restarts
         self.window = 2 * (self.workers - 1)  # queued chunks: every pool worker kept busy
         self._context = quiet_context("spawn")
@@ -350,10 +354,11 @@ def _take(source: Iterator[ChunkTask], n: int) -> list[ChunkTask]:
 
 def make_backend(backend: str = "auto", workers: int | None = None,
                  scheduler: str | None = None, client: Any = None,
-                 quiet: bool = False) -> Backend:
+                 quiet: bool = False, caller: str = "this") -> Backend:
     """Choose a backend: Dask when given a scheduler or client, in-process for one worker,
     otherwise ``workers`` local processes, this one included (all cores by default).
-    ``quiet`` keeps Dask's own error logs (tracebacks) off the terminal."""
+    ``quiet`` keeps Dask's own error logs (tracebacks) off the terminal; ``caller`` names
+    the function asked for, in the message about a script without a main guard."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; allowed: {', '.join(BACKENDS)}")
     if backend == "auto":
@@ -367,4 +372,4 @@ def make_backend(backend: str = "auto", workers: int | None = None,
         return DaskBackend(scheduler, client, quiet=quiet)
     if backend == "inprocess":
         return InProcessBackend()
-    return ProcessBackend(workers)
+    return ProcessBackend(workers, caller=caller)

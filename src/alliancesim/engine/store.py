@@ -3,14 +3,18 @@
 Layout::
 
     RESULTS/
-      manifest.json        experiment, design, seed scheme, versions, progress of each session
-      design.parquet       the design points
-      runs/part-*.parquet  one row per finished run (ok or failed), written chunk by chunk
-      steps/part-*.parquet per-step rows of those runs, when the experiment records them
+      manifest.json          what was run, seeds and seed scheme, provenance, sessions
+      design.parquet         the design points (sweeps)
+      runs/part-*.parquet    one row per finished run (ok or failed), written chunk by chunk
+      steps/part-*.parquet   per-month rows of those runs, when recorded
+      panel/part-*.parquet   per-member rows (member x month), when recorded
+      events/part-*.parquet  the event logs, when recorded
+      network/part-*.parquet trust edge lists at chosen months, when recorded
 
-A chunk is committed when its ``runs`` part appears. Every file is written under a temporary
-name and renamed atomically, and a steps part is written before its runs part, so a crash at
-any moment leaves only whole parts; leftovers are removed when the sweep resumes.
+Every table part holds the ``run_id`` of its rows and shares its name with the runs part of
+its chunk. A chunk is committed when its ``runs`` part appears. Every file is written under
+a temporary name and renamed atomically, and the table parts are written before their runs
+part, so a crash at any moment leaves only whole parts; leftovers are removed on resume.
 
 A part damaged afterwards (a disk that filled up, a copy cut short) is found when the sweep
 resumes: each part's footer must open and hold the row count written into it, and its run ids
@@ -24,9 +28,9 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import socket
-import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -42,6 +46,7 @@ import pyarrow.parquet as pq
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS, STEPS = "runs", "steps"
+TABLE_DIRS = ("steps", "panel", "events", "network")  # engine.tasks.TABLES, without loading it
 CORRUPT = "corrupt"
 LOCK = ".lock"
 ROWS_KEY = b"alliancesim.rows"  # the row count, written into each part's footer
@@ -111,17 +116,13 @@ def versions() -> dict[str, str]:
 
 def source_commit() -> str | None:
     """The git commit of the package source when it runs from a checkout (``+dirty`` when
-    the model files have uncommitted changes), else None."""
-    package = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=package, capture_output=True,
-                              text=True, timeout=5, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=package,
-                               capture_output=True, text=True, timeout=5,
-                               check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
+    it has uncommitted changes), else None."""
+    from alliancesim.engine.provenance import source_state
+
+    state = source_state()
+    if not state:
         return None
-    return head + ("+dirty" if dirty else "")
+    return state["commit"] + ("+dirty" if state["dirty"] else "")
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -187,6 +188,7 @@ class ResultsStore:
         self.root = Path(root)
         self.runs_dir = self.root / RUNS
         self.steps_dir = self.root / STEPS
+        self.table_dirs = {name: self.root / name for name in TABLE_DIRS}
         self.manifest_path = self.root / MANIFEST
         self.design_path = self.root / DESIGN
         self.corrupt_dir = self.root / CORRUPT
@@ -220,7 +222,6 @@ class ResultsStore:
         """
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
-            self.steps_dir.mkdir(parents=True, exist_ok=True)
             self._take_lock()
         except OSError as exc:
             raise ResultsError(
@@ -228,16 +229,25 @@ class ResultsStore:
                 "allowed: a folder you can write to (created if missing)") from None
         self._remove_leftovers()
 
+    def clear(self) -> None:
+        """Remove what an earlier run stored here (manifest, design and every part), keeping
+        the writer lock and anything else in the folder (reports, figures)."""
+        for folder in (self.runs_dir, *self.table_dirs.values(), self.corrupt_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+        for path in (self.manifest_path, self.design_path):
+            path.unlink(missing_ok=True)
+        self.runs_dir.mkdir(parents=True, exist_ok=True)
+
     def set_aside_damaged(self) -> list[DamagedPart]:
         """Check every committed part; move damaged ones (with the other part of their chunk)
         to ``corrupt/`` so that their runs are run again. Returns what was moved."""
         damaged = [DamagedPart(p, why) for p in self.run_parts()
                    if (why := check_part(p)) is not None]
-        damaged += [DamagedPart(p, why) for p in self.step_parts()
+        damaged += [DamagedPart(p, why) for name in TABLE_DIRS for p in self.table_parts(name)
                     if (why := check_part(p)) is not None]
         for part in damaged:
             self.corrupt_dir.mkdir(exist_ok=True)
-            for folder in (self.runs_dir, self.steps_dir):
+            for folder in (self.runs_dir, *self.table_dirs.values()):
                 chunk = folder / part.path.name
                 if chunk.exists():
                     os.replace(chunk, self.corrupt_dir / f"{folder.name}-{chunk.name}")
@@ -287,14 +297,15 @@ class ResultsStore:
         return True
 
     def _remove_leftovers(self) -> None:
-        """Delete temporary files and steps parts whose runs part never got written."""
-        for folder in (self.root, self.runs_dir, self.steps_dir):
+        """Delete temporary files and table parts whose runs part never got written."""
+        for folder in (self.root, self.runs_dir, *self.table_dirs.values()):
             for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
         committed = {p.name for p in self.runs_dir.glob("part-*.parquet")}
-        for part in self.steps_dir.glob("part-*.parquet"):
-            if part.name not in committed:
-                part.unlink()
+        for folder in self.table_dirs.values():
+            for part in folder.glob("part-*.parquet"):
+                if part.name not in committed:
+                    part.unlink()
 
     # --- design -------------------------------------------------------------------------
     def write_design(self, points: pd.DataFrame | Iterable[pd.DataFrame]) -> int:
@@ -319,8 +330,13 @@ class ResultsStore:
 
     def step_parts(self) -> list[Path]:
         """Steps parts of committed chunks."""
+        return self.table_parts(STEPS)
+
+    def table_parts(self, name: str) -> list[Path]:
+        """Parts of table ``name`` (steps, panel, events, network) of committed chunks."""
         committed = {p.name for p in self.run_parts()}
-        return sorted(p for p in self.steps_dir.glob("part-*.parquet") if p.name in committed)
+        folder = self.root / name
+        return sorted(p for p in folder.glob("part-*.parquet") if p.name in committed)
 
     def completed_ids(self) -> np.ndarray:
         """Ids of the runs already stored (ok or failed)."""
@@ -331,14 +347,19 @@ class ResultsStore:
         return table.column("run_id").to_numpy()
 
     def write_chunk(self, rows: Sequence[dict[str, Any]],
-                    steps: Iterable[pd.DataFrame] = ()) -> Path:
-        """Commit finished runs: their steps part first, then their runs part."""
+                    steps: Iterable[pd.DataFrame] = (),
+                    tables: Mapping[str, Iterable[pd.DataFrame]] | None = None) -> Path:
+        """Commit finished runs: their table parts first (``steps``, or every table in
+        ``tables`` by name), then their runs part."""
         name = f"part-{len(self.run_parts()):06d}-{secrets.token_hex(3)}.parquet"
-        frames = [frame for frame in steps if frame is not None and len(frame)]
-        if frames:
-            table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True),
-                                         preserve_index=False)
-            atomic_write_table(self.steps_dir / name, table)
+        for table_name, parts in {STEPS: steps, **(tables or {})}.items():
+            frames = [frame for frame in parts if frame is not None and len(frame)]
+            if frames:
+                folder = self.root / table_name
+                folder.mkdir(exist_ok=True)
+                table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True),
+                                             preserve_index=False)
+                atomic_write_table(folder / name, table)
         path = self.runs_dir / name
         atomic_write_table(path, rows_to_table(rows))
         return path
@@ -368,17 +389,24 @@ class ResultsStore:
     def read_steps(self, columns: list[str] | None = None,
                    skip_damaged: bool = False) -> pd.DataFrame:
         """Every stored step row as one DataFrame, sorted by run id and month."""
-        parts = self.readable(self.step_parts()) if skip_damaged else self.step_parts()
-        frame = self._read(parts, columns)
-        if {"run_id", "month"} <= set(frame.columns):
-            frame = frame.sort_values(["run_id", "month"], ignore_index=True)
+        return self.read_table(STEPS, columns, skip_damaged)
+
+    def read_table(self, name: str, columns: list[str] | None = None,
+                   skip_damaged: bool = False, nullable: bool = True) -> pd.DataFrame:
+        """Every stored row of table ``name`` as one DataFrame, in run order (and by month
+        within a run; the event log keeps its order of events)."""
+        parts = self.table_parts(name)
+        frame = self._read(self.readable(parts) if skip_damaged else parts, columns, nullable)
+        keys = [k for k in ("run_id", "month") if k in frame.columns]
+        if keys:
+            frame = frame.sort_values(keys, ignore_index=True, kind="stable")
         return frame
 
-
-    def _read(self, parts: Sequence[Path], columns: list[str] | None) -> pd.DataFrame:
+    def _read(self, parts: Sequence[Path], columns: list[str] | None,
+              nullable: bool = True) -> pd.DataFrame:
         """:func:`read_parts`, with a damaged part named rather than a raw Arrow error."""
         try:
-            return read_parts(parts, columns)
+            return read_parts(parts, columns, nullable)
         except (OSError, pa.ArrowException) as exc:
             damaged = [p for p in parts if check_part(p) is not None]
             where = ", ".join(str(p) for p in damaged) or str(self.root)
@@ -388,12 +416,15 @@ class ResultsStore:
                 "runs again, and 'alliancesim analyze' skips them") from None
 
 
-def read_parts(parts: Sequence[Path], columns: list[str] | None = None) -> pd.DataFrame:
-    """Read Parquet parts with differing columns into one DataFrame (missing values null)."""
+def read_parts(parts: Sequence[Path], columns: list[str] | None = None,
+               nullable: bool = True) -> pd.DataFrame:
+    """Read Parquet parts with differing columns into one DataFrame (missing values null);
+    ``nullable=False`` gives numpy dtypes, for tables known to have no missing values."""
     if not parts:
         return pd.DataFrame()
     schema = pa.unify_schemas([pq.read_schema(p) for p in parts], promote_options="permissive")
     dataset = ds.dataset(list(parts), schema=schema, format="parquet")
     # Failed runs leave outcomes null: keep yes/no and whole-number columns as pandas'
     # nullable types rather than letting them turn into objects and floats.
-    return dataset.to_table(columns=columns).to_pandas(types_mapper=NULLABLE_TYPES.get)
+    mapper = NULLABLE_TYPES.get if nullable else None
+    return dataset.to_table(columns=columns).to_pandas(types_mapper=mapper)

@@ -1,0 +1,228 @@
+"""One run into a folder, through the run engine: ``alliancesim run`` and ``replay``.
+
+:func:`run_into` runs one seeded alliance in this process with every table recorded and
+stores it like any other results folder (``manifest.json``, ``runs/``, ``steps/``,
+``events/``, ``panel/``, ``network/``), so a single run has the same provenance as a
+sweep and can itself be replayed.
+
+:func:`replay` reruns one run of any results folder (a sweep, a comparison, a validation or
+a single run) from what its manifest and its row recorded: the parameters, the timeline,
+the model classes and the seed, and returns (and writes) its full tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliancesim.engine.classes import class_path, resolve_class
+from alliancesim.engine.execute import EngineOptions, execute
+from alliancesim.engine.provenance import SINGLE_SEED_SCHEME, provenance
+from alliancesim.engine.store import ResultsError, ResultsStore, now
+from alliancesim.engine.tasks import FAILED, ChunkTask, Recording, RunSpec
+
+
+class RunFailed(RuntimeError):
+    """The single run raised; its row, with the traceback, is stored in the folder."""
+
+
+# Row values that are not outcomes: who the run is, how long it took.
+_NOT_COMPARED = ("run_id", "point", "replicate", "status", "error", "traceback",
+                 "seed_entropy", "seed_spawn_key", "duration_s")
+
+
+@dataclass
+class RunTables:
+    """One run read back from its folder: outcome row and every recorded table."""
+
+    out: Path
+    outcome: dict[str, Any]
+    steps: pd.DataFrame
+    events: pd.DataFrame
+    panel: pd.DataFrame | None = None
+    network: pd.DataFrame | None = None
+    stored: dict[str, Any] | None = None  # the row a replay reran, as it was stored
+    differences: list[str] = field(default_factory=list)  # replay: outcomes that differ
+
+    @property
+    def matches(self) -> bool:
+        """For a replay: whether the rerun gave the stored outcome exactly."""
+        return not self.differences
+
+
+def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
+             spawn_key: Sequence[int] = (), interventions: Sequence[Any] = (), *,
+             record: Recording | None = None, model_class: type | None = None,
+             member_class: type | None = None, kind: str = "run",
+             about: Mapping[str, Any] | None = None) -> RunTables:
+    """Run one alliance into ``out`` with its steps and events (and the tables ``record``
+    adds) and read it back. ``about`` adds what the manifest should say about the run."""
+    extra = record or Recording()
+    recording = Recording(steps=True, events=True, panel=extra.panel,
+                          network_months=extra.network_months)
+    store = ResultsStore(out)
+    spec = RunSpec(0, 0, int(spawn_key[-1]) if spawn_key else 0, {}, tuple(spawn_key))
+    task = ChunkTask(root_seed, dict(params), (spec,), tuple(interventions), recording,
+                     model_class, member_class)
+    manifest = {
+        "format": 2, "kind": kind, "runs_total": 1, "root_seed": root_seed,
+        "seed_scheme": SINGLE_SEED_SCHEME, **(about or {}),
+        "recipe": {"scenarios": [{
+            "parameters": dict(params),
+            "timeline": [asdict(getattr(i, "intervention", i)) for i in interventions],
+            "model_class": class_path(model_class), "member_class": class_path(member_class),
+            "record": asdict(recording)}]},
+        "provenance": provenance({"root_seed": root_seed, "spawn_key": list(spawn_key)},
+                                 SINGLE_SEED_SCHEME),
+        "created": now(), "status": "created", "sessions": [],
+    }
+
+    def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
+        return iter([] if done.all() else [task])
+
+    with ExitStack() as stack:
+        store.open_for_writing()
+        stack.callback(store.close)
+        _refuse_other_results(store)
+        store.clear()
+        store.write_manifest(manifest)
+        summary = execute(store, manifest, kind, 1, plan,
+                          EngineOptions(workers=1, backend="inprocess"))
+    if summary.failures_total:  # the error as raised (a scenario names its file and field)
+        reported = summary.reported.get(0)
+        if reported is not None:
+            raise reported
+        raise RunFailed(f"the run failed: {summary.errors[0] if summary.errors else '?'} "
+                        f"(its traceback is stored in {store.runs_dir})")
+    return read_run(store)
+
+
+def _refuse_other_results(store: ResultsStore) -> None:
+    """A single run replaces an earlier single run in its folder, never other results."""
+    if not store.exists():
+        return
+    kind = store.read_manifest().get("kind", "sweep")
+    if kind not in ("run", "replay"):
+        raise ResultsError(f"{store.root} holds the results of a {kind}; writing one run "
+                           "there would replace them: use another --out folder")
+
+
+def read_run(store: ResultsStore, run_id: int = 0) -> RunTables:
+    """Run ``run_id`` of a folder with its tables; a failed run raises with its error."""
+    runs = store.read_runs()
+    row = runs[runs["run_id"] == run_id]
+    if row.empty:
+        raise ResultsError(f"{store.root}: run {run_id} is not stored")
+    record = row.iloc[0].to_dict()
+    if record["status"] == FAILED:
+        raise ResultsError(f"{store.root}: run {run_id} failed: {record['error']}")
+
+    def table(name: str) -> pd.DataFrame:
+        frame = store.read_table(name, nullable=False)
+        if frame.empty:
+            return frame
+        frame = frame[frame["run_id"] == run_id]
+        return frame.drop(columns=["run_id", "point", "replicate"]).reset_index(drop=True)
+
+    panel, network = table("panel"), table("network")
+    return RunTables(store.root, record, table("steps"), table("events"),
+                     panel if not panel.empty else None,
+                     network if not network.empty else None)
+
+
+# --- replay -------------------------------------------------------------------------------
+def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
+           model_class: type | None = None, member_class: type | None = None,
+           allow_import: bool = False, panel: bool = True,
+           network_months: Iterable[int] | None = None) -> RunTables:
+    """Rerun run ``run_id`` of the results folder ``results`` with its full tables.
+
+    The parameters, timeline, classes and seed come from the folder's manifest and the
+    run's row. Classes recorded by import path are imported only with ``allow_import`` (or
+    given here). The run goes to ``out`` (default ``RESULTS/replay-<run_id>``) with steps,
+    events and, unless switched off, the per-member panel; the trust network is kept at
+    ``network_months`` (default: the months the run recorded). The result says whether the
+    rerun reproduced the stored outcome (:attr:`RunTables.matches`).
+    """
+    source = ResultsStore(results)
+    if not source.exists():
+        raise ResultsError(f"{results}: not a results folder (no manifest.json)")
+    manifest = source.read_manifest()
+    row = _stored_row(source, run_id)
+    params, timeline, recipe = _recipe(manifest, row, str(source.manifest_path))
+    classes = [given if given is not None else resolve_class(
+        recipe.get(name), name, source=str(source.manifest_path), allow_import=allow_import)
+        for name, given in (("model_class", model_class), ("member_class", member_class))]
+    months = network_months if network_months is not None else recipe.get(
+        "record", {}).get("network_months", ())
+    target = Path(out) if out is not None else source.root / f"replay-{run_id}"
+    key = [int(k) for k in row["seed_spawn_key"]]
+    replayed = run_into(
+        target, params, int(row["seed_entropy"]), key, _interventions(timeline),
+        record=Recording(panel=panel, network_months=tuple(sorted({int(m) for m in months}))),
+        model_class=classes[0], member_class=classes[1], kind="replay",
+        about={"replay_of": {"results": str(source.root.resolve()), "run_id": run_id,
+                             "kind": manifest.get("kind", "sweep")}})
+    replayed.stored = row
+    replayed.differences = _differences(row, replayed.outcome)
+    return replayed
+
+
+def _stored_row(store: ResultsStore, run_id: int) -> dict[str, Any]:
+    runs = store.read_runs()
+    row = runs[runs["run_id"] == run_id] if not runs.empty else runs
+    if row.empty:
+        known = (f"stored run ids: {int(runs['run_id'].min())} to {int(runs['run_id'].max())}"
+                 if not runs.empty else "no run is stored yet")
+        raise ResultsError(f"{store.root}: no run {run_id} is stored ({known})")
+    return row.iloc[0].to_dict()
+
+
+def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
+            ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    """Parameters, timeline and the recipe entry (classes, recording) of one stored run."""
+    recipe = manifest.get("recipe")
+    if recipe is None:
+        raise ResultsError(f"{source}: written by an older version of alliancesim, which did "
+                           "not record what replay needs; rerun the command that made it")
+    if "scenarios" in recipe:  # a comparison, validation or single run
+        entry = recipe["scenarios"][int(row["point"])]
+        return dict(entry["parameters"]), list(entry["timeline"]), entry
+    params = dict(recipe["base_parameters"])
+    for name in recipe["factors"]:
+        value = row[name]
+        params[name] = value.item() if isinstance(value, np.generic) else value
+    return params, list(recipe["timeline"]), recipe
+
+
+def _interventions(timeline: list[dict[str, Any]]) -> list[Any]:
+    from alliancesim.model.timeline import Intervention
+
+    return [Intervention(**entry) for entry in timeline]
+
+
+def _differences(stored: Mapping[str, Any], outcome: Mapping[str, Any]) -> list[str]:
+    """Outcome values of the replay that differ from the stored row (NaN equals NaN)."""
+    found = []
+    for key, value in outcome.items():
+        if key in _NOT_COMPARED or key not in stored:
+            continue
+        old = stored[key]
+        same = (pd.isna(old) and pd.isna(value)) if _is_missing(old) or _is_missing(value) \
+            else old == value
+        if not same:
+            found.append(f"{key}: stored {old!r}, replayed {value!r}")
+    return found
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
