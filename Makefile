@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/alliancesim compare scenarios/dedicated_manager.toml scenarios/transversal_skill.toml scenarios/hybrid.toml scenarios/no_management.toml --out out/compare
 
 test: $(STAMP) browser
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks docs/tutorials
 	$(BIN)/python -m pytest -n 2
 
 # Browser tests drive Debian's Chromium; install it when we can (root with apt).

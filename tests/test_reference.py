@@ -31,9 +31,9 @@ def test_the_citation_file_names_this_version_and_license():
 
 
 def test_the_api_reference_builds_from_the_docstrings_without_a_warning(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                           str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "docs/mkdocs.yml",
+                           "--strict", "--site-dir", str(tmp_path / "site")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     page = (tmp_path / "site" / "api" / "index.html").read_text()
     for name in ("model.timeline.simulate", "compare.comparison.compare_scenarios",

@@ -22,15 +22,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 def test_every_tutorial_is_listed_here_and_in_the_readme():
-    found = {p.name for p in (ROOT / "tutorials").glob("[0-9]*.py")}
+    found = {p.name for p in (ROOT / "docs" / "tutorials").glob("[0-9]*.py")}
     assert found == set(TUTORIALS)
     readme = (ROOT / "README.md").read_text()
-    assert all(f"tutorials/{name}" in readme for name in TUTORIALS)
+    assert all(f"docs/tutorials/{name}" in readme for name in TUTORIALS)
 
 
 @pytest.mark.parametrize("name", list(TUTORIALS))
 def test_the_tutorial_runs_as_a_notebook(name, tmp_path):
-    notebook = jupytext.read(ROOT / "tutorials" / name)
+    notebook = jupytext.read(ROOT / "docs" / "tutorials" / name)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}})
     started = time.monotonic()
