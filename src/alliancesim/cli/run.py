@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from alliancesim.cli.console import check_seed, console, fail, prepare_output_folder
+from alliancesim.cli.console import check_seed, console, fail, prepare_output_folder, warn
 
 if TYPE_CHECKING:  # the model and matplotlib load when a run starts, not for --help
+    from alliancesim.model import AllianceModel
     from alliancesim.model.timeline import SimulationResult
     from alliancesim.scenarios import Scenario
 
@@ -38,6 +39,34 @@ def print_summary(result: SimulationResult, title: str) -> None:
         value = o[key]
         table.add_row(key, f"{value:.2f}" if isinstance(value, float) else str(value))
     console.print(table)
+
+
+def report_culture(model: AllianceModel) -> None:
+    """Where the members came from and how far apart their cultures were; a warning when
+    some countries lack scores, so that distances used fewer dimensions."""
+    from collections import Counter
+
+    from alliancesim.culture import EDITION, country
+    from alliancesim.model import MemberOrganization
+
+    members = [a for a in model.agents if isinstance(a, MemberOrganization)]
+    countries = Counter(m.country for m in members if m.country)
+    o = model.outcome_record()
+    if countries:
+        console.print("members' countries: " + ", ".join(
+            f"{name} ({count})" for name, count in countries.most_common()))
+    basis = (f"Hofstede's country scores, {EDITION} edition" if countries
+             else "synthetic national cultures")
+    console.print(f"cultural distance between members (Kogut-Singh, {basis}; variances "
+                  f"across the matrix's countries): mean {o['cultural_distance_mean']:.2f} "
+                  f"over the run, {o['cultural_distance_final']:.2f} at the end")
+    thin = [country(name) for name in sorted(countries) if country(name).missing]
+    if thin:
+        lacking = "; ".join(f"{c.name} has no {', '.join(c.missing)}" for c in thin)
+        warn(f"some members' countries lack scores in Hofstede's matrix ({lacking}): each "
+             "pair's distance is the mean over the dimensions both have (fewest for any pair "
+             f"in this run: {o['culture_dimensions_min']}); a pair sharing none counts as 2, "
+             "the mean distance between two countries")
 
 
 def write_run(result: SimulationResult, out: Path, title: str = "",
@@ -74,12 +103,14 @@ def run(
     prepare_output_folder(out)
     run_seed = seed if replicate is None else replicate_seed(seed, replicate)
     try:
-        result = run_scenario(chosen, run_seed)
+        result = run_scenario(chosen, run_seed, keep_model=True)
     except ScenarioError as error:
         fail(str(error))
     label = f"seed {seed}" + ("" if replicate is None else f", replicate {replicate}")
     title = f"{chosen.name}, {label}"
     print_summary(result, title)
+    assert result.model is not None
+    report_culture(result.model)
     months = tuple(sorted({i.month for i in chosen.interventions()}))
     try:
         written = write_run(result, out, title, months)

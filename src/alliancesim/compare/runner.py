@@ -100,7 +100,7 @@ def build_tasks(scenarios: Sequence[Scenario], replicates: int, seed: int,
     seeds = replicate_seeds(seed, replicates)
     tasks = []
     for index, scenario in enumerate(scenarios):
-        params, entries = scenario.params(), scheduled_entries(scenario)
+        params, entries = scenario.model_arguments(), scheduled_entries(scenario)
         tasks.extend(RunTask(index, r, params, entries, seeds[r], trajectories)
                      for r in range(replicates))
     return tasks

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from alliancesim.culture.countries import UnknownCountryError, country, load_matrix
-from alliancesim.params import COUNTRY_SETS, SYNTHETIC
+from alliancesim.params import COUNTRY_SETS, SYNTHETIC, suggest
 
 
 def _equal_groups(*groups: tuple[str, ...]) -> dict[str, float]:
@@ -145,11 +145,12 @@ def as_partners(value: Partners | Mapping[str, Any] | None) -> Partners:
     if not isinstance(value, Mapping):
         raise PartnersError("partners", "must be a table with 'countries' and/or "
                                         f"'country_mix', got {type(value).__name__}")
-    unknown = set(value) - {"countries", "country_mix"}
+    known = ["countries", "country_mix"]
+    unknown = sorted(set(value) - set(known))
     if unknown:
-        name = sorted(unknown)[0]
-        raise PartnersError(name, f"unknown field {name!r}; allowed fields: countries, "
-                                  "country_mix")
+        name = unknown[0]
+        raise PartnersError(name, f"unknown field {name!r}.{suggest(name, known)} Allowed "
+                                  "fields: countries, country_mix")
     return make_partners(value.get("countries", ()), value.get("country_mix"))
 
 

@@ -78,6 +78,6 @@ def run_scenario(
     from alliancesim.model.timeline import simulate
 
     return simulate(
-        scenario.params(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
+        scenario.model_arguments(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
         record_steps=record_steps, record_events=record_events, keep_model=keep_model,
     )

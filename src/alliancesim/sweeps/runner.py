@@ -250,7 +250,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
                per_task: int) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
-    base = exp.base_parameters()
+    base = exp.model_arguments()
     interventions = exp.interventions()
     steps_every = exp.record.every if exp.record.steps else None
     columns = tuple(exp.record.columns) if exp.record.columns is not None else None
