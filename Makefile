@@ -43,8 +43,10 @@ results: run
 	$(BIN)/python -m alliancesim.validation.ablation --scale 2
 	$(BIN)/python -m alliancesim.validation.drivers --replicates 150
 	$(BIN)/python benchmarks/bench_model.py --write
+	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
+	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
-		--tour out/tour --tour-seed 10
+		--tour out/tour --tour-seed 10 --country-sets out/country_sets
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

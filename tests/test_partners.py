@@ -329,3 +329,12 @@ def test_experiment_partners_are_checked_and_reach_every_run():
     chunk = run_chunk(ChunkTask(1, arguments, (RunSpec(0, 0, 0, {}),)))
     assert chunk.rows[0]["status"] == "ok", chunk.rows[0]["error"]
     assert chunk.rows[0]["culture_dimensions_min"] == 6
+
+
+def test_the_odd_states_the_variances_the_index_uses():
+    text = (ROOT / "docs" / "ODD.md").read_text()
+    found = re.search(r"score on it \(its three regions and seven sub-national groups left "
+                      r"out\): ([0-9]+), ([0-9]+), ([0-9]+), ([0-9]+),\s+([0-9]+) and ([0-9]+)",
+                      text)
+    assert found, "docs/ODD.md no longer lists the Kogut-Singh variances"
+    assert [int(v) for v in found.groups()] == [round(v) for v in dimension_variances()]
