@@ -113,6 +113,7 @@ class MemberArrays:
         self.distance = distance
         self.goal_gap = total_variation(self.goals[:, None, :], self.goals[None, :, :])
         self._refresh_composition()
+        self.commitment_moved = True  # newcomers' states are read at the end of the month
 
     def _newcomer_distances(self, pool: CandidatePool, culture: np.ndarray) -> np.ndarray:
         """Kogut-Singh between the newcomers (the last rows of ``self.culture``, whose

@@ -1,4 +1,5 @@
-"""The scenario schema: a name, a description, parameter overrides and a timeline.
+"""The scenario schema: a name, a description, parameter overrides, a timeline and the seed
+a class is shown (``teaching_seed``).
 
 Parameter names, types and ranges are checked against :mod:`alliancesim.params`, the single
 parameter definition; timeline entries map one-to-one onto
@@ -200,6 +201,12 @@ class Scenario(BaseModel):
         description="a table with 'countries' (a list of countries in the order candidates "
                     "are drawn, founders first) and/or 'country_mix' (country = weight), "
                     "countries named as in Hofstede's matrix",
+    )
+    teaching_seed: int | None = Field(
+        default=None, ge=0,
+        description="a whole number of 0 or more: the seed on which what the scenario shows "
+                    "happens (the teaching app opens the scenario on it; re-pick with "
+                    "python -m alliancesim.scenarios.teaching_seeds --write)",
     )
     _source: str = PrivateAttr(default="<scenario>")
 
