@@ -113,6 +113,18 @@ def test_after_the_list_the_rest_draw_from_the_set_in_proportion_to_the_weights(
     assert np.mean(codes[2:] == "KOR") == pytest.approx(weights["KOR"], abs=0.01)
 
 
+def test_an_open_place_in_the_list_is_left_to_the_set():
+    partners = make_partners(["", "Brazil"])
+    assert partners.countries == ("", "BRA") and partners
+    uniforms = np.random.default_rng(3).random(6)
+    rows = pool_countries(partners, "north_west_europe", uniforms)
+    codes = [load_matrix().codes[r] for r in rows]
+    assert codes[1] == "BRA" and codes[0] in named_set("north_west_europe")
+    alone = pool_countries(partners, "synthetic", uniforms)
+    assert all(load_matrix().codes[r] == "BRA" for r in alone)
+    assert not make_partners(["", ""])
+
+
 def test_without_countries_every_candidate_is_synthetic():
     assert (pool_countries(Partners(), "synthetic", np.zeros(5)) == -1).all()
 
@@ -291,7 +303,7 @@ def test_scenario_partners_reach_the_model_through_compare(tmp_path):
     scenario = scenario_from_dict({"name": "x", "partners": {"countries": ["Japan", "Spain"]}})
     assert scenario.partners == {"countries": ["JPN", "SPA"]}
     task = build_tasks([scenario], replicates=1, seed=1, trajectories=False)[0]
-    assert task.params["partners"] == {"countries": ["JPN", "SPA"]}
+    assert task.params["partners"] == Partners(("JPN", "SPA"))
     assert run_task(task).outcome["culture_dimensions_min"] == 6
 
 
@@ -325,7 +337,7 @@ def test_experiment_partners_are_checked_and_reach_every_run():
     assert caught.value.field == "vary.country_set"
     experiment = experiment_from_dict({**base, "partners": {"countries": ["Japan", "Chile"]}})
     arguments = experiment.model_arguments()
-    assert arguments["partners"] == {"countries": ["JPN", "CHL"]}
+    assert arguments["partners"] == Partners(("JPN", "CHL"))
     chunk = run_chunk(ChunkTask(1, arguments, (RunSpec(0, 0, 0, {}),)))
     assert chunk.rows[0]["status"] == "ok", chunk.rows[0]["error"]
     assert chunk.rows[0]["culture_dimensions_min"] == 6

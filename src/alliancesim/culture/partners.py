@@ -7,7 +7,8 @@ sector's profile) or come from countries of Hofstede's matrix. Countries are giv
   ``"north_west_europe"``;
 - as a **list** (``countries``): the countries of the candidates in the order they are drawn,
   so the first two are the founders'; a list shorter than the pool repeats, unless a mix
-  fills the rest;
+  fills the rest; an empty name (``""``) leaves that candidate's country to the mix or set
+  (without one, to the listed countries in turn);
 - as a **mix** (``country_mix``): weights from which every candidate not covered by the list
   draws its country.
 
@@ -17,6 +18,7 @@ Names are matrix names, codes or common aliases in any case (see
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -72,15 +74,16 @@ class PartnersError(ValueError):
 class Partners:
     """The countries of the candidate partners, as matrix codes.
 
-    ``countries``: the first candidates' countries in drawing order (founders first).
-    ``mix``: (code, weight) pairs from which the other candidates draw theirs.
+    ``countries``: the first candidates' countries in drawing order (founders first); ``""``
+    leaves a place open. ``mix``: (code, weight) pairs from which the other candidates draw
+    theirs.
     """
 
     countries: tuple[str, ...] = ()
     mix: tuple[tuple[str, float], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.countries or self.mix)
+        return any(self.countries) or bool(self.mix)
 
     def as_dict(self) -> dict[str, Any]:
         """The spec as a scenario file's ``[partners]`` table would write it (codes)."""
@@ -92,10 +95,12 @@ class Partners:
         return data
 
 
-def _code(name: Any, field: str) -> str:
+def _code(name: Any, field: str, open_allowed: bool = False) -> str:
     if not isinstance(name, str):
         raise PartnersError(field, f"must be a country name or code (text), got "
                                    f"{type(name).__name__} {name!r}")
+    if open_allowed and not name.strip():
+        return ""  # an open place: the mix, the set or the list decides
     try:
         return country(name).code
     except UnknownCountryError as error:
@@ -120,7 +125,8 @@ def make_partners(countries: Iterable[Any] = (),
     if isinstance(countries, str | bytes) or not isinstance(countries, Iterable):
         raise PartnersError("countries", f"must be a list of country names, got "
                                          f"{type(countries).__name__} {countries!r}")
-    codes = tuple(_code(name, f"countries[{i}]") for i, name in enumerate(countries, start=1))
+    codes = tuple(_code(name, f"countries[{i}]", open_allowed=True)
+                  for i, name in enumerate(countries, start=1))
     mix: dict[str, float] = {}
     if country_mix is not None:
         if not isinstance(country_mix, Mapping):
@@ -181,8 +187,9 @@ def check_combination(partners: Partners, country_set: str) -> str | None:
 def pool_countries(partners: Partners, country_set: str, uniforms: np.ndarray) -> np.ndarray:
     """Matrix rows of the countries of ``len(uniforms)`` candidates, or -1 for synthetic ones.
 
-    The list comes first; the rest draw from the mix (or the named set) with ``uniforms``,
-    else repeat the list. Without countries every candidate is synthetic.
+    The listed countries come first; the other candidates (and open places in the list)
+    draw from the mix, or the named set, with ``uniforms``, else take the listed countries
+    in turn. Without countries every candidate is synthetic.
     """
     problem = check_combination(partners, country_set)
     if problem is not None:
@@ -190,21 +197,26 @@ def pool_countries(partners: Partners, country_set: str, uniforms: np.ndarray) -
     size = len(uniforms)
     weights = dict(partners.mix) or (named_set(country_set) if country_set != SYNTHETIC
                                      else {})
-    listed = _rows(partners.countries)
-    if not len(listed) and not weights:
+    fixed = _rows(c for c in partners.countries if c)
+    if not len(fixed) and not weights:
         return np.full(size, -1)
-    rows = np.empty(size, dtype=int)
-    head = min(len(listed), size)
-    rows[:head] = listed[:head]
     if weights:
         codes, w = _rows(weights), np.cumsum(list(weights.values()))
-        picks = np.searchsorted(w, uniforms[head:] * w[-1], side="right")
-        rows[head:] = codes[np.minimum(picks, len(codes) - 1)]
+        picks = np.searchsorted(w, uniforms * w[-1], side="right")
+        rows = codes[np.minimum(picks, len(codes) - 1)]
     else:
-        rows[head:] = listed[np.arange(head, size) % len(listed)]
+        rows = fixed[np.arange(size) % len(fixed)]
+    for place, code in enumerate(partners.countries[:size]):
+        if code:
+            rows[place] = _rows([code])[0]
     return rows
 
 
+@functools.cache
+def _row_of() -> dict[str, int]:
+    return {code: row for row, code in enumerate(load_matrix().codes)}
+
+
 def _rows(codes: Iterable[str]) -> np.ndarray:
-    row_of = {code: row for row, code in enumerate(load_matrix().codes)}
+    row_of = _row_of()
     return np.array([row_of[code] for code in codes], dtype=int)

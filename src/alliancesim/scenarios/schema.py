@@ -274,7 +274,7 @@ class Scenario(BaseModel):
         the scenario names them (``AllianceModel(**scenario.model_arguments())``)."""
         arguments: dict[str, Any] = self.params()
         if self.partners:
-            arguments["partners"] = dict(self.partners)
+            arguments["partners"] = as_partners(self.partners)
         return arguments
 
     def interventions(self) -> tuple[Intervention, ...]:

@@ -251,7 +251,7 @@ class Experiment(BaseModel):
         arguments = self.base_parameters()
         partners = self.partner_countries()
         if partners:
-            arguments["partners"] = partners.as_dict()
+            arguments["partners"] = partners
         return arguments
 
     def _scenario(self) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
