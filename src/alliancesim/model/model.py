@@ -26,7 +26,7 @@ from alliancesim.model.mechanisms import (
     converge_ambitions,
     update_trust,
 )
-from alliancesim.model.organizations import draw_pool
+from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
@@ -324,7 +324,7 @@ class AllianceModel(mesa.Model):
                                        first + offset, self.pool.country_name(row))
             new.append(agent)
             self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
-                           detail=self.pool.label(row)))
+                           detail=SECTOR_LABELS[agent.sector], country=agent.country))
         self.members.extend(new)
         self._alignment = None
         self.month_counts["entries"] += len(new)

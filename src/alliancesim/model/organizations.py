@@ -120,12 +120,6 @@ class CandidatePool:
     def __len__(self) -> int:
         return len(self.names)
 
-    def label(self, row: int) -> str:
-        """The candidate's sector and, if it has one, country: 'business, Japan'."""
-        sector = SECTOR_LABELS[SECTORS[int(self.sector[row])]]
-        name = self.country_name(row)
-        return f"{sector}, {name}" if name else sector
-
     def country_name(self, row: int) -> str:
         """The candidate's country as named in the matrix, or '' for a synthetic culture."""
         code = int(self.country[row])

@@ -20,6 +20,7 @@ from alliancesim.model.mechanisms import (
     partial_kogut_singh,
     total_variation,
 )
+from alliancesim.model.organizations import SECTOR_LABELS, SECTORS
 
 if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
@@ -96,7 +97,8 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
     model.partner_fits.extend(fit[accept].tolist())
     for row in chosen[~accept]:
         model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
-                        detail=pool.label(row)))
+                        detail=SECTOR_LABELS[SECTORS[pool.sector[row]]],
+                        country=pool.country_name(row)))
     model.add_members(chosen[accept])
 
 

@@ -136,9 +136,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("candidate_pool", "float", 3.0, "Candidate organizations in the pool per sought seat",
        "candidates/seat", 1.5, 10.0, group="composition", setup_only=True),
     _P("country_set", "choice", SYNTHETIC,
-       "Where candidates' national cultures come from: 'synthetic' (drawn, spread by "
-       "cultural_diversity) or a named set of countries whose Hofstede scores they take "
-       "(north_west_europe, four_continents, world)",
+       "Where candidates' national cultures come from: made up around each sector's profile "
+       "(synthetic, spread by cultural_diversity) or the published Hofstede scores of their "
+       "countries, drawn from a named set",
        choices=tuple(COUNTRY_SETS), source="Hofstede dimension data matrix (2015-12-08)",
        group="composition", setup_only=True, label="partners' countries"),
     _P("cultural_diversity", "float", 1.0,
