@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
-# (about 15 minutes on two cores).
+# (about 20 minutes on two cores).
 results: run
 	$(BIN)/alliancesim validate --replicates 1000 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour

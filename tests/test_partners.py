@@ -322,7 +322,7 @@ def test_the_country_set_sweep_lists_the_sets_as_a_factor():
     experiment = load_experiment(ROOT / "experiments" / "country_sets.toml")
     _, crossed = experiment.factors()
     assert {f.name for f in crossed} == {"country_set", "management_mode"}
-    assert experiment.n_points() == 16
+    assert experiment.n_points() == 16 and experiment.replicates == 400
 
 
 def test_experiment_partners_are_checked_and_reach_every_run():
