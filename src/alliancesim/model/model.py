@@ -61,7 +61,11 @@ def _checked_partners(partners: Partners | Mapping[str, Any] | None,
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
     """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
     if isinstance(rng, np.random.SeedSequence):
-        return rng
+        # A copy: spawning counts children on the object itself, so the same sequence used
+        # for a second run (a comparison's replicate r of every scenario) would otherwise
+        # hand that run different streams.
+        return np.random.SeedSequence(rng.entropy, spawn_key=rng.spawn_key,
+                                      pool_size=rng.pool_size)
     if isinstance(rng, np.random.Generator):
         # A generator handed in is drawn from, so the same generator state gives the same run.
         return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
