@@ -161,3 +161,18 @@ def test_a_planned_event_that_already_happened_unplanned_does_not_show_the_story
             assert any("an unplanned manager left event came first" in p for p in problems)
             return
     pytest.fail("no seed in 1..99 has a turnover before the planned departure")
+
+
+def test_the_twelve_member_fixture_reaches_twelve_members_and_lives_on():
+    """The browser tests and the app benchmark step this scenario on its teaching seed: it
+    must have twelve members within twelve months and keep running long after."""
+    import tomllib
+
+    from alliancesim.app.probe import TWELVE_MEMBER_SCENARIO
+    from alliancesim.scenarios import run_scenario, scenario_from_dict
+
+    scenario = scenario_from_dict(tomllib.loads(TWELVE_MEMBER_SCENARIO))
+    steps = run_scenario(scenario, scenario.teaching_seed).steps
+    full = steps.loc[steps["members"] >= 12, "month"]
+    assert len(full) and full.iloc[0] <= 12
+    assert steps["month"].iloc[-1] >= full.iloc[0] + 40  # room for the timed clicks

@@ -61,15 +61,18 @@ def _checked_partners(partners: Partners | Mapping[str, Any] | None,
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
     """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
     if isinstance(rng, np.random.SeedSequence):
-        # A copy: spawning counts children on the object itself, so the same sequence used
-        # for a second run (a comparison's replicate r of every scenario) would otherwise
-        # hand that run different streams.
-        return np.random.SeedSequence(rng.entropy, spawn_key=rng.spawn_key,
-                                      pool_size=rng.pool_size)
+        return rng
     if isinstance(rng, np.random.Generator):
         # A generator handed in is drawn from, so the same generator state gives the same run.
         return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
     return np.random.SeedSequence(rng)  # an int (or None: fresh entropy)
+
+
+def _children(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The first ``n`` children of ``seed``, as ``seed.spawn(n)`` gives them to a fresh
+    sequence, without spawning from (and so changing) the caller's own object."""
+    return [np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, k),
+                                   pool_size=seed.pool_size) for k in range(n)]
 
 
 def _mean(values: list[float]) -> float:
@@ -118,7 +121,7 @@ class AllianceModel(mesa.Model):
         # and one each for recruitment, management (hiring, turnover) and external shocks.
         # Runs that differ only in how they are managed then meet the same candidates,
         # invitations and shocks for as long as their stories allow.
-        seeds = _seed_sequence(rng).spawn(4)
+        seeds = _children(_seed_sequence(rng), 4)
         super().__init__(rng=np.random.default_rng(seeds[0]))
         self.recruitment_rng = np.random.default_rng(seeds[1])
         self.management_rng = np.random.default_rng(seeds[2])
