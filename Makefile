@@ -36,15 +36,17 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
-# (about 15 minutes on two cores).
+# (about 20 minutes on two cores).
 results: run
 	$(BIN)/alliancesim validate --replicates 1000 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
 	$(BIN)/python -m alliancesim.validation.ablation --scale 2
 	$(BIN)/python -m alliancesim.validation.drivers --replicates 150
 	$(BIN)/python benchmarks/bench_model.py --write
+	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
+	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
-		--tour out/tour --tour-seed 10
+		--tour out/tour --tour-seed 10 --country-sets out/country_sets
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

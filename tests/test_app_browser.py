@@ -383,3 +383,50 @@ def test_the_panel_over_100_seeds_runs_in_the_background(page) -> None:
     assert "100 of 100 paired seeds run" in page.inner_text(".as-many-progress")
     (ARTIFACTS / "many_seeds.json").write_text(json.dumps({
         "seconds_to_results": round(seconds, 1), "step_answered_after_s": round(answered, 2)}))
+
+
+# The page position of the network's node ``index`` (its centre, in page pixels).
+NODE_POSITION_JS = """
+([selector, index]) => {
+  const el = document.querySelector(selector);
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const node = chart.getModel().getSeriesByIndex(0).getData().getItemGraphicEl(index);
+  if (!node) return null;
+  const r = node.getBoundingRect().clone();
+  const m = node.getComputedTransform();
+  if (m) r.applyTransform(m);
+  const box = el.querySelector('canvas').getBoundingClientRect();
+  return {x: box.x + r.x + r.width / 2, y: box.y + r.y + r.height / 2};
+}
+"""
+
+
+def pick_country(page, place: int, country: str) -> None:
+    """Type ``country`` into founding member ``place``'s country field and take it."""
+    field = page.locator(f".as-founder-{place} input[type=text]")
+    field.click()
+    field.fill(country)
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=country).first.click()
+
+
+def test_a_country_for_each_founder_and_the_hover_names_it(page) -> None:
+    pick_country(page, 1, "Japan")
+    pick_country(page, 2, "Brazil")
+    page.wait_for_selector(".as-pending")
+    assert "founders' countries" in page.inner_text(".as-pending")
+    page.click(".as-reset")
+    page.wait_for_function("() => !document.querySelector('.as-pending')")
+    page.wait_for_function("() => ['Japan', 'Brazil'].every("
+                           "c => document.querySelector('.as-feed').innerText.includes(c))")
+    assert status(page).startswith("Month 0")
+    where = page.evaluate(NODE_POSITION_JS, [".as-network", 0])
+    assert where is not None
+    page.mouse.move(where["x"], where["y"])
+    page.wait_for_function(
+        "() => document.querySelector('.as-network').innerText.includes('from Japan')")
+    pick_country(page, 1, "(from the partners' countries below)")
+    pick_country(page, 2, "(from the partners' countries below)")
+    page.click(".as-reset")
+    page.wait_for_function("() => !document.querySelector('.as-pending')")

@@ -25,7 +25,7 @@ from alliancesim.engine.classes import class_path, resolve_class
 from alliancesim.engine.execute import EngineOptions, execute
 from alliancesim.engine.provenance import SINGLE_SEED_SCHEME, provenance
 from alliancesim.engine.store import ResultsError, ResultsStore, now
-from alliancesim.engine.tasks import FAILED, ChunkTask, Recording, RunSpec
+from alliancesim.engine.tasks import FAILED, ChunkTask, Recording, RunSpec, recipe_parameters
 
 
 class RunFailed(RuntimeError):
@@ -74,7 +74,7 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
         "format": 2, "kind": kind, "runs_total": 1, "root_seed": root_seed,
         "seed_scheme": SINGLE_SEED_SCHEME, **(about or {}),
         "recipe": {"scenarios": [{
-            "parameters": dict(params),
+            "parameters": recipe_parameters(params),
             "timeline": [asdict(getattr(i, "intervention", i)) for i in interventions],
             "model_class": class_path(model_class), "member_class": class_path(member_class),
             "record": asdict(recording)}]},
@@ -195,6 +195,8 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
         entry = recipe["scenarios"][int(row["point"])]
         return dict(entry["parameters"]), list(entry["timeline"]), entry
     params = dict(recipe["base_parameters"])
+    if recipe.get("partners"):
+        params["partners"] = recipe["partners"]
     for name in recipe["factors"]:
         value = row[name]
         params[name] = value.item() if isinstance(value, np.generic) else value

@@ -122,7 +122,8 @@ def settings_for(choice: ScenarioChoice, base: Settings | None = None) -> Settin
     base = base or Settings()
     seed = choice.teaching_seed if choice.teaching_seed is not None else base.seed
     return Settings(params=choice.params, seed=seed, timeline=choice.timeline,
-                    scenario=choice.name, teaching_seed=choice.teaching_seed)
+                    scenario=choice.name, teaching_seed=choice.teaching_seed,
+                    partners=choice.partners)
 
 
 def opening_settings() -> Settings:

@@ -55,6 +55,8 @@ def many_request(run: Run, modes: tuple[str, str]) -> ManyRequest:
     timeline, seed and modes."""
     settings = run.settings
     params = classroom_params(settings.params) if run.capped_from else dict(settings.params)
+    if settings.partners:
+        params["partners"] = settings.partners  # the model takes them with the parameters
     return ManyRequest(params, tuple(settings.timeline), settings.seed, modes,
                        settings.scenario)
 

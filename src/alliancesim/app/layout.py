@@ -61,7 +61,18 @@ def alliance_layout(model: AllianceModel, seed: int) -> dict[str, Position]:
     drawn when the model is created, so laying out the pool once covers the whole run.
     """
     pool = model.pool
-    return culture_layout(list(pool.names), pool.culture, seed)
+    return culture_layout(list(pool.names), _scored(pool.culture), seed)
+
+
+def _scored(culture: np.ndarray) -> np.ndarray:
+    """Profiles with a missing score (a country the matrix does not score on a dimension)
+    placed at the pool's mean on that dimension, for the picture only."""
+    if not np.isnan(culture).any():
+        return culture
+    with np.errstate(invalid="ignore"):
+        counts = (~np.isnan(culture)).sum(axis=0)
+        means = np.where(counts > 0, np.nansum(culture, axis=0) / np.maximum(counts, 1), 50.0)
+    return np.where(np.isnan(culture), means, culture)
 
 
 def _projection(profiles: np.ndarray) -> np.ndarray:

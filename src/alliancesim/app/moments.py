@@ -211,8 +211,9 @@ class Story:
         if event.kind == "joined" and event.phase != "forming":
             how = ("was brought in as a new partner" + plan if record is not None
                    else "joined the alliance")
+            where = f" from {event.country}" if event.country else ""
             return Moment(m, "partner", f"Month {m}: {event.actors[0]} "
-                          f"({sector_words(_sector(event))}) {how}.", "partner joined")
+                          f"({sector_words(_sector(event))}{where}) {how}.", "partner joined")
         if event.kind == "shock":
             return _shock_moment(event, plan)
         if event.kind == "intervention" and record is not None:

@@ -93,6 +93,8 @@ def pending_changes(settings: Settings, applied: Settings) -> list[str]:
         changed.append("seed")
     if settings.scenario != applied.scenario:
         changed.append("scenario")
+    if settings.partners != applied.partners:
+        changed.append("founders' countries")
     return changed
 
 

@@ -7,10 +7,11 @@ app: it is listed with the loader's message (file, field, allowed values) instea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from alliancesim.culture import Partners, as_partners
 from alliancesim.scenarios import (
     ScenarioError,
     load_scenario,
@@ -33,6 +34,7 @@ class ScenarioChoice:
     path: Path | None = None
     error: str = ""
     teaching_seed: int | None = None
+    partners: Partners = field(default_factory=Partners)
 
 
 def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
@@ -50,4 +52,5 @@ def load_choice(path: Path) -> ScenarioChoice:
         return ScenarioChoice(path.stem, "", {}, path=path, error=str(error))
     return ScenarioChoice(scenario.name, " ".join(scenario.description.split()),
                           scenario.params(), scheduled_entries(scenario), path,
-                          teaching_seed=scenario.teaching_seed)
+                          teaching_seed=scenario.teaching_seed,
+                          partners=as_partners(scenario.partners))

@@ -1,7 +1,8 @@
-"""The set-up panel: scenario, seed and every model parameter, in plain words.
+"""The set-up panel: scenario, seed, the founders' countries and every model parameter, in
+plain words.
 
-Parameter and seed changes wait for Reset; picking a scenario starts it at once, on its
-teaching seed.
+Parameter, seed and country changes wait for Reset; picking a scenario starts it at once, on
+its teaching seed.
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ from alliancesim.app.channel import AppState, settings_for
 from alliancesim.app.many import ManyState
 from alliancesim.app.moments import intervention_words
 from alliancesim.app.scenarios import ScenarioChoice, list_scenarios
-from alliancesim.app.state import SeedError, parse_seed
+from alliancesim.app.state import FOUNDERS, SeedError, parse_seed
 from alliancesim.app.words import (
     choice_items,
     meaning_words,
     parameter_label,
     value_words,
 )
+from alliancesim.culture import Partners, countries
 from alliancesim.params import PARAMETERS, Parameter, ParameterError, defaults
 
 NO_SCENARIO = "(defaults, no scenario)"
+FROM_THE_SET = "(from the partners' countries below)"
+FOUNDER_HINT = ("A founder's country gives it that country's published culture scores "
+                "(Hofstede); the other partners come from the country set chosen under "
+                "'Who takes part', or else from the founders' countries.")
 SEED_LABEL = "Seed (whole number; applies on Reset)"
 OPEN_GROUPS = (0,)  # the parameter groups shown open at start (composition)
 GROUP_NAMES = {"composition": "Who takes part", "organizations": "The organizations",
@@ -60,7 +66,7 @@ def ScenarioPicker(state: AppState, compact: bool = False) -> None:
     def pick(name: str | None) -> None:
         if not name or name == NO_SCENARIO:
             state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
-                                       scenario="", teaching_seed=None))
+                                       scenario="", teaching_seed=None, partners=Partners()))
         else:
             choice = by_name[name]
             if choice.error:
@@ -112,6 +118,32 @@ def SeedField(state: AppState) -> None:
                 if settings.on_teaching_seed
                 else f"the scenario's teaching seed is {settings.teaching_seed}")
         solara.Text(note.capitalize() + ".", classes=["as-hint", "as-teaching-note"])
+
+
+def country_items() -> list[dict[str, str]]:
+    """The picker's entries: none chosen, then the matrix's countries by name (codes kept)."""
+    listed = sorted(countries(), key=lambda c: c.name.casefold())
+    return [{"text": FROM_THE_SET, "value": ""},
+            *({"text": c.name, "value": c.code} for c in listed)]
+
+
+@solara.component
+def FounderCountries(state: AppState) -> None:
+    """A country for each founding member: a picker each, applied on Reset."""
+    items = solara.use_memo(country_items, [])
+    founders = state.settings.value.founders
+
+    def choose(place: int, code: str | None) -> None:
+        state.settings.set(state.settings.value.with_founder(place, code or ""))
+
+    with solara.Column(gap="0px", classes=["as-founders"]):
+        for place in range(FOUNDERS):
+            # A field to type in: a list of a hundred countries is long to scroll.
+            rv.Autocomplete(label=f"Country of founding member {place + 1}", items=items,
+                            v_model=founders[place], dense=True,
+                            on_v_model=lambda code, place=place: choose(place, code),
+                            class_=f"as-founder as-founder-{place + 1}")
+        solara.Text(FOUNDER_HINT, classes=["as-hint"])
 
 
 def slider_step(param: Parameter) -> float:
@@ -179,7 +211,7 @@ def ParameterPanel(state: AppState) -> None:
 
     def back_to_defaults() -> None:
         state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
-                                   scenario="", teaching_seed=None))
+                                   scenario="", teaching_seed=None, partners=Partners()))
         set_problem("")
 
     # Messages come and go inside a container that stays, so the inputs below keep their
@@ -210,4 +242,5 @@ def Sidebar(state: AppState) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML="Set-up")
         ScenarioPicker(state)
         SeedField(state)
+        FounderCountries(state)
         ParameterPanel(state)

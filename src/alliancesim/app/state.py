@@ -13,6 +13,7 @@ from typing import Any
 
 from alliancesim.app.layout import Position, alliance_layout
 from alliancesim.app.moments import Moment, Story
+from alliancesim.culture import Partners
 from alliancesim.model import AllianceModel
 from alliancesim.params import MANAGEMENT_MODES, defaults, validate_parameters
 from alliancesim.scenarios import ScenarioError
@@ -25,6 +26,7 @@ DEFAULT_MODES: tuple[str, str] = (COMPARED_MODES[0], COMPARED_MODES[1])
 SEED_LIMIT = 2**63
 # A projector shows an alliance a class can follow name by name: about a class's size.
 CLASSROOM_MEMBERS = 24
+FOUNDERS = 2  # an alliance starts from two founding organizations (model.phases.FOUNDERS)
 
 
 class SeedError(ValueError):
@@ -46,7 +48,8 @@ def parse_seed(text: str) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """The parameters, seed and timeline the next Reset starts an alliance with."""
+    """The parameters, seed, timeline and partners' countries the next Reset starts an
+    alliance with."""
 
     params: Mapping[str, Any] = field(default_factory=defaults)
     seed: int = DEFAULT_SEED
@@ -56,10 +59,28 @@ class Settings:
     # An AllianceModel subclass passed in Python (App(Settings(model_class=...))); the app
     # never imports a class a scenario file names.
     model_class: type[AllianceModel] = AllianceModel
+    # The candidates' countries beyond the country set (the founders' from the pickers).
+    partners: Partners = field(default_factory=Partners)
 
     def with_parameter(self, name: str, value: Any) -> Settings:
         """These settings with one parameter changed (validated against its definition)."""
         return replace(self, params=validate_parameters({**self.params, name: value}))
+
+    @property
+    def founders(self) -> tuple[str, ...]:
+        """The founding members' countries (matrix codes; '' where none is chosen)."""
+        chosen = self.partners.countries[:FOUNDERS]
+        return chosen + ("",) * (FOUNDERS - len(chosen))
+
+    def with_founder(self, place: int, code: str) -> Settings:
+        """These settings with founding member ``place``'s country set to ``code`` ('' leaves
+        it to the country set); later places of a scenario's list are kept."""
+        countries = list(self.partners.countries)
+        countries += [""] * (FOUNDERS - len(countries))
+        countries[place] = code
+        while countries and not countries[-1]:
+            countries.pop()  # trailing open places say nothing
+        return replace(self, partners=Partners(tuple(countries), self.partners.mix))
 
     def with_mode(self, mode: str) -> dict[str, Any]:
         """The parameters with ``management_mode`` set to ``mode``."""
@@ -146,7 +167,7 @@ class Run:
 def build_alliance(params: Mapping[str, Any], settings: Settings, label: str = "") -> Watched:
     """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout
     and a story that follows its timeline."""
-    model = settings.model_class(rng=settings.seed, **dict(params))
+    model = settings.model_class(rng=settings.seed, partners=settings.partners, **dict(params))
     log = TimelineLog.of(settings.timeline)
     if settings.timeline:
         model.schedule(log.tracked())

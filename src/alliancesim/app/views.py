@@ -104,6 +104,15 @@ def trust_colour(trust: float) -> str:
     return f"#{r:02x}{g:02x}{bl:02x}"
 
 
+def member_hover(member: MemberOrganization) -> str:
+    """What hovering a member shows: its name, sector and, when it has one, country."""
+    where = f" from {member.country}" if member.country else ""
+    text = f"<b>{escape(member.name)}</b><br/>{escape(sector_words(member.sector))}{where}"
+    if not member.active:
+        text += f"<br/>left in month {member.exit_month}"
+    return text
+
+
 def _member_node(member: MemberOrganization, xy: Position, members: int,
                  dissolved: bool) -> dict[str, Any]:
     state = member.commitment_state
@@ -115,6 +124,7 @@ def _member_node(member: MemberOrganization, xy: Position, members: int,
         "symbolSize": node_size(member.resources, members),
         "category": list(COMMITMENT_COLOURS).index(state),
         "value": round(member.resources, 2),
+        "tooltip": {"formatter": member_hover(member)},
     }
     # Names of members on the right run leftwards, so no name runs off the picture.
     side = "left" if xy[0] > 0.55 else "right"
@@ -210,6 +220,8 @@ def network_legend_html(model: AllianceModel) -> str:
         "<div><b>Place</b>: culturally similar organizations sit close together; members "
         "who left stay greyed out, dashed, where they stood</div>",
     ]
+    if any(m.country for m in model.members):
+        rows.append("<div><b>Hover</b> a member to see its sector and country</div>")
     if len(model.members) > MAX_MEMBERS_WITH_TIES:
         rows.append(f"<div>Ties are hidden above {MAX_MEMBERS_WITH_TIES} members.</div>")
     if len(model.members) > MAX_MEMBERS_WITH_NAMES:

@@ -19,6 +19,7 @@ LABELS = {
     "horizon": "Months simulated",
     "sector_mix": "Where candidates come from",
     "candidate_pool": "Candidates per seat",
+    "country_set": "Partners' countries",
     "cultural_diversity": "Cultural diversity",
     "openness_mean": "Openness of the members",
     "resource_scarcity": "Scarcity of joint resources",
@@ -69,6 +70,10 @@ UNIT_WORDS = {
 CHOICE_WORDS = {
     "sector_mix": {"cross_sector": "all four sectors", "business": "businesses only",
                    "public_private": "public and private"},
+    "country_set": {"synthetic": "made up (no real countries)",
+                    "north_west_europe": "north-west Europe",
+                    "four_continents": "four continents",
+                    "world": "anywhere in the world"},
     "management_mode": {"none": "nobody (no management)", "dedicated": "a dedicated manager",
                         "transversal": "every partner (transversal skill)",
                         "hybrid": "a manager and the partners (hybrid)"},

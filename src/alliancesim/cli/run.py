@@ -17,9 +17,12 @@ from alliancesim.cli.console import (
     fail,
     parse_months,
     prepare_output_folder,
+    warn,
 )
 
 if TYPE_CHECKING:  # the model and matplotlib load when a run starts, not for --help
+    import pandas as pd
+
     from alliancesim.scenarios import Scenario
 
 SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed", "renewals",
@@ -47,6 +50,33 @@ def print_summary(result: Any, title: str) -> None:
         value = o[key]
         table.add_row(key, f"{value:.2f}" if isinstance(value, float) else str(value))
     console.print(table)
+
+
+def report_culture(outcome: dict[str, Any], events: pd.DataFrame) -> None:
+    """Where the members came from and how far apart their cultures were; a warning when
+    some countries lack scores, so that distances used fewer dimensions."""
+    from collections import Counter
+
+    from alliancesim.culture import EDITION, country
+
+    joined = events[events["kind"] == "joined"] if "kind" in events else events.iloc[:0]
+    countries = Counter(c for c in joined.get("country", []) if c)
+    o = outcome
+    if countries:
+        console.print("members' countries: " + ", ".join(
+            f"{name} ({count})" for name, count in countries.most_common()))
+    basis = (f"Hofstede's country scores, {EDITION} edition" if countries
+             else "synthetic national cultures")
+    console.print(f"cultural distance between members (Kogut-Singh, {basis}; variances "
+                  f"across the matrix's countries): mean {o['cultural_distance_mean']:.2f} "
+                  f"over the run, {o['cultural_distance_final']:.2f} at the end")
+    thin = [country(name) for name in sorted(countries) if country(name).missing]
+    if thin:
+        lacking = "; ".join(f"{c.name} has no {', '.join(c.missing)}" for c in thin)
+        warn(f"some members' countries lack scores in Hofstede's matrix ({lacking}): each "
+             "pair's distance is the mean over the dimensions both have (fewest for any pair "
+             f"in this run: {o['culture_dimensions_min']}); a pair sharing none counts as 2, "
+             "the mean distance between two countries")
 
 
 def write_run(result: Any, out: Path, title: str = "",
@@ -143,7 +173,7 @@ def run(
                        network_months=tuple(sorted({*months, *own.network_months})))
     key = () if replicate is None else (replicate,)
     try:
-        result = run_into(out, chosen.params(), seed, key, scheduled_entries(chosen),
+        result = run_into(out, chosen.model_arguments(), seed, key, scheduled_entries(chosen),
                           record=record, model_class=classes[0], member_class=classes[1],
                           about={"scenario": chosen.name, "scenario_file": chosen.source,
                                  "replicate": replicate})
@@ -152,6 +182,7 @@ def run(
     label = f"seed {seed}" + ("" if replicate is None else f", replicate {replicate}")
     title = f"{chosen.name}, {label}"
     print_summary(result, title)
+    report_culture(result.outcome, result.events)
     intervention_months = tuple(sorted({i.month for i in chosen.interventions()}))
     try:
         written = write_run(result, out, title, intervention_months, figure_format.value,

@@ -32,7 +32,14 @@ from alliancesim.engine.execute import (
 )
 from alliancesim.engine.provenance import COMPARE_SEED_SCHEME, provenance
 from alliancesim.engine.store import ResultsError, ResultsStore, now
-from alliancesim.engine.tasks import OK, ChunkTask, Recording, RunSpec, run_id_of
+from alliancesim.engine.tasks import (
+    OK,
+    ChunkTask,
+    Recording,
+    RunSpec,
+    recipe_parameters,
+    run_id_of,
+)
 from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
 
 # What the trajectory figures and tables need from each run's per-step table.
@@ -93,7 +100,7 @@ class _Arm:
     def recipe(self) -> dict[str, Any]:
         """What it takes to rerun one of its runs (for the manifest and replay)."""
         return {"name": self.scenario.name, "source": self.scenario.source,
-                "parameters": self.params,
+                "parameters": recipe_parameters(self.params),
                 "timeline": [asdict(e.intervention) for e in self.entries],
                 "model_class": class_path(self.model_class),
                 "member_class": class_path(self.member_class),
@@ -202,7 +209,7 @@ def _arm(scenario: Scenario, trajectories: bool, record: Recording | None,
         return resolve_class(spec, fieldname, source=scenario.source if given is None
                              else "<python>", allow_import=allowed, search=search)
 
-    return _Arm(scenario, scenario.params(), scheduled_entries(scenario), recording,
+    return _Arm(scenario, scenario.model_arguments(), scheduled_entries(scenario), recording,
                 chosen(model_class, "model_class"), chosen(member_class, "member_class"))
 
 

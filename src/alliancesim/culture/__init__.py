@@ -18,13 +18,23 @@ from alliancesim.culture.countries import (
 )
 from alliancesim.culture.kogut_singh import (
     ORIGINAL_DIMENSIONS,
+    RANDOM_PAIR_DISTANCE,
     Distance,
     DistanceMatrix,
     country_distance,
     dimension_mask,
+    dimension_means,
     dimension_variances,
     kogut_singh,
     kogut_singh_matrix,
+)
+from alliancesim.culture.partners import (
+    NAMED_SETS,
+    Partners,
+    PartnersError,
+    as_partners,
+    make_partners,
+    named_set,
 )
 
 __all__ = [
@@ -33,21 +43,29 @@ __all__ = [
     "DIMENSION_NAMES",
     "EDITION",
     "KINDS",
+    "NAMED_SETS",
     "ORIGINAL_DIMENSIONS",
+    "RANDOM_PAIR_DISTANCE",
     "Country",
     "Distance",
     "DistanceMatrix",
     "HofstedeMatrix",
+    "Partners",
+    "PartnersError",
     "UnknownCountryError",
+    "as_partners",
     "countries",
     "country",
     "country_distance",
     "country_names",
     "dimension_mask",
+    "dimension_means",
     "dimension_variances",
     "kogut_singh",
     "kogut_singh_matrix",
     "load_matrix",
+    "make_partners",
+    "named_set",
     "profile",
     "profiles",
 ]

@@ -38,6 +38,12 @@ import numpy as np
 from alliancesim.culture.countries import DIMENSIONS, country, load_matrix
 
 ORIGINAL_DIMENSIONS = ("pdi", "idv", "mas", "uai")
+# The mean index between two different countries drawn at random from the matrix. With V_i
+# the sample variance over the n_i countries scored on dimension i, the sum over ordered pairs
+# of distinct countries of (I_ij - I_ik)^2 is 2 n_i (n_i - 1) V_i, so every dimension's term
+# averages exactly 2 over pairs, and so does the index. It is what we know of a pair whose
+# countries share no scored dimension (alliancesim's model uses it for such pairs).
+RANDOM_PAIR_DISTANCE = 2.0
 
 
 class Distance(NamedTuple):
@@ -71,6 +77,21 @@ def dimension_variances(ddof: int = 1, kinds: Iterable[str] = ("country",)) -> n
     """
     wanted = frozenset([kinds] if isinstance(kinds, str) else kinds)
     return _variances(ddof, wanted)
+
+
+@functools.cache
+def _means(kinds: frozenset[str]) -> np.ndarray:
+    matrix = load_matrix()
+    means = np.nanmean(matrix.scores[matrix.rows_of_kind(kinds)], axis=0)
+    means.setflags(write=False)  # cached and shared
+    return means
+
+
+def dimension_means(kinds: Iterable[str] = ("country",)) -> np.ndarray:
+    """Mean of each of the six dimensions across the matrix's entries of ``kinds``, each over
+    the entries that have a score on it. The array is shared and read-only."""
+    wanted = frozenset([kinds] if isinstance(kinds, str) else kinds)
+    return _means(wanted)
 
 
 def dimension_mask(dimensions: Sequence[str] | None = None) -> np.ndarray:

@@ -33,6 +33,13 @@ def run_id_of(point: int, replicate: int, replicates: int) -> int:
     return point * replicates + replicate
 
 
+def recipe_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Model arguments as a manifest keeps them for replay: the partners' countries as the
+    table a scenario file would write (the model takes that mapping back)."""
+    return {name: value.as_dict() if hasattr(value, "as_dict") else value
+            for name, value in params.items()}
+
+
 def run_seed(root_seed: int, point: int, replicate: int) -> np.random.SeedSequence:
     """The seed of sweep run ``(point, replicate)``: a spawned child of the root seed."""
     return np.random.SeedSequence(root_seed, spawn_key=(point, replicate))

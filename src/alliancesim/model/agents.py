@@ -26,10 +26,12 @@ class MemberOrganization(mesa.Agent):
 
     model: AllianceModel
 
-    def __init__(self, model: AllianceModel, name: str, sector: int, slot: int) -> None:
+    def __init__(self, model: AllianceModel, name: str, sector: int, slot: int,
+                 country: str = "") -> None:
         super().__init__(model)
         self.name = name
         self.sector = SECTORS[sector]
+        self.country = country  # as named in Hofstede's matrix; '' for a synthetic culture
         self.slot: int | None = slot
         self.exit_month: int | None = None
         self.exit_reason = ""
@@ -80,7 +82,8 @@ class MemberOrganization(mesa.Agent):
 
     @property
     def culture(self) -> np.ndarray:
-        """Culture profile on the six Hofstede-type dimensions (0-100)."""
+        """Culture profile on the six Hofstede-type dimensions (0-100); NaN where the
+        member's country has no score."""
         if self.slot is None:
             return self._frozen_culture
         return self.model.state.culture[self.slot].copy()

@@ -76,6 +76,7 @@ class Event:
     severity: float = 0.0
     detail: str = ""
     trust_change: float = 0.0
+    country: str = ""  # of the organization that joined or declined, when it has one
 
     def sentence(self) -> str:
         """The event as one plain sentence ("Month 14: conflict between ...")."""
@@ -112,6 +113,11 @@ def _outcome(e: Event) -> str:
     return f"{how}, even though {e.handler} tried to mediate"
 
 
+def _from(e: Event) -> str:
+    """An organization's sector and, when it has one, country: 'business, Japan'."""
+    return f"{e.detail}, {e.country}" if e.country else e.detail
+
+
 def _conflict(e: Event) -> str:
     return f"conflict between {_join(e.actors)} over {e.topic}, {_outcome(e)}"
 
@@ -123,8 +129,8 @@ def _paradox(e: Event) -> str:
 
 
 _BODY = {
-    "joined": lambda e: f"{e.actors[0]} ({e.detail}) joined the alliance",
-    "declined": lambda e: f"{e.actors[0]} ({e.detail}) declined the invitation",
+    "joined": lambda e: f"{e.actors[0]} ({_from(e)}) joined the alliance",
+    "declined": lambda e: f"{e.actors[0]} ({_from(e)}) declined the invitation",
     "phase": lambda e: f"the alliance moved into {e.outcome} ({e.detail})",
     "governance": lambda e: f"the partners chose {e.detail}",
     "conflict": _conflict,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from alliancesim.culture import dimension_variances
+from alliancesim.culture import RANDOM_PAIR_DISTANCE, dimension_variances
+from alliancesim.culture import kogut_singh_matrix as shared_kogut_singh_matrix
 
 CULTURE_DIMENSIONS = (
     "power_distance",
@@ -52,6 +53,21 @@ def kogut_singh_matrix(
     y = np.asarray(cols, dtype=float) * scale
     sq = (x * x).sum(axis=1)[:, None] + (y * y).sum(axis=1)[None, :] - 2.0 * (x @ y.T)
     return np.maximum(sq, 0.0) / x.shape[1]
+
+
+def partial_kogut_singh(
+    rows: np.ndarray, cols: np.ndarray, variances: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Kogut-Singh between profiles that may lack scores (NaN), and how many dimensions each
+    pair was compared on.
+
+    Each pair's index is the mean over the dimensions both profiles have (the index keeps
+    its scale however many enter); a pair sharing none gets ``RANDOM_PAIR_DISTANCE``, the
+    mean index between two countries drawn at random.
+    """
+    result = shared_kogut_singh_matrix(rows, cols, variances)
+    values = np.where(result.n_dimensions > 0, result.values, RANDOM_PAIR_DISTANCE)
+    return values, result.n_dimensions
 
 
 def update_trust(trust: np.ndarray | float, signal: float, gain: float,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import mesa
@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from alliancesim.culture.partners import Partners, as_partners, check_combination
 from alliancesim.model import phases
 from alliancesim.model.agents import MemberOrganization
 from alliancesim.model.alliance import AllianceState
@@ -29,6 +30,7 @@ from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector, member_panel, trust_edges
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
+from alliancesim.params import ParameterError
 from alliancesim.params.values import make_params
 
 PHASE_BEHAVIOUR = {
@@ -44,6 +46,16 @@ _ALLIANCE_FIELDS = (
     "latent_open", "suppressed_open", "stagnating", "stagnation_months", "renewals",
     "founding_progress", "ambition_target", "transform_reason",
 )
+
+
+def _checked_partners(partners: Partners | Mapping[str, Any] | None,
+                      country_set: str) -> Partners:
+    """The partners' countries, refused when they and ``country_set`` disagree."""
+    checked = as_partners(partners)
+    problem = check_combination(checked, country_set)
+    if problem is not None:
+        raise ParameterError("country_set", problem)
+    return checked
 
 
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -94,6 +106,10 @@ class AllianceModel(mesa.Model):
             :meth:`member_table` or Mesa's ``get_agent_vars_dataframe()``.
         member_class: the agent class of member organizations for this model (default: the
             class attribute :attr:`member_class`, :class:`MemberOrganization`).
+        partners: the countries of the candidate partners, beyond the ``country_set``
+            parameter: a :class:`~alliancesim.culture.Partners` or a mapping with
+            ``countries`` (a list in drawing order, founders first) and/or ``country_mix``
+            (country = weight), names as in Hofstede's matrix or common aliases.
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
     """
@@ -105,7 +121,7 @@ class AllianceModel(mesa.Model):
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
                  record_members: bool = False,
                  member_class: type[MemberOrganization] | None = None,
-                 **params: Any) -> None:
+                 partners: Partners | Mapping[str, Any] | None = None, **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
@@ -113,6 +129,7 @@ class AllianceModel(mesa.Model):
         self.params = make_params(params)
         if member_class is not None:
             self.member_class = member_class
+        self.partners = _checked_partners(partners, self.params.country_set)
         # One seed, several independent streams: the main one for the model's processes,
         # and one each for recruitment, management (hiring, turnover) and external shocks.
         # Runs that differ only in how they are managed then meet the same candidates,
@@ -148,9 +165,12 @@ class AllianceModel(mesa.Model):
         self.disengaged_months = 0
         self._disengaged = 0  # members in the disengaged state, as of the last reading
         self.partner_fits: list[float] = []
+        # The alliance's mean distance integrated over months, closed at membership changes.
+        self._distance_area = 0.0
+        self._distance_since = 0
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
-        self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p)
+        self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p, self.partners)
         self.management = Management(self)
         self._recruit_founders()
         self.collect_steps = collect_steps or record_members
@@ -186,7 +206,8 @@ class AllianceModel(mesa.Model):
 
     # --- set-up ---------------------------------------------------------------------------
     def _pool_size(self) -> int:
-        return int(np.ceil(self.params.candidate_pool * self.params.n_members)) + phases.FOUNDERS
+        size = int(np.ceil(self.params.candidate_pool * self.params.n_members)) + phases.FOUNDERS
+        return max(size, len(self.partners.countries))  # every listed country has a candidate
 
     def _recruit_founders(self) -> None:
         founders = np.arange(phases.FOUNDERS)
@@ -328,6 +349,7 @@ class AllianceModel(mesa.Model):
         rows = np.asarray(list(rows), dtype=int)
         if len(rows) == 0:
             return []
+        self._close_distance_segment()
         first = len(self.state)
         self.state.add(self.pool, rows, self.month, self.params.trust_initial,
                        self.params.commitment_initial)
@@ -335,10 +357,10 @@ class AllianceModel(mesa.Model):
         new = []
         for offset, row in enumerate(rows):
             agent = self.member_class(self, self.pool.names[row], int(self.pool.sector[row]),
-                                      first + offset)
+                                      first + offset, self.pool.country_name(row))
             new.append(agent)
             self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
-                           detail=SECTOR_LABELS[agent.sector]))
+                           detail=SECTOR_LABELS[agent.sector], country=agent.country))
         self.members.extend(new)
         self._alignment = None
         self.month_counts["entries"] += len(new)
@@ -350,6 +372,7 @@ class AllianceModel(mesa.Model):
         slot = member.slot
         if slot is None:
             raise ValueError(f"{member.name} has already left")
+        self._close_distance_segment()
         member.freeze(self.month, reason)
         self.state.remove(slot)
         self.management.member_left(slot)
@@ -418,6 +441,19 @@ class AllianceModel(mesa.Model):
     def cultural_distance(self) -> float:
         """Mean pairwise Kogut-Singh distance between active members."""
         return self.state.distance_mean
+
+    def _close_distance_segment(self) -> None:
+        """Add the months since the last membership change at the distance they had."""
+        self._distance_area += self.state.distance_mean * (self.month - self._distance_since)
+        self._distance_since = self.month
+
+    def cultural_distance_over_time(self) -> float:
+        """The alliance's mean Kogut-Singh distance averaged over its months so far."""
+        months = self.month
+        if months == 0:
+            return self.state.distance_mean
+        area = self._distance_area + self.state.distance_mean * (months - self._distance_since)
+        return area / months
 
     def alignment(self) -> float:
         """How closely members' ambitions agree, in [0, 1]."""
@@ -558,6 +594,8 @@ class AllianceModel(mesa.Model):
             "expectations_mean_final": s.mean(s.expectations),
             "alignment_final": self.alignment(),
             "cultural_distance_final": self.cultural_distance(),
+            "cultural_distance_mean": self.cultural_distance_over_time(),
+            "culture_dimensions_min": s.dimensions_min,
             "identity_final": a.identity,
             "governance": a.governance or "",
             "legal_form": a.legal_form or "",
@@ -591,11 +629,12 @@ class AllianceModel(mesa.Model):
         """The members as a directed graph with trust on the edges (for drawing)."""
         g = nx.DiGraph()
         for m in self.members:
-            g.add_node(m.name, sector=m.sector, commitment=m.commitment,
+            g.add_node(m.name, sector=m.sector, country=m.country, commitment=m.commitment,
                        state=m.commitment_state, resources=m.resources)
-        t = self.state.trust
+        t, d = self.state.trust, self.state.distance
         for a in self.members:
             for b in self.members:
                 if a is not b:
-                    g.add_edge(a.name, b.name, trust=float(t[a.slot, b.slot]))
+                    g.add_edge(a.name, b.name, trust=float(t[a.slot, b.slot]),
+                               distance=float(d[a.slot, b.slot]))
         return g

@@ -17,6 +17,7 @@ from alliancesim.model.mechanisms import (
     fitting_governance,
     governance_fit,
     kogut_singh_matrix,
+    partial_kogut_singh,
     total_variation,
 )
 from alliancesim.model.organizations import SECTOR_LABELS, SECTORS
@@ -55,12 +56,25 @@ def partner_fit(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
     pool, s, p = model.pool, model.state, model.params
     ambition = s.ambition.mean(axis=0)
     goal_fit = 1.0 - total_variation(pool.goals[rows], ambition)
-    centre = s.culture.mean(axis=0)[None, :]
-    distance = kogut_singh_matrix(pool.culture[rows], centre, REFERENCE_VARIANCES)[:, 0]
+    distance = _distance_to_members(model, rows)
     proximity = np.exp(-p.proximity_decay * distance)
     repute = 1.0 - p.fit_goal_weight - p.fit_culture_weight
     return (p.fit_goal_weight * goal_fit + p.fit_culture_weight * proximity
             + repute * pool.reputation[rows])
+
+
+def _distance_to_members(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
+    """Kogut-Singh between candidates and the members' mean culture (each dimension over
+    the members scored on it, when countries lack scores)."""
+    pool, s = model.pool, model.state
+    if pool.complete:
+        centre = s.culture.mean(axis=0)[None, :]
+        return kogut_singh_matrix(pool.culture[rows], centre, REFERENCE_VARIANCES)[:, 0]
+    scored = ~np.isnan(s.culture)
+    counts = scored.sum(axis=0)
+    totals = np.where(scored, s.culture, 0.0).sum(axis=0)
+    centre = np.where(counts > 0, totals / np.maximum(counts, 1), np.nan)[None, :]
+    return partial_kogut_singh(pool.culture[rows], centre, REFERENCE_VARIANCES)[0][:, 0]
 
 
 def invite_partners(model: AllianceModel, seats: int) -> None:
@@ -83,7 +97,8 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
     model.partner_fits.extend(fit[accept].tolist())
     for row in chosen[~accept]:
         model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
-                        detail=SECTOR_LABELS[SECTORS[pool.sector[row]]]))
+                        detail=SECTOR_LABELS[SECTORS[pool.sector[row]]],
+                        country=pool.country_name(row)))
     model.add_members(chosen[accept])
 
 

@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 
 from alliancesim.model.mechanisms import (
+    CULTURE_DIMENSIONS,
     REFERENCE_VARIANCES,
     initial_commitment_states,
     kogut_singh_matrix,
+    partial_kogut_singh,
     total_variation,
 )
 from alliancesim.model.organizations import CandidatePool
@@ -23,9 +25,6 @@ _ROW_FIELDS = (
     "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "skill_entry",
     "openness", "resources", "base_resources", "expectations", "assertiveness", "joined",
 )
-# Thomas-Kilmann assertiveness read from culture: masculine cultures press their own case
-# and individualist ones put their own goals first (Hofstede 2001; Ting-Toomey 1988).
-ASSERTIVE_DIMENSIONS = (1, 2)  # individualism, masculinity
 # Resources count as recovered once every member is within this much of its base level.
 RECOVERED = 1e-6
 
@@ -57,6 +56,9 @@ class MemberArrays:
         self.distance = np.empty((0, 0))
         self.goal_gap = np.empty((0, 0))
         self.distance_mean = 0.0
+        # The fewest culture dimensions any two members were compared on (all six unless a
+        # member's country lacks scores).
+        self.dimensions_min = len(CULTURE_DIMENSIONS)
         self.sector_diversity = 0.0
         self.off_diagonal = np.empty((0, 0))
         self.partner_weights = np.empty(0)
@@ -93,7 +95,7 @@ class MemberArrays:
             "resources": pool.resources[rows],
             "base_resources": pool.resources[rows],
             "expectations": pool.expectations[rows],
-            "assertiveness": culture[:, ASSERTIVE_DIMENSIONS].mean(axis=1) / 100.0,
+            "assertiveness": pool.assertiveness[rows],
             "joined": np.full(k, month),
         }
         self.last_joined = month
@@ -105,13 +107,27 @@ class MemberArrays:
         self.trust = trust
         distance = np.empty((n + k, n + k))
         distance[:n, :n] = self.distance
-        cross = kogut_singh_matrix(culture, self.culture, REFERENCE_VARIANCES)
+        cross = self._newcomer_distances(pool, culture)
         distance[n:, :] = cross
         distance[:, n:] = cross.T
         self.distance = distance
         self.goal_gap = total_variation(self.goals[:, None, :], self.goals[None, :, :])
         self._refresh_composition()
         self.commitment_moved = True  # newcomers' states are read at the end of the month
+
+    def _newcomer_distances(self, pool: CandidatePool, culture: np.ndarray) -> np.ndarray:
+        """Kogut-Singh between the newcomers (the last rows of ``self.culture``, whose
+        profiles are ``culture``) and every member, newcomers included."""
+        if pool.complete:
+            return kogut_singh_matrix(culture, self.culture, REFERENCE_VARIANCES)
+        cross, shared = partial_kogut_singh(culture, self.culture, REFERENCE_VARIANCES)
+        k, n = cross.shape[0], cross.shape[1] - cross.shape[0]
+        own = (np.arange(k), n + np.arange(k))
+        cross[own] = 0.0  # a member is no distance from itself, scored or not
+        shared[own] = len(CULTURE_DIMENSIONS)  # and is not a pair
+        if cross.shape[1] > 1:
+            self.dimensions_min = min(self.dimensions_min, int(shared.min()))
+        return cross
 
     def remove(self, slot: int) -> None:
         """Delete the row (and pairwise row and column) of the member in ``slot``."""

@@ -112,6 +112,9 @@ def simulate(
 ) -> SimulationResult:
     """Run one alliance with ``params`` and ``seed`` and return its results.
 
+    ``params`` are model parameters by name, and may also hold ``partners``, the partners'
+    countries (see :class:`AllianceModel`).
+
     Interventions are applied at the start of their month, before that month's processes.
     Without ``record_steps`` (or ``keep_model``) no per-step table is kept, which is faster.
 

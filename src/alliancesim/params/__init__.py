@@ -2,12 +2,14 @@
 
 from alliancesim.params.constraints import CONSTRAINTS, check_constraints, constraint_breach
 from alliancesim.params.definitions import (
+    COUNTRY_SETS,
     INTERVENTION_KINDS,
     MANAGEMENT_MODES,
     MECHANISMS,
     PARAMETERS,
     PARAMETERS_BY_NAME,
     SECTOR_MIXES,
+    SYNTHETIC,
     WORK_ALLOCATIONS,
     Parameter,
     defaults,
@@ -24,12 +26,14 @@ from alliancesim.params.validation import (
 
 __all__ = [
     "CONSTRAINTS",
+    "COUNTRY_SETS",
     "INTERVENTION_KINDS",
     "MANAGEMENT_MODES",
     "MECHANISMS",
     "PARAMETERS",
     "PARAMETERS_BY_NAME",
     "SECTOR_MIXES",
+    "SYNTHETIC",
     "WORK_ALLOCATIONS",
     "Parameter",
     "ParameterError",

@@ -69,6 +69,16 @@ INTERVENTION_KINDS: dict[str, str] = {
     "training": "a training programme closes a share of every member's skill gap",
 }
 SECTOR_MIXES = ("cross_sector", "business", "public_private")
+# Where candidate partners' national cultures come from (the countries and weights of each
+# named set are in alliancesim.culture.partners).
+SYNTHETIC = "synthetic"
+COUNTRY_SETS: dict[str, str] = {
+    SYNTHETIC: "no real countries: national culture drawn around each sector's profile, "
+               "spread by cultural_diversity",
+    "north_west_europe": "the Benelux, Germany, the British Isles and the Nordic countries",
+    "four_continents": "Europe, North America, South America and Asia, a quarter each",
+    "world": "every country of Hofstede's matrix, equally likely",
+}
 WORK_ALLOCATIONS = ("shared", "most_skilled")
 
 # The mechanisms that can be switched off, each with what it stands for. A mechanism is off
@@ -125,9 +135,15 @@ PARAMETERS: tuple[Parameter, ...] = (
        choices=SECTOR_MIXES, group="composition", setup_only=True),
     _P("candidate_pool", "float", 3.0, "Candidate organizations in the pool per sought seat",
        "candidates/seat", 1.5, 10.0, group="composition", setup_only=True),
+    _P("country_set", "choice", SYNTHETIC,
+       "Where candidates' national cultures come from: made up around each sector's profile "
+       "(synthetic, spread by cultural_diversity) or the published Hofstede scores of their "
+       "countries, drawn from a named set",
+       choices=tuple(COUNTRY_SETS), source="Hofstede dimension data matrix (2015-12-08)",
+       group="composition", setup_only=True, label="partners' countries"),
     _P("cultural_diversity", "float", 1.0,
        "Spread of national culture around each sector's typical profile (1 = a standard "
-       "deviation of 10 points per dimension)",
+       "deviation of 10 points per dimension); synthetic partners only",
        "x", 0.0, 3.0, source="Hofstede (2001) dimension spreads", group="composition",
        setup_only=True),
     _P("openness_mean", "float", 0.5,

@@ -6,7 +6,7 @@ alliancesim.report.blocks`` rewrites every block of the documents, and a test fa
 document and its results disagree.
 
     python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \\
-        --tour out/tour                          # take new runs into docs/results, rewrite
+        --tour out/tour --country-sets results/country_sets   # take new runs, rewrite
     python -m alliancesim.report.blocks          # rewrite from docs/results
 """
 
@@ -197,6 +197,86 @@ def tour_story(root: Path) -> str:
             "value. The event log tells its story in sentences:")
 
 
+# --- management modes across the partners' countries ----------------------------------------
+COUNTRY_SETS_FILE = "country_sets.csv"
+COUNTRY_SET_OUTCOMES = ("failed", "value_total", "cultural_distance_mean", "conflicts_total",
+                        "openness_mean_final")
+# The modes in the order the flagship comparison shows them.
+MODE_ORDER = ("dedicated", "transversal", "hybrid", "none")
+
+
+def country_sets_summary(runs: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Mean outcomes with 95% bootstrap intervals per country set and management mode."""
+    import numpy as np
+
+    from alliancesim.compare.statistics import bootstrap_mean_ci
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (country_set, mode), group in runs.groupby(["country_set", "management_mode"],
+                                                   sort=False):
+        row: dict[str, object] = {"country_set": country_set, "management_mode": mode,
+                                  "n": len(group), "seed": seed}
+        for outcome in COUNTRY_SET_OUTCOMES:
+            values = group[outcome].astype(float).to_numpy()
+            low, high = bootstrap_mean_ci(values, rng)
+            row |= {outcome: values.mean(), f"{outcome}_low": low, f"{outcome}_high": high}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _share(row: pd.Series, outcome: str) -> str:
+    return (f"{row[outcome]:.0%} [{row[f'{outcome}_low']:.0%}, "
+            f"{row[f'{outcome}_high']:.0%}]")
+
+
+def _ordered(summary: pd.DataFrame) -> tuple[list[str], list[str]]:
+    from alliancesim.params import COUNTRY_SETS
+
+    sets = [c for c in COUNTRY_SETS if c in set(summary["country_set"])]
+    modes = [m for m in MODE_ORDER if m in set(summary["management_mode"])]
+    return sets, modes
+
+
+def country_sets_table(root: Path) -> str:
+    """Failure by management mode for each country set, with the members' mean distance."""
+    summary = pd.read_csv(root / RESULTS / COUNTRY_SETS_FILE)
+    sets, modes = _ordered(summary)
+    cell = summary.set_index(["country_set", "management_mode"])
+    lines = ["| partners' countries | mean distance (KS) | "
+             + " | ".join(f"failed: {m}" for m in modes) + " |",
+             "|---|---|" + "---|" * len(modes)]
+    for country_set in sets:
+        rows = summary[summary["country_set"] == country_set]
+        distance = rows["cultural_distance_mean"].mean()
+        shares = " | ".join(_share(cell.loc[(country_set, m)], "failed") for m in modes)
+        lines.append(f"| `{country_set}` | {distance:.2f} | {shares} |")
+    n, seed = int(summary["n"].iloc[0]), int(summary["seed"].iloc[0])
+    lines.append("")
+    lines.append(f"{n} runs per cell, root seed {seed}; shares failed with 95% bootstrap "
+                 "intervals; distance: the members' mean Kogut-Singh distance over each run, "
+                 "averaged over the runs of the set.")
+    lines.extend(["", *_country_set_findings(summary, sets, modes)])
+    return "\n".join(lines)
+
+
+def _country_set_findings(summary: pd.DataFrame, sets: list[str],
+                          modes: list[str]) -> list[str]:
+    """One line per country set: the mode that fails least, value created and conflicts by
+    mode, and the members' openness at the end."""
+    lines = []
+    for country_set in sets:
+        rows = summary[summary["country_set"] == country_set].set_index("management_mode")
+        best = rows.loc[modes, "failed"].idxmin()
+        values = ", ".join(f"{m} {rows.loc[m, 'value_total']:.1f}" for m in modes)
+        conflicts = ", ".join(f"{m} {rows.loc[m, 'conflicts_total']:.1f}" for m in modes)
+        lines.append(f"- `{country_set}`: fewest failures under *{best}* "
+                     f"({rows.loc[best, 'failed']:.0%}). Value created: {values}. Conflicts "
+                     f"per run: {conflicts}. Members' final openness "
+                     f"{rows.loc[modes, 'openness_mean_final'].mean():.2f} on average.")
+    return lines
+
+
 # --- speed ----------------------------------------------------------------------------------
 def model_speed(root: Path) -> str:
     """The model benchmark's figures."""
@@ -220,6 +300,7 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "flagship-findings": flagship_findings,
     "mode-drivers": mode_drivers_table,
     "ablation-table": ablation_table,
+    "country-sets": country_sets_table,
 }
 
 
@@ -264,6 +345,16 @@ def take_tour(folder: Path, root: Path, seed: int) -> None:
     shutil.copyfile(folder / "run.png", root / "docs" / "img" / "run_defaults.png")
 
 
+def take_country_sets(folder: Path, root: Path) -> None:
+    """Summarise the country-set sweep (``experiments/country_sets.toml``) into the results."""
+    from alliancesim.sweeps import load_results
+    from alliancesim.sweeps.analysis import load_manifest
+
+    runs = load_results(folder, include_failed=False)
+    seed = int(load_manifest(folder)["root_seed"])
+    country_sets_summary(runs, seed).to_csv(root / RESULTS / COUNTRY_SETS_FILE, index=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Rewrite the blocks of README.md and docs/ODD.md from docs/results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -272,6 +363,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--validation-seed", type=int, default=20261127)
     parser.add_argument("--tour", type=Path, help="a run output folder to take for the tour")
     parser.add_argument("--tour-seed", type=int, default=10)
+    parser.add_argument("--country-sets", type=Path,
+                        help="a results folder of experiments/country_sets.toml to take")
     parser.add_argument("--root", type=Path, default=Path("."))
     args = parser.parse_args(argv)
     if args.flagship is not None:
@@ -280,6 +373,8 @@ def main(argv: list[str] | None = None) -> None:
         take_validation(args.validation, args.root, args.validation_seed)
     if args.tour is not None:
         take_tour(args.tour, args.root, args.tour_seed)
+    if args.country_sets is not None:
+        take_country_sets(args.country_sets, args.root)
     for document in DOCUMENTS:
         path = args.root / document
         path.write_text(render(path.read_text(), args.root))

@@ -96,7 +96,7 @@ def run_scenario(
         search=search) for name, given in (("model_class", model_class),
                                            ("member_class", member_class))]
     return simulate(
-        scenario.params(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
+        scenario.model_arguments(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
         record_steps=record_steps, record_events=record_events, keep_model=keep_model,
         record_panel=own.panel if record_panel is None else record_panel,
         network_months=own.network_months if network_months is None else network_months,

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from alliancesim.culture.partners import PartnersError, as_partners, check_combination
 from alliancesim.params import (
     INTERVENTION_KINDS,
     PARAMETERS_BY_NAME,
@@ -210,6 +211,12 @@ class Scenario(BaseModel):
         default=(), strict=False,
         description="an array of [[timeline]] tables, each with a month and a kind",
     )
+    partners: dict[str, Any] = Field(
+        default_factory=dict,
+        description="a table with 'countries' (a list of countries in the order candidates "
+                    "are drawn, founders first) and/or 'country_mix' (country = weight), "
+                    "countries named as in Hofstede's matrix",
+    )
     teaching_seed: int | None = Field(
         default=None, ge=0,
         description="a whole number of 0 or more: the seed on which what the scenario shows "
@@ -256,6 +263,21 @@ class Scenario(BaseModel):
             raise field_error("", problem)
         return value
 
+    @field_validator("partners", mode="after")
+    @classmethod
+    def _check_partners(cls, values: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return as_partners(values).as_dict()  # names resolved to matrix codes
+        except PartnersError as error:
+            raise field_error(error.field, error.message) from None
+
+    @model_validator(mode="after")
+    def _check_partners_with_country_set(self) -> Scenario:
+        problem = check_combination(as_partners(self.partners), self.params()["country_set"])
+        if problem is not None:
+            raise field_error("partners.country_mix", problem)
+        return self
+
     @model_validator(mode="after")
     def _check_months_within_horizon(self) -> Scenario:
         horizon = self.horizon
@@ -287,6 +309,14 @@ class Scenario(BaseModel):
     def params(self) -> dict[str, Any]:
         """Every parameter's value: the defaults with this scenario's overrides."""
         return validate_parameters(self.parameters)
+
+    def model_arguments(self) -> dict[str, Any]:
+        """What the model is made with: :meth:`params`, and the partners' countries when
+        the scenario names them (``AllianceModel(**scenario.model_arguments())``)."""
+        arguments: dict[str, Any] = self.params()
+        if self.partners:
+            arguments["partners"] = as_partners(self.partners)
+        return arguments
 
     def interventions(self) -> tuple[Intervention, ...]:
         """The timeline as model interventions, in file order."""

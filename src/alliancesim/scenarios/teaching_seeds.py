@@ -40,7 +40,8 @@ class NoTeachingSeed(RuntimeError):
 
 def seed_problems(scenario: Scenario, seed: int, sample: int = SAMPLE_SEEDS) -> list[str]:
     """What keeps ``seed`` from showing ``scenario``'s story (empty when it shows it)."""
-    return story_problems(scenario.params(), seed, scheduled_entries(scenario), sample=sample)
+    return story_problems(scenario.model_arguments(), seed, scheduled_entries(scenario),
+                          sample=sample)
 
 
 def find_teaching_seed(scenario: Scenario, limit: int = SEARCH_LIMIT,

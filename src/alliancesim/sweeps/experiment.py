@@ -44,6 +44,12 @@ from pydantic import (
     model_validator,
 )
 
+from alliancesim.culture.partners import (
+    Partners,
+    PartnersError,
+    as_partners,
+    check_combination,
+)
 from alliancesim.params import (
     PARAMETERS_BY_NAME,
     Parameter,
@@ -187,6 +193,7 @@ class Experiment(BaseModel):
     replicates: int = Field(default=1, ge=1)
     horizon: int | None = None
     parameters: dict[str, Value] = Field(default_factory=dict)
+    partners: dict[str, Any] = Field(default_factory=dict)
     vary: dict[str, FactorSpec] = Field(min_length=1)
     design: DesignSpec
     record: RecordSpec = Field(default_factory=RecordSpec)
@@ -263,7 +270,7 @@ class Experiment(BaseModel):
 
     def base_parameters(self) -> dict[str, Any]:
         """Every parameter's value before the factors are applied (defaults merged in)."""
-        scenario_params, _ = self._scenario()
+        scenario_params, _, _ = self._scenario()
         values = {**scenario_params, **self.parameters}
         if self.horizon is not None:
             values["horizon"] = self.horizon
@@ -273,9 +280,22 @@ class Experiment(BaseModel):
         """The scenario's timeline (interventions), applied to every run; empty without one."""
         return self._scenario()[1]
 
-    def _scenario(self) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    def partner_countries(self) -> Partners:
+        """The partners' countries: the file's ``[partners]``, else its scenario's."""
+        return as_partners(self.partners or self._scenario()[2])
+
+    def model_arguments(self) -> dict[str, Any]:
+        """What every run's model is made with before the factors: :meth:`base_parameters`
+        and, when named, the partners' countries."""
+        arguments = self.base_parameters()
+        partners = self.partner_countries()
+        if partners:
+            arguments["partners"] = partners
+        return arguments
+
+    def _scenario(self) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
         if self.scenario is None:
-            return {}, ()
+            return {}, (), {}
         return load_scenario_base(self.scenario, Path(self.base_dir), self.source)
 
     def identity(self) -> dict[str, Any]:
@@ -283,6 +303,7 @@ class Experiment(BaseModel):
         identity = {
             "base_parameters": self.base_parameters(),
             "interventions": [repr(i) for i in self.interventions()],
+            "partners": self.partner_countries().as_dict(),
             "vary": {k: v.model_dump() for k, v in self.vary.items()},
             "design": self.design.model_dump(),
             "replicates": self.replicates,
@@ -317,12 +338,13 @@ class Experiment(BaseModel):
 
     def recipe(self) -> dict[str, Any]:
         """What it takes to rerun any single run (``alliancesim replay``): base parameters,
-        timeline, varied factors and classes."""
+        timeline, varied factors, the partners' countries and classes."""
         return {
             "base_parameters": self.base_parameters(),
             "timeline": [dataclasses.asdict(getattr(i, "intervention", i))
                          for i in self.interventions()],
             "factors": list(self.vary),
+            "partners": self.partner_countries().as_dict(),
             "model_class": self.model_class,
             "member_class": self.member_class,
             "record": dataclasses.asdict(self.recording()),
@@ -334,10 +356,11 @@ class Experiment(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_scenario_base(name_or_path: str, base_dir: Path,
-                       source: str) -> tuple[dict[str, Any], tuple[Any, ...]]:
-    """The parameter overrides and timeline of a scenario: a file relative to the experiment
-    file, any other path, or the name of a shipped scenario (``manager_departure``)."""
+def load_scenario_base(name_or_path: str, base_dir: Path, source: str
+                       ) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
+    """The parameter overrides, timeline and partners' countries of a scenario: a file
+    relative to the experiment file, any other path, or the name of a shipped scenario
+    (``manager_departure``)."""
     from alliancesim.scenarios import (
         ScenarioError,
         load_scenario,
@@ -351,7 +374,7 @@ def load_scenario_base(name_or_path: str, base_dir: Path,
         scenario = load_scenario(path)
     except ScenarioError as exc:
         raise ExperimentError(source, "scenario", str(exc)) from None
-    return dict(scenario.parameters), scheduled_entries(scenario)
+    return dict(scenario.parameters), scheduled_entries(scenario), dict(scenario.partners)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -452,11 +475,32 @@ def check_against_parameters(exp: Experiment) -> None:
                                   f"{name!r} is both fixed in {fixed} and varied; "
                                   "keep one of the two")
         _check_factor(src, f"vary.{name}", param, spec)
+    _check_partners(exp, base)
     _check_design(exp)
     _check_constraints(exp, base)
     _check_record_columns(exp)
     _check_class_paths(exp)
     _check_size(exp)
+
+
+def _check_partners(exp: Experiment, base: Mapping[str, Any]) -> None:
+    """The ``[partners]`` countries exist, and go with every country set the runs can have."""
+    try:
+        partners = as_partners(exp.partners)
+    except PartnersError as exc:
+        raise ExperimentError(exp.source, f"partners.{exc.field}", exc.message) from None
+    partners = partners or exp.partner_countries()
+    spec = exp.vary.get("country_set")
+    if spec is None:
+        sets = [base["country_set"]]
+    else:
+        sets = list(spec.values) if spec.values is not None \
+            else list(PARAMETERS_BY_NAME["country_set"].choices)
+    for country_set in sets:
+        problem = check_combination(partners, str(country_set))
+        if problem is not None:
+            field = "vary.country_set" if spec is not None else "partners.country_mix"
+            raise ExperimentError(exp.source, field, problem)
 
 
 def _check_name(exp: Experiment) -> None:

@@ -161,7 +161,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
                ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
-    base = exp.base_parameters()
+    base = exp.model_arguments()
     interventions = exp.interventions()
     record = exp.recording()
 
