@@ -103,6 +103,15 @@ def add_derived_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     return runs
 
 
+def with_design_factors(runs: pd.DataFrame, design: Design) -> pd.DataFrame:
+    """``runs`` with every factor of the design as a column: a factor that is not a parameter
+    (a parameter set's row) is not in the run rows, only in the design."""
+    missing = [f.name for f in design.factors if f.name not in runs.columns]
+    if not missing or runs.empty:
+        return runs
+    return runs.merge(design.points[["point", *missing]], on="point", how="left")
+
+
 def check_outcomes(runs: pd.DataFrame, outcomes: list[str] | tuple[str, ...]) -> list[str]:
     """The outcomes, checked to be numeric (or yes/no) columns of the results."""
     numeric = [c for c in runs.columns
@@ -222,7 +231,7 @@ def factor_axis(runs: pd.DataFrame, factor: Factor) -> pd.Series:
     """The x position of each run for ``factor``: its value, its bin's midpoint, or for
     listed values a category in the order the experiment lists them."""
     values = runs[factor.name]
-    if not factor.ranged:
+    if factor.listed:
         return pd.Series(pd.Categorical(values, categories=list(factor.values or ())),
                          index=values.index)
     if values.nunique() <= MAX_BINS:
@@ -269,7 +278,7 @@ def plot_effects(effects: pd.DataFrame, design: Design, outcome: str, path: Path
         table = effects[(effects["factor"] == factor.name) & (effects["outcome"] == outcome)]
         for i, (level, line) in enumerate(table.groupby("level", sort=False)):
             label = f"{line['by'].iloc[0]}={level}" if line["by"].iloc[0] else None
-            if factor.ranged:
+            if not factor.listed:
                 x = line["x"].to_numpy(dtype=float)  # the column mixes numbers and levels
                 ax.plot(x, line["mean"].to_numpy(dtype=float), marker="o", ms=3, label=label)
                 ax.fill_between(x, line["low"].to_numpy(dtype=float),
@@ -343,7 +352,8 @@ def analyze(
     manifest = store.read_manifest()
     out_dir = Path(out) if out is not None else Path(results) / "analysis"
     _check_writable(out_dir)  # before the work, not after it
-    runs = add_derived_outcomes(store.read_runs(skip_damaged=True))
+    runs = with_design_factors(add_derived_outcomes(store.read_runs(skip_damaged=True)),
+                               design)
     skipped = [f"skipped {part.describe()}: its runs are left out; rerun 'alliancesim sweep' "
                "on this folder to run them again" for part in store.skipped]
     if runs.empty:
