@@ -1,0 +1,241 @@
+"""The verdict's report folder: ``report.md`` with its figures, the tables as CSV, the summary
+as JSON, and the raw runs (one sweep folder per mode, Parquet) beside them.
+
+Every table file is a function of the stored runs only, so it is byte-for-byte the same
+whichever backend ran them; how long the runs took goes to ``timing.json`` and the report's
+last section.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from alliancesim.verdict.analysis import RUNS, VerdictAnalysis, box_inputs, mode_folder
+from alliancesim.verdict.figures import (
+    indices_figure,
+    pair_maps,
+    save,
+    tradeoff_figure,
+    winner_map,
+)
+from alliancesim.verdict.summary import (
+    box_table,
+    factor_table,
+    pair_table,
+    ranking_table,
+    share_table,
+    summarise,
+)
+
+TABLES = ("points.csv", "winners.csv", "indices.csv", "ranking.csv", "boxes.csv",
+          "prim_trajectories.csv", "map_cells.csv", "verdict.json")
+
+
+def map_footnote(analysis: VerdictAnalysis) -> str:
+    """What a map averages over and how its cells are judged."""
+    counts = analysis.map.points_per_cell["points"]
+    others = [f.name for f in analysis.design.ranged
+              if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name)]
+    confidence = analysis.verdict.spec.confidence
+    return (f"Other factors averaged over their ranges in the design ({', '.join(others)}). "
+            f"Each cell pools the paired runs of {counts.min()}–{counts.max()} design points "
+            f"({analysis.verdict.first.replicates} replicates per mode, the same seeds in "
+            f"every mode). A mode wins a cell when the {confidence:.0%} interval of its "
+            "difference with each other mode excludes zero (clustered by design row); "
+            "hatched: no clear winner.")
+
+
+def write_tables(analysis: VerdictAnalysis, out: Path) -> dict[str, Any]:
+    """Write the CSV tables and ``verdict.json``; return the summary."""
+    design = analysis.design.points.drop(
+        columns=[c for c in analysis.design.points.columns if c.startswith("u_")])
+    points = design.merge(analysis.point_differences, on="point")
+    points.to_csv(out / "points.csv", index=False)
+    analysis.point_winners.pivot(index="point", columns="outcome", values="winner") \
+        .reset_index().to_csv(out / "winners.csv", index=False)
+    analysis.indices.to_csv(out / "indices.csv", index=False)
+    analysis.ranking.to_csv(out / "ranking.csv", index=False)
+    _boxes_frame(analysis).to_csv(out / "boxes.csv", index=False)
+    _trajectories(analysis).to_csv(out / "prim_trajectories.csv", index=False)
+    _cells(analysis).to_csv(out / "map_cells.csv", index=False)
+    summary = summarise(analysis)
+    (out / "verdict.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
+def _boxes_frame(analysis: VerdictAnalysis) -> pd.DataFrame:
+    rows = []
+    for box in analysis.boxes:
+        base = {k: v for k, v in box.summary().items() if k != "limits"}
+        if not box.limits:
+            rows.append(base)
+        for limit in box.limits:
+            rows.append({**base, **{k: (", ".join(v) if isinstance(v, list) else v)
+                                    for k, v in limit.items()}})
+    return pd.DataFrame(rows)
+
+
+def _trajectories(analysis: VerdictAnalysis) -> pd.DataFrame:
+    frames = [b.trajectory.assign(target=b.target, step=range(len(b.trajectory)))
+              for b in analysis.boxes if not b.trajectory.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _cells(analysis: VerdictAnalysis) -> pd.DataFrame:
+    vmap = analysis.map
+    cells = vmap.differences.merge(vmap.points_per_cell, on=["cell_x", "cell_y"])
+    cells.insert(0, "y_range", [vmap.y.labels[i] for i in cells["cell_y"]])
+    cells.insert(0, "x_range", [vmap.x.labels[i] for i in cells["cell_x"]])
+    return cells.merge(vmap.winners, on=["cell_x", "cell_y", "outcome"])
+
+
+def write_figures(analysis: VerdictAnalysis, out: Path) -> list[Path]:
+    """The map and pair maps of every outcome, the indices and PRIM's trade-off curves."""
+    note = map_footnote(analysis)
+    files = []
+    for outcome in analysis.verdict.outcomes:
+        files.append(save(winner_map(analysis.map, outcome, analysis.modes, note),
+                          out / f"map_{outcome.name}.png"))
+        files.append(save(pair_maps(analysis.map, outcome, analysis.modes, note),
+                          out / f"pairs_{outcome.name}.png"))
+    if not analysis.ranking["strength"].isna().all():
+        files.append(save(indices_figure(analysis.ranking, analysis.verdict.decider,
+                                         analysis.design.kind,
+                                         [tuple(p) for p in _pairs(analysis)]),
+                          out / "indices.png"))
+    files.append(save(tradeoff_figure(analysis.boxes[:len(analysis.modes)]),
+                      out / "prim_tradeoff.png"))
+    return files
+
+
+def _pairs(analysis: VerdictAnalysis) -> list[tuple[str, str]]:
+    from alliancesim.verdict.paired import mode_pairs
+
+    return mode_pairs(analysis.modes)
+
+
+def timing(out: Path, modes: list[str]) -> dict[str, Any]:
+    """Wall time, runs and workers of every session of every mode's sweep (from the
+    manifests), and runs per second per worker."""
+    sessions = []
+    for mode in modes:
+        manifest = json.loads((mode_folder(out, mode) / "manifest.json").read_text())
+        for s in manifest.get("sessions", []):
+            sessions.append({"mode": mode, "backend": s.get("backend"),
+                             "workers": s.get("workers"), "runs": s.get("runs", 0),
+                             "elapsed_s": s.get("elapsed_s", 0.0)})
+    runs = sum(s["runs"] for s in sessions)
+    wall = sum(s["elapsed_s"] for s in sessions)
+    worker_seconds = sum(s["elapsed_s"] * (s["workers"] or 1) for s in sessions)
+    return {"sessions": sessions, "runs": runs, "elapsed_s": wall,
+            "runs_per_second": runs / wall if wall else None,
+            "runs_per_second_per_worker": runs / worker_seconds if worker_seconds else None}
+
+
+def write_report(analysis: VerdictAnalysis, out: Path) -> Path:
+    """Write every table, figure and ``report.md``; return the report's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = write_tables(analysis, out)
+    write_figures(analysis, out)
+    times = timing(out, analysis.modes)
+    (out / "timing.json").write_text(json.dumps(times, indent=1) + "\n")
+    path = out / "report.md"
+    path.write_text(report_text(summary, analysis, times))
+    return path
+
+
+def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
+                times: dict[str, Any]) -> str:
+    """The Markdown report."""
+    decide = summary["decide_by"]
+    d = summary["design"]
+    parts = [
+        f"# The verdict: {summary['name']}", "", summary["answer"], "",
+        f"![Which mode does best, by {decide}](map_{decide}.png)", "",
+        "## Design", "",
+        f"`{summary['experiment']}`: a {d['kind']} design of {d['points']:,} points "
+        f"(base sample {d['samples']}), each run {d['replicates']} times under each of "
+        f"{', '.join(summary['modes'])}: {d['runs']:,} runs over {d['horizon']} months. Run "
+        "(point, replicate) has the same seed and the same parameter values in every mode "
+        "(one sweep per mode, the same design and root seed "
+        f"{d['seed']}), so each difference is taken run by run. {d['pairs_used']:,} paired "
+        f"runs were used; {d['runs_failed']} runs failed.", "",
+        factor_table(summary), "",
+        *_sets_lines(summary),
+        "## Who wins where", "",
+        f"Share of design points where each mode is clearly best (its {summary['confidence']:.0%} "
+        "interval against every other mode excludes zero), where two modes tie ahead of the "
+        "rest, and where no mode is distinguishable from the others:", "",
+        share_table(summary), "",
+        "## Differences between pairs of modes", "",
+        "Mean over the design points of the paired difference a − b, and the share of points "
+        "where each is clearly better:", "",
+        pair_table(summary), "",
+        f"![Differences per pair, by {decide}](pairs_{decide}.png)", "",
+        "## What moves the verdict", "",
+        ranking_table(summary), "",
+        _noise_line(summary), "",
+        "![Sensitivity indices](indices.png)", "",
+        "## Where each mode wins (PRIM)", "",
+        "Scenario discovery with PRIM (EMA Workbench) over the parameters each point set: "
+        "coverage is the share of the points where the statement holds that lie in the box, "
+        "density the share of points in the box where it holds. The box reported is the step "
+        "of the peeling trajectory with the best harmonic mean of the two among those "
+        f"restricting at most {analysis.verdict.spec.prim_max_dims} factors.", "",
+        box_table(summary), "",
+        "![PRIM trade-off curves](prim_tradeoff.png)", "",
+        *_notes(summary),
+        "## Files", "",
+        "`points.csv` (per design point, pair and outcome: the mean difference, its interval, "
+        "p-value and which mode is clearly better), `winners.csv`, `indices.csv`, "
+        "`ranking.csv`, `boxes.csv`, `prim_trajectories.csv`, `map_cells.csv`, `verdict.json`; "
+        f"the raw runs in `{RUNS}/<mode>/` (sweep folders: Parquet parts, design, manifest; "
+        "`alliancesim.sweeps.load_results` reads them).", "",
+        "## Run", "",
+        _timing_line(times), "",
+    ]
+    return "\n".join(parts)
+
+
+def _sets_lines(summary: dict[str, Any]) -> list[str]:
+    sets = summary["parameter_sets"]
+    if not sets:
+        return []
+    left = (f" ({', '.join(sets['left_to_experiment'])} varied by the design instead)"
+            if sets["left_to_experiment"] else "")
+    return [f"Assumptions from {sets['rows']} parameter sets in `{sets['file']}`: "
+            f"{', '.join(sets['columns'])}{left}; each point takes one set.", ""]
+
+
+def _noise_line(summary: dict[str, Any]) -> str:
+    rows = [n for n in summary["noise"] if n["outcome"] == summary["decide_by"]]
+    text = ", ".join(f"{n['a']} − {n['b']} {n['noise_share']:.0%}" for n in rows
+                     if n["noise_share"] is not None)
+    return ("Share of the variance of the point differences that is replicate noise "
+            f"(counted by the indices as if it were an effect): {text}.")
+
+
+def _notes(summary: dict[str, Any]) -> list[str]:
+    if not summary["notes"]:
+        return []
+    return ["## Notes", "", *(f"- {n}" for n in summary["notes"]), ""]
+
+
+def _timing_line(times: dict[str, Any]) -> str:
+    if not times["runs"]:
+        return "Every run was already stored: nothing ran in this call."
+    sessions = times["sessions"]
+    backends = sorted({f"{s['backend']} ({s['workers']} workers)" for s in sessions})
+    return (f"{times['runs']:,} runs in {times['elapsed_s']:.0f} s of sweeps over "
+            f"{len(sessions)} session(s) on {', '.join(backends)}: "
+            f"{times['runs_per_second']:.1f} runs per second, "
+            f"{times['runs_per_second_per_worker']:.1f} per worker.")
+
+
+def inputs_table(analysis: VerdictAnalysis) -> pd.DataFrame:
+    """The parameters of each design point (PRIM's inputs), for readers of the tables."""
+    return box_inputs(analysis.verdict, analysis.design, analysis.paired)
