@@ -36,15 +36,16 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
-# (about 15 minutes on two cores).
+# (about 35 minutes on two cores, of which the verdict about 20).
 results: run
 	$(BIN)/alliancesim validate --replicates 1000 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
 	$(BIN)/python -m alliancesim.validation.ablation --scale 2
 	$(BIN)/python -m alliancesim.validation.drivers --replicates 150
 	$(BIN)/python benchmarks/bench_model.py --write
+	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
-		--tour out/tour --tour-seed 10
+		--tour out/tour --tour-seed 10 --verdict out/verdict
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

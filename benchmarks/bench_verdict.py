@@ -35,7 +35,9 @@ def children_cpu() -> float:
 
 def run(experiment: Path, out: Path, workers: int) -> dict:
     """Run the verdict once from scratch; wall and CPU seconds and the runs it made."""
-    shutil.rmtree(out, ignore_errors=True)
+    if out.exists() and any(out.iterdir()) and not (out / "runs").is_dir():
+        sys.exit(f"{out} is not empty and not a verdict's folder: choose another --out")
+    shutil.rmtree(out, ignore_errors=True)  # a benchmark times a verdict from scratch
     command = [sys.executable, "-m", "alliancesim.cli.main", "verdict", str(experiment),
                "--out", str(out), "--workers", str(workers), "--no-progress"]
     load_before = os.getloadavg()[0]

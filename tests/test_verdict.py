@@ -34,6 +34,8 @@ horizon = 48
 [verdict]
 modes = ["dedicated", "transversal", "hybrid"]
 assumptions = ["skill_learning_rate"]
+map_levels = 3
+map_replicates = 2
 
 [vary]
 n_members = { low = 3, high = 8 }
@@ -264,7 +266,8 @@ def test_the_shipped_experiment_is_valid_and_fits_its_budget():
     root = Path(__file__).resolve().parents[1]
     verdict = load_verdict(root / "experiments" / "verdict.toml")
     assert verdict.first.design.kind == "sobol"
-    assert verdict.n_runs() <= 60_000  # benchmarks/bench_verdict.py: 20 minutes on 2 cores
+    # benchmarks/bench_verdict.py: within 20 minutes on 2 cores
+    assert verdict.n_runs() + verdict.n_map_runs() <= 64_000
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -335,3 +338,30 @@ def test_a_verdict_killed_with_kill_9_resumes_without_losing_or_repeating_a_run(
         pd.testing.assert_frame_equal(comparable(mode_folder(out, mode)),
                                       comparable(mode_folder(tiny, mode)))
     assert tables(out) == tables(tiny)
+
+
+# --- a calibration's plausible set ------------------------------------------------------------
+def test_a_verdict_over_plausible_sets_samples_one_set_per_point_and_boxes_their_values(
+        tmp_path):
+    from alliancesim.verdict import run_verdict
+
+    pd.DataFrame({"manager_skill": [0.6, 0.95, 0.8], "skill_learning_rate": [0.1, 0.6, 0.3],
+                  "member_skill_mean": [0.2, 0.4, 0.3],  # varied by the design instead
+                  "I_max": [1.0, 2.0, 2.5]}).to_parquet(tmp_path / "plausible.parquet")
+    text = (TINY.replace('assumptions = ["skill_learning_rate"]\n', "")
+            .replace("map_replicates = 2", "map_replicates = 0")
+            .replace("skill_learning_rate = { low = 0.1, high = 0.6 }\n", "")
+            .replace("samples = 4", "samples = 2")
+            + '\n[parameter_sets]\nfile = "plausible.parquet"\n')
+    result = run_verdict(write_experiment(tmp_path, text), tmp_path / "out", workers=1)
+    analysis = result.analysis
+    assert [f.name for f in analysis.design.ranged][-1] == "parameter_set"
+    from alliancesim.verdict.analysis import box_inputs
+
+    inputs = box_inputs(analysis.verdict, analysis.design, analysis.paired)
+    assert {"manager_skill", "skill_learning_rate"} <= set(inputs.columns)
+    assert "parameter_set" not in inputs.columns  # a row number is no condition
+    summary = json.loads((tmp_path / "out" / "verdict.json").read_text())
+    assert summary["parameter_sets"]["left_to_experiment"] == ["member_skill_mean"]
+    assert summary["map"] is None and "3 plausible parameter sets" in summary["answer"]
+    assert "parameter_set" not in (summary["averaged_map"]["x"], summary["averaged_map"]["y"])

@@ -31,7 +31,21 @@ _EXPORTS = {
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "NO_WINNER",
+    "OUTCOMES",
+    "Box",
+    "PairingError",
+    "VerdictAnalysis",
+    "VerdictExperiment",
+    "VerdictResult",
+    "analyse",
+    "find_box",
+    "load_verdict",
+    "run_verdict",
+    "verdict_from_dict",
+    "winner",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,7 @@ from alliancesim.verdict.paired import (
 from alliancesim.verdict.spec import VerdictExperiment
 
 RUNS = "runs"  # the per-mode sweep folders live in OUT/runs/<mode>
+MAP_RUNS = "map_runs"  # ... and those of the map at the defaults in OUT/map_runs/<mode>
 
 
 @dataclass
@@ -47,6 +48,7 @@ class VerdictAnalysis:
     map: VerdictMap
     runs_failed: int = 0
     notes: list[str] = field(default_factory=list)
+    defaults_map: VerdictMap | None = None
 
     @property
     def modes(self) -> list[str]:
@@ -54,27 +56,39 @@ class VerdictAnalysis:
         return list(self.verdict.spec.modes)
 
 
-def mode_folder(out: Path, mode: str) -> Path:
-    """Where the sweep of ``mode`` keeps its runs."""
-    return Path(out) / RUNS / mode
+def mode_folder(out: Path, mode: str, stage: str = RUNS) -> Path:
+    """Where the sweep of ``mode`` keeps its runs (``stage``: RUNS or MAP_RUNS)."""
+    return Path(out) / stage / mode
 
 
-def load_paired(verdict: VerdictExperiment, out: Path) -> tuple[Design, pd.DataFrame, int]:
+def load_paired(verdict: VerdictExperiment, out: Path,
+                stage: str = RUNS) -> tuple[Design, pd.DataFrame, int]:
     """The design, the paired runs of every mode and how many runs failed."""
     from alliancesim.sweeps import load_design, load_results
 
-    designs = {m: load_design(mode_folder(out, m)) for m in verdict.spec.modes}
+    folders = {m: mode_folder(out, m, stage) for m in verdict.spec.modes}
+    designs = {m: load_design(folder) for m, folder in folders.items()}
     design = next(iter(designs.values()))
     for mode, other in designs.items():
         if not other.points.equals(design.points):
             raise PairingError(f"the design of mode {mode!r} differs from the first mode's: "
                                "the runs are not paired")
-    runs = {m: load_results(mode_folder(out, m)) for m in verdict.spec.modes}
+    runs = {m: load_results(folder) for m, folder in folders.items()}
     failed = sum(int((r["status"] != "ok").sum()) for r in runs.values())
     first = next(iter(runs.values()))
-    shared = [c for c in _inputs_of(verdict, design) if c in first.columns]
+    inputs = _inputs_of(verdict, design) if stage == RUNS else [f.name for f in design.ranged]
+    shared = [c for c in inputs if c in first.columns]
     names = [o.name for o in verdict.outcomes]
     return design, paired_runs(runs, names, shared), failed
+
+
+def defaults_map(verdict: VerdictExperiment, out: Path) -> tuple[VerdictMap, int]:
+    """The map at the defaults, from the map sweeps' runs, and how many of them failed."""
+    from alliancesim.verdict.maps import grid_map
+
+    design, paired, failed = load_paired(verdict, out, MAP_RUNS)
+    spec = verdict.spec
+    return grid_map(paired, design, spec.modes, verdict.outcomes, spec.confidence), failed
 
 
 def _inputs_of(verdict: VerdictExperiment, design: Design) -> list[str]:

@@ -91,7 +91,9 @@ def find_box(x: pd.DataFrame, y: np.ndarray, target: str, *, max_dims: int = 3,
     row = trajectory.iloc[step]
     box.step, box.coverage, box.density = step, float(row["coverage"]), float(row["density"])
     box.mass = float(row["mass"])
-    box.limits = restrictions(found.box_lims[0], found.box_lims[step], _quasi_p(found, step))
+    whole = {c for c in x.columns if pd.api.types.is_integer_dtype(x[c])}
+    box.limits = restrictions(found.box_lims[0], found.box_lims[step], _quasi_p(found, step),
+                              whole)
     return box
 
 
@@ -136,10 +138,11 @@ def _quasi_p(found: Any, step: int) -> dict[str, float]:
     return out
 
 
-def restrictions(initial: pd.DataFrame, chosen: pd.DataFrame,
-                 quasi_p: dict[str, float]) -> list[dict[str, Any]]:
+def restrictions(initial: pd.DataFrame, chosen: pd.DataFrame, quasi_p: dict[str, float],
+                 whole: frozenset[str] | set[str] = frozenset()) -> list[dict[str, Any]]:
     """The factors whose limits the box narrows: lower and upper limit (None when left at
-    the edge of the design) or, for choices, the values kept."""
+    the edge of the design; for whole-number factors the whole numbers inside) or, for
+    choices, the values kept."""
     out = []
     for name in chosen.columns:
         low0, high0 = initial[name].iloc[0], initial[name].iloc[1]
@@ -150,6 +153,8 @@ def restrictions(initial: pd.DataFrame, chosen: pd.DataFrame,
             continue
         if low == low0 and high == high0:
             continue
-        out.append({"factor": name, "low": None if low == low0 else float(low),
-                    "high": None if high == high0 else float(high), "qp": quasi_p.get(name)})
+        if name in whole:  # PRIM may cut between two whole numbers
+            low, high = float(np.ceil(low)), float(np.floor(high))
+        out.append({"factor": name, "low": None if low <= low0 else float(low),
+                    "high": None if high >= high0 else float(high), "qp": quasi_p.get(name)})
     return out

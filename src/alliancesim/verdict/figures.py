@@ -71,7 +71,7 @@ def _figure(width: float, height: float, cols: int = 1) -> tuple[Figure, list[Ax
 
 def save(figure: Figure, path: Path) -> Path:
     """Write ``figure`` as PNG and return the path."""
-    figure.savefig(path, dpi=120)
+    figure.savefig(path, dpi=120, bbox_inches="tight")  # the footnote sits below the axes
     return path
 
 
@@ -86,7 +86,7 @@ def _cell_axes(ax: Axes, vmap: VerdictMap) -> None:
 
 
 def winner_map(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
-               footnote: str) -> Figure:
+               footnote: str, where: str) -> Figure:
     """The winning mode in each cell of the map, 'no clear winner' hatched."""
     figure, (ax,) = _figure(8.2, 6.4)
     table = vmap.winners[vmap.winners["outcome"] == outcome.name]
@@ -96,9 +96,9 @@ def winner_map(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
         ax.add_patch(_cell(x, y, category))
         if category not in shown:
             shown.append(category)
-        text = "?" if category == NO_WINNER else category.replace(" or ", "\nor ")
-        ax.text(x, y, text, ha="center", va="center", fontsize=7,
-                color="#555555" if category == NO_WINNER else "white")
+        if category != NO_WINNER:
+            ax.text(x, y, category.replace(" or ", "\nor "), ha="center", va="center",
+                    fontsize=7, color="white")
     _cell_axes(ax, vmap)
     order = [c for c in categories(modes) if c in shown]
     ax.legend(handles=[Patch(facecolor=category_colour(c), edgecolor="#999999",
@@ -106,7 +106,8 @@ def winner_map(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
                              label=category_label(c)) for c in order],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
               title="which mode " + GOAL.get(outcome.name, "does best"))
-    ax.set_title(f"Which management mode {GOAL.get(outcome.name, 'does best')}?")
+    ax.set_title(f"Which management mode {GOAL.get(outcome.name, 'does best')}? "
+                 f"({where})")
     figure.text(0.01, -0.01, footnote, fontsize=7.5, ha="left", va="top", wrap=True)
     return figure
 
@@ -120,7 +121,7 @@ def _cell(x: int, y: int, category: str) -> Patch:
 
 
 def pair_maps(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
-              footnote: str) -> Figure:
+              footnote: str, where: str) -> Figure:
     """One panel per pair of modes: the mean paired difference in each cell, cells whose
     interval includes zero hatched."""
     pairs = mode_pairs(modes)
@@ -144,6 +145,7 @@ def pair_maps(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
     assert image is not None
     figure.colorbar(image, ax=axes, shrink=0.8,
                     label=f"difference in {outcome.label} (blue: first mode better)")
+    figure.suptitle(f"Paired differences in {outcome.label} ({where})")
     figure.text(0.01, -0.01, footnote, fontsize=7.5, ha="left", va="top", wrap=True)
     return figure
 

@@ -1,15 +1,21 @@
-"""Maps of the verdict over two factors, every other factor averaged over the design.
+"""Maps of the verdict over the two factors that move it most.
 
-The two axes are cut into cells (equal-width bins of a numeric factor, one cell per value of a
-choice). A cell pools the paired runs of all design points that fall in it, so what it shows
-is the difference between modes *averaged over the other factors as the design spreads them*.
-Its interval is clustered by design row (Saltelli's base sample for Sobol designs, the
-trajectory for Morris designs): the points of one row share most of their coordinates and are
-not independent draws.
+Two kinds:
+
+* **at the defaults** (:func:`grid_map`): a grid over the two factors, every other factor at
+  its default, each grid point run paired under every mode; a cell is one point, judged like
+  any point of the design;
+* **averaged over the design** (:func:`verdict_map`): the two axes of the global design are
+  cut into cells (equal-width bins of a numeric factor, one cell per value of a choice), and a
+  cell pools the paired runs of all design points that fall in it, so it shows the difference
+  *averaged over the other factors as the design spreads them*. Its interval is clustered by
+  design row (Saltelli's base sample for Sobol designs, the trajectory for Morris designs):
+  the points of one row share most of their coordinates and are not independent draws.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,12 +35,14 @@ class Axis:
 
     factor: Factor
     labels: tuple[str, ...]
-    edges: tuple[float, ...] | None  # bin edges of a numeric factor; None for a choice
+    edges: tuple[float, ...] | None  # bin edges of a numeric factor; None for levels
+    levels: tuple[object, ...] | None = None  # the values of a grid or a choice
 
     def codes(self, values: pd.Series) -> np.ndarray:
         """The cell of each value."""
         if self.edges is None:
-            lookup = {v: i for i, v in enumerate(self.factor.values or ())}
+            levels = self.levels if self.levels is not None else self.factor.values or ()
+            lookup = {v: i for i, v in enumerate(levels)}
             return values.map(lookup).to_numpy(dtype=int)
         inner = np.asarray(self.edges[1:-1])
         return np.searchsorted(inner, values.to_numpy(dtype=float), side="right")
@@ -54,8 +62,15 @@ def make_axis(factor: Factor, bins: int) -> Axis:
         edges = (float(low), *(float(s) - 0.5 for s in starts[1:]), float(high))
         return Axis(factor, labels, edges)
     edges = tuple(float(e) for e in np.linspace(factor.low, factor.high, bins + 1))
-    labels = tuple(f"{_num(a)}–{_num(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True))
+    labels = tuple(f"{_num(a)}–{_num(b)}" for a, b in itertools.pairwise(edges))
     return Axis(factor, labels, edges)
+
+
+def grid_axis(factor: Factor, levels: int) -> Axis:
+    """Cells for the levels a grid design gives ``factor``."""
+    values = tuple(factor.grid_levels(levels))
+    return Axis(factor, tuple(_num(v) if isinstance(v, float) else str(v) for v in values),
+                None, values)
 
 
 def _num(value: float) -> str:
@@ -97,7 +112,25 @@ def verdict_map(paired: pd.DataFrame, design: Design, x: Factor, y: Factor,
     frame["cell_x"] = ax.codes(points.loc[frame["point"], x.name].reset_index(drop=True))
     frame["cell_y"] = ay.codes(points.loc[frame["point"], y.name].reset_index(drop=True))
     frame[CLUSTER] = design_rows(design).loc[frame["point"]].to_numpy()
+    return _cells(frame, ax, ay, modes, outcomes, confidence, CLUSTER)
+
+
+def _cells(frame: pd.DataFrame, ax: Axis, ay: Axis, modes: Sequence[str],
+           outcomes: Sequence[Outcome], confidence: float,
+           cluster: str | None) -> VerdictMap:
     by = ("cell_x", "cell_y")
-    diffs = differences(frame, modes, outcomes, confidence, by=by, cluster=CLUSTER)
+    diffs = differences(frame, modes, outcomes, confidence, by=by, cluster=cluster)
     counts = frame.groupby(list(by))["point"].nunique().rename("points").reset_index()
     return VerdictMap(ax, ay, diffs, winners(diffs, modes, by=by), counts)
+
+
+def grid_map(paired: pd.DataFrame, design: Design, modes: Sequence[str],
+             outcomes: Sequence[Outcome], confidence: float) -> VerdictMap:
+    """The map at the defaults: a grid design over two factors, one point per cell."""
+    x, y = design.ranged
+    ax, ay = grid_axis(x, design.levels), grid_axis(y, design.levels)
+    points = design.points.set_index("point")
+    frame = paired.copy()
+    frame["cell_x"] = ax.codes(points.loc[frame["point"], x.name].reset_index(drop=True))
+    frame["cell_y"] = ay.codes(points.loc[frame["point"], y.name].reset_index(drop=True))
+    return _cells(frame, ax, ay, modes, outcomes, confidence, None)

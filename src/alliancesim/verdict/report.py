@@ -8,13 +8,20 @@ last section.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from alliancesim.verdict.analysis import RUNS, VerdictAnalysis, box_inputs, mode_folder
+from alliancesim.verdict.analysis import (
+    MAP_RUNS,
+    RUNS,
+    VerdictAnalysis,
+    box_inputs,
+    mode_folder,
+)
 from alliancesim.verdict.figures import (
     indices_figure,
     pair_maps,
@@ -22,6 +29,7 @@ from alliancesim.verdict.figures import (
     tradeoff_figure,
     winner_map,
 )
+from alliancesim.verdict.maps import VerdictMap
 from alliancesim.verdict.summary import (
     box_table,
     factor_table,
@@ -32,11 +40,12 @@ from alliancesim.verdict.summary import (
 )
 
 TABLES = ("points.csv", "winners.csv", "indices.csv", "ranking.csv", "boxes.csv",
-          "prim_trajectories.csv", "map_cells.csv", "verdict.json")
+          "prim_trajectories.csv", "map_cells.csv", "map_averaged_cells.csv", "verdict.json")
+AVERAGED = "averaged"  # file-name tag of the map averaged over the design
 
 
-def map_footnote(analysis: VerdictAnalysis) -> str:
-    """What a map averages over and how its cells are judged."""
+def averaged_footnote(analysis: VerdictAnalysis) -> str:
+    """What the averaged map averages over and how its cells are judged."""
     counts = analysis.map.points_per_cell["points"]
     others = [f.name for f in analysis.design.ranged
               if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name)]
@@ -47,6 +56,31 @@ def map_footnote(analysis: VerdictAnalysis) -> str:
             f"every mode). A mode wins a cell when the {confidence:.0%} interval of its "
             "difference with each other mode excludes zero (clustered by design row); "
             "hatched: no clear winner.")
+
+
+def defaults_footnote(analysis: VerdictAnalysis) -> str:
+    """What the map at the defaults holds fixed and how its cells are judged."""
+    spec = analysis.verdict.spec
+    return (f"Every other factor at its default (the parameter definition's, or as fixed in "
+            f"{analysis.verdict.source}). Each cell is one point run {spec.map_replicates} "
+            "times under every mode with the same seeds; a mode wins a cell when the "
+            f"{spec.confidence:.0%} interval of its paired difference with each other mode "
+            "excludes zero; hatched: no clear winner.")
+
+
+def maps(analysis: VerdictAnalysis) -> list[tuple[str, VerdictMap, str]]:
+    """(file tag, map, footnote) of each map, the one at the defaults first."""
+    out = []
+    if analysis.defaults_map is not None:
+        out.append(("", analysis.defaults_map, defaults_footnote(analysis)))
+    out.append((AVERAGED, analysis.map, averaged_footnote(analysis)))
+    return out
+
+
+def _tagged(stem: str, tag: str, suffix: str) -> str:
+    """``map_failed.png`` for the map at the defaults, ``map_failed_averaged.png`` (or
+    ``map_averaged_cells.csv``) for the one averaged over the design."""
+    return f"{stem}_{tag}{suffix}" if tag else f"{stem}{suffix}"
 
 
 def write_tables(analysis: VerdictAnalysis, out: Path) -> dict[str, Any]:
@@ -61,7 +95,8 @@ def write_tables(analysis: VerdictAnalysis, out: Path) -> dict[str, Any]:
     analysis.ranking.to_csv(out / "ranking.csv", index=False)
     _boxes_frame(analysis).to_csv(out / "boxes.csv", index=False)
     _trajectories(analysis).to_csv(out / "prim_trajectories.csv", index=False)
-    _cells(analysis).to_csv(out / "map_cells.csv", index=False)
+    for tag, vmap, _ in maps(analysis):
+        _cells(vmap).to_csv(out / _tagged("map", tag, "_cells.csv"), index=False)
     summary = summarise(analysis)
     (out / "verdict.json").write_text(json.dumps(summary, indent=1) + "\n")
     return summary
@@ -85,8 +120,7 @@ def _trajectories(analysis: VerdictAnalysis) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _cells(analysis: VerdictAnalysis) -> pd.DataFrame:
-    vmap = analysis.map
+def _cells(vmap: VerdictMap) -> pd.DataFrame:
     cells = vmap.differences.merge(vmap.points_per_cell, on=["cell_x", "cell_y"])
     cells.insert(0, "y_range", [vmap.y.labels[i] for i in cells["cell_y"]])
     cells.insert(0, "x_range", [vmap.x.labels[i] for i in cells["cell_x"]])
@@ -95,13 +129,16 @@ def _cells(analysis: VerdictAnalysis) -> pd.DataFrame:
 
 def write_figures(analysis: VerdictAnalysis, out: Path) -> list[Path]:
     """The map and pair maps of every outcome, the indices and PRIM's trade-off curves."""
-    note = map_footnote(analysis)
     files = []
-    for outcome in analysis.verdict.outcomes:
-        files.append(save(winner_map(analysis.map, outcome, analysis.modes, note),
-                          out / f"map_{outcome.name}.png"))
-        files.append(save(pair_maps(analysis.map, outcome, analysis.modes, note),
-                          out / f"pairs_{outcome.name}.png"))
+    for tag, vmap, note in maps(analysis):
+        where = "averaged over the design" if tag else "at the defaults"
+        for outcome in analysis.verdict.outcomes:
+            name = _tagged(f"map_{outcome.name}", tag, ".png")
+            files.append(save(winner_map(vmap, outcome, analysis.modes, note, where),
+                              out / name))
+            name = _tagged(f"pairs_{outcome.name}", tag, ".png")
+            files.append(save(pair_maps(vmap, outcome, analysis.modes, note, where),
+                              out / name))
     if not analysis.ranking["strength"].isna().all():
         files.append(save(indices_figure(analysis.ranking, analysis.verdict.decider,
                                          analysis.design.kind,
@@ -119,13 +156,15 @@ def _pairs(analysis: VerdictAnalysis) -> list[tuple[str, str]]:
 
 
 def timing(out: Path, modes: list[str]) -> dict[str, Any]:
-    """Wall time, runs and workers of every session of every mode's sweep (from the
+    """Wall time, runs and workers of every session of every mode's sweeps (from the
     manifests), and runs per second per worker."""
     sessions = []
-    for mode in modes:
-        manifest = json.loads((mode_folder(out, mode) / "manifest.json").read_text())
-        for s in manifest.get("sessions", []):
-            sessions.append({"mode": mode, "backend": s.get("backend"),
+    for stage, mode in itertools.product((RUNS, MAP_RUNS), modes):
+        path = mode_folder(out, mode, stage) / "manifest.json"
+        if not path.is_file():
+            continue
+        for s in json.loads(path.read_text()).get("sessions", []):
+            sessions.append({"stage": stage, "mode": mode, "backend": s.get("backend"),
                              "workers": s.get("workers"), "runs": s.get("runs", 0),
                              "elapsed_s": s.get("elapsed_s", 0.0)})
     runs = sum(s["runs"] for s in sessions)
@@ -155,7 +194,7 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
     d = summary["design"]
     parts = [
         f"# The verdict: {summary['name']}", "", summary["answer"], "",
-        f"![Which mode does best, by {decide}](map_{decide}.png)", "",
+        *_map_lines(summary, analysis),
         "## Design", "",
         f"`{summary['experiment']}`: a {d['kind']} design of {d['points']:,} points "
         f"(base sample {d['samples']}), each run {d['replicates']} times under each of "
@@ -175,7 +214,10 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
         "Mean over the design points of the paired difference a − b, and the share of points "
         "where each is clearly better:", "",
         pair_table(summary), "",
-        f"![Differences per pair, by {decide}](pairs_{decide}.png)", "",
+        *(f"![Differences per pair, {where}]({name})\n" for where, name in (
+            ("at the defaults", f"pairs_{decide}.png"),
+            ("averaged over the design", f"pairs_{decide}_{AVERAGED}.png"))
+          if (analysis.defaults_map is not None or AVERAGED in name)),
         "## What moves the verdict", "",
         ranking_table(summary), "",
         _noise_line(summary), "",
@@ -192,13 +234,26 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
         "## Files", "",
         "`points.csv` (per design point, pair and outcome: the mean difference, its interval, "
         "p-value and which mode is clearly better), `winners.csv`, `indices.csv`, "
-        "`ranking.csv`, `boxes.csv`, `prim_trajectories.csv`, `map_cells.csv`, `verdict.json`; "
-        f"the raw runs in `{RUNS}/<mode>/` (sweep folders: Parquet parts, design, manifest; "
-        "`alliancesim.sweeps.load_results` reads them).", "",
+        "`ranking.csv`, `boxes.csv`, `prim_trajectories.csv`, `map_cells.csv` (the map at the "
+        "defaults), `map_averaged_cells.csv`, `verdict.json`, `timing.json`; the raw runs in "
+        f"`{RUNS}/<mode>/` and `{MAP_RUNS}/<mode>/` (sweep folders: Parquet parts, design, "
+        "manifest; `alliancesim.sweeps.load_results` reads them).", "",
         "## Run", "",
         _timing_line(times), "",
     ]
     return "\n".join(parts)
+
+
+def _map_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
+    """The maps of the deciding outcome: at the defaults (first), averaged over the design."""
+    decide = summary["decide_by"]
+    lines = []
+    if analysis.defaults_map is not None:
+        lines += [f"![Which mode does best by {decide}, every other factor at its default]"
+                  f"(map_{decide}.png)", "", defaults_footnote(analysis), ""]
+    lines += [f"![Which mode does best by {decide}, averaged over the design]"
+              f"(map_{decide}_{AVERAGED}.png)", "", averaged_footnote(analysis), ""]
+    return lines
 
 
 def _sets_lines(summary: dict[str, Any]) -> list[str]:

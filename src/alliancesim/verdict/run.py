@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliancesim.verdict.analysis import mode_folder
+from alliancesim.verdict.analysis import MAP_RUNS, mode_folder
 from alliancesim.verdict.spec import VerdictExperiment, load_verdict
 
 if TYPE_CHECKING:
@@ -26,13 +26,15 @@ class VerdictResult:
     out: Path
     verdict: VerdictExperiment
     sweeps: dict[str, SweepSummary] = field(default_factory=dict)
+    map_sweeps: dict[str, SweepSummary] = field(default_factory=dict)
     analysis: VerdictAnalysis | None = None
     report: Path | None = None
 
     @property
     def failures(self) -> int:
-        """Failed runs stored, over every mode."""
-        return sum(s.failures_total for s in self.sweeps.values())
+        """Failed runs stored, over every mode and both stages."""
+        summaries = [*self.sweeps.values(), *self.map_sweeps.values()]
+        return sum(s.failures_total for s in summaries)
 
 
 def default_out(verdict: VerdictExperiment) -> Path:
@@ -40,22 +42,14 @@ def default_out(verdict: VerdictExperiment) -> Path:
     return Path("results") / verdict.name
 
 
-def run_sweeps(verdict: VerdictExperiment, out: Path, **options: Any) -> dict[str, SweepSummary]:
-    """Run (or resume) every mode's sweep into ``out/runs/<mode>``; ``options`` go to
+def run_sweeps(sweeps: dict[str, Any], out: Path, stage: str,
+               **options: Any) -> dict[str, SweepSummary]:
+    """Run (or resume) every mode's sweep into ``out/<stage>/<mode>``; ``options`` go to
     :func:`alliancesim.sweeps.run_sweep` (workers, scheduler, client, progress, ...)."""
     from alliancesim.sweeps import run_sweep
 
-    return {mode: run_sweep(experiment, mode_folder(out, mode), **options)
-            for mode, experiment in verdict.sweeps.items()}
-
-
-def analyse_folder(verdict: VerdictExperiment, out: Path) -> tuple[VerdictAnalysis, Path]:
-    """Analyse the stored runs of ``out`` and write the report there."""
-    from alliancesim.verdict.analysis import analyse
-    from alliancesim.verdict.report import write_report
-
-    analysis = analyse(verdict, out)
-    return analysis, write_report(analysis, out)
+    return {mode: run_sweep(experiment, mode_folder(out, mode, stage), **options)
+            for mode, experiment in sweeps.items()}
 
 
 def run_verdict(experiment: VerdictExperiment | str | Path, out: str | Path | None = None,
@@ -68,10 +62,20 @@ def run_verdict(experiment: VerdictExperiment | str | Path, out: str | Path | No
     ``verbose``. Returns a :class:`VerdictResult` with the analysis (its tables as
     DataFrames) and the report's path.
     """
+    from alliancesim.verdict.analysis import RUNS, analyse, defaults_map
+    from alliancesim.verdict.report import write_report
+
     verdict = (experiment if isinstance(experiment, VerdictExperiment)
                else load_verdict(experiment))
     folder = Path(out) if out is not None else default_out(verdict)
     result = VerdictResult(folder, verdict)
-    result.sweeps = run_sweeps(verdict, folder, **options)
-    result.analysis, result.report = analyse_folder(verdict, folder)
+    result.sweeps = run_sweeps(verdict.sweeps, folder, RUNS, **options)
+    analysis = analyse(verdict, folder)
+    if verdict.spec.map_replicates:  # the map at the defaults, over the two top factors
+        axes = (analysis.map.x.factor.name, analysis.map.y.factor.name)
+        result.map_sweeps = run_sweeps(verdict.map_sweeps(*axes), folder, MAP_RUNS,
+                                       **options)
+        analysis.defaults_map, failed = defaults_map(verdict, folder)
+        analysis.runs_failed += failed
+    result.analysis, result.report = analysis, write_report(analysis, folder)
     return result

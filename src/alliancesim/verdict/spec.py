@@ -21,7 +21,7 @@ compares the modes over one design, with indices of what moves it.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,7 +71,12 @@ class VerdictSpec(BaseModel):
         default_factory=lambda: ["failed", "value_total", "survived"], min_length=1)
     decide_by: Literal[tuple(OUTCOMES)] = "failed"  # type: ignore[valid-type]
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
-    map_bins: int = Field(default=5, ge=2, le=12)
+    map_bins: int = Field(default=5, ge=2, le=12, description="cells per axis of the map "
+                          "averaged over the design")
+    map_levels: int = Field(default=7, ge=2, le=20, description="grid levels per axis of the "
+                            "map with every other factor at its default")
+    map_replicates: int = Field(default=32, ge=0, description="runs per mode at each point "
+                                "of that map (0: no such map)")
     prim_max_dims: int = Field(default=3, ge=1, le=10,
                                description="most factors a box of scenario discovery restricts")
     assumptions: list[str] = Field(
@@ -98,6 +103,8 @@ class VerdictExperiment:
     source: str
     spec: VerdictSpec
     sweeps: dict[str, Experiment]
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file, as read
+    base_dir: str = "."
 
     @property
     def first(self) -> Experiment:
@@ -115,8 +122,29 @@ class VerdictExperiment:
         return OUTCOMES[self.spec.decide_by]
 
     def n_runs(self) -> int:
-        """Runs of the whole verdict: every mode's sweep."""
+        """Runs of the global design: every mode's sweep."""
         return sum(e.n_runs() for e in self.sweeps.values())
+
+    def n_map_runs(self) -> int:
+        """Runs of the map at the defaults, at most (an axis over a choice, or over fewer
+        whole numbers than levels, has fewer levels)."""
+        return self.spec.map_levels ** 2 * self.spec.map_replicates * len(self.spec.modes)
+
+    def map_sweeps(self, x: str, y: str) -> dict[str, Experiment]:
+        """One sweep per mode of a grid over factors ``x`` and ``y``, every other factor at
+        its default (or its value in [parameters]): the map at the defaults."""
+        data = {k: v for k, v in self.data.items() if k != "parameter_sets"}
+        vary = self.data["vary"]
+        sweeps = {}
+        for mode in self.spec.modes:
+            spec = {**data, "name": f"{self.name}-map-{mode}",
+                    "replicates": self.spec.map_replicates,
+                    "parameters": {**data.get("parameters", {}), MODE: mode},
+                    "vary": {x: vary[x], y: vary[y]},
+                    "design": {"kind": "grid", "levels": self.spec.map_levels}}
+            sweeps[mode] = experiment_from_dict(spec, source=self.source,
+                                                base_dir=self.base_dir)
+        return sweeps
 
     def is_assumption(self, factor: str) -> bool:
         """Whether a factor is an assumption of the model (else a condition of the alliance)."""
@@ -152,7 +180,7 @@ def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
         per_mode = {**data, "name": f"{name}-{mode}",
                     "parameters": {**data.get("parameters", {}), MODE: mode}}
         sweeps[mode] = experiment_from_dict(per_mode, source=source, base_dir=base_dir)
-    verdict = VerdictExperiment(name, source, spec, sweeps)
+    verdict = VerdictExperiment(name, source, spec, sweeps, data, str(base_dir))
     _check_design(verdict)
     _check_assumptions(verdict)
     return verdict

@@ -8,6 +8,7 @@ wins where and the boxes are all rendered from it (:func:`answer`, :func:`box_ta
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.analysis import VerdictAnalysis, winner_shares
-from alliancesim.verdict.figures import GOAL, MODE_NAMES, factor_label
+from alliancesim.verdict.figures import MODE_NAMES, factor_label
 from alliancesim.verdict.paired import NO_WINNER, categories, mode_pairs
 
 FORMAT = 1
@@ -42,7 +43,7 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
     summary = {
         "format": FORMAT,
         "name": verdict.name,
-        "experiment": verdict.source,
+        "experiment": _shown_path(verdict.source),
         "modes": list(spec.modes),
         "outcomes": [{"name": o.name, "label": o.label, "share": o.share,
                       "lower_is_better": o.lower_is_better} for o in verdict.outcomes],
@@ -62,13 +63,25 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
         "ranking": _ranking(analysis),
         "noise": analysis.noise.to_dict(orient="records"),
         "boxes": [b.summary() for b in analysis.boxes],
-        "map": {"x": analysis.map.x.factor.name, "y": analysis.map.y.factor.name,
-                "bins": spec.map_bins},
+        "map": None if analysis.defaults_map is None else _map(
+            analysis.defaults_map, analysis, levels=spec.map_levels,
+            replicates=spec.map_replicates),
+        "averaged_map": _map(analysis.map, analysis, bins=spec.map_bins,
+                             replicates=experiment.replicates),
         "notes": analysis.notes,
     }
     summary = _clean(summary)
     summary["answer"] = answer(summary)
     return summary
+
+
+def _shown_path(source: str) -> str:
+    """The experiment file as a reader finds it: relative to here when it lies below."""
+    path = Path(source)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _factor(factor: Any, verdict: Any) -> dict[str, Any]:
@@ -79,6 +92,18 @@ def _factor(factor: Any, verdict: Any) -> dict[str, Any]:
             "values": list(factor.values) if factor.values is not None else None,
             "unit": param.unit if param else "", "source": param.source if param else "",
             "default": param.default if param else None}
+
+
+def _map(vmap: Any, analysis: VerdictAnalysis, **extra: Any) -> dict[str, Any]:
+    """A map's axes and how many of its cells each verdict gets, by each outcome."""
+    from alliancesim.verdict.analysis import shares
+
+    levels = categories(analysis.modes)
+    cells = {name: shares(group, "winner", levels)
+             for name, group in vmap.winners.groupby("outcome", sort=False)}
+    return {"x": vmap.x.factor.name, "y": vmap.y.factor.name,
+            "x_cells": list(vmap.x.labels), "y_cells": list(vmap.y.labels),
+            "cells": len(vmap.x.labels) * len(vmap.y.labels), "winners": cells, **extra}
 
 
 def _pairs(analysis: VerdictAnalysis) -> list[dict[str, Any]]:
@@ -145,52 +170,91 @@ def _mode(mode: str) -> str:
     return MODE_NAMES.get(mode, mode)
 
 
+QUESTION = "**Is alliance management best as a profession, a shared skill, or both?**"
+CRITERION = {"failed": "how often alliances fail (dissolve or miss their objectives)",
+             "value_total": "the value alliances create",
+             "survived": "how often alliances survive (are not dissolved)",
+             "objectives_met": "how often alliances meet their objectives"}
+CLEAR = 0.02  # a mode that wins at fewer points than this is not said to win anywhere
+
+
 def answer(summary: dict[str, Any]) -> str:
     """The first paragraph of the report: the source text's question answered conditionally,
     in plain words, with its caveats."""
     decide = summary["decide_by"]
     shares = summary["winners"][decide]
-    design = summary["design"]
-    modes = summary["modes"]
-    roles = [f["role"] for f in summary["factors"]]
     top = [r for r in summary["ranking"] if r["factor"] != SET_FACTOR][:2]
-    goal = GOAL.get(decide, "does best")
-    lines = [
-        "**Is alliance management best as a profession, a shared skill, or both?** "
-        f"In this model the answer depends on the conditions, most of all on "
-        f"{_top_words(top)}.",
-        f"Across {design['points']:,} combinations of {roles.count('condition')} conditions "
-        f"and {roles.count('assumption')} assumptions, each run {design['replicates']} times "
-        "under every mode with the same seeds, the mode that clearly " + goal + " is "
-        + _share_words(shares, modes) + ".",
-    ]
-    lines += [_box_sentence(b) for b in summary["boxes"]
-              if b["target"].endswith(" wins") and b["step"] >= 0]
+    lines = [QUESTION, _opener(shares, summary["modes"], top), _share_sentence(summary)]
+    lines += [_box_sentence(b, decide) for b in summary["boxes"]
+              if b["target"].endswith(" wins") and b["step"] >= 0
+              and shares[b["target"].removesuffix(" wins")]["share"] >= CLEAR]
+    if summary.get("map"):
+        lines.append(_map_sentence(summary["map"], summary))
     lines.append(_caveats(summary))
     return " ".join(lines)
 
 
+def _opener(shares: dict[str, dict[str, Any]], modes: list[str],
+            top: list[dict[str, Any]]) -> str:
+    winning = [m for m in modes if (shares[m]["share"] or 0) >= CLEAR]
+    if len(winning) >= 2:
+        return f"In this model it depends on the conditions, most of all on {_top_words(top)}."
+    if len(winning) == 1:
+        return (f"In this model, where one mode is clearly best it is {_mode(winning[0])}; "
+                f"whether one is depends most on {_top_words(top)}.")
+    return ("In this model no mode is clearly best under most conditions; what tips the "
+            f"balance most is {_top_words(top)}.")
+
+
 def _top_words(top: list[dict[str, Any]]) -> str:
-    words = [f"{r['label'].split(' (')[0].lower()} (an {r['role']})" for r in top]
+    words = [f"{_plain_label(r['label'])} ({'an' if r['role'] == 'assumption' else 'a'} "
+             f"{r['role']})" for r in top]
     return " and ".join(words) if words else "no factor in particular"
 
 
-def _share_words(shares: dict[str, dict[str, Any]], modes: list[str]) -> str:
-    parts = [f"{_mode(m)} at {_pct(shares[m]['share'])} of them" for m in modes]
-    tied = sum(shares[c]["share"] or 0 for c in categories(modes)
-               if " or " in c and c in shares)
+def _plain_label(label: str) -> str:
+    text = label.split(" (")[0]
+    return text[0].lower() + text[1:]
+
+
+def _share_sentence(summary: dict[str, Any]) -> str:
+    decide, design, modes = summary["decide_by"], summary["design"], summary["modes"]
+    shares = summary["winners"][decide]
+    roles = [f["role"] for f in summary["factors"]]
+    parts = [f"{_mode(m)} at {_pct(shares[m]['share'])}" for m in modes]
+    text = (f"Judged by {CRITERION.get(decide, decide)}, across {design['points']:,} "
+            f"combinations of {roles.count('condition')} conditions and "
+            f"{roles.count('assumption')} assumptions (each run {design['replicates']} times "
+            "under every mode, with the same seeds), the mode that is clearly best is "
+            + ", ".join(parts))
     if len(modes) > 2:
-        parts.append(f"two modes tied ahead of the rest at {_pct(tied)}")
-    parts.append(f"and at {_pct(shares[NO_WINNER]['share'])} no mode is distinguishable "
-                 "from the others (no clear winner)")
-    return "; ".join(parts)
+        tied = sum(v["share"] or 0 for c, v in shares.items() if " or " in c)
+        text += f"; two modes tie ahead of the rest at {_pct(tied)}"
+    return (text + f", and at {_pct(shares[NO_WINNER]['share'])} no mode is "
+            "distinguishable from the others.")
 
 
-def _box_sentence(box: dict[str, Any]) -> str:
+def _box_sentence(box: dict[str, Any], decide: str) -> str:
     mode = box["target"].removesuffix(" wins")
-    return (f"{_mode(mode).capitalize()} wins mostly where {box_words(box)}: "
-            f"{_pct(box['coverage'])} of the points where it wins lie in that region, and it "
-            f"wins at {_pct(box['density'])} of the points inside it (PRIM).")
+    return (f"{_mode(mode)[0].upper()}{_mode(mode)[1:]} wins mostly where {box_words(box)}: "
+            f"{_pct(box['coverage'])} of the points where it wins lie there, and it wins at "
+            f"{_pct(box['density'])} of the points there (a PRIM box).")
+
+
+def _map_sentence(vmap: dict[str, Any], summary: dict[str, Any]) -> str:
+    decide, modes = summary["decide_by"], summary["modes"]
+    cells = vmap["winners"][decide]
+    counts = [f"{_mode(m)} in {cells[m]['count']}" for m in modes if cells[m]["count"]]
+    tied = sum(v["count"] for c, v in cells.items() if " or " in c)
+    if tied:
+        counts.append(f"two modes tied in {tied}")
+    counts.append(f"no clear winner in {cells[NO_WINNER]['count']}")
+    return (f"With every other factor at its default, the map over {_label_of(vmap['x'])} and "
+            f"{_label_of(vmap['y'])} gives {', '.join(counts)} of its {vmap['cells']} cells.")
+
+
+def _label_of(name: str) -> str:
+    return _plain_label(factor_label(name))
 
 
 def _caveats(summary: dict[str, Any]) -> str:
@@ -200,16 +264,16 @@ def _caveats(summary: dict[str, Any]) -> str:
     sets = summary["parameter_sets"]
     where = (f"the assumptions drawn from {sets['rows']} plausible parameter sets "
              f"({sets['file']})" if sets else
-             "the assumptions sampled evenly over ranges, not yet weighted by a calibration")
+             "the assumptions spread evenly over their ranges, not weighted by a calibration")
     text = (f"Caveats: these are consequences of the model's mechanisms over the ranges of "
-            f"{summary['experiment']}, with {where}, not measurements of real alliances; each "
+            f"{summary['experiment']}, with {where}, not measurements of real alliances; a "
             f"point's verdict rests on {design['replicates']} paired runs per mode, with "
             f"{summary['confidence']:.0%} intervals not adjusted for the "
-            f"{design['points']:,} points, so a few clear winners are chance")
+            f"{design['points']:,} points, so some clear winners are chance")
     if noise:
-        text += (f"; replicate noise is about {_pct(float(np.mean(noise)))} of the spread of "
-                 "the differences between points, which the sensitivity indices count as "
-                 "effects of the factors")
+        text += (f"; replicate noise makes up about {_pct(float(np.mean(noise)))} of the "
+                 "spread of the differences between points, and the sensitivity indices "
+                 "count it as if it were an effect of the factors")
     return text + "."
 
 
