@@ -175,8 +175,10 @@ def _sobol(design: Design, y: np.ndarray,
            seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # constant outputs give 0/0; reported as NaN
+        # SALib's Sobol analysis reads a seed of 0 as no seed at all (its bootstrap then draws
+        # from numpy's global state): give it a non-zero one, so intervals repeat.
         result = sobol_analyze.analyze(design.problem(), y, calc_second_order=design.second_order,
-                                       seed=seed)
+                                       seed=seed if seed else 1)
     names = [f.name for f in design.ranged]
     first = [{"factor": name, "S1": result["S1"][i], "S1_conf": result["S1_conf"][i],
               "ST": result["ST"][i], "ST_conf": result["ST_conf"][i]}
