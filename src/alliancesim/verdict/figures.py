@@ -143,8 +143,7 @@ def pair_maps(vmap: VerdictMap, outcome: Outcome, modes: Sequence[str],
         _cell_axes(ax, vmap)
         ax.set_title(f"{a} − {b}", fontsize="medium")
     assert image is not None
-    figure.colorbar(image, ax=axes, shrink=0.8,
-                    label=f"difference in {outcome.label} (blue: first mode better)")
+    figure.colorbar(image, ax=axes, shrink=0.8, label="a − b (blue: a better)")
     figure.suptitle(f"Paired differences in {outcome.label} ({where})")
     figure.text(0.01, -0.01, footnote, fontsize=7.5, ha="left", va="top", wrap=True)
     return figure
@@ -174,10 +173,15 @@ def indices_figure(ranking: pd.DataFrame, outcome: Outcome, kind: str,
     return figure
 
 
-def tradeoff_figure(boxes: Sequence[Box]) -> Figure:
+def tradeoff_figure(boxes: Sequence[Box], cols: int = 3) -> Figure:
     """PRIM's peeling trajectories: coverage against density, the chosen box circled."""
     shown = [b for b in boxes if not b.trajectory.empty]
-    figure, axes = _figure(4.0 * max(len(shown), 1) + 0.8, 3.8, cols=max(len(shown), 1))
+    rows = max(1, -(-len(shown) // cols))
+    figure = Figure(figsize=(4.4 * cols, 3.6 * rows), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(rows, cols, squeeze=False).ravel().tolist()
+    for ax in axes[len(shown):]:
+        ax.set_axis_off()
     for ax, box in zip(axes, shown, strict=False):
         t = box.trajectory
         points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=14)
@@ -190,6 +194,5 @@ def tradeoff_figure(boxes: Sequence[Box]) -> Figure:
         ax.grid(alpha=0.3)
         figure.colorbar(points, ax=ax, label="factors restricted")
     if not shown:
-        axes[0].text(0.5, 0.5, "no mode wins at enough points for a box", ha="center")
-        axes[0].set_axis_off()
+        axes[0].text(0.5, 0.5, "nothing holds at enough points for a box", ha="center")
     return figure

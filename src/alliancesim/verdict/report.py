@@ -144,8 +144,7 @@ def write_figures(analysis: VerdictAnalysis, out: Path) -> list[Path]:
                                          analysis.design.kind,
                                          [tuple(p) for p in _pairs(analysis)]),
                           out / "indices.png"))
-    files.append(save(tradeoff_figure(analysis.boxes[:len(analysis.modes)]),
-                      out / "prim_tradeoff.png"))
+    files.append(save(tradeoff_figure(analysis.boxes), out / "prim_tradeoff.png"))
     return files
 
 
