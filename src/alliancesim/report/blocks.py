@@ -260,7 +260,8 @@ def verdict_speed(root: Path) -> str:
             f"cores, load average {b['load_before']:.1f} from other work): {b['runs']:,} runs "
             f"in {b['wall_s'] / 60:.0f} minutes of wall time and {b['cpu_s'] / 60:.0f} minutes "
             f"of CPU time, so about {idle / 60:.0f} minutes on {b['workers']} idle cores "
-            f"(target: 20); {b['runs'] / b['cpu_s']:.0f} runs per CPU-second per core.")
+            f"(target: 20); {b['runs'] / b['cpu_s']:.0f} runs per CPU-second, that is per "
+            "core when it has one to itself.")
 
 
 RENDERERS: dict[str, Callable[[Path], str]] = {

@@ -23,9 +23,9 @@ from alliancesim.verdict.maps import VerdictMap
 from alliancesim.verdict.paired import NO_WINNER, categories, mode_pairs
 from alliancesim.verdict.spec import Outcome
 
-MODE_NAMES = {"dedicated": "dedicated manager (a profession)",
-              "transversal": "transversal skill (shared by all)",
-              "hybrid": "hybrid (both)", "none": "no management"}
+MODE_NAMES = {"dedicated": "a dedicated manager (the profession)",
+              "transversal": "transversal skill (shared by every participant)",
+              "hybrid": "both together (hybrid)", "none": "no management"}
 MODE_COLOURS = {"dedicated": "#1f77b4", "transversal": "#2ca02c", "hybrid": "#ff7f0e",
                 "none": "#7f7f7f"}
 NO_WINNER_COLOUR = "#f2f2f2"

@@ -19,7 +19,6 @@ from alliancesim.verdict.analysis import (
     MAP_RUNS,
     RUNS,
     VerdictAnalysis,
-    box_inputs,
     mode_folder,
 )
 from alliancesim.verdict.figures import (
@@ -30,6 +29,7 @@ from alliancesim.verdict.figures import (
     winner_map,
 )
 from alliancesim.verdict.maps import VerdictMap
+from alliancesim.verdict.paired import mode_pairs
 from alliancesim.verdict.summary import (
     box_table,
     factor_table,
@@ -142,16 +142,10 @@ def write_figures(analysis: VerdictAnalysis, out: Path) -> list[Path]:
     if not analysis.ranking["strength"].isna().all():
         files.append(save(indices_figure(analysis.ranking, analysis.verdict.decider,
                                          analysis.design.kind,
-                                         [tuple(p) for p in _pairs(analysis)]),
+                                         mode_pairs(analysis.modes)),
                           out / "indices.png"))
     files.append(save(tradeoff_figure(analysis.boxes), out / "prim_tradeoff.png"))
     return files
-
-
-def _pairs(analysis: VerdictAnalysis) -> list[tuple[str, str]]:
-    from alliancesim.verdict.paired import mode_pairs
-
-    return mode_pairs(analysis.modes)
 
 
 def timing(out: Path, modes: list[str]) -> dict[str, Any]:
@@ -289,7 +283,3 @@ def _timing_line(times: dict[str, Any]) -> str:
             f"{times['runs_per_second']:.1f} runs per second, "
             f"{times['runs_per_second_per_worker']:.1f} per worker.")
 
-
-def inputs_table(analysis: VerdictAnalysis) -> pd.DataFrame:
-    """The parameters of each design point (PRIM's inputs), for readers of the tables."""
-    return box_inputs(analysis.verdict, analysis.design, analysis.paired)

@@ -17,7 +17,7 @@ from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.analysis import VerdictAnalysis, winner_shares
 from alliancesim.verdict.figures import MODE_NAMES, factor_label
-from alliancesim.verdict.paired import NO_WINNER, categories, mode_pairs
+from alliancesim.verdict.paired import NO_WINNER, categories
 
 FORMAT = 1
 
@@ -356,7 +356,3 @@ def factor_table(summary: dict[str, Any]) -> str:
                      f"{f['default'] if f['default'] is not None else ''} | {f['source']} |")
     return "\n".join(lines)
 
-
-def pair_names(summary: dict[str, Any]) -> list[str]:
-    """'dedicated − transversal', ... in the order of the modes."""
-    return [f"{a} − {b}" for a, b in mode_pairs(summary["modes"])]
