@@ -166,8 +166,18 @@ def box_words(box: dict[str, Any]) -> str:
     return " and ".join(limit_words(limit) for limit in box["limits"])
 
 
+SHORT_NAMES = {"dedicated": "a dedicated manager", "transversal": "transversal skill",
+               "hybrid": "hybrid management", "none": "no management"}
+
+
 def _mode(mode: str) -> str:
+    """The mode's name in full (its first mention)."""
     return MODE_NAMES.get(mode, mode)
+
+
+def _short(mode: str) -> str:
+    """The mode's name once introduced."""
+    return SHORT_NAMES.get(mode, mode)
 
 
 QUESTION = "**Is alliance management best as a profession, a shared skill, or both?**"
@@ -186,9 +196,7 @@ def answer(summary: dict[str, Any]) -> str:
     shares = summary["winners"][decide]
     top = [r for r in summary["ranking"] if r["factor"] != SET_FACTOR][:2]
     lines = [QUESTION, _opener(shares, summary["modes"], top), _share_sentence(summary)]
-    lines += [_box_sentence(b, decide) for b in summary["boxes"]
-              if b["target"].endswith(" wins") and b["step"] >= 0
-              and shares[b["target"].removesuffix(" wins")]["share"] >= CLEAR]
+    lines += [_box_sentence(b) for b in _telling_boxes(summary)]
     if summary.get("map"):
         lines.append(_map_sentence(summary["map"], summary))
     lines.append(_caveats(summary))
@@ -201,7 +209,7 @@ def _opener(shares: dict[str, dict[str, Any]], modes: list[str],
     if len(winning) >= 2:
         return f"In this model it depends on the conditions, most of all on {_top_words(top)}."
     if len(winning) == 1:
-        return (f"In this model, where one mode is clearly best it is {_mode(winning[0])}; "
+        return (f"In this model, where one mode is clearly best it is {_short(winning[0])}; "
                 f"whether one is depends most on {_top_words(top)}.")
     return ("In this model no mode is clearly best under most conditions; what tips the "
             f"balance most is {_top_words(top)}.")
@@ -235,17 +243,35 @@ def _share_sentence(summary: dict[str, Any]) -> str:
             "distinguishable from the others.")
 
 
-def _box_sentence(box: dict[str, Any], decide: str) -> str:
-    mode = box["target"].removesuffix(" wins")
-    return (f"{_mode(mode)[0].upper()}{_mode(mode)[1:]} wins mostly where {box_words(box)}: "
-            f"{_pct(box['coverage'])} of the points where it wins lie there, and it wins at "
-            f"{_pct(box['density'])} of the points there (a PRIM box).")
+def _telling_boxes(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The boxes the answer names: where each mode wins, if it wins at enough points; and
+    where the first two modes (the source text's profession and shared skill) beat each
+    other, if they do at enough points."""
+    found = [b for b in summary["boxes"] if b["step"] >= 0 and b["cases"] >= CLEAR * b["points"]]
+    wins = [b for b in found if b["target"].endswith(" wins")]
+    first, second = summary["modes"][:2]
+    duel = [b for b in found if b["target"] in (f"{first} beats {second}",
+                                                f"{second} beats {first}")]
+    return wins + duel
+
+
+def _box_sentence(box: dict[str, Any]) -> str:
+    if box["target"].endswith(" wins"):
+        who = _short(box["target"].removesuffix(" wins"))
+        what, whom = "wins", ""
+    else:
+        a, b = box["target"].split(" beats ")
+        who, what, whom = _short(a), "beats", f" {_short(b)}"
+    return (f"{who[0].upper()}{who[1:]} {what}{whom} mostly where {box_words(box)}: "
+            f"{_pct(box['coverage'])} of the points where it does lie there, and it does at "
+            f"{_pct(box['density'])} of the points there (a PRIM box; {box['cases']} of "
+            f"{box['points']} points overall).")
 
 
 def _map_sentence(vmap: dict[str, Any], summary: dict[str, Any]) -> str:
     decide, modes = summary["decide_by"], summary["modes"]
     cells = vmap["winners"][decide]
-    counts = [f"{_mode(m)} in {cells[m]['count']}" for m in modes if cells[m]["count"]]
+    counts = [f"{_short(m)} in {cells[m]['count']}" for m in modes if cells[m]["count"]]
     tied = sum(v["count"] for c, v in cells.items() if " or " in c)
     if tied:
         counts.append(f"two modes tied in {tied}")
