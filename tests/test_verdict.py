@@ -236,6 +236,7 @@ def spec(**changes) -> dict:
     ({"design": {"kind": "lhs", "samples": 8}}, "design.kind", "allowed: sobol, morris"),
     ({"vary": {"n_members": [4, 8], "member_skill_mean": {}}}, "vary.n_members",
      "sample = true"),
+    ({"vary": {"n_members": {}}}, "vary", "at least two factors"),
 ])
 def test_a_bad_verdict_file_is_refused_naming_the_field(change, field, words):
     with pytest.raises(ExperimentError, match=rf"field '{re.escape(field)}'.*{words}"):

@@ -220,13 +220,17 @@ def _check_design(verdict: VerdictExperiment) -> None:
         raise ExperimentError(verdict.source, "design.kind",
                               f"the verdict needs a design with sensitivity indices; allowed: "
                               f"{', '.join(INDEX_DESIGNS)}, got {experiment.design.kind!r}")
-    _, crossed = experiment.factors()
+    ranged, crossed = experiment.factors()
     if crossed:
         name = crossed[0].name
         raise ExperimentError(verdict.source, f"vary.{name}",
                               "the verdict compares the modes over one design, so every factor "
                               f"is sampled by it: give {name!r} as a range, or add "
                               "'sample = true' to sample its listed values")
+    if len([f for f in ranged if f.name != SET_FACTOR]) < 2:
+        raise ExperimentError(verdict.source, "vary",
+                              "the verdict's maps need at least two factors in [vary] "
+                              "(besides a table of parameter sets)")
 
 
 def _check_assumptions(verdict: VerdictExperiment) -> None:
