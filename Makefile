@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
-# (about 20 minutes on two cores).
+# (about 45 minutes on two cores, of which the verdict about 20).
 results: run
 	$(BIN)/alliancesim validate --replicates 1000 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
@@ -45,8 +45,9 @@ results: run
 	$(BIN)/python benchmarks/bench_model.py --write
 	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
 	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
+	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
-		--tour out/tour --tour-seed 10 --country-sets out/country_sets
+		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

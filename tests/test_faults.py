@@ -446,7 +446,8 @@ def test_a_sweep_killed_with_kill_9_leaves_no_warning_from_the_resource_tracker(
 
 
 # --- 10. a fast start ---------------------------------------------------------------------------
-HEAVY = ("pandas", "matplotlib", "dask", "distributed", "solara", "scipy", "mesa", "pyarrow")
+HEAVY = ("pandas", "matplotlib", "dask", "distributed", "solara", "scipy", "mesa", "pyarrow",
+         "ema_workbench", "statsmodels")
 PROBE = """
 import sys
 from alliancesim.cli.main import app
@@ -461,9 +462,11 @@ print("LOADED", ",".join(heavy), "STATUS", code, file=sys.stderr)
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["sweep", "{broken}"],
                                   ["run", "{broken}"], ["compare", "{broken}", "{broken}"],
-                                  ["sweep", "--help"]],
+                                  ["sweep", "--help"], ["verdict", "{broken}"],
+                                  ["verdict", "--help"]],
                          ids=["help", "version", "broken experiment", "broken scenario",
-                              "broken comparison", "sweep help"])
+                              "broken comparison", "sweep help", "broken verdict",
+                              "verdict help"])
 def test_help_version_and_broken_files_load_no_heavy_library(tmp_path, args):
     broken = write(tmp_path, "[vary", "broken.toml")
     command = [a.format(broken=broken) for a in args]

@@ -197,6 +197,8 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
     params = dict(recipe["base_parameters"])
     if recipe.get("partners"):
         params["partners"] = recipe["partners"]
+    if recipe.get("parameter_sets") and "parameter_set" in row:
+        params.update(recipe["parameter_sets"][int(row["parameter_set"])])
     for name in recipe["factors"]:
         value = row[name]
         params[name] = value.item() if isinstance(value, np.generic) else value

@@ -6,7 +6,8 @@ alliancesim.report.blocks`` rewrites every block of the documents, and a test fa
 document and its results disagree.
 
     python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \\
-        --tour out/tour --country-sets results/country_sets   # take new runs, rewrite
+        --tour out/tour --country-sets out/country_sets --verdict out/verdict
+        # take new runs into docs/results, then rewrite
     python -m alliancesim.report.blocks          # rewrite from docs/results
 """
 
@@ -291,6 +292,59 @@ def model_speed(root: Path) -> str:
                       for n in (100, 1000) if f"members_{n}_s" in b))
 
 
+# --- the verdict -----------------------------------------------------------------------------
+VERDICT_MAP = Path("docs") / "img" / "verdict_map.png"
+VERDICT_AVERAGED = Path("docs") / "img" / "verdict_map_averaged.png"
+
+
+def verdict_answer(root: Path) -> str:
+    """The verdict's answer, led by its map (at the defaults, else averaged)."""
+    summary = _read_json(root, "verdict.json")
+    image = VERDICT_MAP if summary.get("map") else VERDICT_AVERAGED
+    where = ("every other factor at its default" if summary.get("map")
+             else "every other factor averaged over the design")
+    return (f"![Which management mode {_goal(summary)} over the two factors that move the "
+            f"verdict most, {where}]({image.as_posix()})\n\n{summary['answer']}")
+
+
+def _goal(summary: dict) -> str:
+    from alliancesim.verdict.figures import GOAL
+
+    return GOAL.get(summary["decide_by"], "does best")
+
+
+def verdict_tables(root: Path) -> str:
+    """Who wins how often, what moves it, and where each mode wins (PRIM boxes)."""
+    from alliancesim.verdict.summary import box_table, ranking_table, share_table
+
+    summary = _read_json(root, "verdict.json")
+    design = summary["design"]
+    return "\n".join([
+        f"`alliancesim verdict` on `{summary['experiment']}` ({design['kind']} design, "
+        f"{design['points']:,} points x {design['replicates']} replicates x "
+        f"{len(summary['modes'])} modes, seed {design['seed']}). Share of the design points "
+        "where each mode is clearly best:", "", share_table(summary), "",
+        "What moves the difference in the deciding outcome (indices of the paired difference "
+        "per point, strongest first):", "", ranking_table(summary, rows=6), "",
+        "Where each mode wins, and where it beats another (PRIM boxes; coverage: share of the "
+        "points where it holds that lie in the box; density: share of the box where it "
+        "holds):", "", box_table(summary), "",
+        f"![The same verdict averaged over every other factor]({VERDICT_AVERAGED.as_posix()})",
+    ])
+
+
+def verdict_speed(root: Path) -> str:
+    """How long the shipped verdict took, from ``benchmarks/bench_verdict.py --write``."""
+    b = _read_json(root, "bench_verdict.json")
+    idle = b["cpu_s"] / b["workers"]
+    return (f"`python benchmarks/bench_verdict.py` ({b['workers']} workers on {b['cores']} "
+            f"cores, load average {b['load_before']:.1f} from other work): {b['runs']:,} runs "
+            f"in {b['wall_s'] / 60:.0f} minutes of wall time and {b['cpu_s'] / 60:.0f} minutes "
+            f"of CPU time, so about {idle / 60:.0f} minutes on {b['workers']} idle cores "
+            f"(target: 20); {b['runs'] / b['cpu_s']:.0f} runs per CPU-second, that is per "
+            "core when it has one to itself.")
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "tour-events": tour_events,
@@ -301,6 +355,9 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "mode-drivers": mode_drivers_table,
     "ablation-table": ablation_table,
     "country-sets": country_sets_table,
+    "verdict-answer": verdict_answer,
+    "verdict-tables": verdict_tables,
+    "verdict-speed": verdict_speed,
 }
 
 
@@ -355,6 +412,16 @@ def take_country_sets(folder: Path, root: Path) -> None:
     country_sets_summary(runs, seed).to_csv(root / RESULTS / COUNTRY_SETS_FILE, index=False)
 
 
+def take_verdict(folder: Path, root: Path) -> None:
+    """Copy a verdict's summary and maps into the committed results."""
+    summary = json.loads((folder / "verdict.json").read_text())
+    decide = summary["decide_by"]
+    shutil.copyfile(folder / "verdict.json", root / RESULTS / "verdict.json")
+    if summary.get("map"):
+        shutil.copyfile(folder / f"map_{decide}.png", root / VERDICT_MAP)
+    shutil.copyfile(folder / f"map_{decide}_averaged.png", root / VERDICT_AVERAGED)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Rewrite the blocks of README.md and docs/ODD.md from docs/results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -365,6 +432,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tour-seed", type=int, default=10)
     parser.add_argument("--country-sets", type=Path,
                         help="a results folder of experiments/country_sets.toml to take")
+    parser.add_argument("--verdict", type=Path, help="a verdict output folder to take")
     parser.add_argument("--root", type=Path, default=Path("."))
     args = parser.parse_args(argv)
     if args.flagship is not None:
@@ -375,6 +443,8 @@ def main(argv: list[str] | None = None) -> None:
         take_tour(args.tour, args.root, args.tour_seed)
     if args.country_sets is not None:
         take_country_sets(args.country_sets, args.root)
+    if args.verdict is not None:
+        take_verdict(args.verdict, args.root)
     for document in DOCUMENTS:
         path = args.root / document
         path.write_text(render(path.read_text(), args.root))

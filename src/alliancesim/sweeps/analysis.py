@@ -114,6 +114,15 @@ def add_derived_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     return runs
 
 
+def with_design_factors(runs: pd.DataFrame, design: Design) -> pd.DataFrame:
+    """``runs`` with every factor of the design as a column: a factor that is not a parameter
+    (a parameter set's row) is not in the run rows, only in the design."""
+    missing = [f.name for f in design.factors if f.name not in runs.columns]
+    if not missing or runs.empty:
+        return runs
+    return runs.merge(design.points[["point", *missing]], on="point", how="left")
+
+
 def check_outcomes(runs: pd.DataFrame, outcomes: list[str] | tuple[str, ...]) -> list[str]:
     """The outcomes, checked to be numeric (or yes/no) columns of the results."""
     numeric = [c for c in runs.columns
@@ -177,8 +186,10 @@ def _sobol(design: Design, y: np.ndarray,
            seed: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # constant outputs give 0/0; reported as NaN
+        # SALib's Sobol analysis reads a seed of 0 as no seed at all (its bootstrap then draws
+        # from numpy's global state): give it a non-zero one, so intervals repeat.
         result = sobol_analyze.analyze(design.problem(), y, calc_second_order=design.second_order,
-                                       seed=seed)
+                                       seed=seed if seed else 1)
     names = [f.name for f in design.ranged]
     first = [{"factor": name, "S1": result["S1"][i], "S1_conf": result["S1_conf"][i],
               "ST": result["ST"][i], "ST_conf": result["ST_conf"][i]}
@@ -234,7 +245,7 @@ def factor_axis(runs: pd.DataFrame, factor: Factor, bins: int = MAX_BINS) -> pd.
     ``bins`` distinct values), or for listed values a category in the order the experiment
     lists them."""
     values = runs[factor.name]
-    if not factor.ranged:
+    if factor.listed:
         return pd.Series(pd.Categorical(values, categories=list(factor.values or ())),
                          index=values.index)
     if values.nunique() <= bins:
@@ -317,7 +328,8 @@ def analyze(
     manifest = store.read_manifest()
     out_dir = Path(out) if out is not None else Path(results) / "analysis"
     _check_writable(out_dir)  # before the work, not after it
-    runs = add_derived_outcomes(store.read_runs(skip_damaged=True))
+    runs = with_design_factors(add_derived_outcomes(store.read_runs(skip_damaged=True)),
+                               design)
     skipped = [f"skipped {part.describe()}: its runs are left out; rerun 'alliancesim sweep' "
                "on this folder to run them again" for part in store.skipped]
     if runs.empty:

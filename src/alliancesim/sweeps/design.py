@@ -2,8 +2,10 @@
 
 Ranged factors are sampled in the unit hypercube (scipy.stats.qmc for Latin hypercubes, SALib
 for Sobol and Morris, so that SALib can analyse the results) and mapped onto each factor's
-range; integer factors map uniformly onto their integers. Crossed factors (lists of values)
-multiply the design: point = combo * samples_per_combo + sample.
+range; integer factors map uniformly onto their integers, and a list of values sampled by the
+design (``sampled``: choices such as a sector mix) onto its values, each with an equal share of
+the unit interval. Crossed factors (lists of values) multiply the design: point = combo *
+samples_per_combo + sample.
 
 Points are generated lazily, a block at a time (:meth:`Design.iter_points`), and the size of a
 design is known without generating it (:func:`design_size`), so a huge design is refused
@@ -39,14 +41,24 @@ class Factor:
     low: float | None = None
     high: float | None = None
     values: tuple[Any, ...] | None = None
+    sampled: bool = False  # listed values sampled by the design instead of crossed with it
 
     @property
     def ranged(self) -> bool:
         """Whether the design samples this factor (rather than crossing its values)."""
-        return self.values is None
+        return self.values is None or self.sampled
+
+    @property
+    def listed(self) -> bool:
+        """Whether the factor takes listed values (levels, not a numeric range)."""
+        return self.values is not None
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map unit-interval samples onto the factor's range (integers uniformly)."""
+        """Map unit-interval samples onto the factor's range (integers uniformly) or, for
+        sampled listed values, onto the values, each with an equal share of [0, 1]."""
+        if self.values is not None:
+            index = np.minimum(np.floor(u * len(self.values)), len(self.values) - 1)
+            return self._value_array()[index.astype(int)]
         assert self.low is not None and self.high is not None
         if self.kind == "int":
             # floor(low + u * (n_values)) gives each integer an equal share of [0, 1].
@@ -56,20 +68,30 @@ class Factor:
 
     def grid_count(self, levels: int) -> int:
         """How many levels :meth:`grid_levels` gives, without making them."""
+        if self.values is not None:  # sampled listed values: each value is a level
+            return len(self.values)
         assert self.low is not None and self.high is not None
         if self.kind == "int":  # rounding merges levels closer than one apart
             return min(levels, int(self.high) - int(self.low) + 1)
         return levels
 
+    def _value_array(self) -> np.ndarray:
+        """The listed values as an array (text kept as Python objects)."""
+        return np.asarray(self.values, dtype=object if self.kind == "choice" else None)
+
     def grid_levels(self, levels: int) -> list[Any]:
         """Evenly spaced levels across the range, endpoints included."""
+        if self.values is not None:
+            return list(self.values)
         values = self.grid_values(np.arange(self.grid_count(levels)), levels)
         return [int(v) for v in values] if self.kind == "int" else [float(v) for v in values]
 
     def grid_values(self, index: np.ndarray, levels: int) -> np.ndarray:
         """Level number ``index`` of ``levels`` evenly spaced ones (those of
         ``numpy.linspace``, to the last bit), computed without making the others; an integer
-        factor keeps each whole number once."""
+        factor keeps each whole number once, and listed values are their own levels."""
+        if self.values is not None:
+            return self._value_array()[index]
         assert self.low is not None and self.high is not None
         if self.kind == "int" and levels >= int(self.high) - int(self.low) + 1:
             return int(self.low) + index  # spacing of one or less: every integer, once
@@ -91,7 +113,7 @@ class Factor:
         """Inverse of :meth:`to_dict`."""
         values = data.get("values")
         return cls(data["name"], data["kind"], data.get("low"), data.get("high"),
-                   tuple(values) if values is not None else None)
+                   tuple(values) if values is not None else None, data.get("sampled", False))
 
 
 @dataclass

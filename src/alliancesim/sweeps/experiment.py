@@ -15,12 +15,20 @@ How factors are sampled:
   *crossed* with the design: every design point is run at every combination of listed
   values. Choice parameters can only be listed; ``{}`` lists all their choices. Sobol and
   Morris indices are computed within each combination of crossed values.
+* a list of values with ``sample = true`` (``sector_mix = { sample = true }`` for every
+  choice, or ``{ values = [...], sample = true }``) is *sampled* by the design like a range:
+  each point takes one of the values, each value with an equal share of the unit interval,
+  so that a choice parameter can enter Sobol and Morris designs as one factor.
 
 Files are read as written: no value changes type on the way in (``replicates = true``,
 ``seed = "5"`` and ``samples = 4.0`` are refused, like an integer parameter's ``low = 3.5``).
 A parameter is either fixed or varied, never both. Constraints between parameters
 (:data:`alliancesim.params.CONSTRAINTS`) must hold at every point the design can reach, and a
 design larger than its ``[limits]`` (runs, estimated disk) is refused before anything is drawn.
+
+An experiment may also name a table of parameter sets (``[parameter_sets]``, a calibration's
+plausible set): the design then samples one row per point, see
+:mod:`alliancesim.sweeps.parameter_sets`.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -60,6 +69,7 @@ from alliancesim.params import (
     validate_parameters,
 )
 from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, design_size, make_design
+from alliancesim.sweeps.parameter_sets import SET_FACTOR, ParameterSets, read_parameter_sets
 
 Value = StrictInt | StrictFloat | StrictStr
 STRICT = ConfigDict(extra="forbid", strict=True)  # no value changes type on the way in
@@ -108,6 +118,13 @@ class FactorSpec(BaseModel):
     low: StrictInt | StrictFloat | None = None
     high: StrictInt | StrictFloat | None = None
     values: list[Value] | None = Field(default=None, min_length=1)
+    sample: bool = Field(default=False, description="listed values (or a choice parameter's "
+                         "choices) sampled by the design instead of crossed with it")
+
+    def identity(self) -> dict[str, Any]:
+        """The fields that decide the runs (``sample`` only when set, so that folders started
+        before it existed keep their fingerprint)."""
+        return self.model_dump(exclude=None if self.sample else {"sample"})
 
     @model_validator(mode="before")
     @classmethod
@@ -176,6 +193,18 @@ class LimitsSpec(BaseModel):
                            "disk space of the results, in GB")
 
 
+class ParameterSetsSpec(BaseModel):
+    """A table of parameter sets whose rows the design samples (one per point)."""
+
+    model_config = STRICT
+
+    file: str = Field(description="a Parquet file next to the experiment file, or in the "
+                      "package's data folder")
+    columns: list[str] | None = Field(default=None, min_length=1, description="the columns "
+                                      "to take (default: every column naming a parameter "
+                                      "the experiment does not set itself)")
+
+
 class Experiment(BaseModel):
     """A parameter sweep: base parameters, factors, design, replicates, horizon, recording."""
 
@@ -199,10 +228,12 @@ class Experiment(BaseModel):
     record: RecordSpec = Field(default_factory=RecordSpec)
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
     limits: LimitsSpec = Field(default_factory=LimitsSpec)
+    parameter_sets: ParameterSetsSpec | None = None
 
     # Filled in by the loader, not read from the file.
     source: str = Field(default="<experiment>", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
+    _sets: ParameterSets | None = PrivateAttr(default=None)
 
     # --- derived views --------------------------------------------------------------------
     def factors(self) -> tuple[list[Factor], list[Factor]]:
@@ -212,15 +243,43 @@ class Experiment(BaseModel):
         for name, spec in self.vary.items():
             param = PARAMETERS_BY_NAME[name]
             if param.kind == "choice" and spec.values is None:
-                crossed.append(Factor(name, "choice", values=param.choices))
+                factor = Factor(name, "choice", values=param.choices, sampled=spec.sample)
+                (ranged if spec.sample else crossed).append(factor)
             elif spec.values is not None:
                 values = tuple(file_value(param, v) for v in spec.values)
-                crossed.append(Factor(name, param.kind, values=values))
+                factor = Factor(name, param.kind, values=values, sampled=spec.sample)
+                (ranged if spec.sample else crossed).append(factor)
             else:
                 low = spec.low if spec.low is not None else param.low
                 high = spec.high if spec.high is not None else param.high
                 ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
+        sets = self.sets()
+        if sets is not None:
+            ranged.append(Factor(SET_FACTOR, "int", low=0.0, high=float(len(sets) - 1)))
         return ranged, crossed
+
+    def sets(self) -> ParameterSets | None:
+        """The table of parameter sets the design samples, read once; None without one."""
+        if self.parameter_sets is None:
+            return None
+        if self._sets is None:
+            spec = self.parameter_sets
+
+            def fail(field: str, message: str) -> ExperimentError:
+                return ExperimentError(self.source, field, message)
+
+            self._sets = read_parameter_sets(spec.file, Path(self.base_dir), spec.columns,
+                                             set(self.parameters) | set(self.vary), fail)
+        return self._sets
+
+    def run_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameter values of a design point's runs: the factors' values, with a
+        parameter set's row in place of its index."""
+        sets = self.sets()
+        if sets is None or SET_FACTOR not in values:
+            return dict(values)
+        out = {k: v for k, v in values.items() if k != SET_FACTOR}
+        return {**out, **sets.values(int(values[SET_FACTOR]))}
 
     def n_points(self) -> int:
         """Design points, counted without drawing them."""
@@ -304,11 +363,12 @@ class Experiment(BaseModel):
             "base_parameters": self.base_parameters(),
             "interventions": [repr(i) for i in self.interventions()],
             "partners": self.partner_countries().as_dict(),
-            "vary": {k: v.model_dump() for k, v in self.vary.items()},
+            "vary": {k: v.identity() for k, v in self.vary.items()},
             "design": self.design.model_dump(),
             "replicates": self.replicates,
             "seed": self.seed,
             "record": self.record.identity(),
+            **self._sets_identity(),
         }
         for field in ("model_class", "member_class"):  # only when given: older folders resume
             if getattr(self, field) is not None:
@@ -345,10 +405,19 @@ class Experiment(BaseModel):
                          for i in self.interventions()],
             "factors": list(self.vary),
             "partners": self.partner_countries().as_dict(),
+            "parameter_sets": [dict(row) for row in sets.rows] if (sets := self.sets()) else [],
             "model_class": self.model_class,
             "member_class": self.member_class,
             "record": dataclasses.asdict(self.recording()),
         }
+
+    def _sets_identity(self) -> dict[str, Any]:
+        """The parameter sets as they decide the runs (nothing without them, so that the
+        fingerprints of folders started before they existed stay as they were)."""
+        sets = self.sets()
+        if sets is None:
+            return {}
+        return {"parameter_sets": {"sha256": sets.sha256, "columns": list(sets.columns)}}
 
     def fingerprint(self) -> str:
         """A hash of :meth:`identity`: two experiments with the same hash give the same runs."""
@@ -523,16 +592,22 @@ def _check_constraints(exp: Experiment, base: Mapping[str, Any]) -> None:
         if not isinstance(value, str):
             spans[name] = (float(value), float(value))
     for factor in ranged:
-        assert factor.low is not None and factor.high is not None
-        spans[factor.name] = (factor.low, factor.high)
-    for factor in crossed:
+        if not factor.listed:
+            assert factor.low is not None and factor.high is not None
+            spans[factor.name] = (factor.low, factor.high)
+    sets = exp.sets()
+    if sets is not None:
+        spans.update(sets.spans())
+    for factor in (*crossed, *(f for f in ranged if f.listed)):
         if factor.kind != "choice":
             values = [float(v) for v in factor.values or ()]
             spans[factor.name] = (min(values), max(values))
     breach = constraint_breach(spans)
     if breach is not None:
         varied = [n for n in breach.rule.names if n in exp.vary]
-        field = f"vary.{varied[0]}" if varied else "parameters"
+        from_sets = sets is not None and any(n in sets.columns for n in breach.rule.names)
+        field = (f"vary.{varied[0]}" if varied else "parameter_sets.file" if from_sets
+                 else "parameters")
         raise ExperimentError(exp.source, field, breach.message())
 
 
@@ -605,6 +680,10 @@ def _coerce(src: str, field: str, name: str, value: Any) -> Any:
 def _check_factor(src: str, field: str, param: Parameter, spec: FactorSpec) -> None:
     if spec.values is not None and (spec.low is not None or spec.high is not None):
         raise ExperimentError(src, field, "give either a list of values or low/high, not both")
+    if spec.sample and spec.values is None and param.kind != "choice":
+        raise ExperimentError(src, f"{field}.sample",
+                              "'sample = true' samples listed values; a range is sampled "
+                              "already: give 'values = [...]' with it, or drop it")
     if param.kind == "choice" and (spec.low is not None or spec.high is not None):
         raise ExperimentError(
             src, field,

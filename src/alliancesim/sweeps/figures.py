@@ -77,7 +77,7 @@ def _draw_effect(ax: Axes, table: pd.DataFrame, factor: Factor) -> None:
     for i, (level, line) in enumerate(table.groupby("level", sort=False)):
         label = f"{factor_label(line['by'].iloc[0])} = {level}" if line["by"].iloc[0] else None
         mean = line["mean"].to_numpy(dtype=float)
-        if factor.ranged:
+        if not factor.listed:
             x = line["x"].to_numpy(dtype=float)  # the column mixes numbers and levels
             ax.plot(x, mean, marker="o", ms=3, label=label)
             ax.fill_between(x, line["low"].to_numpy(dtype=float),
@@ -101,7 +101,7 @@ def _effects_note(design: Design, counts: SweepCounts | None, bins: int) -> str:
     pooled = (" Each panel pools the runs over the other factors "
               f"({', '.join(factor_label(n) for n in names)} less the panel's own)"
               if len(names) > 1 else "")
-    binned = [factor_label(f.name) for f in design.ranged]
+    binned = [factor_label(f.name) for f in design.ranged if not f.listed]
     binning = (f"; ranged factors with more than {bins} values are binned into {bins} equal "
                f"bins ({', '.join(binned)})" if binned else "")
     base = counts.text() + "." if counts else ""

@@ -174,7 +174,8 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
             first = run_id_of(int(point), 0, exp.replicates)
             if done[first:first + exp.replicates].all():
                 continue
-            point_values = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+            point_values = exp.run_values(
+                {n: _plain(v) for n, v in zip(names, values, strict=True)})
             for replicate in range(exp.replicates):
                 if done[first + replicate]:
                     continue
