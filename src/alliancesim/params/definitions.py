@@ -114,6 +114,8 @@ MECHANISMS: dict[str, str] = {
 }
 
 _P = Parameter
+# The source of defaults set by the calibration (experiments/calibrate.py writes them).
+CALIBRATED = "calibrated (history matching, see docs/ODD.md)"
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- scales and composition -----------------------------------------------------------

@@ -1,116 +1,137 @@
-"""The validation report: the pattern table, figures and the raw runs in a folder."""
+"""The validation report: calibration patterns, out-of-sample predictions, the verdict across
+the plausible set, figures and the raw runs in a folder."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from alliancesim.compare.report import markdown_table
-from alliancesim.validation.metrics import failure_share, survival
-from alliancesim.validation.patterns import (
-    PATTERNS,
-    dissolution_hazard,
-    evaluate,
-)
+from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN
+from alliancesim.validation.patterns import PATTERNS_BY_KEY, Pooled, dissolution_hazard
+from alliancesim.validation.predictions import PREDICTIONS
 
 
 def format_value(pattern_key: str, value: float, low: float, high: float) -> str:
-    """A pattern's value and interval as text in the pattern's unit."""
-    unit = {p.key: p.unit for p in PATTERNS}[pattern_key]
+    """A calibration pattern's value and interval as text in the pattern's unit."""
+    unit = PATTERNS_BY_KEY[pattern_key].unit
     if not np.isfinite(value):
         return "undefined"
     if unit == "yes/no":
         return "yes" if value >= 1 else "no"
     if unit == "share":
         return f"{value:.1%} ({low:.1%} – {high:.1%})"
-    if unit == "months":
-        return f"{value:.0f} ({low:.0f} – {high:.0f}) months"
-    return f"{value:.2f} ({low:.2f} – {high:.2f})"
+    return f"{value:.0f} ({low:.0f} – {high:.0f}) {unit}"
+
+
+def _implausibility(value: float) -> str:
+    return "-" if not np.isfinite(value) or value == 0 else f"{value:.2f}"
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The evaluation table with values as readable text (for the terminal and Markdown)."""
+    """The calibration table with values as readable text (for the terminal and Markdown)."""
     return pd.DataFrame({
         "pattern": table["description"],
         "target": table["target"],
+        "band": table["band"],
         "model (95% CI)": [format_value(r.pattern, r.value, r.low, r.high)
                            for r in table.itertuples()],
         "inside": np.where(table["inside"], "yes", "NO"),
+        "I": [_implausibility(v) for v in table["implausibility"]],
         "source": table["source"],
     })
 
 
+def display_predictions(table: pd.DataFrame) -> pd.DataFrame:
+    """The out-of-sample table as text: at the defaults and across the plausible set."""
+    by_key = {p.key: p for p in PREDICTIONS}
+    rows = []
+    for r in table.itertuples():
+        p = by_key[r.prediction]
+        row = {"prediction": r.description, "target": p.format(p.target), "band": r.band,
+               "defaults (95% CI)": f"{p.format(r.value)} ({p.format(r.low)} – "
+                                    f"{p.format(r.high)})",
+               "inside": "yes" if r.inside else "NO"}
+        if hasattr(r, "set_median") and np.isfinite(getattr(r, "set_median", np.nan)):
+            row["plausible set: median (95% range)"] = (
+                f"{p.format(r.set_median)} ({p.format(r.set_low)} – {p.format(r.set_high)})")
+            row["inside, share of the set"] = f"{r.set_inside_share:.0%}"
+        row["source"] = r.source
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def hazard_figure(runs: pd.DataFrame) -> Figure:
-    """Yearly hazard of dissolution with 95% intervals."""
+    """Half-yearly hazard of dissolution by age since the agreement, modes pooled by the mix."""
     hazard = dissolution_hazard(runs)
     fig = Figure(figsize=(7, 4))
     ax = fig.subplots()
-    years = hazard["age_to"] / 12
-    err = np.vstack([hazard["hazard"] - hazard["low"], hazard["high"] - hazard["hazard"]])
-    ax.bar(years, hazard["hazard"], width=0.8, color="#4c72b0", yerr=err, capsize=3)
-    ax.set_xlabel("alliance age (years)")
-    ax.set_ylabel("hazard of dissolution per year")
-    ax.set_title("Hazard of dissolution by age")
+    ax.bar(hazard["age_to"] / 12, hazard["hazard"], width=0.4, color="#4c72b0")
+    ax.set_xlabel("years since the agreement")
+    ax.set_ylabel("hazard of dissolution per half year")
+    ax.set_title(f"Hazard of dissolution by age ({CALIBRATION_MIX.label()})", fontsize=9)
     return fig
 
 
 def survival_figure(runs: pd.DataFrame) -> Figure:
-    """Kaplan-Meier curves: time to any ending, and time to dissolution."""
+    """Kaplan-Meier curve of the time to any ending, the modes pooled by the mix."""
+    pooled = Pooled.of(runs)
+    curve = pooled.survival(np.arange(len(pooled.age)))
     fig = Figure(figsize=(7, 4))
     ax = fig.subplots()
-    ended = (runs["outcome"] != "running").to_numpy()
-    dissolved = (runs["outcome"] == "dissolved").to_numpy()
-    for label, event in (("any ending", ended), ("dissolution", dissolved)):
-        sf = survival(runs["end_month"], event).sf
-        ax.step(np.r_[0, sf.quantiles], np.r_[1, sf.probabilities], where="post", label=label)
+    ax.step(np.arange(len(curve)), curve, where="post", label="any ending (mix)")
+    for mode in CALIBRATION_MIX.modes:
+        one = Pooled.of(runs[runs[MODE_COLUMN] == mode],
+                        type(CALIBRATION_MIX)(mode, {mode: 1.0}, ""))
+        ax.step(np.arange(len(curve)), one.survival(np.arange(len(one.age))), where="post",
+                lw=0.8, alpha=0.7, label=mode)
     ax.axhline(0.5, color="grey", lw=0.8, ls=":")
-    ax.set_xlabel("months since the founders met")
+    ax.set_xlabel("months since the agreement")
     ax.set_ylabel("share of alliances still going")
     ax.set_ylim(0, 1.02)
-    ax.legend()
+    ax.legend(fontsize=8)
     ax.set_title("Kaplan-Meier survival")
     return fig
 
 
-def failure_figure(runs: pd.DataFrame) -> Figure:
-    """The failure share with its interval against the target band."""
-    pattern = next(p for p in PATTERNS if p.key == "failure_share")
-    est = failure_share(runs)
-    fig = Figure(figsize=(5, 3))
-    ax = fig.subplots()
-    ax.axvspan(pattern.low, pattern.high, color="#55a868", alpha=0.25, label="target range")
-    ax.errorbar([est.value], [0], xerr=[[est.value - est.low], [est.high - est.value]],
-                fmt="o", color="#c44e52", capsize=4, label="model (95% CI)")
-    ax.set_xlim(0, 1)
-    ax.set_yticks([])
-    ax.set_xlabel("share of alliances that fail")
-    ax.legend(loc="upper left")
-    ax.set_title("Failure share")
-    return fig
+def write_report(runs: pd.DataFrame, out: Path, table: pd.DataFrame,
+                 predictions: pd.DataFrame, verdict: dict[str, Any] | None,
+                 note: str = "") -> list[Path]:
+    """Write the tables (Markdown, CSV, JSON), two figures and the runs into ``out``."""
+    from alliancesim.validation import verdict as verdict_text
 
-
-def write_report(runs: pd.DataFrame, out: Path, note: str = "") -> list[Path]:
-    """Write the table (Markdown and CSV), three figures and the runs into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    table = evaluate(runs)
     written = []
-    for name, make in (("hazard_by_age.png", hazard_figure),
-                       ("survival.png", survival_figure),
-                       ("failure_share.png", failure_figure)):
+    for name, make in (("hazard_by_age.png", hazard_figure), ("survival.png", survival_figure)):
         fig = make(runs)
         fig.tight_layout()
         fig.savefig(out / name, dpi=120)
         written.append(out / name)
     table.to_csv(out / "patterns.csv", index=False)
+    predictions.to_csv(out / "predictions.csv", index=False)
     runs.to_parquet(out / "runs.parquet", index=False)
     lines = ["# Validation against empirical patterns", "", note, "",
+             "## Calibration patterns", "",
+             "The patterns the calibration used to choose the defaults: a check that the "
+             "defaults still meet them on fresh seeds, not a validation.", "",
              markdown_table(display_table(table)), "",
-             "![Hazard of dissolution by age](hazard_by_age.png)", "",
-             "![Kaplan-Meier survival](survival.png)", "",
-             "![Failure share](failure_share.png)", ""]
+             "## Out-of-sample predictions", "",
+             "Published patterns the calibration never read.", "",
+             markdown_table(display_predictions(predictions)), ""]
+    if verdict is not None:
+        (out / "verdict.json").write_text(json.dumps(verdict, indent=1) + "\n")
+        written.append(out / "verdict.json")
+        lines += ["## The verdict across the plausible set", "",
+                  verdict_text.sentence(verdict).capitalize() + ".", "",
+                  verdict_text.markdown(verdict), ""]
+    lines += ["![Hazard of dissolution by age](hazard_by_age.png)", "",
+              "![Kaplan-Meier survival](survival.png)", ""]
     (out / "report.md").write_text("\n".join(lines))
-    written += [out / "patterns.csv", out / "runs.parquet", out / "report.md"]
+    written += [out / "patterns.csv", out / "predictions.csv", out / "runs.parquet",
+                out / "report.md"]
     return written
