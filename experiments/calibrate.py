@@ -32,6 +32,7 @@ from alliancesim.validation.calibration import (
     score_points,
     sensitivity,
     spread,
+    sweep_seconds,
     write_defaults,
 )
 from alliancesim.validation.mixture import CALIBRATION_MIX, SENSITIVITY_MIXES
@@ -100,7 +101,8 @@ def main() -> None:
                          "patterns": table.drop(columns=["description", "source"])
                          .to_dict(orient="records")},
         "breaks": {"replicates": args.breaks_replicates, "seed": seed + 2},
-        "wall_seconds_this_invocation": round(total_s),
+        "sweep_wall_seconds": round(sweep_seconds(args.out, args.experiment)),
+        "analysis_wall_seconds": round(total_s - sweep_s),
     }
     (RESULTS / "calibration.json").write_text(json.dumps(summary, indent=1, default=float)
                                                + "\n")

@@ -254,3 +254,14 @@ def load_plausible_set() -> pd.DataFrame:
     """The accepted points of the calibration: parameter values, pattern scores, per-mode
     outcome counts, distance from the set's centre and which one is the representative."""
     return pd.read_parquet(plausible_set_path())
+
+
+def sweep_seconds(out: str | Path, path: str | Path = EXPERIMENT) -> float:
+    """Wall time the calibration's sweeps took, summed over every session that ran them."""
+    import json
+
+    total = 0.0
+    for mode in mode_experiments(path):
+        manifest = json.loads((Path(out) / mode / "manifest.json").read_text())
+        total += sum(float(s.get("elapsed_s", 0.0)) for s in manifest.get("sessions", []))
+    return total

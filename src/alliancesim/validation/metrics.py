@@ -128,23 +128,3 @@ def share_ended_within(end_month: np.ndarray, ended: np.ndarray, months: int) ->
     at = float(months)
     return Estimate(1.0 - float(sf.evaluate(at)), 1.0 - float(band.high.evaluate(at)),
                     1.0 - float(band.low.evaluate(at)))
-
-
-def trust_asymmetry(rises: np.ndarray, falls: np.ndarray, seed: int = 0) -> Estimate:
-    """Ratio of the mean trust fall per escalation to the mean rise per constructive outcome.
-
-    Inputs are per-run means (NaN where a run had no such event); the interval is a
-    bootstrap over runs.
-    """
-    pairs = np.column_stack([np.asarray(rises, float), np.asarray(falls, float)])
-    pairs = pairs[~np.isnan(pairs).any(axis=1)]
-    if len(pairs) < 2:
-        return Estimate(float("nan"), float("nan"), float("nan"))
-
-    def ratio(rise: np.ndarray, fall: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.mean(fall, axis=axis) / np.mean(rise, axis=axis)
-
-    value = float(ratio(pairs[:, 0], pairs[:, 1]))
-    ci = stats.bootstrap((pairs[:, 0], pairs[:, 1]), ratio, paired=True, n_resamples=2000,
-                         rng=np.random.default_rng(seed)).confidence_interval
-    return Estimate(value, float(ci.low), float(ci.high))

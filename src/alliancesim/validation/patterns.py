@@ -187,11 +187,11 @@ PATTERNS: tuple[Pattern, ...] = (
             "sd 5 months for a figure given in whole years from 49 alliances; discrepancy "
             "10% of the target"),
     Pattern("inverted_u_hazard",
-            "Hazard of dissolution by age rises from the first year dissolution occurs, then "
-            "falls (liability of adolescence)", 1.0, 0.0, 0.0, "yes/no",
+            "Hazard of dissolution by age rises from the first half-year with a dissolution, "
+            "then falls (liability of adolescence)", 1.0, 0.0, 0.0, "yes/no",
             "Fichman & Levinthal 1991", _inverted_u,
-            "a yes/no test: the first counted year at most half the peak, the years after "
-            "it at most three quarters of it on average"),
+            "a yes/no test on half-years: the first counted at most half the peak, those "
+            "after it at most three quarters of it on average"),
 )
 PATTERNS_BY_KEY = {p.key: p for p in PATTERNS}
 CONTINUOUS = tuple(p for p in PATTERNS if p.unit != "yes/no")

@@ -154,9 +154,9 @@ PREDICTIONS: tuple[Prediction, ...] = (
                "(transversal, none)", 1.25, 0.056, 0.05, "ratio",
                "Dyer, Kale & Singh 2001; Kale, Dyer & Singh 2002 (about 25% higher success "
                "with a dedicated alliance function)", success_ratio,
-               "sd 0.056 from two halves of 1,572 alliances at about 63% and 50% success "
-               "(an even split assumed); discrepancy 0.05 for reading a firm's alliance "
-               "function as an alliance's own manager"),
+               "sd 0.056: binomial error of two success shares near 63% and 50% in two "
+               "halves of 1,572 alliances (an even split assumed); discrepancy 0.05 for "
+               "reading a firm's alliance function as an alliance's own manager"),
     Prediction("intended_terminations",
                "Share of endings that were intended (completed as planned, not dissolved)",
                0.10, 0.02, 0.03, "share",
