@@ -3,11 +3,9 @@
 Every plausible point of the calibration ran each mode on the same seeds. At each point (a
 "plausible world") the modes are ranked by their failure share and by their mean value
 created; across the points we count how often each mode comes first, and how often one mode
-beats another. The intervals are 95% percentile intervals of a bootstrap that resamples the
-points and, within each, redraws every mode's failures (binomial) and mean value (normal with
-its standard error), so they carry both the spread of worlds and the noise of each world's
-estimate (treating the modes as independent, which ignores the common seeds and so errs on
-the wide side).
+beats another. The intervals are 95% percentile intervals of a bootstrap over the points (the
+worlds). Each world's ranking comes from a few dozen runs per mode, so close calls are partly
+luck: that noise pulls the shares towards a tie, never away from it.
 """
 
 from __future__ import annotations
@@ -27,9 +25,7 @@ def _arrays(points: pd.DataFrame, modes: tuple[str, ...]) -> dict[str, np.ndarra
     n = points[[f"n_{m}" for m in modes]].to_numpy(dtype=float)
     return {"n": n,
             "failed": points[[f"failed_{m}" for m in modes]].to_numpy(dtype=float),
-            "value": points[[f"value_{m}" for m in modes]].to_numpy(dtype=float),
-            "value_se": points[[f"value_sd_{m}" for m in modes]].to_numpy(dtype=float)
-            / np.sqrt(np.maximum(n, 1))}
+            "value": points[[f"value_{m}" for m in modes]].to_numpy(dtype=float)}
 
 
 def _summaries(fail: np.ndarray, value: np.ndarray, modes: tuple[str, ...]) -> np.ndarray:
@@ -58,9 +54,7 @@ def robustness(points: pd.DataFrame, modes: tuple[str, ...] = MANAGEMENT_MODES,
     k = len(points)
     for r in range(replicates):
         pick = rng.integers(0, k, size=k)
-        f = rng.binomial(a["n"][pick].astype(int), fail[pick]) / a["n"][pick]
-        v = rng.normal(a["value"][pick], a["value_se"][pick])
-        draws[r] = _summaries(f, v, modes)
+        draws[r] = _summaries(fail[pick], a["value"][pick], modes)
     low, high = np.percentile(draws, [2.5, 97.5], axis=0)
     cells = iter(zip(estimate, low, high, strict=True))
 
