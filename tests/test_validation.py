@@ -186,12 +186,13 @@ def test_verdict_counts_how_often_each_mode_comes_first():
 
 
 def test_write_defaults_rewrites_value_and_source(tmp_path):
+    from pathlib import Path
+
+    from alliancesim.params import definitions
     from alliancesim.validation.calibration import write_defaults
 
     path = tmp_path / "definitions.py"
-    from alliancesim.params import definitions
-
-    path.write_text(open(definitions.__file__).read())
+    path.write_text(Path(definitions.__file__).read_text())
     changes = write_defaults({"conflict_rate": 0.0512, "spare_attention": 0.031}, path)
     assert changes["conflict_rate"][1] == 0.0512
     text = path.read_text()
