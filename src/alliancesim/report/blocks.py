@@ -86,6 +86,7 @@ def flagship_findings(root: Path) -> str:
 # A reference mode failing this often leaves the other little room to fail more: such a
 # gap closes by a ceiling, not by a mechanism.
 SATURATED = 0.85
+CLEAR_Z = 2.0  # a change in the gap this many standard errors from zero
 
 
 def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> str:
@@ -124,6 +125,12 @@ def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> 
         lines += ["", "Without " + ", ".join(f"`{m}`" for m in saturated) + f" even *{reference}* "
                   f"fails at least {SATURATED:.0%} of the time, so the gap closes against a "
                   "ceiling; they are not ranked."]
+    clear = failed[~failed["mechanism"].isin(saturated) & (failed["z"].abs() >= CLEAR_Z)]
+    making = [f"`{m}`" for m in clear.loc[clear["made_by_it"] > 0, "mechanism"]]
+    against = [f"`{m}`" for m in clear.loc[clear["made_by_it"] < 0, "mechanism"]]
+    lines += ["", f"Clearly (|z| ≥ {CLEAR_Z:g}) making the gap at these defaults: "
+              f"{', '.join(making) or 'none'}; clearly working against it: "
+              f"{', '.join(against) or 'none'}; every other mechanism is within the noise."]
     return "\n".join(lines)
 
 
@@ -205,12 +212,15 @@ def _calibration(root: Path) -> dict:
     return _read_json(root, "calibration.json")
 
 
+DESIGN_NAMES = {"lhs": "Latin hypercube", "sobol": "Sobol", "random": "random", "grid": "grid"}
+
+
 def calibration_summary(root: Path) -> str:
     """What the calibration ran, what it accepted, and how the mix's weights matter."""
     c = _calibration(root)
     design = c["design"]
     lines = [
-        f"A {design['kind'].upper()} design of {c['points']} points over "
+        f"A {DESIGN_NAMES.get(design['kind'], design['kind'])} design of {c['points']} points over "
         f"{len(c['spread'])} parameters, each point run {c['replicates']} times under every "
         f"mode of the mix ({c['mix']}; common seeds, root seed {c['seed']}): {c['runs']:,} "
         f"runs in {c['sweep_wall_seconds'] / 60:.0f} minutes of wall time on 2 cores "
