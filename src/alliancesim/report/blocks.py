@@ -186,8 +186,17 @@ def flagship_verdict(root: Path) -> str:
     rows = summary[summary["outcome"] == "failed"]
     best = _best(rows, lowest=True)
     result = _read_json(root, "verdict_robustness.json")
+    clear = rows[rows["p_value"] < SIGNIFICANT]
+    others = rows[rows["p_value"].notna()]
+    if others.empty or len(clear) == len(others):
+        apart = "clearly apart from every other mode"
+    elif clear.empty:
+        apart = "but no other mode differs clearly from the reference at these replicates"
+    else:
+        apart = ("clearly apart from " + ", ".join(f"*{n}*" for n in clear["scenario"])
+                 + " only")
     return (f"**Verdict at the defaults:** *{best['scenario']}* fails least "
-            f"({best['estimate']:.0%}). **Robustness:** {sentence(result)} "
+            f"({best['estimate']:.0%}), {apart}. **Robustness:** {sentence(result)} "
             "(see *Validation*).")
 
 
