@@ -13,15 +13,19 @@ import solara
 from solara.components.echarts import EchartsWidget
 from solara.widgets import HTML as HTMLWidget
 
-from alliancesim.app import components
+from alliancesim.app import channel as channel_module
+from alliancesim.app import components, panels
 from alliancesim.app.components import AppState, ComparisonView, LiveView, Sidebar
-from alliancesim.app.state import Settings
-from alliancesim.params import PARAMETERS, defaults, validate_parameters
-from alliancesim.scenarios.loading import SCENARIOS_ENV
+from alliancesim.app.scenarios import list_scenarios
+from alliancesim.app.sidebar import slider_label
+from alliancesim.app.state import CLASSROOM_MEMBERS, Settings
+from alliancesim.params import PARAMETERS, PARAMETERS_BY_NAME, defaults, validate_parameters
+from alliancesim.scenarios.loading import SCENARIOS_ENV, scenarios_folder
 
 SCENARIO = """
 name = "Twelve transversal"
 description = "Twelve members who all practise alliance management."
+teaching_seed = 5
 [parameters]
 n_members = 12
 management_mode = "transversal"
@@ -30,6 +34,7 @@ month = 2
 kind = "training"
 amount = 0.3
 """
+FAST = "test speed (50 months/s)"
 
 
 N_DEFAULT = int(defaults()["n_members"])
@@ -39,7 +44,8 @@ assert N_DEFAULT != 12, "the tests change n_members to 12"
 class Harness:
     """Renders the sidebar and one view with a fresh state, and keeps hold of that state."""
 
-    def __init__(self, view: Callable[[AppState], Any], settings: Settings | None = None):
+    def __init__(self, view: Callable[[AppState], Any], settings: Settings | None = None,
+                 sidebar: bool = True):
         self.state: AppState | None = None
         harness = self
 
@@ -47,7 +53,8 @@ class Harness:
         def Page() -> None:
             state = components.use_app_state(settings)
             harness.state = state
-            Sidebar(state)
+            if sidebar:
+                Sidebar(state)
             view(state)
 
         self.box, self.rc = solara.render(Page(), handle_error=False)
@@ -56,6 +63,11 @@ class Harness:
     def live(self):
         assert self.state is not None
         return self.state.live.run.value.models[0]
+
+    @property
+    def story(self):
+        assert self.state is not None
+        return self.state.live.run.value.watched[0].story
 
     def button(self, label: str) -> v.Btn:
         return self.rc.find(v.Btn, children=[label]).widget
@@ -73,8 +85,22 @@ class Harness:
         return found
 
     def texts(self, css_class: str) -> list[str]:
-        return [str(w.children[0]) if getattr(w, "children", None) else ""
-                for w in self.with_class(css_class)]
+        return [_text(w) for w in self.with_class(css_class)]
+
+    def play_until_paused(self, timeout: float = 20.0) -> None:
+        assert self.state is not None
+        live, before = self.state.live, self.live.month
+        self.button("Play").click()
+        assert wait_for(lambda: self.live.month > before and not live.playing.value
+                        and self.rc.find(v.Btn, children=["Play"]).widgets != [],
+                        timeout), "play stops by itself"
+
+
+def _text(widget: Any) -> str:
+    if isinstance(widget, HTMLWidget):
+        return str(widget.unsafe_innerHTML)
+    children = getattr(widget, "children", None)
+    return " ".join(str(c) for c in children) if children else ""
 
 
 def chart_months(widget: EchartsWidget) -> int:
@@ -97,29 +123,45 @@ def scenarios(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A play speed only the tests use, so playing to a key moment takes little time."""
+    monkeypatch.setitem(panels.SPEEDS, FAST, 50.0)
+    return FAST
+
+
+def departure_settings() -> Settings:
+    """Manager departure on its teaching seed, as the picker opens it."""
+    (choice,) = [c for c in list_scenarios(scenarios_folder()) if c.name == "Manager departure"]
+    return channel_module.settings_for(choice)
+
+
+# --- stepping, resetting, seeds ---------------------------------------------------------------
 def test_step_advances_the_month_the_charts_and_the_feed() -> None:
-    h = Harness(LiveView)
+    h = Harness(LiveView, Settings())
     assert h.texts("as-month")[0].startswith("Month 0")
     (network,), (charts,) = h.with_class("as-network"), h.with_class("as-charts")
     before = len(charts.option["series"][0]["data"])
-    events_before = len(h.live.events)
+    feed_before = len(h.story.feed)
     for _ in range(3):
         h.button("Step").click()
     assert h.texts("as-month")[0].startswith("Month 3")
     assert chart_months(network) == chart_months(charts) == 3
     assert len(charts.option["series"][0]["data"]) == before + 3
     (feed,) = h.with_class("as-feed")
-    assert len(h.live.events) > events_before
-    assert h.live.events[-1].sentence() in feed.unsafe_innerHTML.replace("&#x27;", "'")
+    assert len(h.story.feed) > feed_before
+    assert h.story.feed[-1].sentence in feed.unsafe_innerHTML.replace("&#x27;", "'")
 
 
 def test_reset_with_a_changed_parameter_starts_a_fresh_alliance_with_it() -> None:
-    h = Harness(LiveView)
+    h = Harness(LiveView, Settings())
     h.button("Step").click()
     old = h.live
-    slider = h.rc.find(v.Slider, label=f"n members: {N_DEFAULT}").widget
+    n = PARAMETERS_BY_NAME["n_members"]
+    slider = h.rc.find(v.Slider, label=slider_label(n, N_DEFAULT)).widget
     slider.v_model = 12
-    assert h.with_class("as-pending"), "a pending change is announced"
+    (pending,) = h.texts("as-pending")
+    assert "Members sought" in pending and "n_members" not in pending
     assert h.live is old and h.live.p["n_members"] == N_DEFAULT
     h.button("Reset").click()
     assert h.live is not old
@@ -129,7 +171,7 @@ def test_reset_with_a_changed_parameter_starts_a_fresh_alliance_with_it() -> Non
 
 
 def test_a_bad_seed_gives_a_message_and_keeps_the_old_seed() -> None:
-    h = Harness(LiveView)
+    h = Harness(LiveView, Settings())
     field = h.rc.find(v.TextField, label=components.SEED_LABEL).widget
     field.v_model = "twelve"
     field.fire_event("keyup.enter", {})
@@ -145,10 +187,12 @@ def test_a_bad_seed_gives_a_message_and_keeps_the_old_seed() -> None:
     assert h.state.live.run.value.settings.seed == 7
 
 
-def test_play_runs_and_pause_stops() -> None:
-    h = Harness(LiveView)
+def test_play_runs_and_pause_stops(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(panels.SPEEDS, "test speed (10 months/s)", 10.0)
+    h = Harness(LiveView, Settings())
     assert h.state is not None
-    h.state.speed.set("fast (10/s)")
+    h.state.pause.set(False)
+    h.state.speed.set("test speed (10 months/s)")
     h.button("Play").click()
     assert wait_for(lambda: h.live.month >= 3), "playing advances the months"
     h.button("Pause").click()
@@ -159,18 +203,56 @@ def test_play_runs_and_pause_stops() -> None:
     assert h.button("Step").disabled is False
 
 
-def test_the_scenario_picker_loads_a_scenario(scenarios: Path) -> None:
+def test_the_speed_labels_say_the_rate_the_play_loop_keeps() -> None:
+    for label, rate in channel_module.SPEEDS.items():
+        assert f"({rate:g} month" in label
+    assert channel_module.DEFAULT_SPEED in channel_module.SPEEDS
+
+
+def test_the_pacer_counts_the_step_time_toward_the_wait() -> None:
+    now = [0.0]
+    pacer = channel_module.Pacer(2.0, clock=lambda: now[0])
+    assert pacer.wait() == pytest.approx(0.5)
+    now[0] = 0.5
+    pacer.stepped()
+    now[0] = 0.7  # the step and its redraw took 0.2 s
+    assert pacer.wait() == pytest.approx(0.3)
+    now[0] = 1.1  # this step ran 0.1 s late: the next one keeps the pace
+    pacer.stepped()
+    assert pacer.wait() == pytest.approx(0.4)
+    now[0] = 3.0  # far behind: only one interval is made up, then the steady pace again
+    pacer.stepped()
+    assert pacer.wait() == 0.0
+    pacer.stepped()
+    assert pacer.wait() == 0.0
+    pacer.stepped()
+    assert pacer.wait() == pytest.approx(0.5)
+
+
+# --- scenarios and teaching seeds ---------------------------------------------------------------
+def test_the_app_opens_on_the_baseline_scenario_on_its_teaching_seed() -> None:
+    settings = channel_module.opening_settings()
+    assert settings.scenario == "Baseline"
+    assert settings.seed == settings.teaching_seed is not None
     h = Harness(LiveView)
+    assert h.state is not None and h.state.live.run.value.settings == settings
+    assert "its teaching seed" in h.texts("as-run-caption")[0]
+
+
+def test_the_scenario_picker_opens_a_scenario_on_its_teaching_seed(scenarios: Path) -> None:
+    h = Harness(LiveView, Settings())
     picker = h.rc.find(v.Select, label="Scenario").widget
     picker.v_model = "Twelve transversal"
     assert h.live.p["n_members"] == 12
     assert h.live.management.mode == "transversal"
+    assert h.state is not None and h.state.live.run.value.settings.seed == 5
+    assert h.rc.find(v.TextField, label=components.SEED_LABEL).widget.v_model == "5"
     assert any("Twelve members" in t for t in h.texts("as-scenario-description"))
     for _ in range(2):
         h.button("Step").click()
-    assert any(e.kind == "intervention" and e.month == 2 for e in h.live.events)
+    assert any("training programme" in m.sentence and m.month == 2 for m in h.story.moments)
     h.button("Back to defaults").click()
-    assert h.state is not None and h.state.settings.value.scenario == ""
+    assert h.state.settings.value.scenario == ""
     assert h.with_class("as-pending"), "the scenario change waits for Reset"
     assert h.live.p["n_members"] == 12
     h.button("Reset").click()
@@ -182,13 +264,137 @@ def test_the_scenario_picker_loads_a_scenario(scenarios: Path) -> None:
 
 def test_a_broken_scenario_file_gives_a_message_not_a_crash(scenarios: Path) -> None:
     (scenarios / "broken.toml").write_text('name = "Broken"\n[parameters]\nhorizon = -1\n')
-    h = Harness(LiveView)
+    h = Harness(LiveView, Settings())
     old = h.live
     h.rc.find(v.Select, label="Scenario").widget.v_model = "broken"
     errors = h.with_class("as-scenario-error")
     assert errors and h.live is old
 
 
+def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
+    h = Harness(LiveView, Settings())
+    assert h.state is not None
+    groups = list(dict.fromkeys(p.group for p in PARAMETERS))
+    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("commitment")]
+    low = PARAMETERS_BY_NAME["min_members"]
+    slider = h.rc.find(v.Slider, label=slider_label(low, defaults()["min_members"])).widget
+    slider.v_model = N_DEFAULT + 1
+    errors = h.with_class("as-parameter-error")
+    assert errors and "min_members" in str(errors[0].children)
+    assert h.state.settings.value.params["min_members"] == defaults()["min_members"]
+
+
+# --- key moments, pauses and the end --------------------------------------------------------------
+def test_play_pauses_at_the_managers_departure_with_a_banner(fast: str) -> None:
+    h = Harness(LiveView, departure_settings(), sidebar=False)
+    assert h.state is not None
+    h.state.speed.set(fast)
+    pauses = []
+    while h.live.month < 24:
+        h.play_until_paused()
+        pauses.append(h.live.month)
+        assert h.state.live.run.value.fresh, "play stops only at a key moment"
+    assert 24 in pauses
+    # The page is redrawn just after play stops: wait for the banner to say so.
+    assert wait_for(lambda: "Paused at a key moment" in "".join(h.texts("as-moment")))
+    (banner,) = h.with_class("as-moment")
+    text = _text(banner)
+    assert "as-moment-fresh" in banner.attributes["class"].split()
+    assert "Month 24: the alliance manager" in text and "left, as this scenario plans" in text
+    assert "until the successor this scenario appoints in month 30" in text
+    assert "Paused at a key moment" in text
+    (charts,) = h.with_class("as-charts")
+    assert "24" in charts.attributes["data-markers"].split(",")
+    assert "no manager in post since month 24" in h.texts("as-month")[0]
+
+
+def test_without_pauses_play_runs_through_key_moments(fast: str) -> None:
+    h = Harness(LiveView, departure_settings(), sidebar=False)
+    assert h.state is not None
+    h.state.speed.set(fast)
+    h.state.pause.set(False)
+    h.button("Play").click()
+    assert wait_for(lambda: h.live.month > 30, timeout=20)
+    assert h.state.live.playing.value, "play did not stop at the key moments"
+    h.state.live.playing.set(False)
+    assert len({m.month for m in h.story.moments if m.month <= 30}) > 2
+
+
+def short_settings(horizon: int = 30, **params: Any) -> Settings:
+    return Settings(params=validate_parameters({"horizon": horizon, **params}), seed=3)
+
+
+def test_the_end_summary_explains_the_ending_with_questions() -> None:
+    h = Harness(LiveView, short_settings(), sidebar=False)
+    assert not h.with_class("as-summary")
+    while h.live.running:
+        h.button("Step").click()
+    (summary,) = h.with_class("as-summary")
+    html = summary.unsafe_innerHTML
+    assert summary.attributes["data-outcome"] in ("still running", "completed", "dissolved")
+    for part in ("Lifetime", "Value against ambition", "Members", "Turning points",
+                 "For discussion"):
+        assert part in html
+    assert 2 <= html.count("<li>", html.index("For discussion")) <= 3
+    assert any(i.kind in ("horizon", "ended") for i in h.story.feed), "the feed says so"
+
+
+def dissolving_settings() -> Settings:
+    from alliancesim.scenarios.stories import run_tracked
+
+    for seed in range(1, 100):
+        model, _ = run_tracked(defaults(), seed, ())
+        if model.outcome == "dissolved" and model.outcome_record()["end_month"] < 60:
+            return Settings(seed=seed)
+    pytest.fail("no seed in 1..99 dissolves before month 60")
+
+
+def test_a_dissolved_alliance_is_shown_as_dissolved_not_committed() -> None:
+    h = Harness(LiveView, dissolving_settings(), sidebar=False)
+    while h.live.running:
+        h.button("Step").click()
+    assert h.texts("as-month")[0].split(" · ")[1].startswith("dissolved")
+    (network,) = h.with_class("as-network")
+    nodes = [n for n in network.option["series"][0]["data"] if not n["name"].startswith("__")]
+    active = {m.name for m in h.live.members}
+    assert all(n["itemStyle"]["color"] == "#9e9e9e" for n in nodes if n["name"] in active)
+    assert any("dissolved in month" in t for t in h.texts("as-network-legend"))
+
+
+def test_an_alliance_that_ends_before_a_scheduled_entry_says_so() -> None:
+    from alliancesim.scenarios import scenario_from_dict, scheduled_entries
+
+    scenario = scenario_from_dict({"name": "Late", "timeline": [
+        {"month": 119, "kind": "shock", "severity": 0.4}]})
+    settings = dissolving_settings()
+    h = Harness(LiveView, Settings(params=scenario.params(), seed=settings.seed,
+                                   timeline=scheduled_entries(scenario), scenario="Late"),
+                sidebar=False)
+    while h.live.running:
+        h.button("Step").click()
+    assert "ended before an external shock planned for month 119" in h.texts("as-month")[0]
+    assert "before an external shock planned for month 119" in h.story.feed[-1].sentence
+
+
+# --- projector mode -----------------------------------------------------------------------------
+def test_projector_mode_hides_the_setup_enlarges_and_caps_the_members() -> None:
+    from alliancesim.app.components import App
+
+    settings = Settings(params=validate_parameters({"n_members": 60}), seed=2)
+    _, rc = solara.render(App(settings), handle_error=False)
+    assert rc.find(HTMLWidget, unsafe_innerHTML="Set-up").widgets
+    rc.find(v.Switch, label="Projector mode").widget.v_model = True
+    assert not rc.find(HTMLWidget, unsafe_innerHTML="Set-up").widgets
+    assert any("as-projector" in (w.class_ or "").split() for w in rc.find(v.Html).widgets)
+    (network,) = [w for w in rc.find(EchartsWidget).widgets
+                  if "as-network" in w.attributes["class"]]
+    assert network.option["series"][0]["label"]["fontSize"] >= 18
+    (caption,) = rc.find(v.Html, class_="as-caption as-run-caption").widgets
+    assert f"capped at {CLASSROOM_MEMBERS}" in caption.children[0]
+    assert "asks for 60" in caption.children[0]
+
+
+# --- the comparison -----------------------------------------------------------------------------
 def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
     settings = Settings(params=validate_parameters({"n_members": 12}), seed=4)
     h = Harness(ComparisonView, settings)
@@ -197,6 +403,8 @@ def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
     assert h.state is not None
     left, right = h.state.pair.run.value.models
     assert (left.management.mode, right.management.mode) == ("dedicated", "transversal")
+    assert "seed 4" in h.texts("as-run-caption")[0]
+    assert "same members" in h.texts("as-divergence")[0]
     for _ in range(4):
         h.button("Step").click()
     assert all(s.startswith("Month 4") for s in h.texts("as-compare-month"))
@@ -205,13 +413,41 @@ def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
     assert right.management.mode == "none" and right.month == 0
 
 
-def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
-    h = Harness(LiveView)
+def test_the_comparison_says_when_its_members_diverge() -> None:
+    h = Harness(ComparisonView, Settings(seed=1), sidebar=False)
+    for _ in range(6):
+        h.button("Step").click()
+    text = h.texts("as-divergence")[0]
+    assert "from month" in text and "only in the" in text
+
+
+def test_the_comparison_has_its_own_pending_banner() -> None:
+    @solara.component
+    def Both(state: AppState) -> None:
+        LiveView(state)
+        ComparisonView(state)
+
+    h = Harness(Both, Settings())
+    field = h.rc.find(v.TextField, label=components.SEED_LABEL).widget
+    field.v_model = "9"
+    field.fire_event("keyup.enter", {})
+    assert len(h.with_class("as-pending")) == 2
+    resets = h.rc.find(v.Btn, children=["Reset"]).widgets
+    resets[1].click()  # the comparison's Reset
+    assert h.state is not None and h.state.pair.run.value.settings.seed == 9
+    assert len(h.with_class("as-pending")) == 1, "the live view still waits for its Reset"
+
+
+@pytest.mark.slow
+def test_the_panel_runs_100_paired_seeds_in_the_background() -> None:
+    h = Harness(ComparisonView, Settings(seed=2), sidebar=False)
     assert h.state is not None
-    groups = list(dict.fromkeys(p.group for p in PARAMETERS))
-    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("commitment")]
-    slider = h.rc.find(v.Slider, label=f"min members: {defaults()['min_members']}").widget
-    slider.v_model = N_DEFAULT + 1
-    errors = h.with_class("as-parameter-error")
-    assert errors and "min_members" in str(errors[0].children)
-    assert h.state.settings.value.params["min_members"] == defaults()["min_members"]
+    h.button("Run over 100 seeds").click()
+    assert wait_for(lambda: h.state.many.value.done, timeout=120), "the panel finishes"
+    many = h.state.many.value
+    assert len(many.runs) == 100 and len({r.index for r in many.runs}) == 100
+    assert wait_for(lambda: bool(h.with_class("as-many-chart")))
+    (chart,) = h.with_class("as-many-chart")
+    assert chart.attributes["data-runs"] == "100"
+    (text,) = h.with_class("as-many-text")
+    assert "Over 100 paired seeds" in text.unsafe_innerHTML

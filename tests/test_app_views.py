@@ -12,6 +12,7 @@ import pytest
 
 from alliancesim.app.components import parameter_groups, slider_step, status_line
 from alliancesim.app.layout import SPRING_LIMIT, alliance_layout, culture_layout, layout_seed
+from alliancesim.app.moments import FeedItem, Story
 from alliancesim.app.scenarios import list_scenarios
 from alliancesim.app.state import (
     SeedError,
@@ -23,9 +24,8 @@ from alliancesim.app.state import (
 from alliancesim.app.views import (
     COMMITMENT_COLOURS,
     LIVE_PANELS,
-    FeedItem,
+    MARKER_SERIES,
     feed_html,
-    feed_items,
     network_option,
     phase_segments,
     step_columns,
@@ -35,6 +35,7 @@ from alliancesim.app.views import (
 )
 from alliancesim.model import AllianceModel, MemberOrganization
 from alliancesim.params import PARAMETERS, ParameterError, validate_parameters
+from alliancesim.scenarios.stories import TimelineLog
 
 
 def run_until(model: AllianceModel, months: int) -> AllianceModel:
@@ -151,10 +152,15 @@ def test_trust_colour_runs_from_red_to_green() -> None:
 
 
 # --- charts, timeline, feed ------------------------------------------------------------------
+def data_series(option: dict) -> list[dict]:
+    """The series that plot the alliance (not the one carrying key-moment lines)."""
+    return [s for s in option["series"] if s["name"] != MARKER_SERIES]
+
+
 def test_charts_follow_the_months(lived: AllianceModel) -> None:
     option = timeseries_option([("", step_columns(lived))], LIVE_PANELS, horizon=120)
     assert len(option["grid"]) == 4 and all(ax["max"] == 120 for ax in option["xAxis"])
-    for series in option["series"]:
+    for series in data_series(option):
         assert len(series["data"]) == lived.month + 1
     trust = next(s for s in option["series"] if s["name"] == "mean trust")
     assert trust["data"][-1][1] == pytest.approx(lived.trust_mean(), abs=1e-3)
@@ -178,9 +184,9 @@ def test_comparison_charts_draw_one_line_per_alliance() -> None:
         run.step()
     runs = [(w.label, step_columns(w.model)) for w in run.watched]
     option = timeseries_option(runs, LIVE_PANELS[:2], horizon=120)
-    names = {s["name"] for s in option["series"]}
+    names = {s["name"] for s in data_series(option)}
     assert names == {"dedicated", "transversal"}
-    dashed = {s["lineStyle"]["type"] for s in option["series"]}
+    dashed = {s["lineStyle"]["type"] for s in data_series(option)}
     assert dashed == {"solid", "dashed"}
 
 
@@ -195,7 +201,7 @@ def test_phase_segments_cover_the_months_so_far(lived: AllianceModel) -> None:
 
 
 def test_feed_is_newest_first_and_explains_tensions(lived: AllianceModel) -> None:
-    items = feed_items(lived, limit=400)
+    items = Story(lived, TimelineLog.of(())).feed[::-1]
     months = [i.month for i in items]
     assert months == sorted(months, reverse=True)
     html = feed_html(items)
@@ -207,7 +213,7 @@ def test_feed_is_newest_first_and_explains_tensions(lived: AllianceModel) -> Non
 
 
 def test_feed_escapes_text() -> None:
-    html = feed_html([FeedItem(1, "conflict", "Month 1: <b>x</b> & y", "why <i>")])
+    html = feed_html([FeedItem(1, "conflict", "Month 1: <b>x</b> & y", "why <i>", key=True)])
     assert "<b>" not in html and "&lt;b&gt;" in html and "&amp;" in html
 
 

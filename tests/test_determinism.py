@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim import AllianceModel, simulate
+from alliancesim.model.agents import MemberOrganization
 
 
 def _tables(seed, **params):
@@ -91,3 +92,20 @@ def test_switching_off_step_collection_changes_nothing_but_the_table():
         assert same_record(full.outcome_record(), lean.outcome_record())
         assert len(full.events) == len(lean.events)
     assert same_record(simulate(seed=3).outcome, simulate(seed=3, record_steps=True).outcome)
+
+
+def test_runs_that_differ_only_in_management_meet_the_same_candidates_and_shocks():
+    runs = {}
+    for mode in ("dedicated", "transversal"):
+        model = AllianceModel(rng=5, management_mode=mode, shock_rate=0.05, horizon=60)
+        while model.running:
+            model.step()
+        shocks = [(e.month, round(e.severity, 12)) for e in model.events if e.kind == "shock"]
+        runs[mode] = (model, shocks)
+    (a, shocks_a), (b, shocks_b) = runs["dedicated"], runs["transversal"]
+    assert a.pool.names == b.pool.names and np.array_equal(a.pool.culture, b.pool.culture)
+    founders = [[m.name for m in run.agents_by_type[MemberOrganization]][:2] for run in (a, b)]
+    assert founders[0] == founders[1]
+    both_running = min(a.month, b.month)
+    assert shocks_a and [s for s in shocks_a if s[0] <= both_running] == \
+        [s for s in shocks_b if s[0] <= both_running]

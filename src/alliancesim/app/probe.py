@@ -137,6 +137,132 @@ def is_loopback(url: str) -> bool:
     return parsed.hostname in LOOPBACK_HOSTS
 
 
+# The boxes of the network's names as ECharts laid them out (names it hid are left out).
+LABEL_BOXES_JS = """
+(selector) => {
+  const el = document.querySelector(selector);
+  const chart = el && el.__vue__ && el.__vue__.chart;
+  if (!chart) return null;
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  const boxes = [];
+  for (let i = 0; i < data.count(); i++) {
+    const node = data.getItemGraphicEl(i);
+    const path = node && (node.getSymbolPath ? node.getSymbolPath() : node);
+    const label = path && path.getTextContent();
+    if (!label || label.ignore || label.invisible || !label.style.text) continue;
+    const r = label.getBoundingRect().clone();
+    const m = label.getComputedTransform();
+    if (m) r.applyTransform(m);
+    boxes.push({text: label.style.text, x: r.x, y: r.y, w: r.width, h: r.height});
+  }
+  return boxes;
+}
+"""
+
+# Visible text on the page (under ``root``) set smaller than ``px``: [text, size] pairs.
+SMALL_TEXT_JS = """
+([root, px]) => {
+  const small = [];
+  const top = document.querySelector(root);
+  const walker = document.createTreeWalker(top, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const el = node.parentElement;
+    if (!node.textContent.trim() || !el) continue;
+    const rect = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!rect.width || !rect.height || style.visibility === 'hidden') continue;
+    const size = parseFloat(style.fontSize);
+    if (size < px) small.push([node.textContent.trim().slice(0, 40), size]);
+  }
+  return small;
+}
+"""
+
+
+def label_boxes(page: Page, selector: str = ".as-network") -> list[dict[str, float]]:
+    """The network's shown names and their boxes in pixels."""
+    return list(page.evaluate(LABEL_BOXES_JS, selector) or [])
+
+
+def overlapping(boxes: list[dict[str, float]], slack: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of names whose boxes overlap by more than ``slack`` pixels each way."""
+    pairs = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            wide = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            high = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if wide > slack and high > slack:
+                pairs.append((str(a["text"]), str(b["text"])))
+    return pairs
+
+
+def small_text(page: Page, root: str = ".as-root", px: float = 18.0) -> list[list[object]]:
+    """Visible text under ``root`` smaller than ``px`` pixels."""
+    return list(page.evaluate(SMALL_TEXT_JS, [root, px]))
+
+
 def time_step(page: Page, selector: str = ".as-step") -> float:
     """Milliseconds from a click on Step to the redrawn page (see module docstring)."""
     return float(page.evaluate(STEP_REDRAW_JS, selector))
+
+
+def choose(page: Page, select_label: str, option: str) -> None:
+    """Pick ``option`` in the Vuetify select labelled ``select_label``."""
+    page.locator(".v-select", has=page.locator(f"label:text-is('{select_label}')")).first.click()
+    page.locator(".v-menu__content.menuable__content__active .v-list-item",
+                 has_text=option).first.click()
+
+
+def switch(page: Page, label: str, on: bool) -> None:
+    """Turn the switch labelled ``label`` on or off (a no-op if it already is)."""
+    box = page.locator(".v-input--switch", has=page.locator(f"label:text-is('{label}')"))
+    if box.locator("input").is_checked() != on:
+        box.locator("label").click()
+    page.wait_for_function(
+        "([l, on]) => [...document.querySelectorAll('.v-input--switch')].some(s => "
+        "s.querySelector('label').textContent.trim() === l && "
+        "s.querySelector('input').checked === on)", arg=[label, on])
+
+
+def use_projector(page: Page, on: bool = True) -> None:
+    """Switch projector mode on (or off) and wait for the page to follow."""
+    switch(page, "Projector mode", on)
+    page.wait_for_selector(".as-projector" if on else ".as-sidebar")
+
+
+# Samples the month in the status line every 50 ms for the given seconds.
+MONTH_SAMPLES_JS = """
+(seconds) => new Promise((resolve) => {
+  const month = () => parseInt(((document.querySelector('.as-month') || {}).textContent
+                                || '').match(/Month (\\d+)/)?.[1] ?? '-1');
+  const samples = [];
+  const start = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now() - start;
+    samples.push([now, month()]);
+    if (now > seconds * 1000) { clearInterval(timer); resolve(samples); }
+  }, 50);
+})
+"""
+
+
+def play_rate(page: Page, seconds: float = 6.0) -> float:
+    """Months per second the page shows while playing: from the first month shown after
+    Play to the last one shown before the alliance ended or the time ran out."""
+    page.click(".as-play")
+    samples = page.evaluate(MONTH_SAMPLES_JS, seconds)
+    # Pause, unless the alliance has ended (then the button is disabled and play stopped).
+    page.evaluate("() => { const b = document.querySelector('.as-play');"
+                  " if (!b.disabled && b.textContent.trim() === 'Pause') b.click(); }")
+    return months_per_second([(t / 1000.0, m) for t, m in samples])
+
+
+def months_per_second(samples: list[tuple[float, int]]) -> float:
+    """The rate between the first and the last change of the month in ``samples``."""
+    changes = [(t, m) for (t, m), (_, before) in zip(samples[1:], samples, strict=False)
+               if m != before]
+    if len(changes) < 2:
+        return 0.0
+    (t0, m0), (t1, m1) = changes[0], changes[-1]
+    return (m1 - m0) / (t1 - t0)

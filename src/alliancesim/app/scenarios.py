@@ -23,7 +23,8 @@ from alliancesim.scenarios.running import ScheduledEntry
 
 @dataclass(frozen=True)
 class ScenarioChoice:
-    """A scenario as the picker offers it: full parameters and the timeline, or an error."""
+    """A scenario as the picker offers it: full parameters, the timeline and the seed its
+    story happens on, or an error."""
 
     name: str
     description: str
@@ -31,6 +32,7 @@ class ScenarioChoice:
     timeline: tuple[ScheduledEntry, ...] = ()
     path: Path | None = None
     error: str = ""
+    teaching_seed: int | None = None
 
 
 def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
@@ -47,4 +49,5 @@ def load_choice(path: Path) -> ScenarioChoice:
     except ScenarioError as error:
         return ScenarioChoice(path.stem, "", {}, path=path, error=str(error))
     return ScenarioChoice(scenario.name, " ".join(scenario.description.split()),
-                          scenario.params(), scheduled_entries(scenario), path)
+                          scenario.params(), scheduled_entries(scenario), path,
+                          teaching_seed=scenario.teaching_seed)

@@ -12,15 +12,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alliancesim.app.layout import Position, alliance_layout
+from alliancesim.app.moments import Moment, Story
 from alliancesim.model import AllianceModel
 from alliancesim.params import MANAGEMENT_MODES, defaults, validate_parameters
 from alliancesim.scenarios import ScenarioError
 from alliancesim.scenarios.running import ScheduledEntry
+from alliancesim.scenarios.stories import COMPARED_MODES, TimelineLog
 
 DEFAULT_SEED = 1
 # The comparison the class discusses: a dedicated profession against a transversal skill.
-DEFAULT_MODES = ("dedicated", "transversal")
+DEFAULT_MODES: tuple[str, str] = (COMPARED_MODES[0], COMPARED_MODES[1])
 SEED_LIMIT = 2**63
+# A projector shows an alliance a class can follow name by name: about a class's size.
+CLASSROOM_MEMBERS = 24
 
 
 class SeedError(ValueError):
@@ -48,6 +52,7 @@ class Settings:
     seed: int = DEFAULT_SEED
     timeline: tuple[ScheduledEntry, ...] = ()
     scenario: str = ""
+    teaching_seed: int | None = None  # the scenario's seed on which its story happens
 
     def with_parameter(self, name: str, value: Any) -> Settings:
         """These settings with one parameter changed (validated against its definition)."""
@@ -60,13 +65,29 @@ class Settings:
                              + ", ".join(MANAGEMENT_MODES))
         return {**self.params, "management_mode": mode}
 
+    @property
+    def on_teaching_seed(self) -> bool:
+        """Whether the seed is the scenario's teaching seed."""
+        return self.teaching_seed is not None and self.seed == self.teaching_seed
+
+
+def classroom_params(params: Mapping[str, Any], limit: int = CLASSROOM_MEMBERS,
+                     ) -> dict[str, Any]:
+    """``params`` with the number of members sought capped at ``limit`` (for a projector)."""
+    if int(params["n_members"]) <= limit:
+        return dict(params)
+    capped = {**params, "n_members": limit}
+    capped["min_members"] = min(int(capped["min_members"]), limit)
+    return validate_parameters(capped)
+
 
 @dataclass(eq=False)
 class Watched:
-    """One alliance on screen with its fixed network layout."""
+    """One alliance on screen with its fixed network layout and what it has shown so far."""
 
     model: AllianceModel
     layout: dict[str, Position]
+    story: Story
     label: str = ""
 
 
@@ -81,6 +102,9 @@ class Run:
     watched: tuple[Watched, ...]
     settings: Settings
     problem: str = ""
+    capped_from: int | None = None  # members sought before the projector's cap
+    fresh: list[Moment] = field(default_factory=list)  # key moments of the last step
+    paused_at: int | None = None  # the month play stopped at for a key moment
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
@@ -105,34 +129,49 @@ class Run:
         reported in :attr:`problem` instead of stopping the app; the month goes on.
         """
         with self.lock:
-            for model in self.models:
-                if model.running:
+            self.fresh = []
+            for watched in self.watched:
+                if watched.model.running:
                     try:
-                        model.step()
+                        watched.model.step()
                     except ScenarioError as error:
                         self.problem = str(error)
+                    self.fresh += watched.story.update(watched.model)
             return self.running
 
 
 def build_alliance(params: Mapping[str, Any], settings: Settings, label: str = "") -> Watched:
-    """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout."""
+    """A fresh alliance from ``params`` and the settings' seed and timeline, with its layout
+    and a story that follows its timeline."""
     model = AllianceModel(rng=settings.seed, **dict(params))
+    log = TimelineLog.of(settings.timeline)
     if settings.timeline:
-        model.schedule(settings.timeline)
-    return Watched(model, alliance_layout(model, settings.seed), label)
+        model.schedule(log.tracked())
+    return Watched(model, alliance_layout(model, settings.seed), Story(model, log), label)
 
 
-def start_live(settings: Settings) -> Run:
-    """A fresh single alliance for the live view."""
-    return Run((build_alliance(settings.params, settings),), settings)
+def _capped(settings: Settings, projector: bool) -> tuple[dict[str, Any], int | None]:
+    params = dict(settings.params)
+    if not projector or int(params["n_members"]) <= CLASSROOM_MEMBERS:
+        return params, None
+    return classroom_params(params), int(params["n_members"])
 
 
-def start_comparison(settings: Settings, modes: tuple[str, str] = DEFAULT_MODES) -> Run:
+def start_live(settings: Settings, projector: bool = False) -> Run:
+    """A fresh single alliance for the live view (capped at a class's size on a projector)."""
+    params, capped_from = _capped(settings, projector)
+    return Run((build_alliance(params, settings),), settings, capped_from=capped_from)
+
+
+def start_comparison(settings: Settings, modes: tuple[str, str] = DEFAULT_MODES,
+                     projector: bool = False) -> Run:
     """Two fresh alliances, same seed and parameters, differing only in management mode.
 
     With the same seed both draw the same candidate pool and founders, so the differences
     the class sees come from how the alliance is managed (common random numbers).
     """
-    pair = tuple(build_alliance(settings.with_mode(mode), settings, label=mode)
+    params, capped_from = _capped(settings, projector)
+    pair = tuple(build_alliance({**settings.with_mode(mode), "n_members": params["n_members"],
+                                 "min_members": params["min_members"]}, settings, label=mode)
                  for mode in modes)
-    return Run(pair, settings)
+    return Run(pair, settings, capped_from=capped_from)

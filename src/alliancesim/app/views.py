@@ -1,18 +1,22 @@
-"""What the app draws, as plain data: chart options, phase segments, feed entries.
+"""What the app draws, as plain data: chart options, phase segments, HTML fragments.
 
 The charts are ECharts options rendered in the browser from the locally served ECharts
 bundle (solara-assets), so a step sends a few kilobytes of JSON instead of re-rendering
 images on the server; that keeps a step click well under the 200 ms the class needs.
+Sizes come in two scales: the laptop's, and the projector's (text of at least 18 px).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from alliancesim.app.layout import Position
+from alliancesim.app.moments import FeedItem, Moment
+from alliancesim.app.summary import EndSummary
+from alliancesim.app.words import GLOSSARY, sector_words
 from alliancesim.model import AllianceModel, MemberOrganization
 from alliancesim.model.phases import (
     COMPLETED,
@@ -29,6 +33,9 @@ COMMITMENT_COLOURS = {
     "disengaged": "#c62828",
     "exited": "#b0bec5",
 }
+COMMITMENT_WORDS = {"committed": "committed", "ambivalent": "ambivalent",
+                    "disengaged": "disengaged", "exited": "left"}
+DISSOLVED_COLOUR = "#9e9e9e"
 SECTOR_SYMBOLS = {
     "business": "circle",
     "ngo": "diamond",
@@ -43,16 +50,49 @@ PHASE_COLOURS = {
     COMPLETED: "#1565c0",
     DISSOLVED: "#757575",
 }
+PHASE_ABBREVIATIONS = {FORMING: "form.", FOUNDING: "found.", EVOLVING: "evol.",
+                       TRANSFORMING: "transf."}
+MARKER_COLOURS = {"phase": "#9e9e9e", "end": "#212121", "manager": "#d81b60",
+                  "partner": "#00897b", "shock": "#8d6e63", "scheduled": "#3949ab"}
 # Above this many members a tie per pair would hide the organizations: ties are left out.
 MAX_MEMBERS_WITH_TIES = 60
+# Above this many members every name would collide: names show only on hover.
+MAX_MEMBERS_WITH_NAMES = 40
 SERIES_STYLES = ("solid", "dashed")
-PALETTE = ("#1565c0", "#2e7d32", "#c62828", "#6a1b9a", "#ef6c00")
+MARKER_SERIES = "key moments"  # the chart series that carries the key-moment lines
+RUN_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Font sizes (px) of one display: the laptop's or the projector's."""
+
+    label: int = 13
+    axis: int = 12
+    title: int = 14
+    legend: int = 13
+
+    @property
+    def projector(self) -> bool:
+        """Whether this is the projector's scale (every text at least 18 px)."""
+        return min(self.label, self.axis, self.title, self.legend) >= 18
+
+
+LAPTOP = Scale()
+PROJECTOR = Scale(label=18, axis=18, title=22, legend=18)
+
+
+def scale_for(projector: bool) -> Scale:
+    """The scale of the laptop or the projector view."""
+    return PROJECTOR if projector else LAPTOP
 
 
 # --- the network ------------------------------------------------------------------------------
-def node_size(resources: float) -> float:
-    """Marker size in pixels for an organization contributing ``resources``."""
-    return float(min(60.0, 12.0 + 14.0 * max(resources, 0.0)))
+def node_size(resources: float, members: int = 8) -> float:
+    """Marker size in pixels for an organization contributing ``resources``; smaller when
+    many members must share the picture."""
+    crowding = min(1.0, (12.0 / max(members, 1)) ** 0.5)
+    return float(max(4.0, min(60.0, 12.0 + 14.0 * max(resources, 0.0)) * crowding))
 
 
 def trust_colour(trust: float) -> str:
@@ -64,50 +104,74 @@ def trust_colour(trust: float) -> str:
     return f"#{r:02x}{g:02x}{bl:02x}"
 
 
-def _member_node(member: MemberOrganization, xy: Position) -> dict[str, Any]:
+def _member_node(member: MemberOrganization, xy: Position, members: int,
+                 dissolved: bool) -> dict[str, Any]:
     state = member.commitment_state
     node: dict[str, Any] = {
         "name": str(member.name),
         "x": round(xy[0] * 100, 2),
         "y": round(xy[1] * 100, 2),
         "symbol": SECTOR_SYMBOLS.get(member.sector, "circle"),
-        "symbolSize": node_size(member.resources),
+        "symbolSize": node_size(member.resources, members),
         "category": list(COMMITMENT_COLOURS).index(state),
         "value": round(member.resources, 2),
     }
+    # Names of members on the right run leftwards, so no name runs off the picture.
+    side = "left" if xy[0] > 0.55 else "right"
     if not member.active:
         node["itemStyle"] = {"opacity": 0.35, "borderType": "dashed", "borderColor": "#607d8b"}
         node["label"] = {"formatter": f"{member.name} (left, month {member.exit_month})",
-                         "color": "#90a4ae"}
+                         "color": "#90a4ae", "position": side}
+        return node
+    node["label"] = {"position": side}
+    if dissolved:
+        # A dissolved alliance has no committed members, whatever they felt at the end.
+        node["itemStyle"] = {"color": DISSOLVED_COLOUR, "opacity": 0.6}
     return node
 
 
-def network_option(model: AllianceModel, layout: dict[str, Position]) -> dict[str, Any]:
+def network_option(model: AllianceModel, layout: dict[str, Position],
+                   scale: Scale = LAPTOP) -> dict[str, Any]:
     """An ECharts graph: members at their fixed places, coloured by commitment state,
-    sized by resources, shaped by sector; ties drawn by mutual trust; leavers greyed out."""
+    sized by resources, shaped by sector; ties drawn by mutual trust; leavers greyed out.
+
+    Names never overlap: ECharts hides a name that would cover another (the bigger
+    organization keeps its name) and shows it on hover; with many members only hover shows
+    names.
+    """
     everyone = list(model.agents_by_type.get(MemberOrganization, []))
     placed = [m for m in everyone if m.name in layout]
-    nodes = [_member_node(m, layout[m.name]) for m in placed]
+    active = len(model.members)
+    dissolved = model.outcome == DISSOLVED
+    nodes = [_member_node(m, layout[m.name], active, dissolved) for m in placed]
     # Two invisible corner anchors keep the view's scale fixed as members come and go.
     nodes += [{"name": f"__anchor{i}", "x": c, "y": c, "symbolSize": 0,
                "label": {"show": False}, "tooltip": {"show": False}}
               for i, c in enumerate((-4.0, 104.0))]
-    links = trust_links(model) if len(model.members) <= MAX_MEMBERS_WITH_TIES else []
+    links = trust_links(model) if active <= MAX_MEMBERS_WITH_TIES else []
+    names = active <= MAX_MEMBERS_WITH_NAMES
     return {
         "animation": False,
-        "tooltip": {"show": True},
-        "legend": [{"data": list(COMMITMENT_COLOURS), "bottom": 0}],
+        "tooltip": {"show": True, "textStyle": {"fontSize": scale.label}},
         "series": [{
             "type": "graph",
             "layout": "none",
             "roam": False,
-            "categories": [{"name": s, "itemStyle": {"color": c}}
+            "categories": [{"name": COMMITMENT_WORDS[s], "itemStyle": {"color": c}}
                            for s, c in COMMITMENT_COLOURS.items()],
             "data": nodes,
             "links": links,
-            "label": {"show": True, "position": "right", "fontSize": 11},
-            "emphasis": {"focus": "adjacency"},
-            "top": 20, "bottom": 40, "left": 30, "right": 120,
+            # A light backing keeps a name legible where it crosses a tie or another node.
+            # The line height is given: ECharts otherwise measures it from a CJK glyph,
+            # which a browser without such fonts draws far too small, and names that
+            # overlap would not be noticed.
+            "label": {"show": names, "position": "right", "fontSize": scale.label,
+                      "lineHeight": round(scale.label * 1.25), "color": "#263238",
+                      "backgroundColor": "rgba(255,255,255,0.75)", "padding": [1, 3],
+                      "borderRadius": 3},
+            "labelLayout": {"hideOverlap": True},
+            "emphasis": {"focus": "adjacency", "label": {"show": True}},
+            "top": 20, "bottom": 20, "left": 30, "right": 30,
         }],
     }
 
@@ -129,34 +193,76 @@ def trust_links(model: AllianceModel) -> list[dict[str, Any]]:
     return links
 
 
+def network_legend_html(model: AllianceModel) -> str:
+    """What the picture's colour, shape, size and ties mean, and how the alliance ended."""
+    shapes = "".join(
+        f'<span class="as-key">{_shape_svg(symbol)} {escape(sector_words(sector))}</span>'
+        for sector, symbol in SECTOR_SYMBOLS.items())
+    colours = "".join(
+        f'<span class="as-key"><span class="as-swatch" style="background:{c}"></span>'
+        f"{escape(COMMITMENT_WORDS[s])}</span>" for s, c in COMMITMENT_COLOURS.items())
+    rows = [
+        f'<div><b>Colour</b>: commitment {colours}</div>',
+        f"<div><b>Shape</b>: sector {shapes}</div>",
+        "<div><b>Size</b>: the resources a member brings (bigger brings more)</div>",
+        '<div><b>Ties</b>: mutual trust between two members, thicker and greener for more, '
+        'red for distrust</div>',
+        "<div><b>Place</b>: culturally similar organizations sit close together; members "
+        "who left stay greyed out, dashed, where they stood</div>",
+    ]
+    if len(model.members) > MAX_MEMBERS_WITH_TIES:
+        rows.append(f"<div>Ties are hidden above {MAX_MEMBERS_WITH_TIES} members.</div>")
+    if len(model.members) > MAX_MEMBERS_WITH_NAMES:
+        rows.append(f"<div>Names show on hover above {MAX_MEMBERS_WITH_NAMES} members.</div>")
+    if model.outcome == DISSOLVED:
+        rows.append(f'<div class="as-dissolved-note">The alliance dissolved in month '
+                    f"{model.month}: its members are shown in grey.</div>")
+    return "".join(rows)
+
+
+def _shape_svg(symbol: str) -> str:
+    shapes = {
+        "circle": '<circle cx="7" cy="7" r="6"/>',
+        "diamond": '<polygon points="7,0 14,7 7,14 0,7"/>',
+        "rect": '<rect x="1" y="1" width="12" height="12"/>',
+        "triangle": '<polygon points="7,0 14,13 0,13"/>',
+    }
+    return (f'<svg class="as-shape" width="14" height="14" viewBox="0 0 14 14" '
+            f'fill="#546e7a">{shapes[symbol]}</svg>')
+
+
 # --- charts over time -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Panel:
-    """One small chart: a title and the step-table columns it plots."""
+    """One small chart: a title, the step-table columns it plots and their colours."""
 
     title: str
     columns: tuple[tuple[str, str], ...]  # (column, legend label)
+    colours: tuple[str, ...]
     kind: str = "line"
-    colours: tuple[str, ...] = PALETTE
     target: str = ""  # a parameter whose value is drawn as a horizontal line
     unit_range: bool = False  # a 0-1 quantity: keep the axis at 0-1 so changes are not inflated
 
 
+# Every series on the page has a colour of its own, so a colour never means two things.
 LIVE_PANELS = (
-    Panel("Trust", (("trust_mean", "mean trust"), ("trust_min", "lowest trust")), unit_range=True),
-    Panel("Commitment", (("commitment_mean", "mean commitment"), ("identity", "identity")),
-          unit_range=True),
-    Panel("Value", (("value_total", "value so far"),), target="value_target"),
+    Panel("Trust", (("trust_mean", "mean trust"), ("trust_min", "lowest trust")),
+          ("#1565c0", "#00acc1"), unit_range=True),
+    Panel("Commitment and identity", (("commitment_mean", "mean commitment"),
+                                      ("identity", "collective identity")),
+          ("#6a1b9a", "#ef6c00"), unit_range=True),
+    Panel("Value", (("value_total", "value so far"),), ("#5d4037",), target="value_target"),
     Panel("Conflicts per month", (("conflicts_resolved", "resolved"),
                                   ("conflicts_escalated", "escalated"),
                                   ("conflicts_latent", "left latent")),
-          kind="bar", colours=("#2e7d32", "#c62828", "#f9a825")),
+          ("#43a047", "#c62828", "#f9a825"), kind="bar"),
 )
 COMPARISON_PANELS = (
-    Panel("Mean trust", (("trust_mean", "trust"),), unit_range=True),
-    Panel("Mean commitment", (("commitment_mean", "commitment"),), unit_range=True),
-    Panel("Value so far", (("value_total", "value"),), target="value_target"),
-    Panel("Conflicts so far", (("conflicts_cumulative", "conflicts"),)),
+    Panel("Mean trust", (("trust_mean", "trust"),), RUN_COLOURS, unit_range=True),
+    Panel("Mean commitment", (("commitment_mean", "commitment"),), RUN_COLOURS,
+          unit_range=True),
+    Panel("Value so far", (("value_total", "value"),), RUN_COLOURS, target="value_target"),
+    Panel("Conflicts so far", (("conflicts_cumulative", "conflicts"),), RUN_COLOURS),
 )
 
 
@@ -176,38 +282,50 @@ def timeseries_option(
     panels: Sequence[Panel],
     horizon: int,
     targets: dict[str, float] | None = None,
+    markers: Sequence[Moment] = (),
+    scale: Scale = LAPTOP,
+    height: int = 430,
 ) -> dict[str, Any]:
-    """A 2x2 grid of charts over months, one series per (run, column).
+    """A 2x2 grid of charts over months, each with its own title and legend.
 
-    With several runs (the comparison view) each run keeps one line style and the legend
-    names the run; the x axis always spans the whole horizon so lines grow as months pass.
+    With several runs (the comparison view) each run keeps one colour and line style and
+    the legends name the runs; the x axis always spans the whole horizon so lines grow as
+    months pass. ``markers`` draw a dashed line at each key moment's month. Positions are
+    in pixels of a chart ``height`` high, so titles and legends keep their room at any
+    text size.
     """
-    grids, xaxes, yaxes, titles, series = [], [], [], [], []
+    grids, xaxes, yaxes, titles, legends, series = [], [], [], [], [], []
+    cell = height // 2
+    header = scale.title + scale.legend + 26
+    footer = 2 * scale.axis + 26
     for i, panel in enumerate(panels):
-        left, top = ("7%" if i % 2 == 0 else "57%"), ("9%" if i < 2 else "58%")
-        grids.append({"left": left, "top": top, "width": "38%", "height": "28%"})
-        titles.append({"text": panel.title, "left": left, "top": f"{int(top[:-1]) - 7}%",
-                       "textStyle": {"fontSize": 13}})
+        left, top = ("8%" if i % 2 == 0 else "58%"), cell * (i // 2)
+        grids.append({"left": left, "width": "37%", "top": top + header,
+                      "height": max(cell - header - footer, 40)})
+        titles.append({"text": panel.title, "left": left, "top": top + 2,
+                       "textStyle": {"fontSize": scale.title}})
         xaxes.append({"type": "value", "gridIndex": i, "min": 0, "max": horizon,
-                      "name": "month" if i >= 2 else "", "nameGap": 22,
-                      "nameLocation": "middle"})
-        yaxes.append(_y_axis(panel, i, runs, targets or {}))
+                      "name": "month", "nameGap": scale.axis + 8, "nameLocation": "middle",
+                      "nameTextStyle": {"fontSize": scale.axis},
+                      "axisLabel": {"fontSize": scale.axis}})
+        yaxes.append(_y_axis(panel, i, runs, targets or {}, scale))
+        names = []
         for r, (label, columns) in enumerate(runs):
             months = columns.get("month", [])
             for c, (column, name) in enumerate(panel.columns):
-                values = columns.get(column, [])
-                series.append(_series(panel, i, r, c, name if len(runs) == 1 else label,
-                                      months, values))
+                shown = name if len(runs) == 1 else label
+                names.append(shown)
+                series.append(_series(panel, i, r, c, shown, months, columns.get(column, [])))
+        legends.append({"data": names, "left": left, "top": top + scale.title + 10,
+                        "textStyle": {"fontSize": scale.legend}, "itemGap": 14})
         if panel.target and targets and panel.target in targets and series:
-            series[-1]["markLine"] = {
-                "silent": True, "symbol": "none", "lineStyle": {"color": "#616161"},
-                "label": {"formatter": "ambition"},
-                "data": [{"yAxis": float(targets[panel.target])}]}
+            series[-1]["markLine"] = _target_line(float(targets[panel.target]), scale)
+        series.append(_marker_series(i, markers, scale))
     return {
         "animation": False,
         "title": titles,
-        "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0, "type": "scroll"},
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
+        "legend": legends,
         "grid": grids,
         "xAxis": xaxes,
         "yAxis": yaxes,
@@ -215,9 +333,31 @@ def timeseries_option(
     }
 
 
+def _target_line(value: float, scale: Scale) -> dict[str, Any]:
+    return {"silent": True, "symbol": "none", "lineStyle": {"color": "#616161"},
+            "label": {"formatter": "ambition", "fontSize": scale.axis, "position": "insideEndTop"},
+            "data": [{"yAxis": value}]}
+
+
+def _marker_series(grid: int, markers: Iterable[Moment], scale: Scale) -> dict[str, Any]:
+    """An empty series carrying a dashed vertical line at each key moment. The lines are
+    unlabelled (close months would pile their labels up): hovering one names it, and the
+    key under the charts says what each colour marks."""
+    lines = [{"xAxis": m.month, "name": m.marker,
+              "lineStyle": {"color": MARKER_COLOURS.get(m.category, "#616161")},
+              "label": {"show": False}, "emphasis": {"label": {
+                  "show": True, "formatter": f"{m.marker} (month {m.month})",
+                  "fontSize": scale.axis, "position": "insideEndTop"}}}
+             for m in markers]
+    return {"type": "line", "name": MARKER_SERIES, "xAxisIndex": grid, "yAxisIndex": grid,
+            "data": [], "markLine": {"symbol": "none", "silent": False, "data": lines,
+                                     "lineStyle": {"type": "dashed", "width": 1.5}}}
+
+
 def _y_axis(panel: Panel, grid: int, runs: Sequence[tuple[str, dict[str, list[Any]]]],
-            targets: dict[str, float]) -> dict[str, Any]:
-    axis: dict[str, Any] = {"type": "value", "gridIndex": grid}
+            targets: dict[str, float], scale: Scale) -> dict[str, Any]:
+    axis: dict[str, Any] = {"type": "value", "gridIndex": grid,
+                            "axisLabel": {"fontSize": scale.axis}}
     if panel.kind == "bar":
         axis["minInterval"] = 1  # counts
     if panel.unit_range:
@@ -234,8 +374,7 @@ def _y_axis(panel: Panel, grid: int, runs: Sequence[tuple[str, dict[str, list[An
 def _series(panel: Panel, grid: int, run: int, column: int, name: str,
             months: list[Any], values: list[Any]) -> dict[str, Any]:
     data = [[int(m), _number(v)] for m, v in zip(months, values, strict=False)]
-    colour = (panel.colours[column % len(panel.colours)] if run == 0
-              else PALETTE[run % len(PALETTE)])
+    colour = panel.colours[(column if run == 0 else run) % len(panel.colours)]
     entry: dict[str, Any] = {"type": panel.kind, "name": name, "xAxisIndex": grid,
                              "yAxisIndex": grid, "data": data, "showSymbol": False,
                              "itemStyle": {"color": colour}}
@@ -243,7 +382,8 @@ def _series(panel: Panel, grid: int, run: int, column: int, name: str,
         entry["stack"] = f"run{run}"
         entry["barWidth"] = 3  # about a month wide on a ten-year axis
     else:
-        entry["lineStyle"] = {"type": SERIES_STYLES[run % len(SERIES_STYLES)], "width": 2}
+        entry["lineStyle"] = {"type": SERIES_STYLES[run % len(SERIES_STYLES)], "width": 2.5,
+                              "color": colour}
     return entry
 
 
@@ -284,60 +424,166 @@ def phase_segments(model: AllianceModel) -> list[Segment]:
     return segments
 
 
-# --- the event feed ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FeedItem:
-    """One event as the class reads it: a sentence and, for tensions, a line of theory."""
-
-    month: int
-    kind: str
-    sentence: str
-    theory: str
-
-
-def feed_items(model: AllianceModel, limit: int = 40) -> list[FeedItem]:
-    """The newest ``limit`` events, newest first."""
-    newest = model.events[-limit:] if limit > 0 else []
-    return [FeedItem(e.month, e.kind, e.sentence(), e.theory()) for e in reversed(newest)]
-
-
-# --- HTML fragments ---------------------------------------------------------------------------
-# The feed, the timeline and the figures table are sent as one HTML string each: one widget
-# instead of hundreds keeps every step's redraw cheap. All text is escaped.
-THEORY_KINDS = ("conflict", "paradox", "stagnation")
-
-
-def feed_html(items: Sequence[FeedItem], hidden: int = 0) -> str:
-    """The event feed as HTML, newest first, with a theory line under tensions."""
-    rows = []
-    for item in items:
-        theory = (f'<div class="as-theory">{escape(item.theory)}</div>'
-                  if item.theory and item.kind in THEORY_KINDS else "")
-        rows.append(f'<div class="as-feed-item" data-kind="{escape(item.kind)}">'
-                    f'<span class="as-kind">{escape(item.kind)}</span>'
-                    f"<span>{escape(item.sentence)}</span>{theory}</div>")
-    if hidden > 0:
-        rows.append(f'<div class="as-caption">… and {hidden} earlier events</div>')
-    return "".join(rows)
+def segment_label(segment: Segment, total: int) -> str:
+    """The text a segment can hold: the phase and its months when it has room, else the
+    phase alone, else an abbreviation (the full text is always in the tooltip)."""
+    share = segment.months / max(total, 1)
+    if segment.months == 0:
+        return f"{segment.phase} ({segment.start})"
+    if segment.current or share >= 0.15:
+        return f"{segment.phase} {segment.start}–{segment.end}"
+    if share >= 0.08:
+        return segment.phase
+    return PHASE_ABBREVIATIONS.get(segment.phase, segment.phase[:5])
 
 
 def timeline_html(segments: Sequence[Segment]) -> str:
-    """The phases so far as coloured blocks, widths following the months spent."""
+    """The phases so far as coloured blocks, widths following the months spent; a block is
+    never narrower than its text, so no label is cut (the row wraps instead)."""
+    total = sum(s.months for s in segments)
     blocks = []
     for s in segments:
-        label = f"{s.phase} {s.start}–{s.end}" if s.months else f"{s.phase} ({s.start})"
+        label = segment_label(s, total)
         # A phase just entered still gets room for its name.
         grow = max(s.months, 0.5)
         current = " as-segment-current" if s.current else ""
         title = f"{s.phase}, months {s.start}–{s.end}: {s.reason}"
         blocks.append(f'<div class="as-segment{current}" data-phase="{escape(s.phase)}" '
                       f'title="{escape(title)}" '
-                      f'style="background: {s.colour}; flex: {grow:g} 1 0;">'
+                      f'style="background: {s.colour}; flex: {grow:g} 1 auto;">'
                       f"{escape(label)}</div>")
     return "".join(blocks)
+
+
+# --- the event feed ---------------------------------------------------------------------------
+def feed_html(items: Sequence[FeedItem], hidden: int = 0) -> str:
+    """The event feed as HTML, newest first: key moments stand out, tensions carry their
+    line of theory. All text is escaped."""
+    rows = []
+    for item in items:
+        theory = f'<div class="as-theory">{escape(item.theory)}</div>' if item.theory else ""
+        key = " as-feed-key" if item.key else ""
+        rows.append(f'<div class="as-feed-item{key}" data-kind="{escape(item.kind)}">'
+                    f'<span class="as-kind">{escape(item.label)}</span> '
+                    f"<span>{escape(item.sentence)}</span>{theory}</div>")
+    if hidden > 0:
+        rows.append(f'<div class="as-caption">… and {hidden} earlier events</div>')
+    return "".join(rows)
+
+
+def moment_html(moments: Sequence[Moment], month: int, label: str = "") -> str:
+    """The banner's text: the key moments of the latest month, each in one sentence."""
+    side = f"<b>{escape(label)}</b>: " if label else ""
+    if not moments:
+        return ""
+    fresh = all(m.month == month for m in moments)
+    lead = "" if fresh else "Last key moment: "
+    return "".join(f'<div class="as-moment-line">{side}{lead}{escape(m.sentence)}</div>'
+                   for m in moments)
+
+
+# --- the end summary, the glossary, small tables ---------------------------------------------
+def summary_html(summary: EndSummary) -> str:
+    """The end-of-run summary: how and why, facts, turning points and questions."""
+    facts = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                    for k, v in summary.facts)
+    points = "".join(f"<li>{escape(m.sentence)}</li>" for m in summary.turning_points)
+    if summary.more_turning_points:
+        points += f"<li>… and {summary.more_turning_points} more (see the feed)</li>"
+    questions = "".join(f"<li>{escape(q)}</li>" for q in summary.questions)
+    return (f'<div class="as-summary-headline">{escape(summary.headline)}</div>'
+            f'<table class="as-summary-facts">{facts}</table>'
+            f'<div class="as-summary-head">Turning points</div><ul>{points}</ul>'
+            f'<div class="as-summary-head">For discussion</div>'
+            f'<ol class="as-questions">{questions}</ol>')
+
+
+def glossary_html() -> str:
+    """Every term the app shows, in plain words, by topic."""
+    sections = []
+    for topic, terms in GLOSSARY:
+        rows = "".join(f"<dt>{escape(t.term)}</dt><dd>{escape(t.meaning)}</dd>" for t in terms)
+        sections.append(f'<section class="as-glossary-topic"><h4>{escape(topic)}</h4>'
+                        f"<dl>{rows}</dl></section>")
+    return "".join(sections)
 
 
 def table_html(rows: Sequence[tuple[str, str]]) -> str:
     """A two-column table of labels and values."""
     cells = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
     return f"<table class=\"as-figures\">{cells}</table>"
+
+
+# --- the comparison over many seeds ------------------------------------------------------------
+OUTCOME_COLOURS = {"completed": PHASE_COLOURS[COMPLETED], "running": "#81c784",
+                   "dissolved": PHASE_COLOURS[DISSOLVED]}
+
+
+def year_bins(lifetimes: Sequence[int], horizon: int) -> list[int]:
+    """How many lifetimes fall in each year of the horizon; the last bin holds the alliances
+    still running at the horizon."""
+    years = -(-horizon // 12)
+    counts = [0] * (years + 1)
+    for months in lifetimes:
+        counts[years if months >= horizon else min(months // 12, years - 1)] += 1
+    return counts
+
+
+def value_bins(values: Sequence[float], target: float, per_target: int = 4,
+               ) -> tuple[list[str], float]:
+    """Bin labels in steps of a ``per_target``-th of the ambition (so the ambition is a bin
+    edge), reaching past the highest value; and the bin width."""
+    width = target / per_target
+    top = max([target * 1.25, *values])
+    n = int(top // width) + 1
+    return [f"{i * width:.0f}–{(i + 1) * width:.0f}" for i in range(n)], width
+
+
+def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target: float,
+                scale: Scale = LAPTOP, height: int = 360) -> dict[str, Any]:
+    """Three charts of the paired runs per mode: how they ended, how long they lived (by
+    year) and the value they created (against the ambition)."""
+    years = -(-horizon // 12)
+    year_labels = [f"{y}–{y + 1}" for y in range(years)] + [f"running at {years}"]
+    value_labels, width = value_bins([v for m in modes for v in m.values], target)
+    grids, xaxes, yaxes, titles, series = [], [], [], [], []
+    top, bottom = scale.title + scale.legend + 34, 2 * scale.axis + 30
+    for i, (title, categories, axis_name) in enumerate((
+            ("How they ended", list(names), ""),
+            ("Lifetime", year_labels, "years lived (last bars: still running)"),
+            (f"Value created (ambition {target:g})", value_labels, "value"))):
+        left = f"{4 + 33 * i}%"
+        grids.append({"left": left, "width": "27%", "top": top, "bottom": bottom})
+        titles.append({"text": title, "left": left, "top": 0,
+                       "textStyle": {"fontSize": scale.title}})
+        xaxes.append({"type": "category", "gridIndex": i, "data": categories,
+                      "name": axis_name, "nameLocation": "middle", "nameGap": scale.axis + 10,
+                      "nameTextStyle": {"fontSize": scale.axis},
+                      "axisLabel": {"fontSize": scale.axis, "interval": "auto"}})
+        yaxes.append({"type": "value", "gridIndex": i, "minInterval": 1,
+                      "axisLabel": {"fontSize": scale.axis}})
+    for outcome, colour in OUTCOME_COLOURS.items():
+        words = {"running": "still running"}.get(outcome, outcome)
+        series.append({"type": "bar", "name": words, "stack": "outcome", "xAxisIndex": 0,
+                       "yAxisIndex": 0, "itemStyle": {"color": colour},
+                       "data": [m.outcomes[outcome] for m in modes]})
+    for r, (mode, name) in enumerate(zip(modes, names, strict=True)):
+        colour = RUN_COLOURS[r % len(RUN_COLOURS)]
+        series.append({"type": "bar", "name": name, "xAxisIndex": 1, "yAxisIndex": 1,
+                       "itemStyle": {"color": colour}, "data": year_bins(mode.lifetimes, horizon)})
+        counts = [0] * len(value_labels)
+        for v in mode.values:
+            counts[min(int(v // width), len(counts) - 1)] += 1
+        series.append({"type": "bar", "name": name, "xAxisIndex": 2, "yAxisIndex": 2,
+                       "itemStyle": {"color": colour}, "data": counts})
+    outcome_names = [s["name"] for s in series[:3]]
+    return {
+        "animation": False,
+        "title": titles,
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
+        "legend": [{"data": outcome_names, "left": "4%", "top": scale.title + 10,
+                    "textStyle": {"fontSize": scale.legend}},
+                   {"data": list(names), "left": "37%", "top": scale.title + 10,
+                    "textStyle": {"fontSize": scale.legend}}],
+        "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
+    }

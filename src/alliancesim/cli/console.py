@@ -38,12 +38,9 @@ def warn(message: str) -> None:
 
 def prepare_output_folder(out: Path) -> Path:
     """Create ``out`` before any work is done, so a bad folder fails early, not after runs."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as error:
-        fail(f"--out {str(out)!r}: cannot write there ({error.strerror or error}); "
-             "allowed: a folder you can write to (created if missing)")
+    from alliancesim.folders import unwritable
+
+    problem = unwritable(out)
+    if problem is not None:
+        fail(problem)
     return out

@@ -171,7 +171,7 @@ class AllianceManager(mesa.Agent):
 
     def decides_to_leave(self) -> bool:
         """Monthly turnover draw."""
-        return bool(self.model.rng.random() < self.model.params.manager_turnover)
+        return bool(self.model.management_rng.random() < self.model.params.manager_turnover)
 
 
 LOW, MIDDLE, HIGH = 0, 1, 2

@@ -83,9 +83,10 @@ class Event:
     def theory(self) -> str:
         """A line of theory explaining the event, or '' when there is none."""
         if self.kind == "conflict":
-            modes = " and ".join(MODE_THEORY[m] for m in self.modes)
-            return (f"Thomas-Kilmann: the parties were {modes}; {OUTCOME_TEXT[self.outcome]}"
-                    f"{' with help from ' + self.handler if self.handler else ''}.")
+            # Name who responded how, so the class can tell the parties' styles apart.
+            stances = " and ".join(f"{actor} was {MODE_THEORY[mode]}"
+                                   for actor, mode in zip(self.actors, self.modes, strict=False))
+            return f"Thomas-Kilmann: {stances}; {OUTCOME_TEXT[self.outcome]}."
         if self.kind == "paradox":
             response = RESPONSE_TEXT[self.response]
             return (f"Das & Teng: {TENSION_TEXT[self.tension]}. Smith & Lewis: "
@@ -100,11 +101,18 @@ def _join(names: tuple[str, ...]) -> str:
     return " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _conflict(e: Event) -> str:
+def _outcome(e: Event) -> str:
+    """How a conflict ended, and who mediated: a mediator did not cause an escalation."""
     how = OUTCOME_TEXT[e.outcome]
-    if e.handler and e.outcome in ("constructive", "compromise"):
-        how += f" with the help of {e.handler}"
-    return f"conflict between {_join(e.actors)} over {e.topic}, {how}"
+    if not e.handler:
+        return how
+    if e.outcome in ("constructive", "compromise"):
+        return f"{how}, mediated by {e.handler}"
+    return f"{how}, even though {e.handler} tried to mediate"
+
+
+def _conflict(e: Event) -> str:
+    return f"conflict between {_join(e.actors)} over {e.topic}, {_outcome(e)}"
 
 
 def _paradox(e: Event) -> str:

@@ -182,8 +182,9 @@ class Management:
     # --- the manager ----------------------------------------------------------------------
     def _hire(self) -> None:
         model, p = self.model, self.model.params
-        name = MANAGER_NAMES[int(model.rng.integers(len(MANAGER_NAMES)))]
-        skill = float(np.clip(model.rng.normal(p.manager_skill, p.manager_skill_sd), 0.0, 1.0))
+        rng = model.management_rng
+        name = MANAGER_NAMES[int(rng.integers(len(MANAGER_NAMES)))]
+        skill = float(np.clip(rng.normal(p.manager_skill, p.manager_skill_sd), 0.0, 1.0))
         self.manager = AllianceManager(model, name, skill, self.manager_fte)
         self.manager_time = self.manager.fte
         self.hires += 1

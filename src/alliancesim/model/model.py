@@ -46,6 +46,16 @@ _ALLIANCE_FIELDS = (
 )
 
 
+def _seed_sequence(rng: Any) -> np.random.SeedSequence:
+    """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        # A generator handed in is drawn from, so the same generator state gives the same run.
+        return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
+    return np.random.SeedSequence(rng)  # an int (or None: fresh entropy)
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -66,7 +76,8 @@ class AllianceModel(mesa.Model):
 
     Args:
         rng: seed (an int or a ``numpy.random.SeedSequence``) or generator; all randomness
-            in the run flows from it.
+            in the run flows from it, through independent streams for the model's processes,
+            recruitment, management and external shocks.
         scenario: accepted for Mesa's SolaraViz, which passes a ``mesa`` Scenario on Reset;
             only its ``rng`` is used (when ``rng`` is not given).
         collect_steps: record the per-step table (on by default). Runs that only need their
@@ -82,11 +93,15 @@ class AllianceModel(mesa.Model):
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
         self.params = make_params(params)
-        if rng is not None and not isinstance(rng, np.random.Generator):
-            # An int n and SeedSequence(n) then give the same run: Mesa treats ints and
-            # generators differently when it seeds its own stdlib Random.
-            rng = np.random.default_rng(rng)
-        super().__init__(rng=rng)
+        # One seed, several independent streams: the main one for the model's processes,
+        # and one each for recruitment, management (hiring, turnover) and external shocks.
+        # Runs that differ only in how they are managed then meet the same candidates,
+        # invitations and shocks for as long as their stories allow.
+        seeds = _seed_sequence(rng).spawn(4)
+        super().__init__(rng=np.random.default_rng(seeds[0]))
+        self.recruitment_rng = np.random.default_rng(seeds[1])
+        self.management_rng = np.random.default_rng(seeds[2])
+        self.shock_rng = np.random.default_rng(seeds[3])
         p = self.params
         self.month = 0
         self.alliance = AllianceState(value_target=p.value_target, identity=p.identity_initial,
@@ -113,7 +128,7 @@ class AllianceModel(mesa.Model):
         self.partner_fits: list[float] = []
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
-        self.pool = draw_pool(self.rng, self._pool_size(), p)
+        self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p)
         self.management = Management(self)
         self._recruit_founders()
         self.collect_steps = collect_steps

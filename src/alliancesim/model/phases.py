@@ -72,12 +72,13 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
         return
     search = model.management.work(p.effort_search * seats * (1.0 + p.search_breadth))
     screened = max(seats, round(seats * (1.0 + p.search_breadth * search.quality)))
-    sample = open_rows[model.rng.permutation(len(open_rows))[:screened]]
+    rng = model.recruitment_rng
+    sample = open_rows[rng.permutation(len(open_rows))[:screened]]
     fit = partner_fit(model, sample)
     order = np.argsort(-fit, kind="stable")[:seats]
     chosen, fit = sample[order], fit[order]
     pool.available[chosen] = False
-    accept = model.rng.random(len(chosen)) < (
+    accept = rng.random(len(chosen)) < (
         p.acceptance_base + p.acceptance_fit_weight * fit * openness_factor(pool.openness[chosen]))
     model.partner_fits.extend(fit[accept].tolist())
     for row in chosen[~accept]:
@@ -197,7 +198,7 @@ def evolving(model: AllianceModel) -> None:
     """Periodic assessment and occasional newcomers (joint work is valued at month end)."""
     if model.alliance.months_in_phase % model.params.assessment_interval == 0:
         assess_relationships(model)
-    if model.rng.random() < model.params.entry_rate:
+    if model.recruitment_rng.random() < model.params.entry_rate:
         invite_partners(model, 1)
 
 

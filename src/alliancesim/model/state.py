@@ -111,6 +111,7 @@ class MemberArrays:
         self.distance = distance
         self.goal_gap = total_variation(self.goals[:, None, :], self.goals[None, :, :])
         self._refresh_composition()
+        self.commitment_moved = True  # newcomers' states are read at the end of the month
 
     def remove(self, slot: int) -> None:
         """Delete the row (and pairwise row and column) of the member in ``slot``."""

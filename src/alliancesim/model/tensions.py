@@ -214,8 +214,9 @@ def run_shocks(model: AllianceModel) -> None:
     model.alliance.recover_scarcity(p.scarcity_recovery)
     if s.resources_short:
         s.recover_resources(p.resource_recovery)
-    for _ in range(int(model.rng.poisson(p.shock_rate))):
-        severity = float(np.clip(model.rng.normal(p.shock_severity, p.shock_severity_sd),
+    rng = model.shock_rng
+    for _ in range(int(rng.poisson(p.shock_rate))):
+        severity = float(np.clip(rng.normal(p.shock_severity, p.shock_severity_sd),
                                  SHOCK_SEVERITY_RANGE[0], SHOCK_SEVERITY_RANGE[1]))
         apply_shock(model, severity, "external")
 
@@ -230,7 +231,7 @@ def apply_shock(model: AllianceModel, severity: float, source: str) -> None:
     s.lose_resources(p.shock_resource_loss * severity)
     major = severity >= p.major_shock_severity
     model.alliance.hit_by_shock(model.month, severity, p.shock_tension * severity, major)
-    kind = SHOCK_KINDS[int(model.rng.integers(len(SHOCK_KINDS)))]
+    kind = SHOCK_KINDS[int(model.shock_rng.integers(len(SHOCK_KINDS)))]
     model.month_counts["shocks"] += 1
     model.totals["shocks"] += 1
     model.log(Event(model.month, "shock", model.phase, severity=severity,

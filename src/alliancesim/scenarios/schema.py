@@ -1,4 +1,5 @@
-"""The scenario schema: a name, a description, parameter overrides and a timeline.
+"""The scenario schema: a name, a description, parameter overrides, a timeline and the seed
+a class is shown (``teaching_seed``).
 
 Parameter names, types and ranges are checked against :mod:`alliancesim.params`, the single
 parameter definition; timeline entries map one-to-one onto
@@ -193,6 +194,12 @@ class Scenario(BaseModel):
     timeline: tuple[TimelineEntry, ...] = Field(
         default=(), strict=False,
         description="an array of [[timeline]] tables, each with a month and a kind",
+    )
+    teaching_seed: int | None = Field(
+        default=None, ge=0,
+        description="a whole number of 0 or more: the seed on which what the scenario shows "
+                    "happens (the teaching app opens the scenario on it; re-pick with "
+                    "python -m alliancesim.scenarios.teaching_seeds --write)",
     )
     _source: str = PrivateAttr(default="<scenario>")
 

@@ -21,6 +21,7 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
+from alliancesim.folders import unwritable
 from alliancesim.params import suggest
 from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
 from alliancesim.sweeps.runs import OK
@@ -369,15 +370,9 @@ def analyze(
 
 def _check_writable(out_dir: Path) -> None:
     """Refuse an output folder that cannot be created or written, naming it."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".write-test"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        raise AnalysisError(f"--out {str(out_dir)!r}: cannot write there "
-                            f"({exc.strerror or exc}); allowed: a folder you can write to "
-                            "(created if missing)") from None
+    problem = unwritable(out_dir)
+    if problem is not None:
+        raise AnalysisError(problem)
 
 
 def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[str],
