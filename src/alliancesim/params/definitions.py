@@ -254,7 +254,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- commitment -------------------------------------------------------------------------
     _P("commitment_initial", "float", 0.7, "Commitment of a member when it joins", "0-1",
        0.3, 1.0, group="commitment"),
-    _P("commitment_sensitivity", "float", 0.102,
+    _P("commitment_sensitivity", "float", 0.344,
        "How strongly an assessment moves commitment", "-", 0.0, 1.0,
        source=CALIBRATED, group="commitment"),
     _P("assessment_interval", "int", 6, "Months between members' relationship assessments",
@@ -296,7 +296,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "well-run assessment", "-", 0.0, 1.0, source="adaptive expectations; assumption",
        group="commitment", mechanism="expectation_adaptation", off=0.0),
     # --- conflicts --------------------------------------------------------------------------
-    _P("conflict_rate", "float", 0.053,
+    _P("conflict_rate", "float", 0.0434,
        "Baseline conflicts per member per month before drivers", "1/month", 0.0, 0.5,
        source=CALIBRATED, group="conflicts"),
     _P("culture_conflict_weight", "float", 0.5,
@@ -420,7 +420,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("stagnation_recommitment", "float", 0.03,
        "Commitment every member regains when stagnation is discussed and work picks up",
        "0-1", 0.0, 0.3, group="stagnation"),
-    _P("tension_limit", "float", 13.6,
+    _P("tension_limit", "float", 10.3,
        "Accumulated unresolved tension that forces the alliance into transforming", "tension",
        1.0, 30.0, source=CALIBRATED, group="stagnation"),
     # --- shocks and entries -----------------------------------------------------------------
@@ -448,7 +448,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Monthly chance that a new partner joins while evolving", "1/month", 0.0, 0.2,
        group="shocks"),
     # --- value and ambition -----------------------------------------------------------------
-    _P("value_target", "float", 58.3,
+    _P("value_target", "float", 77.6,
        "Joint value that fulfils the shared ambition (objectives met)", "value units",
        5.0, 200.0, source=CALIBRATED, group="value"),
     _P("fit_value_weight", "float", 0.4,
@@ -460,7 +460,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("experience_half", "float", 5.0,
        "Accumulated experience at which the learning environment is half developed",
        "experience", 0.5, 50.0, group="value"),
-    _P("renewal_propensity", "float", 0.543,
+    _P("renewal_propensity", "float", 0.545,
        "Chance that a partner who is content after the ambition was reached wants a new "
        "round rather than to complete", "0-1", 0.0, 1.0, source=CALIBRATED,
        group="transforming"),
@@ -503,10 +503,10 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("member_time", "float", 1.0,
        "Time each member organization gives the alliance in all (joint work and management)",
        "FTE", 0.1, 5.0, group="management", setup_only=True),
-    _P("spare_attention", "float", 0.0409,
+    _P("spare_attention", "float", 0.0387,
        "Share of a member's time it can find for management work beyond the budget (taken "
        "from joint work)", "0-1", 0.0, 0.5, source=CALIBRATED, group="management"),
-    _P("management_price", "float", 1.17,
+    _P("management_price", "float", 0.992,
        "Joint work given up per FTE of management time, as FTE of joint work (the same "
        "price for a manager's salary and for members' time)", "FTE/FTE", 0.0, 3.0,
        source=CALIBRATED, group="management", mechanism="management_cost", off=0.0),
@@ -554,10 +554,10 @@ PARAMETERS: tuple[Parameter, ...] = (
        "x influence_rate", 0.0, 3.0, group="management work",
        mechanism="facilitated_assessment", off=0.0),
     # --- skill and learning -----------------------------------------------------------------
-    _P("member_skill_mean", "float", 0.414,
+    _P("member_skill_mean", "float", 0.418,
        "Mean alliance-management skill of member organizations at entry", "0-1", 0.0, 1.0,
        source=CALIBRATED, group="learning", setup_only=True, label="members' starting skill"),
-    _P("skill_learning_rate", "float", 0.438,
+    _P("skill_learning_rate", "float", 0.231,
        "Share of the skill gap a member closes per FTE-month of management work it does",
        "1/FTE-month", 0.0, 2.0, source=CALIBRATED, group="learning",
        mechanism="learning_by_doing", off=0.0),
@@ -576,7 +576,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Share of a training's skill effect that it also has on openness", "0-1", 0.0, 1.0,
        group="learning"),
     # --- the dedicated manager --------------------------------------------------------------
-    _P("manager_skill", "float", 0.778, "Skill of a dedicated professional manager", "0-1",
+    _P("manager_skill", "float", 0.844, "Skill of a dedicated professional manager", "0-1",
        0.0, 1.0, source=CALIBRATED, group="manager"),
     _P("manager_skill_sd", "float", 0.05, "Spread of skill between hired managers", "0-1",
        0.0, 0.3, group="manager"),
@@ -589,7 +589,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("knowledge_weight", "float", 0.4,
        "Share of a manager's effective skill that depends on knowing the alliance", "0-1",
        0.0, 1.0, group="manager", mechanism="manager_knowledge", off=0.0),
-    _P("manager_turnover", "float", 0.0332,
+    _P("manager_turnover", "float", 0.0275,
        "Monthly chance that the dedicated manager leaves", "1/month", 0.0, 0.3,
        source=CALIBRATED, group="manager", mechanism="manager_turnover",
        off=0.0),
