@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench browser clean results
+.PHONY: run test lint bench browser clean results calibrate
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "alliancesim needs Python >= 3.12; found " + sys.version.split()[0] + ". Install it or set PYTHON=/path/to/python3.12")'
@@ -38,7 +38,7 @@ bench: $(STAMP)
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
 # (about 45 minutes on two cores, of which the verdict about 20).
 results: run
-	$(BIN)/alliancesim validate --replicates 1000 --out out/validate
+	$(BIN)/alliancesim validate --replicates 500 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
 	$(BIN)/python -m alliancesim.validation.ablation --scale 2
 	$(BIN)/python -m alliancesim.validation.drivers --replicates 150
@@ -48,6 +48,12 @@ results: run
 	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
 		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
+
+# History matching of the defaults (resumes when rerun; about 15 minutes on two cores), then
+# the defaults it chose are written into the parameter definition. Follow with make results.
+calibrate: $(STAMP)
+	$(BIN)/python experiments/calibrate.py --write-defaults
+	$(BIN)/python -m alliancesim.params.table docs/ODD.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,99 +1,118 @@
-"""Calibrate the default parameters against the empirical patterns.
-
-Two stages. First, the Latin-hypercube sweep in ``experiments/calibration.toml`` runs with the
-experiment runner (resumable: rerun after an interruption and finished runs are kept) and
-every design point is scored against all patterns of ``alliancesim.validation`` at once.
-Scores from a few dozen replicates are noisy and the best of many noisy points flatters
-itself, so second, the best ``--finalists`` points are rerun with ``--replicates`` fresh,
-common seeds each and scored again; the best of those is the calibrated point.
+"""Calibrate the defaults by history matching (see alliancesim.validation.calibration).
 
     python experiments/calibrate.py [--out results/calibration] [--workers N]
+                                    [--scheduler tcp://HOST:8786] [--write-defaults]
 
-The chosen point is then rounded and written into ``src/alliancesim/params/definitions.py``
-by hand, and ``alliancesim validate`` confirms it with fresh seeds.
+Runs (or resumes: finished runs are kept) the design once per management mode of the
+calibration mix, scores every point, writes the plausible set to
+src/alliancesim/data/plausible_sets.parquet, confirms a representative member on fresh seeds,
+finds what breaks each pattern and writes docs/results/calibration.json and
+docs/results/pattern_breaks.csv. With --write-defaults the representative is written into
+src/alliancesim/params/definitions.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from alliancesim.compare.runner import run_all
-from alliancesim.scenarios import scenario_from_dict
-from alliancesim.sweeps import load_experiment, load_results, run_sweep
-from alliancesim.validation import PATTERNS, evaluate, score
+from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.validation.breaks import find_breaks
+from alliancesim.validation.calibration import (
+    EXPERIMENT,
+    by_centrality,
+    calibrated_factors,
+    confirm,
+    read_experiment_file,
+    run_calibration_sweeps,
+    score_points,
+    sensitivity,
+    spread,
+    sweep_seconds,
+    write_defaults,
+)
+from alliancesim.validation.mixture import CALIBRATION_MIX, SENSITIVITY_MIXES
+from alliancesim.validation.patterns import PATTERNS
 
-EXPERIMENT = Path(__file__).with_name("calibration.toml")
-
-
-def score_points(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
-    """One row per design point: its parameter values, overall score and pattern values."""
-    rows = []
-    for point, group in runs.groupby("point"):
-        table = evaluate(group).set_index("pattern")
-        row = {"point": point, **group.iloc[0][factors].to_dict(), "score": score(group),
-               "off_centre": off_centre(table)}
-        row.update({p.key: table.loc[p.key, "value"] for p in PATTERNS})
-        rows.append(row)
-    ranked = pd.DataFrame(rows).sort_values(["score", "off_centre"])
-    return ranked.reset_index(drop=True)
-
-
-def off_centre(table: pd.DataFrame) -> float:
-    """Tie-break among points inside every range: summed distance from the range centres."""
-    total = 0.0
-    for p in PATTERNS:
-        if p.high > p.low:
-            total += abs(table.loc[p.key, "value"] - (p.low + p.high) / 2) / (p.high - p.low)
-    return total
-
-
-def rerun_finalists(scores: pd.DataFrame, factors: list[str], finalists: int,
-                    replicates: int, seed: int, workers: int | None) -> pd.DataFrame:
-    """Rerun the best points with many common seeds and score them again."""
-    best = scores.head(finalists)
-    scenarios = [
-        scenario_from_dict({"name": f"point {int(row.point)}", "description": "finalist",
-                            "parameters": {f: float(getattr(row, f)) for f in factors}})
-        for row in best.itertuples()
-    ]
-    outcomes, _ = run_all(scenarios, replicates, seed, workers)
-    rows = best.set_index(pd.Index([s.name for s in scenarios]))
-    for column in ("point", *factors):
-        outcomes[column] = outcomes["scenario"].map(rows[column])
-    return score_points(outcomes, factors)
+PLAUSIBLE = Path("src") / "alliancesim" / "data" / "plausible_sets.parquet"
+RESULTS = Path("docs") / "results"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--experiment", default=str(EXPERIMENT))
     parser.add_argument("--out", default="results/calibration")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--finalists", type=int, default=8)
-    parser.add_argument("--replicates", type=int, default=400)
+    parser.add_argument("--scheduler", default=None, help="a Dask scheduler's address")
+    parser.add_argument("--confirm-replicates", type=int, default=200,
+                        help="runs per mode to confirm the representative (default 200)")
+    parser.add_argument("--breaks-replicates", type=int, default=150,
+                        help="runs per mode for each setting that may break a pattern")
+    parser.add_argument("--write-defaults", action="store_true",
+                        help="write the representative into the parameter definition")
     args = parser.parse_args()
-    experiment = load_experiment(EXPERIMENT)
+
     start = time.perf_counter()
-    summary = run_sweep(experiment, args.out, workers=args.workers, progress=True)
-    elapsed = time.perf_counter() - start
-    runs = load_results(args.out, include_failed=False)
-    scores = score_points(runs, list(experiment.vary))
-    scores.to_csv(Path(args.out) / "scores.csv", index=False)
-    print(f"{summary.runs_total} runs ({summary.runs_total - summary.runs_before} new) "
-          f"in {elapsed:.0f} s; {len(scores)} design points scored")
-    start = time.perf_counter()
-    final = rerun_finalists(scores, list(experiment.vary), args.finalists, args.replicates,
-                            experiment.seed + 1, args.workers)
-    final.to_csv(Path(args.out) / "finalists.csv", index=False)
-    print(f"{args.finalists} finalists x {args.replicates} replicates in "
-          f"{time.perf_counter() - start:.0f} s")
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        print("stage 1, best points:")
-        print(scores.head(args.finalists).round(3).to_string(index=False))
-        print("stage 2, finalists rescored:")
-        print(final.round(3).to_string(index=False))
+    runs = run_calibration_sweeps(args.out, args.experiment, workers=args.workers,
+                                  scheduler=args.scheduler)
+    sweep_s = time.perf_counter() - start
+    ranges = calibrated_factors(args.experiment)
+    factors = list(ranges)
+    scores = score_points(runs, factors)
+    scores.to_parquet(Path(args.out) / "scores.parquet", index=False)
+    accepted = scores[scores["accepted"]]
+    print(f"{len(runs)} runs ({sweep_s:.0f} s this time); {len(accepted)} of {len(scores)} "
+          "points not implausible")
+    if accepted.empty:
+        raise SystemExit("no design point is consistent with every calibration pattern")
+
+    seed = int(read_experiment_file(args.experiment)["seed"])
+    central = by_centrality(accepted, ranges)
+    chosen, table = confirm(central, factors, args.confirm_replicates, seed + 1, args.workers)
+    point = chosen.pop("point")
+    plausible = central.assign(representative=central["point"] == point)
+    PLAUSIBLE.parent.mkdir(parents=True, exist_ok=True)
+    plausible.reset_index(drop=True).to_parquet(PLAUSIBLE, index=False)
+
+    breaks = find_breaks(scores, ranges, chosen, args.breaks_replicates, seed + 2,
+                         args.workers)
+    breaks.to_csv(RESULTS / "pattern_breaks.csv", index=False)
+    total_s = time.perf_counter() - start
+    summary = {
+        "experiment": args.experiment, "seed": seed,
+        "design": read_experiment_file(args.experiment)["design"],
+        "replicates": int(read_experiment_file(args.experiment)["replicates"]),
+        "modes": list(CALIBRATION_MIX.modes), "mix": CALIBRATION_MIX.label(),
+        "mix_reason": CALIBRATION_MIX.reason,
+        "runs": len(runs), "run_seconds_total": float(runs["duration_s"].sum()),
+        "points": len(scores), "accepted": len(accepted),
+        "patterns": [p.key for p in PATTERNS],
+        "sensitivity": sensitivity(runs, scores, SENSITIVITY_MIXES),
+        "spread": spread(accepted, ranges).to_dict(orient="records"),
+        "representative": {"point": point, "distance": float(
+            central.loc[central["point"] == point, "distance"].iloc[0])},
+        "defaults": {f: {"old": PARAMETERS_BY_NAME[f].default, "new": v}
+                     for f, v in chosen.items()},
+        "confirmation": {"replicates": args.confirm_replicates, "seed": seed + 1,
+                         "patterns": table.drop(columns=["description", "source"])
+                         .to_dict(orient="records")},
+        "breaks": {"replicates": args.breaks_replicates, "seed": seed + 2},
+        "sweep_wall_seconds": round(sweep_seconds(args.out, args.experiment)),
+        "analysis_wall_seconds": round(total_s - sweep_s),
+    }
+    (RESULTS / "calibration.json").write_text(json.dumps(summary, indent=1, default=float)
+                                               + "\n")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(spread(accepted, ranges).round(3).to_string(index=False))
+        print(breaks.drop(columns=["description"]).to_string(index=False))
+    print(f"plausible set: {PLAUSIBLE} ({len(plausible)} points); total {total_s:.0f} s")
+    if args.write_defaults:
+        for name, (old, new) in write_defaults(chosen).items():
+            print(f"{name}: {old} -> {new}")
 
 
 if __name__ == "__main__":

@@ -124,6 +124,8 @@ MECHANISMS: dict[str, str] = {
 }
 
 _P = Parameter
+# The source of defaults set by the calibration (experiments/calibrate.py writes them).
+CALIBRATED = "calibrated (history matching, see docs/ODD.md)"
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- scales and composition -----------------------------------------------------------
@@ -268,9 +270,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- commitment -------------------------------------------------------------------------
     _P("commitment_initial", "float", 0.7, "Commitment of a member when it joins", "0-1",
        0.3, 1.0, group="commitment"),
-    _P("commitment_sensitivity", "float", 0.29,
+    _P("commitment_sensitivity", "float", 0.344,
        "How strongly an assessment moves commitment", "-", 0.0, 1.0,
-       source="Ring & Van de Ven (1994); calibrated", group="commitment"),
+       source=CALIBRATED, group="commitment"),
     _P("assessment_interval", "int", 6, "Months between members' relationship assessments",
        "months", 1, 24, source="Ring & Van de Ven (1994)", group="commitment"),
     _P("efficiency_weight", "float", 0.6,
@@ -310,9 +312,9 @@ PARAMETERS: tuple[Parameter, ...] = (
        "well-run assessment", "-", 0.0, 1.0, source="adaptive expectations; assumption",
        group="commitment", mechanism="expectation_adaptation", off=0.0),
     # --- conflicts --------------------------------------------------------------------------
-    _P("conflict_rate", "float", 0.044,
+    _P("conflict_rate", "float", 0.0434,
        "Baseline conflicts per member per month before drivers", "1/month", 0.0, 0.5,
-       source="Thomas (1992); calibrated", group="conflicts"),
+       source=CALIBRATED, group="conflicts"),
     _P("culture_conflict_weight", "float", 0.5,
        "How strongly cultural distance raises a pair's conflict hazard: 1 + w * distance",
        "1/KS", 0.0, 3.0, source="Kogut & Singh (1988)", group="conflicts",
@@ -434,9 +436,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("stagnation_recommitment", "float", 0.03,
        "Commitment every member regains when stagnation is discussed and work picks up",
        "0-1", 0.0, 0.3, group="stagnation"),
-    _P("tension_limit", "float", 6.8,
+    _P("tension_limit", "float", 10.3,
        "Accumulated unresolved tension that forces the alliance into transforming", "tension",
-       1.0, 30.0, source="calibrated", group="stagnation"),
+       1.0, 30.0, source=CALIBRATED, group="stagnation"),
     # --- shocks and entries -----------------------------------------------------------------
     _P("shock_rate", "float", 0.01, "External shocks per month", "1/month", 0.0, 0.2,
        group="shocks", mechanism="shocks", off=0.0),
@@ -462,9 +464,9 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Monthly chance that a new partner joins while evolving", "1/month", 0.0, 0.2,
        group="shocks"),
     # --- value and ambition -----------------------------------------------------------------
-    _P("value_target", "float", 75.0,
+    _P("value_target", "float", 77.6,
        "Joint value that fulfils the shared ambition (objectives met)", "value units",
-       5.0, 200.0, source="calibrated", group="value"),
+       5.0, 200.0, source=CALIBRATED, group="value"),
     _P("fit_value_weight", "float", 0.4,
        "Share of joint value that depends on governance fit", "0-1", 0.0, 1.0,
        source="Provan & Kenis (2008)", group="value", mechanism="governance_fit", off=0.0),
@@ -474,9 +476,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("experience_half", "float", 5.0,
        "Accumulated experience at which the learning environment is half developed",
        "experience", 0.5, 50.0, group="value"),
-    _P("renewal_propensity", "float", 0.46,
+    _P("renewal_propensity", "float", 0.545,
        "Chance that a partner who is content after the ambition was reached wants a new "
-       "round rather than to complete", "0-1", 0.0, 1.0, source="Doz (1996); calibrated",
+       "round rather than to complete", "0-1", 0.0, 1.0, source=CALIBRATED,
        group="transforming"),
     _P("transform_months", "int", 2, "Months a re-evaluation takes", "months", 1, 12,
        source="Doz (1996)", group="transforming"),
@@ -517,13 +519,13 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("member_time", "float", 1.0,
        "Time each member organization gives the alliance in all (joint work and management)",
        "FTE", 0.1, 5.0, group="management", setup_only=True),
-    _P("spare_attention", "float", 0.02,
+    _P("spare_attention", "float", 0.0387,
        "Share of a member's time it can find for management work beyond the budget (taken "
-       "from joint work)", "0-1", 0.0, 0.5, group="management"),
-    _P("management_price", "float", 1.0,
+       "from joint work)", "0-1", 0.0, 0.5, source=CALIBRATED, group="management"),
+    _P("management_price", "float", 0.992,
        "Joint work given up per FTE of management time, as FTE of joint work (the same "
        "price for a manager's salary and for members' time)", "FTE/FTE", 0.0, 3.0,
-       group="management", mechanism="management_cost", off=0.0),
+       source=CALIBRATED, group="management", mechanism="management_cost", off=0.0),
     # --- management work: what there is to do ----------------------------------------------
     _P("effort_conflict", "float", 0.03, "Time to mediate one conflict", "FTE-months",
        0.0, 0.5, group="management work"),
@@ -568,12 +570,12 @@ PARAMETERS: tuple[Parameter, ...] = (
        "x influence_rate", 0.0, 3.0, group="management work",
        mechanism="facilitated_assessment", off=0.0),
     # --- skill and learning -----------------------------------------------------------------
-    _P("member_skill_mean", "float", 0.3,
+    _P("member_skill_mean", "float", 0.418,
        "Mean alliance-management skill of member organizations at entry", "0-1", 0.0, 1.0,
-       group="learning", setup_only=True, label="members' starting skill"),
-    _P("skill_learning_rate", "float", 0.3,
+       source=CALIBRATED, group="learning", setup_only=True, label="members' starting skill"),
+    _P("skill_learning_rate", "float", 0.231,
        "Share of the skill gap a member closes per FTE-month of management work it does",
-       "1/FTE-month", 0.0, 2.0, source="learning by doing; assumption", group="learning",
+       "1/FTE-month", 0.0, 2.0, source=CALIBRATED, group="learning",
        mechanism="learning_by_doing", off=0.0),
     _P("skill_fade", "float", 0.01,
        "Monthly share of a member's skill above its entry level that fades", "1/month",
@@ -590,8 +592,8 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Share of a training's skill effect that it also has on openness", "0-1", 0.0, 1.0,
        group="learning"),
     # --- the dedicated manager --------------------------------------------------------------
-    _P("manager_skill", "float", 0.8, "Skill of a dedicated professional manager", "0-1",
-       0.0, 1.0, group="manager"),
+    _P("manager_skill", "float", 0.844, "Skill of a dedicated professional manager", "0-1",
+       0.0, 1.0, source=CALIBRATED, group="manager"),
     _P("manager_skill_sd", "float", 0.05, "Spread of skill between hired managers", "0-1",
        0.0, 0.3, group="manager"),
     _P("manager_knowledge_initial", "float", 0.3,
@@ -603,9 +605,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("knowledge_weight", "float", 0.4,
        "Share of a manager's effective skill that depends on knowing the alliance", "0-1",
        0.0, 1.0, group="manager", mechanism="manager_knowledge", off=0.0),
-    _P("manager_turnover", "float", 0.025,
+    _P("manager_turnover", "float", 0.0275,
        "Monthly chance that the dedicated manager leaves", "1/month", 0.0, 0.3,
-       source="mean tenure about 3 years", group="manager", mechanism="manager_turnover",
+       source=CALIBRATED, group="manager", mechanism="manager_turnover",
        off=0.0),
     _P("manager_vacancy", "int", 6, "Months until a departed manager is replaced", "months",
        0, 36, group="manager", mechanism="manager_turnover", off=0),

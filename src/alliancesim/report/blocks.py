@@ -87,6 +87,7 @@ def flagship_findings(root: Path) -> str:
 # A reference mode failing this often leaves the other little room to fail more: such a
 # gap closes by a ceiling, not by a mechanism.
 SATURATED = 0.85
+CLEAR_Z = 2.0  # a change in the gap this many standard errors from zero
 
 
 def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> str:
@@ -129,6 +130,12 @@ def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> 
         lines += ["", "Without " + ", ".join(f"`{m}`" for m in saturated) + f" even *{reference}* "
                   f"fails at least {SATURATED:.0%} of the time, so the gap closes against a "
                   "ceiling; they are not ranked."]
+    clear = failed[~failed["mechanism"].isin(saturated) & (failed["z"].abs() >= CLEAR_Z)]
+    making = [f"`{m}`" for m in clear.loc[clear["made_by_it"] > 0, "mechanism"]]
+    against = [f"`{m}`" for m in clear.loc[clear["made_by_it"] < 0, "mechanism"]]
+    lines += ["", f"Clearly (|z| ≥ {CLEAR_Z:g}) making the gap at these defaults: "
+              f"{', '.join(making) or 'none'}; clearly working against it: "
+              f"{', '.join(against) or 'none'}; every other mechanism is within the noise."]
     return "\n".join(lines)
 
 
@@ -152,14 +159,138 @@ def ablation_table(root: Path) -> str:
 
 # --- validation -----------------------------------------------------------------------------
 def validation_table(root: Path) -> str:
-    """The defaults against the empirical patterns, as ``alliancesim validate`` scored them."""
+    """The defaults against the calibration patterns, as ``alliancesim validate`` scored them."""
     from alliancesim.compare.report import markdown_table
     from alliancesim.validation.report import display_table
 
     meta = _read_json(root, "validation.json")
     table = pd.read_csv(root / RESULTS / "validation_patterns.csv")
-    return (f"`alliancesim validate --replicates {meta['replicates']} --seed {meta['seed']}`:"
+    return (f"`alliancesim validate --replicates {meta['replicates']} --seed {meta['seed']}` "
+            f"({meta['replicates']} runs per management mode, {meta['mix']}):"
             "\n\n" + markdown_table(display_table(table)))
+
+
+def validation_predictions(root: Path) -> str:
+    """The out-of-sample predictions at the defaults and across the plausible set."""
+    from alliancesim.compare.report import markdown_table
+    from alliancesim.validation.report import display_predictions
+
+    table = pd.read_csv(root / RESULTS / "validation_predictions.csv")
+    return markdown_table(display_predictions(table))
+
+
+def verdict_robustness(root: Path) -> str:
+    """How often each mode comes first across the plausible parameter sets."""
+    from alliancesim.validation.verdict import markdown, sentence
+
+    result = _read_json(root, "verdict_robustness.json")
+    text = sentence(result)
+    return (text[0].upper() + text[1:] + " (share of the plausible sets, with a 95% "
+            "interval):\n\n" + markdown(result))
+
+
+def flagship_verdict(root: Path) -> str:
+    """The flagship's verdict with its robustness across the plausible sets, in one line."""
+    from alliancesim.validation.verdict import sentence
+
+    summary = flagship_summary(root)
+    rows = summary[summary["outcome"] == "failed"]
+    best = _best(rows, lowest=True)
+    result = _read_json(root, "verdict_robustness.json")
+    clear = rows[rows["p_value"] < SIGNIFICANT]
+    others = rows[rows["p_value"].notna()]
+    if others.empty or len(clear) == len(others):
+        apart = "clearly apart from every other mode"
+    elif clear.empty:
+        apart = "but no other mode differs clearly from the reference at these replicates"
+    else:
+        apart = ("clearly apart from " + ", ".join(f"*{n}*" for n in clear["scenario"])
+                 + " only")
+    return (f"**Verdict at the defaults:** *{best['scenario']}* fails least "
+            f"({best['estimate']:.0%}), {apart}. **Robustness:** {sentence(result)} "
+            "(see *Validation*).")
+
+
+def calibration_patterns(root: Path) -> str:
+    """The calibration patterns and out-of-sample predictions as the code defines them."""
+    from alliancesim.validation.patterns import PATTERNS
+    from alliancesim.validation.predictions import PREDICTIONS
+
+    lines = ["| pattern | used for | target | band (± 3 sd) | where the sd comes from | source |",
+             "|---|---|---|---|---|---|"]
+    for p in PATTERNS:
+        lines.append(f"| {p.description} | calibration | {p.target_text()} | {p.band()} | "
+                     f"{p.uncertainty} | {p.source} |")
+    for q in PREDICTIONS:
+        target = q.format(q.target)
+        lines.append(f"| {q.description} | out-of-sample prediction | {target} ± "
+                     f"{q.format(q.sd)} | {q.band()} | {q.uncertainty} | {q.source} |")
+    return "\n".join(lines)
+
+
+def _calibration(root: Path) -> dict:
+    return _read_json(root, "calibration.json")
+
+
+DESIGN_NAMES = {"lhs": "Latin hypercube", "sobol": "Sobol", "random": "random", "grid": "grid"}
+
+
+def calibration_summary(root: Path) -> str:
+    """What the calibration ran, what it accepted, and how the mix's weights matter."""
+    c = _calibration(root)
+    design = c["design"]
+    lines = [
+        f"A {DESIGN_NAMES.get(design['kind'], design['kind'])} design of {c['points']} points over "
+        f"{len(c['spread'])} parameters, each point run {c['replicates']} times under every "
+        f"mode of the mix ({c['mix']}; common seeds, root seed {c['seed']}): {c['runs']:,} "
+        f"runs in {c['sweep_wall_seconds'] / 60:.0f} minutes of wall time on 2 cores "
+        f"({c['run_seconds_total'] / 60:.0f} minutes of single-core simulation), then "
+        f"{c['analysis_wall_seconds'] / 60:.0f} minutes to score the points, confirm the "
+        "representative and find what breaks each pattern. "
+        f"**{c['accepted']} of {c['points']} points are not implausible** (every I < 3 and "
+        "an inverted U); they are the plausible set, shipped as "
+        "`src/alliancesim/data/plausible_sets.parquet`.", "",
+        "The mix is an assumption; the same runs, weighted by other mixes:", "",
+        "| mix | weights | points accepted | also in the plausible set |", "|---|---|---|---|"]
+    lines.append(f"| equal (calibration) | {c['mix']} | {c['accepted']} | {c['accepted']} |")
+    for m in c["sensitivity"]:
+        lines.append(f"| {m['mix']} | {m['weights']} | {m['accepted']} | "
+                     f"{m['also_in_plausible_set']} |")
+    return "\n".join(lines)
+
+
+def _num(v: float) -> str:
+    return f"{v:.3g}"
+
+
+def plausible_spread(root: Path) -> str:
+    """Per calibrated parameter: its range, the plausible set's spread, old and new default."""
+    c = _calibration(root)
+    lines = ["| parameter | range searched | plausible set: 5% – median – 95% | share of the "
+             "range (central 90%) | old default | new default |", "|---|---|---|---|---|---|"]
+    for r in c["spread"]:
+        d = c["defaults"][r["parameter"]]
+        lines.append(f"| `{r['parameter']}` | {_num(r['range_low'])} – {_num(r['range_high'])}"
+                     f" | {_num(r['p05'])} – {_num(r['median'])} – {_num(r['p95'])} | "
+                     f"{r['coverage_90']:.0%} | {_num(d['old'])} | {_num(d['new'])} |")
+    return "\n".join(lines)
+
+
+def pattern_breaks(root: Path) -> str:
+    """For each calibration pattern, a setting inside the ranges that puts it out of band."""
+    from alliancesim.validation.report import format_value
+
+    c = _calibration(root)
+    table = pd.read_csv(root / RESULTS / "pattern_breaks.csv")
+    lines = [f"Each setting changes one parameter of the defaults; {c['breaks']['replicates']} "
+             "runs per mode of the mix (seed "
+             f"{c['breaks']['seed']}):", "",
+             "| pattern | band | setting | model (95% CI) | broken |", "|---|---|---|---|---|"]
+    for r in table.itertuples():
+        lines.append(f"| {r.description} | {r.band} | `{r.parameter}` {_num(r.default)} → "
+                     f"{_num(r.setting)} | {format_value(r.pattern, r.value, r.low, r.high)} | "
+                     f"{'yes' if r.broken else 'NO'} |")
+    return "\n".join(lines)
 
 
 # --- the tour -------------------------------------------------------------------------------
@@ -347,6 +478,13 @@ def verdict_speed(root: Path) -> str:
 
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
+    "validation-predictions": validation_predictions,
+    "verdict-robustness": verdict_robustness,
+    "flagship-verdict": flagship_verdict,
+    "calibration-summary": calibration_summary,
+    "calibration-patterns": calibration_patterns,
+    "plausible-spread": plausible_spread,
+    "pattern-breaks": pattern_breaks,
     "tour-events": tour_events,
     "tour-story": tour_story,
     "model-speed": model_speed,
@@ -386,12 +524,18 @@ def take_flagship(folder: Path, root: Path) -> None:
 
 
 def take_validation(folder: Path, root: Path, seed: int) -> None:
-    """Copy a validation report's pattern table and hazard figure into the results."""
+    """Copy a validation report's tables, verdict and hazard figure into the results."""
+    from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN
+
     shutil.copyfile(folder / "patterns.csv", root / RESULTS / "validation_patterns.csv")
+    shutil.copyfile(folder / "predictions.csv", root / RESULTS / "validation_predictions.csv")
+    shutil.copyfile(folder / "verdict.json", root / RESULTS / "verdict_robustness.json")
     shutil.copyfile(folder / "hazard_by_age.png", root / "docs" / "img" / "validation_hazard.png")
-    runs = pd.read_parquet(folder / "runs.parquet", columns=["outcome"])
+    runs = pd.read_parquet(folder / "runs.parquet", columns=[MODE_COLUMN])
+    per_mode = int(runs[MODE_COLUMN].value_counts().min())
     (root / RESULTS / "validation.json").write_text(
-        json.dumps({"replicates": len(runs), "seed": seed}) + "\n")
+        json.dumps({"replicates": per_mode, "seed": seed, "mix": CALIBRATION_MIX.label()})
+        + "\n")
 
 
 def take_tour(folder: Path, root: Path, seed: int) -> None:

@@ -1,4 +1,5 @@
-"""Validation against empirical patterns: estimators, targets, reports and calibration."""
+"""Validation against empirical patterns: estimators, calibration patterns, out-of-sample
+predictions, the calibration by history matching and the verdict across plausible worlds."""
 
 from alliancesim.validation.metrics import (
     Estimate,
@@ -8,9 +9,8 @@ from alliancesim.validation.metrics import (
     median_lifetime,
     share_ended_within,
     survival,
-    trust_asymmetry,
 )
-from alliancesim.validation.patterns import PATTERNS, Pattern, dissolution_hazard, evaluate, score
+from alliancesim.validation.patterns import PATTERNS, Pattern, dissolution_hazard, evaluate
 
 __all__ = [
     "PATTERNS",
@@ -22,8 +22,6 @@ __all__ = [
     "hazard_by_age",
     "is_inverted_u",
     "median_lifetime",
-    "score",
     "share_ended_within",
     "survival",
-    "trust_asymmetry",
 ]

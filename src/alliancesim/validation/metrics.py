@@ -59,18 +59,30 @@ def hazard_by_age(end_month: np.ndarray, event: np.ndarray, width: int = 12,
     return pd.DataFrame(rows)
 
 
+RISE_SHARE = 0.5  # the first counted interval must be at most this share of the peak
+FALL_SHARE = 0.75  # the intervals after the peak must average at most this share of it
+
+
 def is_inverted_u(hazard: pd.DataFrame, min_at_risk: int = 30) -> bool:
     """Low at first, rising to a peak, then falling: the liability of adolescence.
 
-    Intervals with fewer than ``min_at_risk`` alliances at risk are ignored. The peak must
-    lie strictly inside the remaining intervals, the first interval must be below half the
-    peak, and the intervals after the peak must average below it.
+    Intervals with fewer than ``min_at_risk`` alliances at risk are ignored, and so are the
+    leading intervals in which not one alliance dissolved: there dissolution is impossible by
+    construction (or never happens), and a stretch of zeros is not the rising side of a hump.
+    From the first interval with a dissolution on, the peak must lie strictly inside, the
+    first interval must be at most half the peak, and the intervals after the peak must
+    average at most three quarters of it. A flat, rising-only or falling hazard fails.
     """
-    h = hazard.loc[hazard["at_risk"] >= min_at_risk, "hazard"].to_numpy()
+    rows = hazard.loc[hazard["at_risk"] >= min_at_risk]
+    seen = np.flatnonzero(rows["events"].to_numpy() > 0)
+    if not len(seen):
+        return False
+    h = rows["hazard"].to_numpy()[seen[0]:]
     if len(h) < 3:
         return False
     peak = int(np.argmax(h))
-    return 0 < peak < len(h) - 1 and h[0] < 0.5 * h[peak] and h[peak + 1:].mean() < h[peak]
+    return bool(0 < peak < len(h) - 1 and h[0] <= RISE_SHARE * h[peak]
+                and h[peak + 1:].mean() <= FALL_SHARE * h[peak])
 
 
 def _band(sf: Any) -> Any:
@@ -116,23 +128,3 @@ def share_ended_within(end_month: np.ndarray, ended: np.ndarray, months: int) ->
     at = float(months)
     return Estimate(1.0 - float(sf.evaluate(at)), 1.0 - float(band.high.evaluate(at)),
                     1.0 - float(band.low.evaluate(at)))
-
-
-def trust_asymmetry(rises: np.ndarray, falls: np.ndarray, seed: int = 0) -> Estimate:
-    """Ratio of the mean trust fall per escalation to the mean rise per constructive outcome.
-
-    Inputs are per-run means (NaN where a run had no such event); the interval is a
-    bootstrap over runs.
-    """
-    pairs = np.column_stack([np.asarray(rises, float), np.asarray(falls, float)])
-    pairs = pairs[~np.isnan(pairs).any(axis=1)]
-    if len(pairs) < 2:
-        return Estimate(float("nan"), float("nan"), float("nan"))
-
-    def ratio(rise: np.ndarray, fall: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.mean(fall, axis=axis) / np.mean(rise, axis=axis)
-
-    value = float(ratio(pairs[:, 0], pairs[:, 1]))
-    ci = stats.bootstrap((pairs[:, 0], pairs[:, 1]), ratio, paired=True, n_resamples=2000,
-                         rng=np.random.default_rng(seed)).confidence_interval
-    return Estimate(value, float(ci.low), float(ci.high))
