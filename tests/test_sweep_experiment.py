@@ -33,32 +33,15 @@ def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
     return path
 
 
-def with_parameter_sets(path: Path, tmp_path: Path) -> Path:
-    """``path`` as it is, if its table of parameter sets exists; else a copy beside a
-    stand-in table of two sets of the calibrated assumptions."""
-    import tomllib
-
-    import pandas as pd
-
-    from alliancesim.sweeps.parameter_sets import resolve
-
-    file = tomllib.loads(path.read_text())["parameter_sets"]["file"]
-    if resolve(file, path.parent) is not None:
-        return path
-    pd.DataFrame({"manager_skill": [0.7, 0.9], "skill_learning_rate": [0.2, 0.4],
-                  "member_skill_mean": [0.3, 0.4]}).to_parquet(tmp_path / file)
-    copy = tmp_path / path.name
-    copy.write_text(path.read_text())
-    return copy
-
-
 @pytest.mark.parametrize("path", sorted(EXPERIMENTS.glob("*.toml")), ids=lambda p: p.stem)
 def test_shipped_experiments_load_and_give_their_design(path, tmp_path):
     import tomllib
 
     data = tomllib.loads(path.read_text())
-    if "parameter_sets" in data:  # a calibration's table: a stand-in if it is absent
-        path = with_parameter_sets(path, tmp_path)
+    if "parameter_sets" in data:  # the calibration's table, shipped in the package's data
+        from alliancesim.sweeps.parameter_sets import resolve
+
+        assert resolve(data["parameter_sets"]["file"], path.parent) is not None
     if "verdict" in data:  # a verdict's file: one sweep per mode
         from alliancesim.verdict import load_verdict
 

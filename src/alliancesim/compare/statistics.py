@@ -147,7 +147,10 @@ def survival_contrast(x: pd.DataFrame, y: pd.DataFrame, month: int) -> Contrast:
                    - kaplan_meier(y, at)["survival"].iloc[0])
     if not (x["outcome"] == "dissolved").any() and not (y["outcome"] == "dissolved").any():
         return Contrast(effect, float("nan"), float("nan"))
-    result = stats.logrank(survival_data(x), survival_data(y))
+    # With no variance in the events (every run at risk ends in the same month) the test is
+    # undefined: scipy divides by zero and returns NaN, which is what we report.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = stats.logrank(survival_data(x), survival_data(y))
     return Contrast(effect, float(result.statistic), float(result.pvalue))
 
 
