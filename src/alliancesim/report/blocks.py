@@ -122,10 +122,6 @@ def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> 
                      f"{share(r.mechanism, reference):.0%} | {share(r.mechanism, mode):.0%} | "
                      f"{r.gap_off:+.0%} | {r.made_by_it:+.0%} ({r.z:+.1f}) | "
                      f"{value.loc[r.mechanism, 'gap_off']:+.1f} |")
-    widen = [f"`{r.mechanism}`" for r in ranked.itertuples() if r.made_by_it > 0]
-    narrow = [f"`{r.mechanism}`" for r in ranked.itertuples() if r.made_by_it < 0]
-    lines += ["", f"Of these, the gap between *{mode}* and *{reference}* is widened by "
-              f"{_listing(widen)} and narrowed by {_listing(narrow)}."]
     if saturated:
         lines += ["", "Without " + ", ".join(f"`{m}`" for m in saturated) + f" even *{reference}* "
                   f"fails at least {SATURATED:.0%} of the time, so the gap closes against a "
@@ -137,12 +133,6 @@ def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> 
               f"{', '.join(making) or 'none'}; clearly working against it: "
               f"{', '.join(against) or 'none'}; every other mechanism is within the noise."]
     return "\n".join(lines)
-
-
-def _listing(items: list[str]) -> str:
-    if not items:
-        return "none of them"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- ablation -------------------------------------------------------------------------------
