@@ -356,3 +356,13 @@ def test_the_odd_states_the_variances_the_index_uses():
                       text)
     assert found, "docs/ODD.md no longer lists the Kogut-Singh variances"
     assert [int(v) for v in found.groups()] == [round(v) for v in dimension_variances()]
+
+
+def test_the_per_member_panel_names_each_members_country():
+    result = simulate({"horizon": 12, "partners": {"countries": ["Japan", "Chile"]}}, seed=3,
+                      record_panel=True)
+    panel = result.panel
+    founders = panel[panel["month"] == 0].sort_values("member_id")
+    assert founders["country"].tolist()[:2] == ["Japan", "Chile"]
+    synthetic = simulate({"horizon": 12}, seed=3, record_panel=True).panel
+    assert (synthetic["country"] == "").all()

@@ -107,6 +107,7 @@ MEMBER_COLUMNS: dict[str, str] = {
     "month": "Month",
     "name": "Name of the organization",
     "sector": "Sector (business, ngo, government, knowledge)",
+    "country": "Country as named in Hofstede's matrix ('' for a synthetic national culture)",
     "member": "Whether it is still a member at the end of the month",
     "trust_given": "Mean trust it places in the other active members",
     "trust_received": "Mean trust the other active members place in it",
@@ -144,7 +145,8 @@ def member_records(model: AllianceModel) -> list[tuple[Any, ...]]:
         slot = agent.slot
         active = slot is not None
         records.append((
-            model.time, agent.unique_id, model.month, agent.name, agent.sector, active,
+            model.time, agent.unique_id, model.month, agent.name, agent.sector, agent.country,
+            active,
             float(given[slot]) if active else float("nan"),
             float(received[slot]) if active else float("nan"),
             agent.commitment, agent.commitment_state, agent.skill, agent.openness,
