@@ -62,8 +62,9 @@ def defaults_footnote(analysis: VerdictAnalysis) -> str:
     """What the map at the defaults holds fixed and how its cells are judged."""
     spec = analysis.verdict.spec
     return (f"Every other factor at its default (the parameter definition's, or as fixed in "
-            f"{Path(analysis.verdict.source).name}). Each cell is one point run {spec.map_replicates} "
-            "times under every mode with the same seeds; a mode wins a cell when the "
+            f"{Path(analysis.verdict.source).name}). Each cell is one point run "
+            f"{spec.map_replicates} times under every mode with the same seeds; a mode wins a "
+            "cell when the "
             f"{spec.confidence:.0%} interval of its paired difference with each other mode "
             "excludes zero; hatched: no clear winner.")
 
