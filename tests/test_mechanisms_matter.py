@@ -27,14 +27,17 @@ def test_higher_cultural_distance_gives_more_conflicts():
     assert stats.mannwhitneyu(high, low, alternative="greater").pvalue < 0.001
 
 
-def outcomes(mode: str) -> list[dict]:
-    return [simulate({"management_mode": mode}, seed=seed).outcome for seed in SEEDS]
+def outcomes(mode: str, seeds: range = SEEDS) -> list[dict]:
+    return [simulate({"management_mode": mode}, seed=seed).outcome for seed in seeds]
 
 
 def test_management_mode_changes_how_alliances_end():
-    none, dedicated = outcomes("none"), outcomes("dedicated")
+    # At the calibrated defaults the gap is about 20 points (docs/results/flagship_summary.csv):
+    # 200 seeds per mode show it well beyond chance; 80 would leave p near 0.01.
+    seeds = range(200)
+    none, dedicated = outcomes("none", seeds), outcomes("dedicated", seeds)
     failed = [sum(o["failed"] for o in runs) for runs in (none, dedicated)]
-    table = [[failed[0], len(SEEDS) - failed[0]], [failed[1], len(SEEDS) - failed[1]]]
+    table = [[failed[0], len(seeds) - failed[0]], [failed[1], len(seeds) - failed[1]]]
     assert failed[0] > failed[1]
     assert stats.fisher_exact(table).pvalue < 0.001
 
