@@ -39,6 +39,9 @@ PHASE_BEHAVIOUR = {
     phases.EVOLVING: phases.evolving,
     phases.TRANSFORMING: phases.transforming,
 }
+# The counter each conflict outcome adds to.
+_CONFLICT_COUNTS = {"constructive": "conflicts_resolved", "compromise": "conflicts_resolved",
+                    "latent": "conflicts_latent", "escalated": "conflicts_escalated"}
 # Alliance-level state that outside readers (app, tests, reports) may read on the model.
 _ALLIANCE_FIELDS = (
     "phase", "months_in_phase", "phase_history", "value_now", "value_total", "tension",
@@ -398,8 +401,9 @@ class AllianceModel(mesa.Model):
     def signal_pair_trust(self, i: int, j: int, signal: float) -> None:
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
         t, p = self.state.trust, self.params
-        t[i, j] = update_trust(t[i, j], signal, p.trust_gain, p.trust_loss_ratio)
-        t[j, i] = update_trust(t[j, i], signal, p.trust_gain, p.trust_loss_ratio)
+        # Plain floats: the same arithmetic as numpy scalars, without their overhead.
+        t[i, j] = update_trust(float(t[i, j]), signal, p.trust_gain, p.trust_loss_ratio)
+        t[j, i] = update_trust(float(t[j, i]), signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions (at most all the way to the
@@ -414,8 +418,7 @@ class AllianceModel(mesa.Model):
 
     def count_conflict(self, outcome: str, trust_change: float = 0.0) -> None:
         """Count a conflict by how it ended, and the pair's mean trust change it caused."""
-        key = {"constructive": "conflicts_resolved", "compromise": "conflicts_resolved",
-               "latent": "conflicts_latent", "escalated": "conflicts_escalated"}[outcome]
+        key = _CONFLICT_COUNTS[outcome]
         for counter in (self.month_counts, self.totals):
             counter["conflicts_new"] += 1
             counter[key] += 1
