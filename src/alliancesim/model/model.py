@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.culture.partners import Partners, as_partners, check_combination
-from alliancesim.model import phases
+from alliancesim.model import kernels, phases
 from alliancesim.model.agents import MemberOrganization
 from alliancesim.model.alliance import AllianceState
 from alliancesim.model.conflicts import run_conflicts
@@ -292,19 +292,13 @@ class AllianceModel(mesa.Model):
         gain = p.trust_gain * p.cooperation_signal * upkeep
         if gain > 0.0:
             weight = p.openness_trust_weight
-            truster = gain * weight * s.openness + gain * (1.0 - 0.5 * weight)
-            step = truster[:, None] * s.proximity
-            step *= s.commitment
-            if gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0:
-                np.minimum(step, 1.0, out=step)  # never past full trust in one month
+            # Never past full trust in one month: the step is capped when it could pass 1.
+            kernels.build_trust(s.trust, s.proximity, s.openness, s.commitment, gain, weight,
+                                gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0)
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
-            step *= 1.0 - s.trust
-            s.trust += step
         if p.openness_learning > 0.0 and len(s) > 1:
             exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
-            exposure *= p.openness_learning
-            np.minimum(exposure, 1.0, out=exposure)
-            s.openness += exposure * (1.0 - s.openness)
+            kernels.open_up(s.openness, exposure, p.openness_learning)
 
     def _let_skills_fade(self) -> None:
         fade = self.params.skill_fade

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from alliancesim.model import kernels
 from alliancesim.model.mechanisms import (
     CULTURE_DIMENSIONS,
     REFERENCE_VARIANCES,
@@ -183,10 +184,7 @@ class MemberArrays:
 
     def fade_skills(self, rate: float) -> None:
         """Skill above a member's entry level fades at ``rate`` a month."""
-        above = self.skill - self.skill_entry
-        np.maximum(above, 0.0, out=above)
-        above *= rate
-        self.skill -= above
+        kernels.fade(self.skill, self.skill_entry, rate)
 
     def pair_proneness(self, culture_weight: float) -> np.ndarray:
         """What makes each pair prone to conflict apart from trust and the alliance's state:

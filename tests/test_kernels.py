@@ -1,0 +1,67 @@
+"""The compiled monthly updates give bit for bit what the numpy expressions they replace give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from alliancesim.model import kernels
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.tobytes() == b.tobytes()
+
+
+def _arrays(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    return {"trust": rng.random((n, n)), "proximity": rng.random((n, n)),
+            "openness": rng.random(n), "commitment": rng.random(n)}
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 8, 9, 33])
+def test_build_trust_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        a = _arrays(rng, n)
+        gain, weight = float(rng.uniform(0.0, 3.0)), float(rng.random())
+        clamp = gain * (1.0 + 0.5 * weight) > 1.0
+        expected = a["trust"].copy()
+        truster = gain * weight * a["openness"] + gain * (1.0 - 0.5 * weight)
+        step = truster[:, None] * a["proximity"]
+        step *= a["commitment"]
+        if clamp:
+            np.minimum(step, 1.0, out=step)
+        step *= 1.0 - expected
+        expected += step
+        kernels.build_trust(a["trust"], a["proximity"], a["openness"], a["commitment"],
+                            gain, weight, clamp)
+        assert _same(a["trust"], expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_open_up_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        openness, exposure = rng.random(n), rng.uniform(0.0, 3.0, n)
+        exposure[0] = np.nan if n > 2 else exposure[0]
+        rate = float(rng.uniform(0.0, 2.0))
+        expected, scaled = openness.copy(), exposure * rate
+        np.minimum(scaled, 1.0, out=scaled)
+        expected += scaled * (1.0 - expected)
+        kernels.open_up(openness, exposure, rate)
+        assert _same(openness, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_fade_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        skill, entry = rng.random(n), rng.random(n)
+        entry[: n // 2] = skill[: n // 2]  # some members exactly at their entry level
+        rate = float(rng.random())
+        expected = skill.copy()
+        above = expected - entry
+        np.maximum(above, 0.0, out=above)
+        above *= rate
+        expected -= above
+        kernels.fade(skill, entry, rate)
+        assert _same(skill, expected)
