@@ -65,3 +65,16 @@ def test_fade_matches_numpy(n: int) -> None:
         expected -= above
         kernels.fade(skill, entry, rate)
         assert _same(skill, expected)
+
+
+@pytest.mark.parametrize("n", [2, 3, 8, 20])
+def test_min_offdiagonal_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    pairs = ~np.eye(n, dtype=bool)
+    for trial in range(50):
+        matrix = rng.random((n, n))
+        np.fill_diagonal(matrix, 0.0)  # the diagonal is never read
+        if trial % 10 == 0:
+            matrix[0, 1] = np.nan
+        expected = float(np.min(matrix, where=pairs, initial=np.inf))
+        assert np.array_equal(kernels.min_offdiagonal(matrix), expected, equal_nan=True)

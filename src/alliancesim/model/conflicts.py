@@ -47,7 +47,7 @@ def alliance_drivers(model: AllianceModel) -> dict[str, float]:
 
 def _scale(model: AllianceModel, drivers: dict[str, float]) -> float:
     """The alliance-wide factor of every pair's hazard (split over (i, j) and (j, i))."""
-    scale = 0.5 * model.params.conflict_rate / max(len(model.state) - 1, 1)
+    scale = 0.5 * model.params.conflict_rate / max(len(model.state.commitment) - 1, 1)
     for value in drivers.values():
         scale *= 1.0 + value
     return scale

@@ -71,3 +71,21 @@ def fade(skill: np.ndarray, entry: np.ndarray, rate: float) -> None:
         if above < 0.0:  # np.maximum keeps NaN and -0.0, as this test does
             above = 0.0
         skill[i] = skill[i] - above * rate
+
+
+@njit(cache=True)
+def min_offdiagonal(matrix: np.ndarray) -> float:
+    """The smallest entry off the diagonal (NaN if any is NaN), as
+    ``np.min(matrix, where=~np.eye(n, dtype=bool), initial=np.inf)``: a minimum does not
+    depend on the order the entries are read in."""
+    smallest = np.inf
+    n = matrix.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                value = matrix[i, j]
+                if value != value:
+                    return value
+                if value < smallest:
+                    smallest = value
+    return smallest

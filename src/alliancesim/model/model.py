@@ -413,18 +413,21 @@ class AllianceModel(mesa.Model):
     def count_conflict(self, outcome: str, trust_change: float = 0.0) -> None:
         """Count a conflict by how it ended, and the pair's mean trust change it caused."""
         key = _CONFLICT_COUNTS[outcome]
+        # counter.get(k, 0) + ..., not counter[k] += ...: the same sums, without a call of
+        # Counter.__missing__ for every key not yet counted this month.
         for counter in (self.month_counts, self.totals):
-            counter["conflicts_new"] += 1
-            counter[key] += 1
-        self.conflict_outcomes[outcome] += 1
-        self.trust_changes[outcome] += trust_change
+            counter["conflicts_new"] = counter.get("conflicts_new", 0) + 1
+            counter[key] = counter.get(key, 0) + 1
+        outcomes, changes = self.conflict_outcomes, self.trust_changes
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        changes[outcome] = changes.get(outcome, 0) + trust_change
 
     def count_paradox(self, category: str, response: str) -> None:
         """Count a paradox event by category and response."""
+        keys = ("paradoxes_new", f"paradox_{category}", f"paradox_{response}")
         for counter in (self.month_counts, self.totals):
-            counter["paradoxes_new"] += 1
-            counter[f"paradox_{category}"] += 1
-            counter[f"paradox_{response}"] += 1
+            for key in keys:  # as in count_conflict: no Counter.__missing__ calls
+                counter[key] = counter.get(key, 0) + 1
 
     # --- derived alliance-level quantities --------------------------------------------------
     def trust_mean(self) -> float:

@@ -213,10 +213,10 @@ class MemberArrays:
         n = len(self)
         if n < 2:
             return 0.0
-        return float((matrix.sum() - np.trace(matrix)) / (n * (n - 1)))
+        return float((matrix.sum() - matrix.trace()) / (n * (n - 1)))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
         if len(self) < 2:
             return 0.0
-        return float(np.min(matrix, where=self.is_pair, initial=np.inf))
+        return float(kernels.min_offdiagonal(matrix))
