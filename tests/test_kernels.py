@@ -78,3 +78,41 @@ def test_min_offdiagonal_matches_numpy(n: int) -> None:
             matrix[0, 1] = np.nan
         expected = float(np.min(matrix, where=pairs, initial=np.inf))
         assert np.array_equal(kernels.min_offdiagonal(matrix), expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_shifts_clip_as_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for trial in range(50):
+        values = rng.uniform(-0.2, 1.2, n)
+        values[0] = [np.nan, -0.0, 0.0, 1.0, 0.5][trial % 5]
+        delta = rng.uniform(-0.5, 0.5, n)
+        expected = values.copy()
+        np.clip(expected + delta, 0.0, 1.0, out=expected)
+        shifted = values.copy()
+        kernels.shift_each(shifted, delta)
+        assert _same(shifted, expected)
+        expected = values.copy()
+        np.clip(expected + delta[-1], 0.0, 1.0, out=expected)
+        shifted = values.copy()
+        kernels.shift_all(shifted, float(delta[-1]))
+        assert _same(shifted, expected)
+
+
+@pytest.mark.parametrize("hysteresis", [0.0, 0.05, 0.1])
+def test_next_states_match_numpy(hysteresis: float) -> None:
+    from alliancesim.model.mechanisms import _NEXT_STATE, band_edges, commitment_states
+
+    rng = np.random.default_rng(7)
+    edges = band_edges(0.6, 0.3, hysteresis)
+    for _ in range(200):
+        n = int(rng.integers(1, 20))
+        previous = rng.integers(0, 3, n)
+        commitment = rng.random(n)
+        commitment[0] = rng.choice([np.nan, *edges])  # on an edge, or NaN
+        expected = commitment_states(previous, commitment, edges)
+        states, changed, disengaged = kernels.next_states(previous, commitment, edges,
+                                                          _NEXT_STATE, 2)
+        assert states.dtype == expected.dtype and np.array_equal(states, expected)
+        assert changed == np.count_nonzero(previous != expected)
+        assert disengaged == np.count_nonzero(expected == 2)

@@ -88,7 +88,7 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     s, p = model.state, model.params
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
-    n, total, trust = len(s), cumulative[-1], s.trust
+    n, total, trust = len(s.commitment), cumulative[-1], s.trust
     # Bound methods and plain floats: this loop runs for every conflict.
     random, keep = model.rng.random, 1.0 + weight
     while True:

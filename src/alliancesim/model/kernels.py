@@ -89,3 +89,53 @@ def min_offdiagonal(matrix: np.ndarray) -> float:
                 if value < smallest:
                     smallest = value
     return smallest
+
+
+@njit(cache=True)
+def _clip01(value: float) -> float:
+    """``np.clip(value, 0.0, 1.0)``, with numpy's order of comparisons (NaN is kept)."""
+    if value != value:
+        return value
+    value = value if value > 0.0 else 0.0
+    return value if value < 1.0 else 1.0
+
+
+@njit(cache=True)
+def shift_all(values: np.ndarray, delta: float) -> None:
+    """``np.clip(values + delta, 0.0, 1.0, out=values)`` for a number ``delta``."""
+    for i in range(values.shape[0]):
+        values[i] = _clip01(values[i] + delta)
+
+
+@njit(cache=True)
+def shift_each(values: np.ndarray, delta: np.ndarray) -> None:
+    """``np.clip(values + delta, 0.0, 1.0, out=values)`` for an array ``delta``."""
+    for i in range(values.shape[0]):
+        values[i] = _clip01(values[i] + delta[i])
+
+
+@njit(cache=True)
+def next_states(previous: np.ndarray, commitment: np.ndarray, edges: np.ndarray,
+                table: np.ndarray, disengaged_state: int) -> tuple[np.ndarray, int, int]:
+    """The commitment states after this month, how many changed and how many are in
+    ``disengaged_state``::
+
+        band = np.searchsorted(edges, commitment, side="right")
+        states = table[previous, band]
+
+    ``edges`` are sorted (the parameters' constraints ensure it), so a member's band is the
+    number of edges not above its commitment (all four for NaN, as numpy sorts NaN last).
+    """
+    n = previous.shape[0]
+    states = np.empty(n, dtype=np.int64)
+    changed = disengaged = 0
+    for i in range(n):
+        value, band = commitment[i], 0
+        for edge in edges:
+            if not value < edge:
+                band += 1
+        state = table[previous[i], band]
+        states[i] = state
+        changed += state != previous[i]
+        disengaged += state == disengaged_state
+    return states, changed, disengaged

@@ -95,6 +95,8 @@ _NEXT_STATE = np.array([
     [DISENGAGED, DISENGAGED, AMBIVALENT, AMBIVALENT, COMMITTED],
     [EXITED] * 5,
 ])
+# The same table, for the compiled monthly update (alliancesim.model.kernels.next_states).
+NEXT_STATE = _NEXT_STATE
 
 
 def band_edges(committed_at: float, disengaged_below: float, hysteresis: float) -> np.ndarray:

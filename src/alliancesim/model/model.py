@@ -20,9 +20,9 @@ from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Management
 from alliancesim.model.mechanisms import (
     DISENGAGED,
+    NEXT_STATE,
     ambition_alignment,
     band_edges,
-    commitment_states,
     converge_ambitions,
     update_trust,
 )
@@ -308,11 +308,11 @@ class AllianceModel(mesa.Model):
     def _update_commitment_states(self) -> None:
         s = self.state
         if s.commitment_moved:  # states only change when commitment does
-            before = s.cstate
-            s.cstate = commitment_states(before, s.commitment, self._edges)
-            self.state_changes += int(np.count_nonzero(before != s.cstate))
+            # commitment_states, with the changes and the disengaged counted on the way.
+            s.cstate, changed, self._disengaged = kernels.next_states(
+                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED)
+            self.state_changes += changed
             s.commitment_moved = False
-            self._disengaged = int(np.count_nonzero(s.cstate == DISENGAGED))
         if self.alliance.phase != phases.FORMING:
             self.disengaged_months += self._disengaged
 

@@ -26,6 +26,8 @@ _ROW_FIELDS = (
     "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "skill_entry",
     "openness", "resources", "base_resources", "expectations", "assertiveness", "joined",
 )
+# ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+_sum = np.add.reduce
 # Resources count as recovered once every member is within this much of its base level.
 RECOVERED = 1e-6
 
@@ -176,7 +178,13 @@ class MemberArrays:
         [0, 1]; the commitment states are read again at the end of the month."""
         c = self.commitment
         if rows is None:
-            np.clip(c + delta, 0.0, 1.0, out=c)
+            if isinstance(delta, np.ndarray):
+                if delta.shape == c.shape:
+                    kernels.shift_each(c, delta)
+                else:  # a delta broadcast over the members
+                    np.clip(c + delta, 0.0, 1.0, out=c)
+            else:
+                kernels.shift_all(c, delta)
         else:
             for r in rows:
                 c[r] = min(max(c[r] + delta, 0.0), 1.0)
@@ -200,20 +208,21 @@ class MemberArrays:
 
     def pair_proneness_cumulative(self, culture_weight: float) -> list[float]:
         """Cumulative sum of :meth:`pair_proneness` over the flattened matrix (for draws)."""
-        self.pair_proneness(culture_weight)
+        if self._proneness_weight != culture_weight:
+            self.pair_proneness(culture_weight)
         return self._proneness_cumulative
 
     def mean(self, values: np.ndarray) -> float:
         """Mean over members of a per-member array (0 without members)."""
         n = len(values)
-        return float(values.sum()) / n if n else 0.0
+        return float(_sum(values)) / n if n else 0.0
 
     def mean_offdiagonal(self, matrix: np.ndarray) -> float:
         """Mean of a pairwise matrix over distinct pairs (0 with fewer than two members)."""
         n = len(self)
         if n < 2:
             return 0.0
-        return float((matrix.sum() - matrix.trace()) / (n * (n - 1)))
+        return float((_sum(matrix, axis=None) - matrix.trace()) / (n * (n - 1)))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
