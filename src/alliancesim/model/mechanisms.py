@@ -26,6 +26,8 @@ CULTURE_DIMENSIONS = (
 REFERENCE_VARIANCES = np.asarray(dimension_variances())
 
 COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
+# ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+_sum = np.add.reduce
 COMMITMENT_STATES = ("committed", "ambivalent", "disengaged", "exited")
 
 
@@ -127,7 +129,7 @@ def initial_commitment_states(commitment: np.ndarray, committed_at: float,
 
 def total_variation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Total-variation distance between goal-weight vectors (rows sum to one), in [0, 1]."""
-    return 0.5 * np.abs(np.asarray(a) - np.asarray(b)).sum(axis=-1)
+    return 0.5 * _sum(np.abs(np.subtract(a, b)), axis=-1)
 
 
 def ambition_alignment(ambitions: np.ndarray) -> float:
@@ -146,8 +148,8 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     partners' ambitions (DeGroot 1974).
     """
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
-    own = np.diagonal(trust)[:, None]
-    totals = trust.sum(axis=1, keepdims=True) - own
+    own = trust.diagonal()[:, None]
+    totals = _sum(trust, axis=1, keepdims=True) - own
     pooled = np.divide(trust @ ambitions - own * ambitions, totals, out=ambitions.copy(),
                        where=totals > 0)
     return (1.0 - rate) * ambitions + rate * pooled

@@ -472,7 +472,7 @@ class AllianceModel(mesa.Model):
         quarrel touches a smaller share of it, so its effect is scaled by reference size /
         members.
         """
-        return min(1.0, self.params.reference_size / max(len(self.state), 1))
+        return min(1.0, self.params.reference_size / max(len(self.state.commitment), 1))
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""
