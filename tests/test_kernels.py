@@ -116,3 +116,48 @@ def test_next_states_match_numpy(hysteresis: float) -> None:
         assert states.dtype == expected.dtype and np.array_equal(states, expected)
         assert changed == np.count_nonzero(previous != expected)
         assert disengaged == np.count_nonzero(expected == 2)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_recover_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for trial in range(50):
+        base = rng.lognormal(0.0, 0.5, n)
+        resources = base * (1.0 - rng.random(n) * [0.5, 1e-9][trial % 2])
+        rate = float(rng.random())
+        expected = resources.copy()
+        gap = base - expected
+        expected += rate * gap
+        back = float(gap.max(initial=0.0)) < kernels.RECOVERED
+        assert kernels.recover(resources, base, rate) == back
+        assert _same(resources, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_learn_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        skill, time = rng.random(n), rng.uniform(0.0, 6.0, n)
+        rate = float(rng.random())
+        closed = np.minimum(rate * time, 1.0)
+        expected = skill + closed * (1.0 - skill)
+        kernels.learn(skill, time, rate)
+        assert _same(skill, expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 33])
+def test_pool_ambitions_matches_numpy(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for trial in range(50):
+        ambitions, trust = rng.dirichlet([2.0, 2.0, 2.0], n), rng.random((n, n))
+        np.fill_diagonal(trust, 1.0)
+        if trial % 5 == 0:
+            trust[0] = 0.0  # a member who trusts nobody keeps its ambition
+        rate = float(rng.random())
+        own = np.diagonal(trust)[:, None]
+        totals = trust.sum(axis=1, keepdims=True) - own
+        pooled = np.divide(trust @ ambitions - own * ambitions, totals, out=ambitions.copy(),
+                           where=totals > 0)
+        expected = (1.0 - rate) * ambitions + rate * pooled
+        result = kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals[:, 0], rate)
+        assert _same(result, expected)

@@ -15,6 +15,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+# Resources count as recovered once every member is within this much of its base level.
+RECOVERED = 1e-6
+
 
 @njit(cache=True)
 def build_trust(trust: np.ndarray, proximity: np.ndarray, openness: np.ndarray,
@@ -139,3 +142,59 @@ def next_states(previous: np.ndarray, commitment: np.ndarray, edges: np.ndarray,
         changed += state != previous[i]
         disengaged += state == disengaged_state
     return states, changed, disengaged
+
+
+@njit(cache=True)
+def recover(resources: np.ndarray, base: np.ndarray, rate: float) -> bool:
+    """Lost resources return at ``rate``, in place; whether they count as back::
+
+        gap = base - resources
+        resources += rate * gap
+        return float(gap.max(initial=0.0)) < RECOVERED
+
+    (a NaN gap is never back).
+    """
+    largest = 0.0
+    for i in range(resources.shape[0]):
+        gap = base[i] - resources[i]
+        resources[i] = resources[i] + rate * gap
+        if gap != gap or gap > largest:  # np.max: a NaN wins
+            largest = gap
+    return largest < RECOVERED
+
+
+@njit(cache=True)
+def learn(skill: np.ndarray, time: np.ndarray, rate: float) -> None:
+    """Learning by doing, in place::
+
+        closed = np.minimum(rate * time, 1.0)
+        skill[:] = skill + closed * (1.0 - skill)
+    """
+    for i in range(skill.shape[0]):
+        closed = rate * time[i]
+        if closed > 1.0:  # as np.minimum(closed, 1.0): NaN is kept
+            closed = 1.0
+        skill[i] = skill[i] + closed * (1.0 - skill[i])
+
+
+@njit(cache=True)
+def pool_ambitions(ambitions: np.ndarray, weighted: np.ndarray, trust: np.ndarray,
+                   totals: np.ndarray, rate: float) -> np.ndarray:
+    """The ambitions after a round of pooling, from ``weighted = trust @ ambitions`` and the
+    trust ``totals`` each member places in the others::
+
+        own = np.diagonal(trust)[:, None]
+        pooled = np.divide(weighted - own * ambitions, totals[:, None],
+                           out=ambitions.copy(), where=totals[:, None] > 0)
+        return (1.0 - rate) * ambitions + rate * pooled
+    """
+    n, k = ambitions.shape
+    result = np.empty((n, k))
+    keep = 1.0 - rate
+    for i in range(n):
+        own, total = trust[i, i], totals[i]
+        for j in range(k):
+            value = ambitions[i, j]
+            pooled = (weighted[i, j] - own * value) / total if total > 0 else value
+            result[i, j] = keep * value + rate * pooled
+    return result

@@ -10,6 +10,7 @@ import numpy as np
 
 from alliancesim.culture import RANDOM_PAIR_DISTANCE, dimension_variances
 from alliancesim.culture import kogut_singh_matrix as shared_kogut_singh_matrix
+from alliancesim.model import kernels
 
 CULTURE_DIMENSIONS = (
     "power_distance",
@@ -148,11 +149,8 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     partners' ambitions (DeGroot 1974).
     """
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
-    own = trust.diagonal()[:, None]
-    totals = _sum(trust, axis=1, keepdims=True) - own
-    pooled = np.divide(trust @ ambitions - own * ambitions, totals, out=ambitions.copy(),
-                       where=totals > 0)
-    return (1.0 - rate) * ambitions + rate * pooled
+    totals = _sum(trust, axis=1) - trust.diagonal()
+    return kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate)
 
 
 GOVERNANCE_FORMS = ("shared", "lead_organization", "network_administrative_organization")

@@ -29,7 +29,7 @@ _ROW_FIELDS = (
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
 _sum = np.add.reduce
 # Resources count as recovered once every member is within this much of its base level.
-RECOVERED = 1e-6
+RECOVERED = kernels.RECOVERED
 
 
 
@@ -161,9 +161,7 @@ class MemberArrays:
 
     def recover_resources(self, rate: float) -> None:
         """Lost resources return at ``rate`` a month, until they are (all but) back."""
-        gap = self.base_resources - self.resources
-        self.resources += rate * gap
-        if float(gap.max(initial=0.0)) < RECOVERED:
+        if kernels.recover(self.resources, self.base_resources, rate):
             self.resources[:] = self.base_resources
             self.resources_short = False
 
