@@ -82,6 +82,14 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
 
+def _asks_state_first(member: MemberOrganization) -> bool:
+    """Whether ``member`` decides to leave as :class:`MemberOrganization` does: only when
+    disengaged (a subclass that decides otherwise is always asked)."""
+    cls = type(member)
+    return (cls.wants_to_leave is MemberOrganization.wants_to_leave
+            and cls.commitment_state is MemberOrganization.commitment_state)
+
+
 def _read_alliance(name: str) -> property:
     return property(lambda model: getattr(model.alliance, name),
                     doc=f"The alliance's ``{name}`` (read-only; see ``AllianceState``).")
@@ -320,6 +328,8 @@ class AllianceModel(mesa.Model):
         if self.alliance.phase == phases.FORMING or not self._disengaged:
             return
         for member in list(self.members):
+            if _asks_state_first(member) and self.state.cstate[member.slot] != DISENGAGED:
+                continue  # wants_to_leave would say no without drawing: skip the call
             if member.wants_to_leave():
                 self.remove_member(member, "commitment had drained away")
                 self.totals["disengaged_exits"] += 1
