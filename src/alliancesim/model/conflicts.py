@@ -127,7 +127,7 @@ def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
         return "constructive"
     if u < quality:
         return "compromise"
-    if YIELDING_STYLES.intersection(styles):
+    if styles[0] in YIELDING_STYLES or styles[1] in YIELDING_STYLES:
         return "latent"
     return "escalated"
 
@@ -204,6 +204,6 @@ def run_conflicts(model: AllianceModel) -> None:
         _apply(model, i, j, outcome)
         change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
         model.count_conflict(outcome, change)
-        model.log(Event(model.month, "conflict", model.phase, actors=(a.name, b.name),
+        model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),
                         topic=topic, modes=styles, outcome=outcome,
                         handler=handler_text(model, help_), trust_change=change))

@@ -138,8 +138,8 @@ def ambition_alignment(ambitions: np.ndarray) -> float:
     if len(ambitions) == 0:
         return 0.0
     n = len(ambitions)
-    centroid = ambitions.sum(axis=0) / n
-    return 1.0 - float(total_variation(ambitions, centroid).sum()) / n
+    centroid = _sum(ambitions, axis=0) / n
+    return 1.0 - float(_sum(total_variation(ambitions, centroid))) / n
 
 
 def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) -> np.ndarray:

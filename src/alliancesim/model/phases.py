@@ -199,7 +199,7 @@ def assess_relationships(model: AllianceModel) -> None:
     work = model.management.work(p.effort_assessment * len(s))
     returns = returns_per_member(model, a.close_assessment() / p.assessment_interval)
     efficiency = returns / s.expectations
-    equity = (s.trust.sum(axis=1) - 1.0) / max(len(s) - 1, 1)
+    equity = (np.add.reduce(s.trust, axis=1) - 1.0) / max(len(s) - 1, 1)
     satisfaction = (p.efficiency_weight * np.tanh(efficiency - 1.0)
                     + p.equity_weight * (2.0 * equity - 1.0)
                     + p.identity_weight * (a.identity - p.identity_neutral))
