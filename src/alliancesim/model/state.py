@@ -184,8 +184,8 @@ class MemberArrays:
             else:
                 kernels.shift_all(c, delta)
         else:
-            for r in rows:
-                c[r] = min(max(c[r] + delta, 0.0), 1.0)
+            for r in rows:  # plain floats: the same arithmetic, without numpy scalars
+                c[r] = min(max(float(c[r]) + delta, 0.0), 1.0)
         self.commitment_moved = True
 
     def fade_skills(self, rate: float) -> None:
