@@ -208,14 +208,15 @@ def _loop_pool_ambitions(ambitions: np.ndarray, weighted: np.ndarray, trust: np.
 
 
 # --- pairwise trust, for the step table ----------------------------------------------------
-def _numpy_min_offdiagonal(matrix: np.ndarray) -> float:
-    """The smallest entry off the diagonal (NaN if any is NaN)."""
-    pairs = ~np.eye(len(matrix), dtype=bool)
+def _numpy_min_offdiagonal(matrix: np.ndarray, pairs: np.ndarray) -> float:
+    """The smallest entry off the diagonal (NaN if any is NaN); ``pairs`` is True off the
+    diagonal."""
     return float(np.min(matrix, where=pairs, initial=np.inf))
 
 
-def _loop_min_offdiagonal(matrix: np.ndarray) -> float:
-    # A minimum does not depend on the order the entries are read in.
+def _loop_min_offdiagonal(matrix: np.ndarray, pairs: np.ndarray) -> float:
+    # A minimum does not depend on the order the entries are read in; the loop knows where
+    # the diagonal is without ``pairs``.
     smallest = np.inf
     n = matrix.shape[0]
     for i in range(n):

@@ -226,4 +226,4 @@ class MemberArrays:
         """Smallest value of a pairwise matrix over distinct pairs."""
         if len(self) < 2:
             return 0.0
-        return float(kernels.min_offdiagonal(matrix))
+        return float(kernels.min_offdiagonal(matrix, self.is_pair))
