@@ -26,9 +26,10 @@ CULTURE_DIMENSIONS = (
 # as close.
 REFERENCE_VARIANCES = np.asarray(dimension_variances())
 
-COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
 _sum = np.add.reduce
+
+COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
 COMMITMENT_STATES = ("committed", "ambivalent", "disengaged", "exited")
 
 

@@ -186,14 +186,15 @@ class StepCollector(DataCollector):
             agent_reporters={name: name for name in MEMBER_COLUMNS} if record_members
             else None)
         self.record_members = record_members
-        # The columns' append methods in snapshot order, looked up once, not every month.
-        self._appends = [self.model_vars[key].append for key in SNAPSHOT_KEYS]
+        # The columns in snapshot order, looked up once, not every month (the lists
+        # themselves, so that copies of the collector keep to their own columns).
+        self._columns = [self.model_vars[key] for key in SNAPSHOT_KEYS]
 
     def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
         """Append this step's snapshot (and the outcome record once the run has ended)."""
         self._collection_steps.append(model.time)
-        for append, value in zip(self._appends, snapshot_values(model), strict=True):
-            append(value)
+        for column, value in zip(self._columns, snapshot_values(model), strict=True):
+            column.append(value)
         self.model_vars["seed_entropy"].append(model.seed_entropy)
         self.model_vars["seed_spawn_key"].append(model.seed_spawn_key)
         if not model.running:
