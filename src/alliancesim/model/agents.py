@@ -111,16 +111,18 @@ class MemberOrganization(mesa.Agent):
         scaled by ``style_noise``; drawn here unless given) keeps responses varied. Each
         axis is read as low, middle or high around its midpoint (Thomas 1992).
         """
-        state, p = self.model.state, self.model.params
-        assert self.slot is not None and partner.slot is not None
+        model = self.model
+        state, p = model.state, model.params
+        me, other = self.slot, partner.slot
+        assert me is not None and other is not None
         if noise is None:
-            noise = self.model.rng.standard_normal(2).tolist()
-        noise = (p.style_noise * noise[0], p.style_noise * noise[1])
-        share = p.cooperativeness_openness_share
-        assertive = _level(state.assertiveness[self.slot] + noise[0], p.style_band)
-        cooperative = _level(share * state.openness[self.slot]
-                             + (1.0 - share) * state.trust[self.slot, partner.slot]
-                             + noise[1], p.style_band)
+            noise = model.rng.standard_normal(2).tolist()
+        scale, band, share = p.style_noise, p.style_band, p.cooperativeness_openness_share
+        # Plain floats: the same arithmetic as numpy scalars, without their overhead.
+        assertive = _level(float(state.assertiveness[me]) + scale * noise[0], band)
+        cooperative = _level(share * float(state.openness[me])
+                             + (1.0 - share) * float(state.trust[me, other])
+                             + scale * noise[1], band)
         return CONFLICT_STYLES[assertive][cooperative]
 
     def wants_to_leave(self) -> bool:

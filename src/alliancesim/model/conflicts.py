@@ -47,7 +47,7 @@ def alliance_drivers(model: AllianceModel) -> dict[str, float]:
 
 def _scale(model: AllianceModel, drivers: dict[str, float]) -> float:
     """The alliance-wide factor of every pair's hazard (split over (i, j) and (j, i))."""
-    scale = 0.5 * model.params.conflict_rate / max(len(model.state) - 1, 1)
+    scale = 0.5 * model.params.conflict_rate / max(len(model.state.commitment) - 1, 1)
     for value in drivers.values():
         scale *= 1.0 + value
     return scale
@@ -85,27 +85,31 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     By thinning: a candidate is drawn in proportion to its proneness (cached), and kept with
     chance (1 + w * distrust) / (1 + w), the share of its hazard that trust leaves.
     """
-    s, p, rng = model.state, model.params, model.rng
+    s, p = model.state, model.params
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
-    n, total = len(s), cumulative[-1]
+    n, total, trust = len(s.commitment), cumulative[-1], s.trust
+    # Bound methods and plain floats: this loop runs for every conflict.
+    random, keep = model.rng.random, 1.0 + weight
     while True:
-        i, j = divmod(bisect_right(cumulative, rng.random() * total), n)
-        distrust = 1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])
-        if rng.random() * (1.0 + weight) < 1.0 + weight * distrust:
+        i, j = divmod(bisect_right(cumulative, random() * total), n)
+        distrust = 1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i]))
+        if random() * keep < 1.0 + weight * distrust:
             return i, j
 
 
 def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> str:
-    """What the conflict is about: its largest driver."""
+    """What the conflict is about: its largest driver (the first one on a tie)."""
     s, p = model.state, model.params
-    drivers = {
-        "culture": p.culture_conflict_weight * float(s.distance[i, j]),
-        "goals": p.goal_conflict_weight * float(s.goal_gap[i, j]),
-        "trust": p.distrust_conflict_weight * (1.0 - 0.5 * (s.trust[i, j] + s.trust[j, i])),
-        **alliance,
-    }
-    return CONFLICT_TOPICS[max(drivers, key=drivers.__getitem__)]
+    trust = s.trust
+    best, largest = "culture", p.culture_conflict_weight * float(s.distance[i, j])
+    pair = (("goals", p.goal_conflict_weight * float(s.goal_gap[i, j])),
+            ("trust", p.distrust_conflict_weight
+             * (1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i])))))
+    for name, value in (*pair, *alliance.items()):
+        if value > largest:  # as max() compares: only a larger value takes over
+            best, largest = name, value
+    return CONFLICT_TOPICS[best]
 
 
 def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
@@ -114,8 +118,8 @@ def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
     s, p = model.state, model.params
     quality = 0.5 * (STYLE_QUALITY[styles[0]] + STYLE_QUALITY[styles[1]])
     quality += (1.0 - quality) * p.mediation_strength * help_.quality
-    trust = 0.5 * (s.trust[i, j] + s.trust[j, i])
-    openness = 0.5 * (s.openness[i] + s.openness[j])
+    trust = 0.5 * (float(s.trust[i, j]) + float(s.trust[j, i]))
+    openness = 0.5 * (float(s.openness[i]) + float(s.openness[j]))
     quality *= 1.0 - p.trust_resolution_weight * (1.0 - trust)
     quality *= 1.0 - p.openness_resolution_weight * (1.0 - openness)
     u = model.rng.random()
@@ -123,7 +127,7 @@ def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
         return "constructive"
     if u < quality:
         return "compromise"
-    if YIELDING_STYLES.intersection(styles):
+    if styles[0] in YIELDING_STYLES or styles[1] in YIELDING_STYLES:
         return "latent"
     return "escalated"
 
@@ -175,17 +179,18 @@ def handler_text(model: AllianceModel, help_: WorkDone) -> str:
 def run_conflicts(model: AllianceModel) -> None:
     """Draw this month's conflicts, let the parties respond, mediate and apply outcomes."""
     s = model.state
-    if len(s) < 2:
+    n = len(s)
+    if n < 2:
         return
     drivers = alliance_drivers(model)
     total = total_hazard(model, drivers)
     count = int(model.rng.poisson(total)) if total > 0 else 0
     # A month is the model's time scale: at most one new conflict per pair and month, so
     # that extreme drivers saturate instead of flooding the alliance with conflicts.
-    count = min(count, len(s) * (len(s) - 1) // 2)
+    count = min(count, n * (n - 1) // 2)
     if count == 0:
         return
-    members = model.members
+    members, trust = model.members, s.trust
     effort = model.params.effort_conflict
     for _ in range(count):
         i, j = draw_pair(model)
@@ -195,10 +200,10 @@ def run_conflicts(model: AllianceModel) -> None:
         styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
         help_ = model.management.work(effort, [i, j])
         outcome = _outcome(model, i, j, styles, help_)
-        before = s.trust[i, j] + s.trust[j, i]
+        before = float(trust[i, j]) + float(trust[j, i])
         _apply(model, i, j, outcome)
-        change = float(s.trust[i, j] + s.trust[j, i] - before) / 2.0
+        change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
         model.count_conflict(outcome, change)
-        model.log(Event(model.month, "conflict", model.phase, actors=(a.name, b.name),
+        model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),
                         topic=topic, modes=styles, outcome=outcome,
                         handler=handler_text(model, help_), trust_change=change))

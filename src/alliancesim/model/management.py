@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from alliancesim.model import kernels
 from alliancesim.model.agents import AllianceManager
 from alliancesim.model.events import Event
 from alliancesim.params import MANAGEMENT_MODES
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
 
 MANAGER_NAMES = ("Alex", "Sam", "Robin", "Noor", "Kim", "Jesse", "Ari", "Lou", "Mika", "Sasha")
+# ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+_sum = np.add.reduce
 # Time below this (FTE-months, about a minute) counts as none; it keeps float dust from
 # turning into work.
 NO_TIME = 1e-9
@@ -69,7 +72,7 @@ def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str,
     ``shared``: everyone with time left gives in proportion to it. ``most_skilled``: the
     most skilled holder gives first, then the next. ``total`` is ``time.sum()`` if known.
     """
-    total = float(time.sum()) if total is None else total
+    total = float(_sum(time)) if total is None else total
     if total <= need:
         return time.copy()
     if rule == "shared":
@@ -242,23 +245,24 @@ class Management:
             by_manager, funded = _split(effort, self.manager_time, manager_skill, self.funded,
                                         skill, rule)
             self.funded -= funded
-            self.funded_left = max(0.0, self.funded_left - float(funded.sum()))
+            funded_total = float(_sum(funded))
+            self.funded_left = max(0.0, self.funded_left - funded_total)
         else:  # nobody but (perhaps) the manager holds budgeted time
             by_manager, funded = min(self.manager_time, effort), None
         self.manager_time -= by_manager
-        given = by_manager if funded is None else by_manager + float(funded.sum())
+        given = by_manager if funded is None else by_manager + funded_total
         members = funded
         if effort - given > NO_TIME and self.spare_left > NO_TIME:
             spare = allocate(effort - given, self.spare, skill, rule, self.spare_left)
             self.spare -= spare
-            used = float(spare.sum())
+            used = float(_sum(spare))
             self.spare_left = max(0.0, self.spare_left - used)
             self.spare_used_now += used
             members = spare if members is None else members + spare
         if members is None:
             self._account(by_manager, 0.0)
             return WorkDone(by_manager * manager_skill / effort, by_manager / effort, 0.0)
-        by_members = float(members.sum())
+        by_members = float(_sum(members))
         quality = (by_manager * manager_skill + float(members @ skill)) / effort
         self._account(by_manager, by_members)
         if by_members > 0.0:
@@ -323,7 +327,11 @@ class Management:
     def _learn(self, index: slice | list[int], time: np.ndarray, skill: np.ndarray) -> None:
         """Learning by doing: each member closes a share of its skill gap per FTE-month."""
         rate = self.model.params.skill_learning_rate
-        if rate > 0.0:
+        if rate <= 0.0:
+            return
+        if index == slice(None) and skill is self.model.state.skill:
+            kernels.learn(skill, time, rate)  # the same arithmetic, compiled
+        else:
             closed = np.minimum(rate * time, 1.0)
             self.model.state.skill[index] = skill + closed * (1.0 - skill)
 
@@ -331,7 +339,7 @@ class Management:
 def _split(need: float, manager_time: float, manager_skill: float, member_time: np.ndarray,
            member_skill: np.ndarray, rule: str) -> tuple[float, np.ndarray]:
     """Budgeted time the manager and each member give to a task needing ``need``."""
-    total = manager_time + float(member_time.sum())
+    total = manager_time + float(_sum(member_time))
     if total <= need:
         return manager_time, member_time.copy()
     if rule == "shared":

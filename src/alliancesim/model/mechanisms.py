@@ -10,6 +10,7 @@ import numpy as np
 
 from alliancesim.culture import RANDOM_PAIR_DISTANCE, dimension_variances
 from alliancesim.culture import kogut_singh_matrix as shared_kogut_singh_matrix
+from alliancesim.model import kernels
 
 CULTURE_DIMENSIONS = (
     "power_distance",
@@ -24,6 +25,9 @@ CULTURE_DIMENSIONS = (
 # (shipped in ``alliancesim/data``). A fixed reference keeps a homogeneous alliance reading
 # as close.
 REFERENCE_VARIANCES = np.asarray(dimension_variances())
+
+# ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+_sum = np.add.reduce
 
 COMMITTED, AMBIVALENT, DISENGAGED, EXITED = 0, 1, 2, 3
 COMMITMENT_STATES = ("committed", "ambivalent", "disengaged", "exited")
@@ -95,6 +99,8 @@ _NEXT_STATE = np.array([
     [DISENGAGED, DISENGAGED, AMBIVALENT, AMBIVALENT, COMMITTED],
     [EXITED] * 5,
 ])
+# The same table, for the compiled monthly update (alliancesim.model.kernels.next_states).
+NEXT_STATE = _NEXT_STATE
 
 
 def band_edges(committed_at: float, disengaged_below: float, hysteresis: float) -> np.ndarray:
@@ -125,7 +131,7 @@ def initial_commitment_states(commitment: np.ndarray, committed_at: float,
 
 def total_variation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Total-variation distance between goal-weight vectors (rows sum to one), in [0, 1]."""
-    return 0.5 * np.abs(np.asarray(a) - np.asarray(b)).sum(axis=-1)
+    return 0.5 * _sum(np.abs(np.subtract(a, b)), axis=-1)
 
 
 def ambition_alignment(ambitions: np.ndarray) -> float:
@@ -133,8 +139,8 @@ def ambition_alignment(ambitions: np.ndarray) -> float:
     if len(ambitions) == 0:
         return 0.0
     n = len(ambitions)
-    centroid = ambitions.sum(axis=0) / n
-    return 1.0 - float(total_variation(ambitions, centroid).sum()) / n
+    centroid = _sum(ambitions, axis=0) / n
+    return 1.0 - float(_sum(total_variation(ambitions, centroid))) / n
 
 
 def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) -> np.ndarray:
@@ -144,11 +150,8 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     partners' ambitions (DeGroot 1974).
     """
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
-    own = np.diagonal(trust)[:, None]
-    totals = trust.sum(axis=1, keepdims=True) - own
-    pooled = np.divide(trust @ ambitions - own * ambitions, totals, out=ambitions.copy(),
-                       where=totals > 0)
-    return (1.0 - rate) * ambitions + rate * pooled
+    totals = _sum(trust, axis=1) - trust.diagonal()
+    return kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate)
 
 
 GOVERNANCE_FORMS = ("shared", "lead_organization", "network_administrative_organization")

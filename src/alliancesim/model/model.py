@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.culture.partners import Partners, as_partners, check_combination
-from alliancesim.model import phases
+from alliancesim.model import kernels, phases
 from alliancesim.model.agents import MemberOrganization
 from alliancesim.model.alliance import AllianceState
 from alliancesim.model.conflicts import run_conflicts
@@ -20,9 +20,9 @@ from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Management
 from alliancesim.model.mechanisms import (
     DISENGAGED,
+    NEXT_STATE,
     ambition_alignment,
     band_edges,
-    commitment_states,
     converge_ambitions,
     update_trust,
 )
@@ -39,6 +39,9 @@ PHASE_BEHAVIOUR = {
     phases.EVOLVING: phases.evolving,
     phases.TRANSFORMING: phases.transforming,
 }
+# The counter each conflict outcome adds to.
+_CONFLICT_COUNTS = {"constructive": "conflicts_resolved", "compromise": "conflicts_resolved",
+                    "latent": "conflicts_latent", "escalated": "conflicts_escalated"}
 # Alliance-level state that outside readers (app, tests, reports) may read on the model.
 _ALLIANCE_FIELDS = (
     "phase", "months_in_phase", "phase_history", "value_now", "value_total", "tension",
@@ -77,6 +80,14 @@ def _children(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequen
 
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
+
+
+def _asks_state_first(member: MemberOrganization) -> bool:
+    """Whether ``member`` decides to leave as :class:`MemberOrganization` does: only when
+    disengaged (a subclass that decides otherwise is always asked)."""
+    cls = type(member)
+    return (cls.wants_to_leave is MemberOrganization.wants_to_leave
+            and cls.commitment_state is MemberOrganization.commitment_state)
 
 
 def _read_alliance(name: str) -> property:
@@ -289,19 +300,13 @@ class AllianceModel(mesa.Model):
         gain = p.trust_gain * p.cooperation_signal * upkeep
         if gain > 0.0:
             weight = p.openness_trust_weight
-            truster = gain * weight * s.openness + gain * (1.0 - 0.5 * weight)
-            step = truster[:, None] * s.proximity
-            step *= s.commitment
-            if gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0:
-                np.minimum(step, 1.0, out=step)  # never past full trust in one month
+            # Never past full trust in one month: the step is capped when it could pass 1.
+            kernels.build_trust(s.trust, s.proximity, s.openness, s.commitment, gain, weight,
+                                gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0)
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
-            step *= 1.0 - s.trust
-            s.trust += step
         if p.openness_learning > 0.0 and len(s) > 1:
             exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
-            exposure *= p.openness_learning
-            np.minimum(exposure, 1.0, out=exposure)
-            s.openness += exposure * (1.0 - s.openness)
+            kernels.open_up(s.openness, exposure, p.openness_learning)
 
     def _let_skills_fade(self) -> None:
         fade = self.params.skill_fade
@@ -311,11 +316,11 @@ class AllianceModel(mesa.Model):
     def _update_commitment_states(self) -> None:
         s = self.state
         if s.commitment_moved:  # states only change when commitment does
-            before = s.cstate
-            s.cstate = commitment_states(before, s.commitment, self._edges)
-            self.state_changes += int(np.count_nonzero(before != s.cstate))
+            # commitment_states, with the changes and the disengaged counted on the way.
+            s.cstate, changed, self._disengaged = kernels.next_states(
+                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED)
+            self.state_changes += changed
             s.commitment_moved = False
-            self._disengaged = int(np.count_nonzero(s.cstate == DISENGAGED))
         if self.alliance.phase != phases.FORMING:
             self.disengaged_months += self._disengaged
 
@@ -323,6 +328,8 @@ class AllianceModel(mesa.Model):
         if self.alliance.phase == phases.FORMING or not self._disengaged:
             return
         for member in list(self.members):
+            if _asks_state_first(member) and self.state.cstate[member.slot] != DISENGAGED:
+                continue  # wants_to_leave would say no without drawing: skip the call
             if member.wants_to_leave():
                 self.remove_member(member, "commitment had drained away")
                 self.totals["disengaged_exits"] += 1
@@ -398,8 +405,9 @@ class AllianceModel(mesa.Model):
     def signal_pair_trust(self, i: int, j: int, signal: float) -> None:
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
         t, p = self.state.trust, self.params
-        t[i, j] = update_trust(t[i, j], signal, p.trust_gain, p.trust_loss_ratio)
-        t[j, i] = update_trust(t[j, i], signal, p.trust_gain, p.trust_loss_ratio)
+        # Plain floats: the same arithmetic as numpy scalars, without their overhead.
+        t[i, j] = update_trust(float(t[i, j]), signal, p.trust_gain, p.trust_loss_ratio)
+        t[j, i] = update_trust(float(t[j, i]), signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions (at most all the way to the
@@ -414,20 +422,22 @@ class AllianceModel(mesa.Model):
 
     def count_conflict(self, outcome: str, trust_change: float = 0.0) -> None:
         """Count a conflict by how it ended, and the pair's mean trust change it caused."""
-        key = {"constructive": "conflicts_resolved", "compromise": "conflicts_resolved",
-               "latent": "conflicts_latent", "escalated": "conflicts_escalated"}[outcome]
+        key = _CONFLICT_COUNTS[outcome]
+        # counter.get(k, 0) + ..., not counter[k] += ...: the same sums, without a call of
+        # Counter.__missing__ for every key not yet counted this month.
         for counter in (self.month_counts, self.totals):
-            counter["conflicts_new"] += 1
-            counter[key] += 1
-        self.conflict_outcomes[outcome] += 1
-        self.trust_changes[outcome] += trust_change
+            counter["conflicts_new"] = counter.get("conflicts_new", 0) + 1
+            counter[key] = counter.get(key, 0) + 1
+        outcomes, changes = self.conflict_outcomes, self.trust_changes
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        changes[outcome] = changes.get(outcome, 0) + trust_change
 
     def count_paradox(self, category: str, response: str) -> None:
         """Count a paradox event by category and response."""
+        keys = ("paradoxes_new", f"paradox_{category}", f"paradox_{response}")
         for counter in (self.month_counts, self.totals):
-            counter["paradoxes_new"] += 1
-            counter[f"paradox_{category}"] += 1
-            counter[f"paradox_{response}"] += 1
+            for key in keys:  # as in count_conflict: no Counter.__missing__ calls
+                counter[key] = counter.get(key, 0) + 1
 
     # --- derived alliance-level quantities --------------------------------------------------
     def trust_mean(self) -> float:
@@ -472,7 +482,7 @@ class AllianceModel(mesa.Model):
         quarrel touches a smaller share of it, so its effect is scaled by reference size /
         members.
         """
-        return min(1.0, self.params.reference_size / max(len(self.state), 1))
+        return min(1.0, self.params.reference_size / max(len(self.state.commitment), 1))
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""

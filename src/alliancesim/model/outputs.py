@@ -58,43 +58,43 @@ STEP_COLUMNS: dict[str, str] = {
 }
 
 
+# The step columns :func:`snapshot_values` reads from the model, in its order; the other step
+# columns are this month's counts (``model.month_counts``).
+_READ = (
+    "month", "phase", "members", "trust_mean", "trust_min", "commitment_mean", "committed",
+    "ambivalent", "disengaged", "exited", "cultural_distance", "alignment", "value",
+    "value_total", "latent_open", "stagnating", "stagnation_months", "manager_present",
+    "management_time", "management_time_used", "management_cost", "upkeep", "skill_mean",
+    "openness_mean", "experience", "identity", "tension",
+)
+_COUNTED = tuple(key for key in STEP_COLUMNS if key not in _READ)
+SNAPSHOT_KEYS = (*_READ, *_COUNTED)
+if set(SNAPSHOT_KEYS) != set(STEP_COLUMNS):
+    raise ImportError("the snapshot's columns do not match STEP_COLUMNS")
+
+
+def snapshot_values(model: AllianceModel) -> list[Any]:
+    """The per-step record of ``model`` now, as values in the order of :data:`SNAPSHOT_KEYS`
+    (a list, which the collector appends without building a dict every month)."""
+    s, c, a, m = model.state, model.month_counts, model.alliance, model.management
+    n = len(s)
+    states = np.bincount(s.cstate, minlength=4).tolist() if n else [0, 0, 0, 0]
+    values = [
+        model.month, a.phase, n, model.trust_mean(), s.min_offdiagonal(s.trust),
+        model.commitment_mean(), states[COMMITTED], states[AMBIVALENT], states[DISENGAGED],
+        model.exited_total, model.cultural_distance(), model.alignment(), a.value_now,
+        a.value_total, a.latent_open, a.stagnating, a.stagnation_months, m.manager_present,
+        m.time_in_post, m.used_now, a.management_cost_now, a.upkeep, s.mean(s.skill),
+        s.mean(s.openness), a.experience, a.identity, a.tension,
+    ]
+    get = c.get
+    values.extend([get(key, 0) for key in _COUNTED])
+    return values
+
+
 def snapshot(model: AllianceModel) -> dict[str, Any]:
     """The per-step record of ``model`` now, one value per :data:`STEP_COLUMNS` entry."""
-    s, c, a, m = model.state, model.month_counts, model.alliance, model.management
-    states = np.bincount(s.cstate, minlength=4) if len(s) else np.zeros(4, dtype=int)
-    row = {
-        "month": model.month,
-        "phase": a.phase,
-        "members": len(s),
-        "trust_mean": model.trust_mean(),
-        "trust_min": s.min_offdiagonal(s.trust),
-        "commitment_mean": model.commitment_mean(),
-        "committed": int(states[COMMITTED]),
-        "ambivalent": int(states[AMBIVALENT]),
-        "disengaged": int(states[DISENGAGED]),
-        "exited": model.exited_total,
-        "cultural_distance": model.cultural_distance(),
-        "alignment": model.alignment(),
-        "value": a.value_now,
-        "value_total": a.value_total,
-        "latent_open": a.latent_open,
-        "stagnating": a.stagnating,
-        "stagnation_months": a.stagnation_months,
-        "manager_present": m.manager_present,
-        "management_time": m.time_in_post,
-        "management_time_used": m.used_now,
-        "management_cost": a.management_cost_now,
-        "upkeep": a.upkeep,
-        "skill_mean": s.mean(s.skill),
-        "openness_mean": s.mean(s.openness),
-        "experience": a.experience,
-        "identity": a.identity,
-        "tension": a.tension,
-    }
-    for key in STEP_COLUMNS:
-        if key not in row:
-            row[key] = c.get(key, 0)
-    return row
+    return dict(zip(SNAPSHOT_KEYS, snapshot_values(model), strict=True))
 
 
 # The seed every run reports on each row, so that any row of mesa.batch_run can be rerun.
@@ -188,12 +188,15 @@ class StepCollector(DataCollector):
             agent_reporters={name: name for name in MEMBER_COLUMNS} if record_members
             else None)
         self.record_members = record_members
+        # The columns in snapshot order, looked up once, not every month (the lists
+        # themselves, so that copies of the collector keep to their own columns).
+        self._columns = [self.model_vars[key] for key in SNAPSHOT_KEYS]
 
     def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
         """Append this step's snapshot (and the outcome record once the run has ended)."""
         self._collection_steps.append(model.time)
-        for key, value in snapshot(model).items():
-            self.model_vars[key].append(value)
+        for column, value in zip(self._columns, snapshot_values(model), strict=True):
+            column.append(value)
         self.model_vars["seed_entropy"].append(model.seed_entropy)
         self.model_vars["seed_spawn_key"].append(model.seed_spawn_key)
         if not model.running:

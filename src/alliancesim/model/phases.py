@@ -45,6 +45,13 @@ MAJORITY = 0.5
 AMBITION_REACHED = "ambition reached"
 
 
+def _column_means(matrix: np.ndarray) -> np.ndarray:
+    """``matrix.mean(axis=0)``: the same sums and division, without numpy's Python-level
+    wrapper (which also warns on no rows, kept for that case)."""
+    rows = len(matrix)
+    return np.add.reduce(matrix, axis=0) / rows if rows else matrix.mean(axis=0)
+
+
 def openness_factor(openness: np.ndarray | float) -> np.ndarray | float:
     """1 at average openness (0.5), from 0.5 (closed) to 1.5 (fully open)."""
     return 0.5 + openness
@@ -54,7 +61,7 @@ def openness_factor(openness: np.ndarray | float) -> np.ndarray | float:
 def partner_fit(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
     """Fit of candidates: goal complementarity with the ambition, cultural proximity, repute."""
     pool, s, p = model.pool, model.state, model.params
-    ambition = s.ambition.mean(axis=0)
+    ambition = _column_means(s.ambition)
     goal_fit = 1.0 - total_variation(pool.goals[rows], ambition)
     distance = _distance_to_members(model, rows)
     proximity = np.exp(-p.proximity_decay * distance)
@@ -182,7 +189,7 @@ def returns_per_member(model: AllianceModel, value_per_month: float) -> np.ndarr
     """Value each member gets from ``value_per_month``: less the further its goals lie from
     the shared ambition."""
     s = model.state
-    return value_per_month * (1.0 - total_variation(s.goals, s.ambition.mean(axis=0)))
+    return value_per_month * (1.0 - total_variation(s.goals, _column_means(s.ambition)))
 
 
 def assess_relationships(model: AllianceModel) -> None:
@@ -192,7 +199,7 @@ def assess_relationships(model: AllianceModel) -> None:
     work = model.management.work(p.effort_assessment * len(s))
     returns = returns_per_member(model, a.close_assessment() / p.assessment_interval)
     efficiency = returns / s.expectations
-    equity = (s.trust.sum(axis=1) - 1.0) / max(len(s) - 1, 1)
+    equity = (np.add.reduce(s.trust, axis=1) - 1.0) / max(len(s) - 1, 1)
     satisfaction = (p.efficiency_weight * np.tanh(efficiency - 1.0)
                     + p.equity_weight * (2.0 * equity - 1.0)
                     + p.identity_weight * (a.identity - p.identity_neutral))

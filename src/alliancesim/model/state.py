@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from alliancesim.model import kernels
 from alliancesim.model.mechanisms import (
     CULTURE_DIMENSIONS,
     REFERENCE_VARIANCES,
@@ -25,8 +26,10 @@ _ROW_FIELDS = (
     "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "skill_entry",
     "openness", "resources", "base_resources", "expectations", "assertiveness", "joined",
 )
+# ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+_sum = np.add.reduce
 # Resources count as recovered once every member is within this much of its base level.
-RECOVERED = 1e-6
+RECOVERED = kernels.RECOVERED
 
 
 
@@ -158,9 +161,7 @@ class MemberArrays:
 
     def recover_resources(self, rate: float) -> None:
         """Lost resources return at ``rate`` a month, until they are (all but) back."""
-        gap = self.base_resources - self.resources
-        self.resources += rate * gap
-        if float(gap.max(initial=0.0)) < RECOVERED:
+        if kernels.recover(self.resources, self.base_resources, rate):
             self.resources[:] = self.base_resources
             self.resources_short = False
 
@@ -175,18 +176,21 @@ class MemberArrays:
         [0, 1]; the commitment states are read again at the end of the month."""
         c = self.commitment
         if rows is None:
-            np.clip(c + delta, 0.0, 1.0, out=c)
+            if isinstance(delta, np.ndarray):
+                if delta.shape == c.shape:
+                    kernels.shift_each(c, delta)
+                else:  # a delta broadcast over the members
+                    np.clip(c + delta, 0.0, 1.0, out=c)
+            else:
+                kernels.shift_all(c, delta)
         else:
-            for r in rows:
-                c[r] = min(max(c[r] + delta, 0.0), 1.0)
+            for r in rows:  # plain floats: the same arithmetic, without numpy scalars
+                c[r] = min(max(float(c[r]) + delta, 0.0), 1.0)
         self.commitment_moved = True
 
     def fade_skills(self, rate: float) -> None:
         """Skill above a member's entry level fades at ``rate`` a month."""
-        above = self.skill - self.skill_entry
-        np.maximum(above, 0.0, out=above)
-        above *= rate
-        self.skill -= above
+        kernels.fade(self.skill, self.skill_entry, rate)
 
     def pair_proneness(self, culture_weight: float) -> np.ndarray:
         """What makes each pair prone to conflict apart from trust and the alliance's state:
@@ -202,23 +206,24 @@ class MemberArrays:
 
     def pair_proneness_cumulative(self, culture_weight: float) -> list[float]:
         """Cumulative sum of :meth:`pair_proneness` over the flattened matrix (for draws)."""
-        self.pair_proneness(culture_weight)
+        if self._proneness_weight != culture_weight:
+            self.pair_proneness(culture_weight)
         return self._proneness_cumulative
 
     def mean(self, values: np.ndarray) -> float:
         """Mean over members of a per-member array (0 without members)."""
         n = len(values)
-        return float(values.sum()) / n if n else 0.0
+        return float(_sum(values)) / n if n else 0.0
 
     def mean_offdiagonal(self, matrix: np.ndarray) -> float:
         """Mean of a pairwise matrix over distinct pairs (0 with fewer than two members)."""
         n = len(self)
         if n < 2:
             return 0.0
-        return float((matrix.sum() - np.trace(matrix)) / (n * (n - 1)))
+        return float((_sum(matrix, axis=None) - matrix.trace()) / (n * (n - 1)))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
         if len(self) < 2:
             return 0.0
-        return float(np.min(matrix, where=self.is_pair, initial=np.inf))
+        return float(kernels.min_offdiagonal(matrix, self.is_pair))
