@@ -3,8 +3,12 @@ command."""
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 import typer
@@ -35,6 +39,41 @@ def check_seed(seed: int) -> int:
 def warn(message: str) -> None:
     """A warning in plain words, on the error stream (it survives a redirected output)."""
     errors.print(f"warning: {message}", markup=False)
+
+
+def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
+    # A batch scheduler (SLURM) ends jobs with SIGTERM: save like on Ctrl-C.
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def engine_failures_in_one_line(refused: tuple[type[Exception], ...] = (),
+                                stopped: tuple[type[Exception], ...] = ()) -> Iterator[None]:
+    """Run engine work (a sweep, a verdict) with SIGTERM saved like Ctrl-C, and turn every
+    known failure into one line and its exit status: a bad file, folder or scheduler (and
+    ``refused``) is refused; a lost backend (and ``stopped``) stops the work; a full disk or
+    an interruption keeps what was written."""
+    from alliancesim.engine.backends import BackendError, SchedulerError
+    from alliancesim.engine.classes import ClassImportError
+    from alliancesim.engine.store import ResultsError
+    from alliancesim.sweeps.experiment import ExperimentError
+
+    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
+    try:
+        yield
+    except (ExperimentError, ResultsError, SchedulerError, ClassImportError, *refused) as exc:
+        fail(str(exc))
+    except (BackendError, *stopped) as exc:
+        fail(str(exc), RUNTIME_ERROR)
+    except OSError as exc:  # the results folder became unwritable (disk full, removed)
+        fail(f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); "
+             "every run written before is kept: free space, then rerun the same command to "
+             "resume", RUNTIME_ERROR)
+    except KeyboardInterrupt:
+        fail("interrupted; every finished run is saved: rerun the same command to resume",
+             INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def prepare_output_folder(out: Path) -> Path:

@@ -7,10 +7,8 @@ file do not wait for them.
 
 from __future__ import annotations
 
-import signal
 from enum import StrEnum
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -19,10 +17,9 @@ from alliancesim.cli.console import (
     ALLOW_IMPORT_HELP,
     FAILED_RUNS,
     FORMAT_HELP,
-    INTERRUPTED,
-    RUNTIME_ERROR,
     FigureFormat,
     console,
+    engine_failures_in_one_line,
     fail,
     warn,
 )
@@ -39,11 +36,6 @@ class BackendName(StrEnum):
     inprocess = "inprocess"
     processes = "processes"
     dask = "dask"
-
-
-def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
-    # A batch scheduler (SLURM) ends jobs with SIGTERM: save like on Ctrl-C.
-    raise KeyboardInterrupt
 
 
 def sweep(
@@ -83,9 +75,6 @@ def sweep(
         loaded = load_experiment(experiment)
     except ExperimentError as exc:
         fail(str(exc))
-    from alliancesim.engine.backends import BackendError, SchedulerError
-    from alliancesim.engine.classes import ClassImportError
-    from alliancesim.engine.store import ResultsError
     from alliancesim.parallel import cap_workers
     from alliancesim.sweeps.runner import run_sweep
 
@@ -95,25 +84,11 @@ def sweep(
             warn(count.warning)
         workers = count.workers
 
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
+    with engine_failures_in_one_line():
         summary = run_sweep(loaded, out, workers=workers, scheduler=scheduler,
                             backend=backend.value, progress=progress, flush_runs=flush_runs,
                             flush_seconds=flush_seconds, verbose=verbose,
                             allow_import=allow_import)
-    except (ExperimentError, ResultsError, SchedulerError, ClassImportError) as exc:
-        fail(str(exc))
-    except BackendError as exc:
-        fail(str(exc), RUNTIME_ERROR)
-    except OSError as exc:  # the results folder became unwritable (disk full, removed)
-        fail(f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); "
-             "every run written before is kept: free space, then rerun the same command to "
-             "resume", RUNTIME_ERROR)
-    except KeyboardInterrupt:
-        fail("interrupted; every finished run is saved: rerun the same command to resume",
-             INTERRUPTED)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     print_sweep_summary(summary)
     if summary.failures_total:
         raise typer.Exit(FAILED_RUNS)

@@ -8,7 +8,6 @@ file do not wait for them.
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,9 +15,8 @@ import typer
 
 from alliancesim.cli.console import (
     FAILED_RUNS,
-    INTERRUPTED,
-    RUNTIME_ERROR,
     console,
+    engine_failures_in_one_line,
     fail,
     prepare_output_folder,
     warn,
@@ -29,11 +27,6 @@ if TYPE_CHECKING:
     from alliancesim.verdict.spec import VerdictExperiment
 
 EXPERIMENTS_ENV = "ALLIANCESIM_EXPERIMENTS"
-
-
-def _terminate_as_interrupt(signum: int, frame: object) -> None:
-    # A batch scheduler (SLURM) ends jobs with SIGTERM: save like on Ctrl-C.
-    raise KeyboardInterrupt
 
 
 def default_experiment() -> Path:
@@ -115,29 +108,11 @@ def _capped(workers: int | None) -> int | None:
 
 def _run(loaded: VerdictExperiment, folder: Path, options: dict) -> VerdictResult:
     """Run the sweeps and the analysis, turning every known failure into one line."""
-    from alliancesim.engine.backends import BackendError, SchedulerError
-    from alliancesim.engine.classes import ClassImportError
-    from alliancesim.engine.store import ResultsError
-    from alliancesim.sweeps.experiment import ExperimentError
     from alliancesim.verdict.paired import PairingError
     from alliancesim.verdict.run import run_verdict
 
-    previous = signal.signal(signal.SIGTERM, _terminate_as_interrupt)
-    try:
+    with engine_failures_in_one_line(stopped=(PairingError,)):
         return run_verdict(loaded, folder, **options)
-    except (ExperimentError, ResultsError, SchedulerError, ClassImportError) as exc:
-        fail(str(exc))
-    except (BackendError, PairingError) as exc:
-        fail(str(exc), RUNTIME_ERROR)
-    except OSError as exc:  # the folder became unwritable (disk full, removed)
-        fail(f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); "
-             "every run written before is kept: free space, then rerun the same command to "
-             "resume", RUNTIME_ERROR)
-    except KeyboardInterrupt:
-        fail("interrupted; every finished run is saved: rerun the same command to resume",
-             INTERRUPTED)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def print_verdict(result: VerdictResult) -> None:

@@ -447,8 +447,9 @@ def load_scenario_base(name_or_path: str, base_dir: Path, source: str
 
 
 # --- loading ------------------------------------------------------------------------------
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is invalid."""
+def read_experiment_toml(path: str | Path) -> dict[str, Any]:
+    """The TOML of an experiment file as a mapping, named after the file unless it names
+    itself; raise :class:`ExperimentError` if it cannot be read or is not TOML."""
     path = Path(path)
     source = str(path)
     try:
@@ -460,7 +461,13 @@ def load_experiment(path: str | Path) -> Experiment:
     except tomllib.TOMLDecodeError as exc:
         raise ExperimentError(source, None, f"not valid TOML: {exc}") from None
     data.setdefault("name", path.stem)
-    return experiment_from_dict(data, source=source, base_dir=path.parent)
+    return data
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is invalid."""
+    return experiment_from_dict(read_experiment_toml(path), source=str(path),
+                                base_dir=Path(path).parent)
 
 
 def experiment_from_dict(

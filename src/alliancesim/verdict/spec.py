@@ -20,7 +20,6 @@ compares the modes over one design, with indices of what moves it.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +27,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from alliancesim.params import MANAGEMENT_MODES
-from alliancesim.sweeps.experiment import Experiment, ExperimentError, experiment_from_dict
+from alliancesim.sweeps.experiment import (
+    Experiment,
+    ExperimentError,
+    experiment_from_dict,
+    read_experiment_toml,
+)
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
 MODE = "management_mode"
@@ -153,18 +157,8 @@ class VerdictExperiment:
 
 def load_verdict(path: str | Path) -> VerdictExperiment:
     """Read and check a verdict experiment file; raise :class:`ExperimentError` if invalid."""
-    path = Path(path)
-    source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError(source, None, "experiment file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(source, None, f"cannot read the file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(source, None, f"not valid TOML: {exc}") from None
-    data.setdefault("name", path.stem)
-    return verdict_from_dict(data, source=source, base_dir=path.parent)
+    return verdict_from_dict(read_experiment_toml(path), source=str(path),
+                             base_dir=Path(path).parent)
 
 
 def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
