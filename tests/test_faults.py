@@ -447,7 +447,7 @@ def test_a_sweep_killed_with_kill_9_leaves_no_warning_from_the_resource_tracker(
 
 # --- 10. a fast start ---------------------------------------------------------------------------
 HEAVY = ("pandas", "matplotlib", "dask", "distributed", "solara", "scipy", "mesa", "pyarrow",
-         "ema_workbench", "statsmodels")
+         "ema_workbench", "statsmodels", "numba")
 PROBE = """
 import sys
 from alliancesim.cli.main import app
