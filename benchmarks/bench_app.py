@@ -12,12 +12,17 @@ With ``--play`` it also plays the alliance at each speed (pausing at key moments
 few seconds, counts the months the page shows per second, and compares them with the rate
 each speed's label names: the labels must be true on this machine.
 
-    python benchmarks/bench_app.py [--clicks N] [--play] [--seconds S]
+    python benchmarks/bench_app.py [--clicks N] [--play] [--seconds S] [--write]
+
+``--write`` stores the figures in docs/results/bench_app.json, from which README's paragraph
+on responsiveness is written.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -38,6 +43,13 @@ from alliancesim.app.probe import (
 
 TARGET_MS = 200.0
 RATE_TOLERANCE = 0.15  # a label may be off by this share of its rate
+
+
+def figures(ms: list[float]) -> dict[str, float]:
+    """Median, 90th percentile and maximum of click timings (ms)."""
+    ordered = sorted(ms)
+    return {"median_ms": statistics.median(ms), "p90_ms": ordered[int(0.9 * (len(ms) - 1))],
+            "max_ms": max(ms), "clicks": len(ms)}
 
 
 def summary(label: str, ms: list[float]) -> str:
@@ -62,7 +74,9 @@ def open_twelve(page, url: str) -> int:
     return int(network.get_attribute("data-members"))
 
 
-def browser_figures(clicks: int, folder: Path, play: bool, seconds: float) -> int:
+def browser_figures(clicks: int, folder: Path, play: bool, seconds: float,
+                    found: dict) -> int:
+    """Time the clicks (and the play rates) in Chromium into ``found``; the misses."""
     from playwright.sync_api import sync_playwright
 
     from alliancesim.app.channel import SPEEDS
@@ -80,17 +94,20 @@ def browser_figures(clicks: int, folder: Path, play: bool, seconds: float) -> in
             use_projector(page)
             projector = [time_step(page) for _ in range(clicks)]
             print(summary(f"projector mode at 1280x720 ({members} members)", projector))
+            found.update(members=members, laptop=figures(laptop), projector=figures(projector))
             failures += sum(statistics.median(ms) >= TARGET_MS for ms in (laptop, projector))
             if play:
-                failures += play_rates(page, SPEEDS, seconds)
+                found["play"] = {}
+                failures += play_rates(page, SPEEDS, seconds, found["play"])
             browser.close()
     finally:
         app.stop()
     return failures
 
 
-def play_rates(page, speeds: dict[str, float], seconds: float) -> int:
-    """Play at each speed from a fresh alliance and print the rate the page shows."""
+def play_rates(page, speeds: dict[str, float], seconds: float, found: dict) -> int:
+    """Play at each speed from a fresh alliance and print (and keep in ``found``) the rate
+    the page shows."""
     switch(page, "Pause at key moments", False)
     failures = 0
     for label, rate in speeds.items():
@@ -99,6 +116,7 @@ def play_rates(page, speeds: dict[str, float], seconds: float) -> int:
         page.wait_for_function("document.querySelector('.as-month').textContent"
                                ".startsWith('Month 0')")
         measured = play_rate(page, seconds)
+        found[label] = {"labelled": rate, "shown": measured}
         ok = abs(measured - rate) <= RATE_TOLERANCE * rate
         failures += not ok
         print(f"play at '{label}': the page shows {measured:.2f} months/s "
@@ -135,16 +153,26 @@ def main() -> int:
     parser.add_argument("--play", action="store_true", help="also measure the play rates")
     parser.add_argument("--seconds", type=float, default=8.0,
                         help="seconds of play per speed (with --play)")
+    parser.add_argument("--write", action="store_true",
+                        help="store the figures in docs/results/bench_app.json")
     args = parser.parse_args()
+    found: dict = {"cores": os.cpu_count(), "load_before": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "twelve.toml").write_text(TWELVE_MEMBER_SCENARIO)
+        server = server_clicks(args.clicks, folder)
+        found["server"] = figures(server)
         print(summary("server render only, projector mode (solara.render, in process)",
-                      server_clicks(args.clicks, folder)))
+                      server))
         if not CHROMIUM.exists():
             print(f"{CHROMIUM} missing: browser figures skipped")
             return 0
-        failures = browser_figures(args.clicks, folder, args.play, args.seconds)
+        failures = browser_figures(args.clicks, folder, args.play, args.seconds, found)
+    found["load_after"] = round(os.getloadavg()[0], 2)
+    if args.write:
+        path = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_app.json"
+        path.write_text(json.dumps(found, indent=1) + "\n")
+        print(f"wrote {path}")
     return 1 if failures else 0
 
 

@@ -14,6 +14,7 @@ comparable within one invocation.
     python benchmarks/bench_sweep.py --runs 1000        # quicker
     python benchmarks/bench_sweep.py --flat 100000      # also the runner alone at 100,000 runs
     python benchmarks/bench_sweep.py --no-batch-run     # runner only
+    python benchmarks/bench_sweep.py --write            # also docs/results/bench_sweep.json
 
 Targets: faster than batch_run; peak memory flat in the number of runs (< 500 MB at 100,000);
 >= 1.8x speed-up on 2 cores over one; 10,000 runs in < 3 minutes on 2 cores.
@@ -151,14 +152,18 @@ def main() -> None:
     parser.add_argument("--no-batch-run", action="store_true")
     parser.add_argument("--no-scaling", action="store_true",
                         help="skip the one-worker run of the largest size")
+    parser.add_argument("--write", action="store_true",
+                        help="store the measurements in docs/results/bench_sweep.json, from "
+                             "which README's table is written")
     parser.add_argument("--child", choices=["runner", "batch_run"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         run = child_runner if args.child == "runner" else child_batch_run
         print(json.dumps(run(args.runs[0], args.workers)))
         return
+    load_before = psutil.getloadavg()[0]
     print(f"machine: {psutil.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB;"
-          f" load average before: {psutil.getloadavg()[0]:.2f}")
+          f" load average before: {load_before:.2f}")
     rows = []
     for runs in args.runs:
         for tool in ("runner", *(() if args.no_batch_run else ("batch_run",))):
@@ -168,7 +173,9 @@ def main() -> None:
         largest = max(args.runs)
         one = measure("runner", largest, 1)
         report(one)
-        two = next(r for r in rows if r["tool"] == "runner" and r["runs"] == largest)
+        rows.append(one)
+        two = next(r for r in rows if r["tool"] == "runner" and r["runs"] == largest
+                   and r["workers"] == args.workers)
         print(f"speed-up of the runner on {args.workers} workers over 1 at {largest} runs: "
               f"{one['wall_s'] / two['wall_s']:.2f}x (wall), "
               f"{one['inner_s'] / two['inner_s']:.2f}x (inside the sweep call)")
@@ -182,6 +189,18 @@ def main() -> None:
             ours, theirs = pair["runner"], pair["batch_run"]
             print(f"{runs} runs: runner {theirs['wall_s'] / ours['wall_s']:.2f}x as fast as "
                   f"batch_run; peak memory {ours['peak_mb']:.0f} MB vs {theirs['peak_mb']:.0f} MB")
+    if args.write:
+        write(rows, args.workers, load_before)
+
+
+def write(rows: list[dict], workers: int, load_before: float) -> None:
+    """Store the measurements for README (``python -m alliancesim.report.blocks``)."""
+    path = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_sweep.json"
+    data = {"cores": psutil.cpu_count(), "workers": workers,
+            "load_before": round(load_before, 2),
+            "load_after": round(psutil.getloadavg()[0], 2), "rows": rows}
+    path.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

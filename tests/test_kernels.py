@@ -11,7 +11,7 @@ import pytest
 from alliancesim.model import kernels
 from alliancesim.model.mechanisms import NEXT_STATE, band_edges
 
-pytestmark = pytest.mark.skipif(not kernels.COMPILED, reason="numba is not in use")
+pytestmark = pytest.mark.skipif(not kernels.compile_loops(), reason="numba is not in use")
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -10,7 +10,8 @@ run) and the model calls them; their results are bit for bit those of the numpy 
 ``ALLIANCESIM_NUMBA=0``, the model calls the numpy expressions. Reductions (sums, dot
 products) stay in numpy either way: their summation order is numpy's own.
 
-Only the model imports this module, so the command line starts without loading numba.
+The loops are compiled when a process makes its first model (:func:`compile_loops`), so
+the command line, and a process that only plans or stores runs, never load numba.
 """
 
 from __future__ import annotations
@@ -241,28 +242,40 @@ def _numba_jit() -> Callable[..., Any] | None:
     return njit
 
 
-_njit = _numba_jit()
-COMPILED = _njit is not None
-if _njit is not None:
-    _clip01 = _njit(cache=True)(_clip01)  # called from the loops below: compiled first
-    build_trust = _njit(cache=True)(_loop_build_trust)
-    open_up = _njit(cache=True)(_loop_open_up)
-    fade = _njit(cache=True)(_loop_fade)
-    learn = _njit(cache=True)(_loop_learn)
-    shift_all = _njit(cache=True)(_loop_shift_all)
-    shift_each = _njit(cache=True)(_loop_shift_each)
-    next_states = _njit(cache=True)(_loop_next_states)
-    recover = _njit(cache=True)(_loop_recover)
-    pool_ambitions = _njit(cache=True)(_loop_pool_ambitions)
-    min_offdiagonal = _njit(cache=True)(_loop_min_offdiagonal)
-else:
-    build_trust = _numpy_build_trust
-    open_up = _numpy_open_up
-    fade = _numpy_fade
-    learn = _numpy_learn
-    shift_all = _numpy_shift_all
-    shift_each = _numpy_shift_each
-    next_states = _numpy_next_states
-    recover = _numpy_recover
-    pool_ambitions = _numpy_pool_ambitions
-    min_offdiagonal = _numpy_min_offdiagonal
+# The monthly updates by name: their loops, and the numpy forms used until (and unless) the
+# loops are compiled.
+_LOOPS: dict[str, Callable[..., Any]] = {
+    "build_trust": _loop_build_trust, "open_up": _loop_open_up, "fade": _loop_fade,
+    "learn": _loop_learn, "shift_all": _loop_shift_all, "shift_each": _loop_shift_each,
+    "next_states": _loop_next_states, "recover": _loop_recover,
+    "pool_ambitions": _loop_pool_ambitions, "min_offdiagonal": _loop_min_offdiagonal,
+}
+build_trust = _numpy_build_trust
+open_up = _numpy_open_up
+fade = _numpy_fade
+learn = _numpy_learn
+shift_all = _numpy_shift_all
+shift_each = _numpy_shift_each
+next_states = _numpy_next_states
+recover = _numpy_recover
+pool_ambitions = _numpy_pool_ambitions
+min_offdiagonal = _numpy_min_offdiagonal
+COMPILED = False  # whether the names above are the compiled loops
+_tried = False
+
+
+def compile_loops() -> bool:
+    """Put the compiled loops in place of the numpy forms, once per process, the first time
+    a model is made (so that a process that only plans or stores runs, like a sweep's
+    coordinator, never loads numba). Returns whether the loops are compiled."""
+    global _tried, _clip01, COMPILED
+    if _tried:
+        return COMPILED
+    _tried = True
+    njit = _numba_jit()
+    if njit is None:
+        return False
+    _clip01 = njit(cache=True)(_clip01)  # called from the loops: in place before they compile
+    globals().update({name: njit(cache=True)(loop) for name, loop in _LOOPS.items()})
+    COMPILED = True
+    return True

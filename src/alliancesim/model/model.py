@@ -137,6 +137,7 @@ class AllianceModel(mesa.Model):
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
+        kernels.compile_loops()  # numba loads with the first model a process makes
         self.params = make_params(params)
         if member_class is not None:
             self.member_class = member_class

@@ -413,6 +413,71 @@ def model_speed(root: Path) -> str:
                       for n in (100, 1000) if f"members_{n}_s" in b))
 
 
+def sweep_speed(root: Path) -> str:
+    """The sweep benchmark's table: this runner against ``mesa.batch_run``."""
+    b = _read_json(root, "bench_sweep.json")
+    rows, workers = b["rows"], b["workers"]
+
+    def find(tool: str, runs: int, on: int = workers) -> dict | None:
+        return next((r for r in rows if (r["tool"], r["runs"], r["workers"])
+                     == (tool, runs, on)), None)
+
+    sizes = sorted({r["runs"] for r in rows if r["workers"] == workers})
+    lines = [f"`python benchmarks/bench_sweep.py --write` on {b['cores']} cores, {workers} "
+             f"workers, load average {b['load_before']:.1f} before and {b['load_after']:.1f} "
+             "after:", "",
+             "| runs | runner | `mesa.batch_run` | runner peak RSS (PSS) | batch_run peak RSS "
+             "(PSS) |", "|---:|---:|---:|---:|---:|"]
+    notes = []
+    for runs in sizes:
+        ours, theirs = find("runner", runs), find("batch_run", runs)
+        lines.append(f"| {runs:,} | {_wall(ours)} | {_wall(theirs)} | {_memory(ours)} | "
+                     f"{_memory(theirs)} |")
+        if ours and theirs:
+            notes.append(f"at {runs:,} runs the runner is "
+                         f"{theirs['wall_s'] / ours['wall_s']:.2f}x as fast as batch_run")
+    for one in (r for r in rows if r["tool"] == "runner" and r["workers"] == 1):
+        if (two := find("runner", one["runs"])) is not None:
+            notes.append(f"{workers} workers run {one['runs']:,} runs "
+                         f"{one['wall_s'] / two['wall_s']:.2f}x as fast as one")
+    ours_all = [r for r in (find("runner", runs) for runs in sizes) if r is not None]
+    if len(ours_all) > 1:
+        notes.append(f"the runner's peak memory goes from {ours_all[0]['peak_mb']:.0f} MB at "
+                     f"{ours_all[0]['runs']:,} runs to {ours_all[-1]['peak_mb']:.0f} MB at "
+                     f"{ours_all[-1]['runs']:,}")
+    return "\n".join(lines) + ("\n\n" + "; ".join(notes) + "." if notes else "")
+
+
+def app_speed(root: Path) -> str:
+    """The teaching app's responsiveness, as the app benchmark measured it."""
+    b = _read_json(root, "bench_app.json")
+    laptop, projector = b["laptop"], b["projector"]
+    text = (f"Responsiveness, `python benchmarks/bench_app.py --play --write` (headless "
+            f"Chromium on {b['cores']} cores, load average {b['load_before']:.1f} before and "
+            f"{b['load_after']:.1f} after; a {b['members']}-member alliance; "
+            f"{laptop['clicks']} Step clicks, each timed from the click until the status "
+            "line, network and charts show the new month and the browser has painted): median "
+            f"{laptop['median_ms']:.0f} ms, 90th percentile {laptop['p90_ms']:.0f} ms on the "
+            f"laptop layout, median {projector['median_ms']:.0f} ms, 90th percentile "
+            f"{projector['p90_ms']:.0f} ms in projector mode at 1280x720 (target: a median "
+            f"under 200 ms); the server's share is a median {b['server']['median_ms']:.0f} ms.")
+    if "play" in b:
+        shown = ", ".join(f"{p['shown']:.2f}" for p in b["play"].values())
+        labelled = ", ".join(f"{p['labelled']:g}" for p in b["play"].values())
+        text += (f" Played at each speed, the page showed {shown} months per second for the "
+                 f"speeds labelled {labelled} (the benchmark fails if a label is off by more "
+                 "than 15%).")
+    return text
+
+
+def _wall(row: dict | None) -> str:
+    return "not run" if row is None else f"{row['wall_s']:.1f} s"
+
+
+def _memory(row: dict | None) -> str:
+    return "not run" if row is None else f"{row['peak_mb']:.0f} MB ({row['peak_pss_mb']:.0f})"
+
+
 # --- the verdict -----------------------------------------------------------------------------
 VERDICT_MAP = Path("docs") / "img" / "verdict_map.png"
 VERDICT_AVERAGED = Path("docs") / "img" / "verdict_map_averaged.png"
@@ -478,6 +543,8 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "tour-events": tour_events,
     "tour-story": tour_story,
     "model-speed": model_speed,
+    "sweep-speed": sweep_speed,
+    "app-speed": app_speed,
     "flagship-table": flagship_table,
     "flagship-findings": flagship_findings,
     "mode-drivers": mode_drivers_table,
