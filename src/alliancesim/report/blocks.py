@@ -410,7 +410,11 @@ def model_speed(root: Path) -> str:
             f"{b['table_ms']:.1f} ms with its monthly table ({b['table_ratio']:.2f} times; "
             f"target 4); {b['runs_per_second']:.0f} runs per second per core."
             + "".join(f" A {n:,}-member alliance runs 120 months in {b[f'members_{n}_s']:.2f} s."
-                      for n in (100, 1000) if f"members_{n}_s" in b))
+                      for n in (100, 1000) if f"members_{n}_s" in b)
+            + (f" The first run in a process takes {b['first_run_s']:.2f} s: it loads the "
+               "compiled monthly updates." if "first_run_s" in b else "")
+            + (f" Peak memory of the benchmark's process: {b['peak_mb']:.0f} MB."
+               if "peak_mb" in b else ""))
 
 
 def sweep_speed(root: Path) -> str:
