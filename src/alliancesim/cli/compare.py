@@ -14,6 +14,11 @@ from alliancesim.cli.console import (
     MONTHS_HELP,
     RUNTIME_ERROR,
     FigureFormat,
+    FlushRunsOption,
+    FlushSecondsOption,
+    SchedulerOption,
+    VerboseOption,
+    WorkersOption,
     check_seed,
     console,
     fail,
@@ -71,15 +76,11 @@ def compare(
     seed: Annotated[int, typer.Option(
         help="Root seed (0 or more): the same seed gives the same report.")]
         = DEFAULT_SEED,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes to use (default: all cores; at most the cores available).",
-        show_default=False)] = None,
+    workers: WorkersOption = None,
     out: Annotated[Path, typer.Option(
         help="Folder for the report and the runs (rerun the same command to resume an "
              "interrupted comparison).")] = Path("out/compare"),
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run there.",
-        show_default=False)] = None,
+    scheduler: SchedulerOption = None,
     panel: Annotated[bool, typer.Option(
         "--panel", help="Also keep every run's per-member panel (in panel/).")] = False,
     events: Annotated[bool, typer.Option(
@@ -90,12 +91,9 @@ def compare(
         = False,
     figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
         = FigureFormat.png,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
-    flush_runs: Annotated[int, typer.Option(
-        min=1, help="Write the finished runs to --out after this many runs...")] = 1000,
-    flush_seconds: Annotated[float, typer.Option(
-        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
+    verbose: VerboseOption = False,
+    flush_runs: FlushRunsOption = 1000,
+    flush_seconds: FlushSecondsOption = 30.0,
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
     check_seed(seed)

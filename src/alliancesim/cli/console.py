@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -95,6 +95,20 @@ class FigureFormat(StrEnum):
 
 
 FORMAT_HELP = "Figure format: png (300 dpi), pdf or svg."
+
+# The options of every command that runs on the engine (compare, validate, sweep, verdict).
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", "-w", min=1, help="Processes that simulate, this one included (default: all "
+    "cores, at most the cores available; 1 runs everything in this process).",
+    show_default=False)]
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run there.", show_default=False)]
+FlushRunsOption = Annotated[int, typer.Option(
+    min=1, help="Write the finished runs to the results folder after this many runs...")]
+FlushSecondsOption = Annotated[float, typer.Option(
+    min=0.0, help="...or after this many seconds, whichever comes first.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", help="Also show Dask's own error reports (tracebacks).")]
 ALLOW_IMPORT_HELP = ("Import the model or member class a file names as 'package.module:Class' "
                      "(this runs that module's code; without it such a file is refused).")
 MONTHS_HELP = ("Keep the trust network at these months, comma-separated (0 = the founders' "

@@ -18,6 +18,11 @@ from alliancesim.cli.console import (
     FAILED_RUNS,
     FORMAT_HELP,
     FigureFormat,
+    FlushRunsOption,
+    FlushSecondsOption,
+    SchedulerOption,
+    VerboseOption,
+    WorkersOption,
     console,
     engine_failures_in_one_line,
     fail,
@@ -40,23 +45,17 @@ class BackendName(StrEnum):
 
 def sweep(
     experiment: Annotated[Path, typer.Argument(help="Experiment TOML file (see experiments/).")],
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=1, help="Processes that simulate, this one included "
-        "(default: all cores; 1 runs everything in this process).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run the sweep there.")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Results folder (default results/<experiment name>). Rerun to resume.")] = None,
     backend: Annotated[BackendName, typer.Option(
         help="auto: dask with --scheduler, inprocess with --workers 1, else processes.")]
         = BackendName.auto,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
-    flush_runs: Annotated[int, typer.Option(
-        min=1, help="Write a results part after this many finished runs...")] = 1000,
-    flush_seconds: Annotated[float, typer.Option(
-        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
+    flush_runs: FlushRunsOption = 1000,
+    flush_seconds: FlushSecondsOption = 30.0,
+    verbose: VerboseOption = False,
     allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
         = False,
 ) -> None:

@@ -14,6 +14,8 @@ from alliancesim.cli.console import (
     INTERRUPTED,
     RUNTIME_ERROR,
     FigureFormat,
+    SchedulerOption,
+    WorkersOption,
     check_seed,
     console,
     fail,
@@ -65,15 +67,11 @@ def validate(
         min=20, help="Runs of the defaults per management mode of the mix.")] = 500,
     seed: Annotated[int, typer.Option(help="Root seed of the runs (0 or more).")]
         = 20261127,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Processes to use (default: all cores; at most the cores available).",
-        show_default=False)] = None,
+    workers: WorkersOption = None,
     out: Annotated[Path, typer.Option(
         help="Folder for the report and the runs (rerun to resume an interrupted "
              "validation).")] = Path("out/validate"),
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run there.",
-        show_default=False)] = None,
+    scheduler: SchedulerOption = None,
     figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
         = FigureFormat.png,
 ) -> None:

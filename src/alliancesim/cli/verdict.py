@@ -15,6 +15,11 @@ import typer
 
 from alliancesim.cli.console import (
     FAILED_RUNS,
+    FlushRunsOption,
+    FlushSecondsOption,
+    SchedulerOption,
+    VerboseOption,
+    WorkersOption,
     console,
     engine_failures_in_one_line,
     fail,
@@ -49,21 +54,14 @@ def default_experiment() -> Path:
 def verdict(
     experiment: Annotated[Path | None, typer.Argument(
         help="Verdict experiment file (default: experiments/verdict.toml).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=1, help="Processes that simulate, this one included "
-        "(default: all cores; 1 runs everything in this process).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786: run the sweeps there.")]
-        = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     out: Annotated[Path | None, typer.Option(
         help="Report folder (default results/<experiment name>). Rerun to resume.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar per mode.")] = True,
-    flush_runs: Annotated[int, typer.Option(
-        min=1, help="Write a results part after this many finished runs...")] = 1000,
-    flush_seconds: Annotated[float, typer.Option(
-        min=0.0, help="...or after this many seconds, whichever comes first.")] = 30.0,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", help="Also show Dask's own error reports (tracebacks).")] = False,
+    flush_runs: FlushRunsOption = 1000,
+    flush_seconds: FlushSecondsOption = 30.0,
+    verbose: VerboseOption = False,
 ) -> None:
     """Compare the management modes paired over a global design of conditions and
     assumptions: who wins where, what decides it, maps and PRIM boxes, in a report.
