@@ -107,24 +107,6 @@ class _Arm:
                 "record": asdict(self.record)}
 
 
-def run_all(
-    scenarios: Sequence[Scenario],
-    replicates: int,
-    seed: int,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    trajectories: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run every scenario ``replicates`` times; return (outcomes, trajectories) DataFrames.
-
-    Without ``trajectories`` the runs keep only their outcome (faster, less memory) and the
-    trajectory table is empty. See :func:`run_comparison` for everything else.
-    """
-    runs = run_comparison(scenarios, replicates, seed, workers=workers, progress=progress,
-                          trajectories=trajectories)
-    return runs.outcomes, runs.trajectories
-
-
 def run_comparison(
     scenarios: Sequence[Scenario],
     replicates: int,

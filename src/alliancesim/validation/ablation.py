@@ -171,12 +171,12 @@ class AblationResult:
 def compare_runner(param_sets: list[dict[str, Any]], replicates: int,
                    seed: int) -> list[pd.DataFrame]:
     """Run each parameter set ``replicates`` times on common seeds (all cores)."""
-    from alliancesim.compare.runner import run_all
+    from alliancesim.compare.runner import run_comparison
     from alliancesim.scenarios import scenario_from_dict
 
     scenarios = [scenario_from_dict({"name": f"set {k}", "parameters": params})
                  for k, params in enumerate(param_sets)]
-    outcomes, _ = run_all(scenarios, replicates, seed, trajectories=False)
+    outcomes = run_comparison(scenarios, replicates, seed, trajectories=False).outcomes
     return [outcomes[outcomes["scenario"] == name] for name in
             [s.name for s in scenarios]]
 
