@@ -20,7 +20,6 @@ scored at the defaults and across the plausible set, never used to choose a defa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,8 +35,8 @@ from alliancesim.validation.mixture import (
     formed,
     with_interval,
 )
+from alliancesim.validation.patterns import Pattern
 
-CUTOFF = 3.0
 WITH_MANAGER = ("dedicated", "hybrid")  # a professional holds management time
 WITHOUT_MANAGER = ("transversal", "none")
 
@@ -103,49 +102,17 @@ def intended_share(counts: Counts, mix: Mix = CALIBRATION_MIX) -> float:
 
 
 @dataclass(frozen=True)
-class Prediction:
-    """A published pattern the model is asked to predict."""
+class Prediction(Pattern):
+    """A published pattern the model is asked to predict: a pattern (target, band, source)
+    measured on the outcome counts of each mode instead of on pooled runs."""
 
-    key: str
-    description: str
-    target: float
-    sd_obs: float
-    sd_disc: float
-    unit: str
-    source: str
-    statistic: Callable[[Counts, Mix], float]
-    uncertainty: str
-
-    @property
-    def sd(self) -> float:
-        """Standard deviation of the target: observation and discrepancy together."""
-        return math.sqrt(self.sd_obs ** 2 + self.sd_disc ** 2)
-
-    @property
-    def low(self) -> float:
-        """Lower end of the band, target - 3 sd."""
-        return max(0.0, self.target - CUTOFF * self.sd)
-
-    @property
-    def high(self) -> float:
-        """Upper end of the band, target + 3 sd."""
-        return self.target + CUTOFF * self.sd
-
-    def band(self) -> str:
-        """The band as text."""
-        if self.unit == "share":
-            return f"{self.low:.0%} – {self.high:.0%}"
-        return f"{self.low:.2f} – {self.high:.2f}"
+    statistic: Callable[[Counts, Mix], float]  # type: ignore[assignment]
 
     def format(self, value: float) -> str:
         """A value in the prediction's unit."""
         if not np.isfinite(value):
             return "undefined"
         return f"{value:.1%}" if self.unit == "share" else f"{value:.2f}"
-
-    def inside(self, value: float) -> bool:
-        """Whether ``value`` lies in the band."""
-        return bool(np.isfinite(value) and self.low <= value <= self.high)
 
 
 PREDICTIONS: tuple[Prediction, ...] = (
