@@ -6,8 +6,9 @@ message about a broken file) must not wait for Mesa, pandas and SciPy to load.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from alliancesim.lazy import lazy_exports
 
 _MODULE_OF = {
     "AllianceManager": "alliancesim.model",
@@ -49,16 +50,14 @@ def _version() -> str:
         return "unknown"
 
 
+_imported_on_first_use = lazy_exports(__name__, _MODULE_OF)
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         globals()[name] = _version()
         return globals()[name]
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'alliancesim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return _imported_on_first_use(name)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly

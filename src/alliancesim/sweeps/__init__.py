@@ -14,8 +14,9 @@ Names are imported on first use, so that worker processes, which need only
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from alliancesim.lazy import lazy_exports
 
 _EXPORTS = {
     "sweeps.analysis": ("Analysis", "AnalysisError", "analyze", "load_design", "load_manifest",
@@ -28,7 +29,8 @@ _EXPORTS = {
     "engine.tasks": ("run_seed",),
     "engine.store": ("ResultsError", "ResultsStore"),
 }
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+_MODULE_OF = {name: f"alliancesim.{module}" for module, names in _EXPORTS.items()
+              for name in names}
 
 __all__ = [
     "BACKENDS",
@@ -57,13 +59,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'alliancesim.sweeps' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"alliancesim.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULE_OF)
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly

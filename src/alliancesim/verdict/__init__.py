@@ -19,8 +19,9 @@ Names are imported on first use, so that loading the package costs nothing.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from alliancesim.lazy import lazy_exports
 
 _EXPORTS = {
     "spec": ("OUTCOMES", "VerdictExperiment", "load_verdict", "verdict_from_dict"),
@@ -29,7 +30,8 @@ _EXPORTS = {
     "paired": ("NO_WINNER", "PairingError", "winner"),
     "discovery": ("Box", "find_box"),
 }
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+_MODULE_OF = {name: f"alliancesim.verdict.{module}" for module, names in _EXPORTS.items()
+              for name in names}
 
 __all__ = [
     "NO_WINNER",
@@ -48,13 +50,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module 'alliancesim.verdict' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"alliancesim.verdict.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULE_OF)
 
 
 if TYPE_CHECKING:
