@@ -59,8 +59,8 @@ def report_culture(outcome: dict[str, Any], events: pd.DataFrame) -> None:
 
     from alliancesim.culture import EDITION, country
 
-    joined = events[events["kind"] == "joined"] if "kind" in events else events.iloc[:0]
-    countries = Counter(c for c in joined.get("country", []) if c)
+    joined = events.loc[events["kind"] == "joined", "country"]
+    countries = Counter(c for c in joined if c)
     o = outcome
     if countries:
         console.print("members' countries: " + ", ".join(
