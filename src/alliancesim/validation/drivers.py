@@ -48,9 +48,10 @@ def mode_summary(runs: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def gap(summary: dict[str, dict[str, float]], mode: str, outcome: str) -> tuple[float, float]:
-    """``mode`` minus the reference mode on ``outcome``, with its standard error."""
-    a, b = summary[mode], summary[REFERENCE]
+def gap(summary: dict[str, dict[str, float]], mode: str, outcome: str,
+        reference: str = REFERENCE) -> tuple[float, float]:
+    """``mode`` minus ``reference`` on ``outcome``, with its standard error."""
+    a, b = summary[mode], summary[reference]
     return a[outcome] - b[outcome], math.hypot(a[f"{outcome}_se"], b[f"{outcome}_se"])
 
 
@@ -69,17 +70,18 @@ def measure(replicates: int = 150, seed: int = ROOT_SEED,
     return {"replicates": replicates, "seed": seed, "reference": REFERENCE, "rows": rows}
 
 
-def drivers(results: dict[str, Any], mode: str, outcome: str) -> pd.DataFrame:
-    """For each mechanism, the gap between ``mode`` and the reference with it on and off.
+def drivers(results: dict[str, Any], mode: str, outcome: str,
+            reference: str = REFERENCE) -> pd.DataFrame:
+    """For each mechanism, the gap between ``mode`` and ``reference`` with it on and off.
 
-    ``share`` is the part of the gap the mechanism makes (on minus off); ``z`` is that change
-    over its standard error (the on and off runs are independent draws of seeds' fate).
+    ``made_by_it`` is the part of the gap the mechanism makes (on minus off); ``z`` is that
+    change over its standard error (the on and off runs are independent draws of seeds' fate).
     """
     rows = {r["setting"]: r["modes"] for r in results["rows"]}
-    on, on_se = gap(rows[ALL_ON], mode, outcome)
+    on, on_se = gap(rows[ALL_ON], mode, outcome, reference)
     table = []
     for name in MECHANISMS:
-        off, off_se = gap(rows[name], mode, outcome)
+        off, off_se = gap(rows[name], mode, outcome, reference)
         change = on - off
         table.append({"mechanism": name, "gap_on": on, "gap_off": off, "made_by_it": change,
                       "z": change / math.hypot(on_se, off_se) if on_se or off_se else np.nan})
