@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import shutil
 from collections.abc import Callable
@@ -138,12 +137,11 @@ def mode_drivers_table(root: Path, mode: str = "transversal", rows: int = 8) -> 
     return "\n".join(lines)
 
 
-
 def management_price_table(root: Path, baseline: str = "none") -> str:
     """Each managed mode against no management, at the default price of management time and
     with management free (the ``management_cost`` mechanism off), on the drivers' runs."""
     from alliancesim.params import MANAGEMENT_MODES, PARAMETERS_BY_NAME
-    from alliancesim.validation.drivers import ALL_ON, gap
+    from alliancesim.validation.drivers import ALL_ON, drivers
 
     results = _read_json(root, "mode_drivers.json")
     settings = {r["setting"]: r["modes"] for r in results["rows"]}
@@ -159,14 +157,15 @@ def management_price_table(root: Path, baseline: str = "none") -> str:
              "|---|---|---|---|---|---|"]
     worse, better_free, clear = [], [], []
     for mode in (m for m in MANAGEMENT_MODES if m != baseline):
-        on, on_se = gap(priced, mode, "failed", baseline)
-        off, off_se = gap(free, mode, "failed", baseline)
-        z = (on - off) / math.hypot(on_se, off_se)
-        lines.append(f"| *{mode}* | {priced[mode]['failed']:.0%} | {on:+.0%} | "
-                     f"{free[mode]['failed']:.0%} | {off:+.0%} | {on - off:+.0%} ({z:+.1f}) |")
-        worse += [f"*{mode}*"] if on > 0 else []
-        better_free += [f"*{mode}*"] if off < 0 else []
-        clear += [f"*{mode}*"] if abs(z) >= CLEAR_Z else []
+        # The price's share of the gap is what the drivers measure for its mechanism.
+        by_mechanism = drivers(results, mode, "failed", baseline).set_index("mechanism")
+        r = by_mechanism.loc[FREE_MANAGEMENT]
+        lines.append(f"| *{mode}* | {priced[mode]['failed']:.0%} | {r.gap_on:+.0%} | "
+                     f"{free[mode]['failed']:.0%} | {r.gap_off:+.0%} | "
+                     f"{r.made_by_it:+.0%} ({r.z:+.1f}) |")
+        worse += [f"*{mode}*"] if r.gap_on > 0 else []
+        better_free += [f"*{mode}*"] if r.gap_off < 0 else []
+        clear += [f"*{mode}*"] if abs(r.z) >= CLEAR_Z else []
     lines += ["", f"Priced, {_listed(worse)} {_verb(worse)} more often than *{baseline}*; "
               f"free of charge, {_listed(better_free)} {_verb(better_free)} less often. The "
               f"price clearly (|z| ≥ {CLEAR_Z:g}) "
