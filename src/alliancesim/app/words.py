@@ -88,7 +88,7 @@ KIND_WORDS = {
     "stagnation": "stagnation", "shock": "shock", "exit": "left",
     "manager_left": "manager left", "manager_arrived": "new manager", "ended": "ended",
     "intervention": "scheduled", "skipped": "scheduled", "missed": "not reached",
-    "reevaluation": "re-evaluation",
+    "reevaluation": "re-evaluation", "representative_changed": "new representative",
     "horizon": "horizon",
 }
 SECTOR_WORDS = {"business": "a business", "ngo": "an NGO", "government": "a government body",

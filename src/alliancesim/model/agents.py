@@ -150,8 +150,10 @@ class MemberOrganization(mesa.Agent):
 class AllianceManager(mesa.Agent):
     """A dedicated alliance manager (when the management mode gives a manager time).
 
-    Brings a hired, professional skill and the time of its share of the budget, but knows
-    this particular alliance only as tenure grows, and may leave: a single point of failure.
+    Brings a hired skill and the time of its share of the budget, gets to know this
+    particular alliance as tenure grows, learns from the work it does (and from those it works
+    with), forgets what it does not use, and may leave: the same rules as members'
+    representatives, so whether one person is a single point of failure is a result.
     """
 
     model: AllianceModel
@@ -160,19 +162,40 @@ class AllianceManager(mesa.Agent):
         super().__init__(model)
         self.name = name
         self.skill = skill
+        self.hired_skill = skill  # the level learned skill fades back to
         self.fte = fte
-        self.knowledge = model.params.manager_knowledge_initial
+        self.knowledge = model.params.knowledge_initial
         self.start_month = model.month
 
     @property
     def effective_skill(self) -> float:
-        """Professional skill, discounted by how little the manager yet knows the alliance."""
+        """Skill, discounted by how little the manager yet knows the alliance."""
         weight = self.model.params.knowledge_weight
         return self.skill * (1.0 - weight + weight * self.knowledge)
 
     def learn(self) -> None:
         """Get to know the alliance's people and history a little better each month."""
-        self.knowledge += self.model.params.manager_knowledge_gain * (1.0 - self.knowledge)
+        self.knowledge += self.model.params.knowledge_gain * (1.0 - self.knowledge)
+
+    def learn_by_doing(self, time: float) -> None:
+        """Close a share of the skill gap for ``time`` FTE-months of work, as members do."""
+        rate = self.model.params.skill_learning_rate
+        if rate > 0.0 and time > 0.0:
+            self.skill += min(rate * time, 1.0) * (1.0 - self.skill)
+
+    def learn_from_peers(self, level: float, time: float, rate: float) -> None:
+        """Close a share ``rate * time`` of the gap to the skill ``level`` of co-workers."""
+        if level > self.skill and time > 0.0:
+            self.skill += min(rate * time, 1.0) * (level - self.skill)
+
+    def fade(self, rate: float) -> None:
+        """Skill above the hiring level fades, as members' skill above their entry level."""
+        if self.skill > self.hired_skill:
+            self.skill -= rate * (self.skill - self.hired_skill)
+
+    def train(self, amount: float) -> None:
+        """A training programme closes ``amount`` of the skill gap."""
+        self.skill += amount * (1.0 - self.skill)
 
     def decides_to_leave(self) -> bool:
         """Monthly turnover draw."""

@@ -20,7 +20,6 @@ def clamp01(value: float) -> float:
 class AllianceState:
     """What the alliance as a whole is and has, month by month."""
 
-    value_target: float
     identity: float
     experience_half: float
     phase: str = FORMING
@@ -32,7 +31,10 @@ class AllianceState:
     value_since_assessment: float = 0.0
     value_since_renewal: float = 0.0
     months_since_renewal: int = 0
-    ambition_target: float = 0.0
+    # The objectives: set when the founders pool their ambition (entering founding).
+    value_target: float = float("inf")
+    ambition_target: float = float("inf")
+    pooled_resources: float = 0.0
     management_cost_now: float = 0.0
     management_cost_total: float = 0.0
     # founding and governance
@@ -59,9 +61,6 @@ class AllianceState:
     decision: tuple[str, str] | None = None
     renewal_quality: float = 0.0
     renewals: int = 0
-
-    def __post_init__(self) -> None:
-        self.ambition_target = self.value_target
 
     # --- phase ----------------------------------------------------------------------------
     def enter_phase(self, month: int, phase: str, reason: str) -> None:
@@ -93,6 +92,11 @@ class AllianceState:
         """A month without joint work (forming, founding)."""
         self.value_now = 0.0
         self.management_cost_now = 0.0
+
+    def pool_ambition(self, target: float, resources: float) -> None:
+        """The founders pool their ambition (the objectives) and their resources."""
+        self.value_target = self.ambition_target = target
+        self.pooled_resources = resources
 
     def raise_ambition(self, extra: float) -> None:
         """A renewal after success sets a new ambition ``extra`` beyond what was reached."""

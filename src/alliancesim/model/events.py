@@ -140,6 +140,8 @@ _BODY = {
     "exit": lambda e: f"{e.actors[0]} left the alliance ({e.detail})",
     "manager_left": lambda e: f"the alliance manager {e.actors[0]} left; {e.detail}",
     "manager_arrived": lambda e: f"{e.actors[0]} started as alliance manager",
+    "representative_changed": lambda e: f"{e.actors[0]} sent a new representative to the "
+                                        "alliance's work, who starts afresh",
     "reevaluation": lambda e: f"the partners re-evaluated the alliance: {e.detail}",
     "ended": lambda e: f"the alliance {e.outcome} ({e.detail})",
     "intervention": lambda e: f"intervention: {e.detail}",

@@ -5,8 +5,19 @@ stagnation, searching partners, negotiating governance, running an assessment, f
 a re-evaluation, keeping members in touch) asks for an amount of time. It is done by whoever
 holds time this month: a dedicated manager, members' representatives with time set aside,
 and, when that runs out, members' spare attention (taken from their joint work). The work's
-quality is the skill its doers bring, weighted by the share of the needed time they gave.
-Members who do work learn from it; a manager's effect grows with knowledge of the alliance.
+quality is the effective skill its doers bring (skill discounted by how little they know the
+alliance), weighted by the share of the needed time they gave.
+
+The same rules hold for every holder of time: whoever works learns by doing and from those
+they work with, forgets what is not used, gets to know the alliance month by month, and may
+leave (a manager's post then stays vacant for a while; a member's seat is filled at once by a
+colleague who starts afresh). Members who work also gain commitment (ownership through
+participation) and openness (practice across cultures). A conflict is mediated better by a
+neutral third party (the manager or another member's representative) than by its parties.
+
+Price: a manager's post is paid while it is held, whether its time is used or not; members'
+time is paid as it is used (time set aside and not needed goes back to the joint work). The
+same hour costs the same in every mode.
 
 The management mode is read in one place only, :func:`budget_holders`: it decides who holds
 the budget. Every effect is computed from time and skill, the same way in every mode.
@@ -55,11 +66,15 @@ def budget_holders(mode: str, budget: float, hybrid_manager_share: float) -> tup
 
 @dataclass(frozen=True, slots=True)
 class WorkDone:
-    """What a piece of work got: its quality (0-1) and the share of it the manager did."""
+    """What a piece of work got: its quality (0-1) and the shares of its time given by the
+    manager and by members (of which ``by_others`` by members who were not a conflict's
+    parties; ``lead`` is the row of the one among them who gave most, -1 if none)."""
 
     quality: float
     by_manager: float
     by_members: float
+    by_others: float = 0.0
+    lead: int = -1
 
 
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
@@ -97,6 +112,7 @@ class Management:
         self.manager_fte, self.member_fte = budget_holders(
             p.management_mode, p.management_budget, p.hybrid_manager_share)
         self.manager: AllianceManager | None = None
+        self.manager_names: list[str] = []
         self.vacancy_left = 0
         self.hires = 0
         self.departures = 0
@@ -107,11 +123,19 @@ class Management:
         self.spare = np.empty(0)
         self.funded_left = 0.0  # totals of the arrays above, kept to spare summing them
         self.spare_left = 0.0
+        # What each member gave this month, and that time weighted by the cultural distance
+        # it bridged (conflict and paradox work): read at the month's end.
+        self.given = np.empty(0)
+        self.bridged = np.empty(0)
         self.used_now = 0.0
         self.spare_used_now = 0.0
+        self.member_used_now = 0.0
+        self.manager_used_now = 0.0
+        self.training_now = 0.0
         self.used_total = 0.0
         self.manager_work_total = 0.0
         self.member_work_total = 0.0
+        self.representative_changes = 0
         if self.manager_fte > 0:
             self._hire()
 
@@ -129,12 +153,14 @@ class Management:
 
     @property
     def paid_fte(self) -> float:
-        """Time paid for this month: the budget set aside plus members' spare attention used.
+        """Time paid for this month: a manager's post while it is held (used or not), the
+        members' time as they used it (budgeted and spare alike), and training time.
 
-        The budget is paid whether or not it is used, and in a vacancy too (the post stays
-        funded), so equal budgets cost the same in every mode.
+        A post is a salary; members' representatives who have no alliance work this month
+        do their organization's own work, so their unused time costs the alliance nothing.
         """
-        return self.manager_fte + self.member_fte + self.spare_used_now
+        post = self.manager.fte if self.manager is not None else 0.0
+        return post + self.member_used_now + self.training_now
 
     def _member_shares(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         p = self.model.params
@@ -143,7 +169,7 @@ class Management:
         return funded, spare
 
     def begin_month(self) -> None:
-        """Turnover, replacement and this month's fresh time."""
+        """Turnover, replacement, knowledge of the alliance and this month's fresh time."""
         self.manager_left_now = 0
         if self.manager is not None:
             if self.manager.decides_to_leave():
@@ -157,22 +183,47 @@ class Management:
         if self.manager is None and self.manager_fte > 0:
             self.vacancy_months += 1
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
+        self._representatives_turn_over()
         n, p = len(self.model.state), self.model.params
+        self.model.state.get_to_know(p.knowledge_gain)
         if len(self.funded) == n:  # refill in place: cheaper than new arrays every month
             self.funded.fill(self.member_fte / n if n else 0.0)
             self.spare.fill(p.spare_attention * p.member_time)
+            self.given.fill(0.0)
+            self.bridged.fill(0.0)
         else:
             self.funded, self.spare = self._member_shares(n)
+            self.given, self.bridged = np.zeros(n), np.zeros(n)
         self.funded_left = self.member_fte if n else 0.0
         self.spare_left = n * p.spare_attention * p.member_time
         self.used_now = 0.0
         self.spare_used_now = 0.0
+        self.member_used_now = 0.0
+        self.manager_used_now = 0.0
+        self.training_now = 0.0
+
+    def _representatives_turn_over(self) -> None:
+        """Members' representatives are replaced by colleagues at the turnover rate."""
+        model, p = self.model, self.model.params
+        n = len(model.state)
+        if p.representative_turnover <= 0.0 or n == 0:
+            return
+        leaving = np.flatnonzero(model.representative_rng.random(n) < p.representative_turnover)
+        if len(leaving) == 0:
+            return
+        model.state.replace_representatives(leaving, p.knowledge_initial)
+        self.representative_changes += len(leaving)
+        for row in leaving.tolist():
+            model.log(Event(model.month, "representative_changed", model.phase,
+                            actors=(model.members[row].name,)))
 
     def members_joined(self, k: int) -> None:
         """Newcomers bring their spare attention; their share of the budget starts next month."""
         _, spare = self._member_shares(k)
         self.funded = np.concatenate([self.funded, np.zeros(k)])
         self.spare = np.concatenate([self.spare, spare])
+        self.given = np.concatenate([self.given, np.zeros(k)])
+        self.bridged = np.concatenate([self.bridged, np.zeros(k)])
         self.spare_left += float(spare.sum())
 
     def member_left(self, slot: int) -> None:
@@ -181,15 +232,21 @@ class Management:
         self.spare_left = max(0.0, self.spare_left - float(self.spare[slot]))
         self.funded = np.delete(self.funded, slot)
         self.spare = np.delete(self.spare, slot)
+        self.given = np.delete(self.given, slot)
+        self.bridged = np.delete(self.bridged, slot)
 
     # --- the manager ----------------------------------------------------------------------
     def _hire(self) -> None:
         model, p = self.model, self.model.params
         rng = model.management_rng
         name = MANAGER_NAMES[int(rng.integers(len(MANAGER_NAMES)))]
-        skill = float(np.clip(rng.normal(p.manager_skill, p.manager_skill_sd), 0.0, 1.0))
+        if self.departures and name == self.manager_names[-1]:
+            name = MANAGER_NAMES[(MANAGER_NAMES.index(name) + 1) % len(MANAGER_NAMES)]
+        level = p.member_skill_mean + p.manager_skill_premium
+        skill = float(np.clip(rng.normal(level, p.manager_skill_sd), 0.0, 1.0))
         self.manager = AllianceManager(model, name, skill, self.manager_fte)
         self.manager_time = self.manager.fte
+        self.manager_names.append(name)
         self.hires += 1
         if self.hires > 1:
             model.log(Event(model.month, "manager_arrived", model.phase, actors=(name,)))
@@ -224,22 +281,38 @@ class Management:
         self._hire()
         return True
 
+    def train(self, amount: float) -> float:
+        """A training programme closing ``amount`` of every holder's skill gap (members'
+        representatives and the manager); its trainees' time is paid this month. Returns
+        that time (FTE-months)."""
+        s, p = self.model.state, self.model.params
+        s.skill += amount * (1.0 - s.skill)
+        trainees = len(s)
+        if self.manager is not None:
+            self.manager.train(amount)
+            trainees += 1
+        time = p.training_time * amount * trainees
+        self.training_now += time
+        return time
+
     # --- doing work -----------------------------------------------------------------------
-    def work(self, effort: float, rows: list[int] | None = None) -> WorkDone:
-        """Do a piece of work needing ``effort`` FTE-months, among the members in ``rows``
-        (all members when None) and the manager.
+    def _skills(self) -> tuple[float, np.ndarray]:
+        """Effective skill of the manager (0 if none) and of each member this moment."""
+        manager = self.manager.effective_skill if self.manager is not None else 0.0
+        return manager, self.model.state.effective_skill(self.model.params.knowledge_weight)
+
+    def work(self, effort: float, bridging: bool = False) -> WorkDone:
+        """Do a piece of alliance-wide work needing ``effort`` FTE-months.
 
         Budgeted time is used first (the manager's and the members' set-aside time, divided
-        by the allocation rule), then the members' spare attention. The quality is the skill
-        of those who gave time, weighted by their share of ``effort``; members learn from
-        the time they gave.
+        by the allocation rule), then the members' spare attention. The quality is the
+        effective skill of those who gave time, weighted by their share of ``effort``; they
+        learn from the time they gave. ``bridging`` work (paradoxes) spans the members'
+        cultures: each member bridges its mean distance to its partners.
         """
-        manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
+        manager_skill, skill = self._skills()
         if effort <= 0.0:
-            return self._effortless(manager_skill, rows)
-        if rows is not None:
-            return self._work_among(effort, rows, manager_skill)
-        skill = self.model.state.skill
+            return self._effortless(manager_skill, skill, None)
         rule = self.model.params.work_allocation
         if self.funded_left > NO_TIME:
             by_manager, funded = _split(effort, self.manager_time, manager_skill, self.funded,
@@ -259,81 +332,138 @@ class Management:
             self.spare_left = max(0.0, self.spare_left - used)
             self.spare_used_now += used
             members = spare if members is None else members + spare
+        self._manager_worked(by_manager)
         if members is None:
-            self._account(by_manager, 0.0)
             return WorkDone(by_manager * manager_skill / effort, by_manager / effort, 0.0)
         by_members = float(_sum(members))
         quality = (by_manager * manager_skill + float(members @ skill)) / effort
-        self._account(by_manager, by_members)
         if by_members > 0.0:
-            self._learn(slice(None), members, skill)
+            self._members_worked(members, by_members,
+                                 self.model.state.partner_distance if bridging else None)
         return WorkDone(quality, by_manager / effort, by_members / effort)
 
-    def _work_among(self, effort: float, rows: list[int], manager_skill: float) -> WorkDone:
-        """:meth:`work` for a few members (a conflict's pair), in plain Python: the same
-        rule, without the cost of small arrays."""
-        if self.funded_left <= NO_TIME and self.manager_time >= effort:
-            # Only the manager holds budgeted time, and enough of it: the manager does it.
-            self.manager_time -= effort
-            self._account(effort, 0.0)
-            return WorkDone(manager_skill, 1.0, 0.0)
-        funded, spare, skill = self.funded, self.spare, self.model.state.skill
-        rule = self.model.params.work_allocation
-        skills = [float(skill[r]) for r in rows]
-        taken = _split_few(effort, [self.manager_time, *(float(funded[r]) for r in rows)],
-                           [manager_skill, *skills], rule)
-        by_manager, given = taken[0], taken[1:]
-        need = effort - sum(taken)
-        if need > NO_TIME:
-            extra = _split_few(need, [float(spare[r]) for r in rows], skills, rule)
-            for r, time in zip(rows, extra, strict=True):
-                spare[r] -= time
-            self.spare_used_now += sum(extra)
-            self.spare_left = max(0.0, self.spare_left - sum(extra))
-        else:
-            extra = [0.0] * len(rows)
-        self.manager_time -= by_manager
-        rate = self.model.params.skill_learning_rate
-        quality = by_manager * manager_skill
-        by_members = 0.0
-        self.funded_left = max(0.0, self.funded_left - sum(given))
-        for r, own, time, s in zip(rows, given, extra, skills, strict=True):
-            funded[r] -= own
-            total = own + time
-            quality += total * s
-            by_members += total
-            if rate > 0.0 and total > 0.0:
-                skill[r] = s + min(rate * total, 1.0) * (1.0 - s)
-        self._account(by_manager, by_members)
-        return WorkDone(quality / effort, by_manager / effort, by_members / effort)
+    def mediate(self, effort: float, i: int, j: int) -> WorkDone:
+        """Mediate a conflict between the members in rows ``i`` and ``j``.
 
-    def _effortless(self, manager_skill: float, rows: list[int] | None) -> WorkDone:
+        Anyone with budgeted time can mediate: the manager, the parties' representatives, or
+        other members' representatives (neutral third parties); the parties alone then add
+        their spare attention. The parties' skill counts less (``self_mediation_discount``):
+        they mediate their own quarrel.
+        """
+        manager_skill, skill = self._skills()
+        p = self.model.params
+        partial = skill.copy()
+        partial[i] *= 1.0 - p.self_mediation_discount
+        partial[j] *= 1.0 - p.self_mediation_discount
+        if effort <= 0.0:
+            return self._effortless(manager_skill, partial, [i, j])
+        if self.funded_left > NO_TIME:
+            by_manager, members = _split(effort, self.manager_time, manager_skill, self.funded,
+                                         partial, p.work_allocation)
+            self.funded -= members
+            self.funded_left = max(0.0, self.funded_left - float(_sum(members)))
+        else:
+            by_manager, members = min(self.manager_time, effort), np.zeros(len(skill))
+        self.manager_time -= by_manager
+        need = effort - by_manager - float(_sum(members))
+        if need > NO_TIME:
+            extra = _split_few(need, [float(self.spare[i]), float(self.spare[j])],
+                               [float(partial[i]), float(partial[j])], p.work_allocation)
+            for row, time in ((i, extra[0]), (j, extra[1])):
+                self.spare[row] -= time
+                members[row] += time
+            self.spare_used_now += extra[0] + extra[1]
+            self.spare_left = max(0.0, self.spare_left - extra[0] - extra[1])
+        self._manager_worked(by_manager)
+        by_members = float(_sum(members))
+        quality = (by_manager * manager_skill + float(members @ partial)) / effort
+        if by_members <= 0.0:
+            return WorkDone(quality, by_manager / effort, 0.0)
+        by_others = by_members - float(members[i]) - float(members[j])
+        lead = -1
+        if by_others > NO_TIME:
+            others = members.copy()
+            others[[i, j]] = 0.0
+            lead = int(np.argmax(others))
+        distance = float(self.model.state.distance[i, j])
+        self._members_worked(members, by_members, distance)
+        return WorkDone(quality, by_manager / effort, by_members / effort,
+                        by_others / effort, lead)
+
+    def _effortless(self, manager_skill: float, skill: np.ndarray,
+                    rows: list[int] | None) -> WorkDone:
         """Work that takes no time is done as well as those who hold time could do it."""
         index: slice | list[int] = slice(None) if rows is None else rows
         time = self.funded[index] + self.spare[index]
         total = self.manager_time + float(time.sum())
         if total <= NO_TIME:
             return NOTHING_DONE
-        members = float(time @ self.model.state.skill[index])
+        members = float(time @ skill[index])
         share = self.manager_time / total
         return WorkDone((self.manager_time * manager_skill + members) / total, share, 1 - share)
 
-    def _account(self, by_manager: float, by_members: float) -> None:
-        self.used_now += by_manager + by_members
-        self.used_total += by_manager + by_members
-        self.manager_work_total += by_manager
-        self.member_work_total += by_members
+    def _manager_worked(self, time: float) -> None:
+        if time <= 0.0:
+            return
+        self.used_now += time
+        self.used_total += time
+        self.manager_used_now += time
+        self.manager_work_total += time
+        assert self.manager is not None
+        self.manager.learn_by_doing(time)
 
-    def _learn(self, index: slice | list[int], time: np.ndarray, skill: np.ndarray) -> None:
-        """Learning by doing: each member closes a share of its skill gap per FTE-month."""
+    def _members_worked(self, time: np.ndarray, total: float,
+                        distance: np.ndarray | float | None) -> None:
+        """Account members' time and let them learn by doing from it."""
+        self.used_now += total
+        self.used_total += total
+        self.member_used_now += total
+        self.member_work_total += total
+        self.given += time
+        if distance is not None:
+            self.bridged += time * distance
         rate = self.model.params.skill_learning_rate
+        if rate > 0.0:
+            kernels.learn(self.model.state.skill, time, rate)
+
+    # --- the month's end -----------------------------------------------------------------
+    def end_month(self) -> None:
+        """What this month's work did to those who did it: members gained commitment
+        (participation) and openness (practice across cultures), and everyone who worked
+        learned from the more skilled among those they worked with."""
+        p, s = self.model.params, self.model.state
+        if self.member_used_now <= 0.0:
+            return
+        if p.participation_commitment > 0.0:
+            s.shift_commitment(p.participation_commitment * self.given)
+        if p.practice_openness > 0.0:
+            gain = np.minimum(p.practice_openness * self.bridged, 1.0)
+            s.openness += gain * (1.0 - s.openness)
+        rate = p.peer_learning_rate * self.model.alliance.learning_environment
+        if rate > 0.0:
+            self._learn_from_peers(rate)
+
+    def _learn_from_peers(self, rate: float) -> None:
+        """Each holder who worked closes a share ``rate * time`` of its gap to the mean skill
+        of everyone who worked this month, weighted by time (a manager among them)."""
+        s, manager = self.model.state, self.manager
+        manager_time = self.manager_used_now if manager is not None else 0.0
+        total = self.member_used_now + manager_time
+        level = (float(self.given @ s.skill)
+                 + (manager_time * manager.skill if manager is not None else 0.0)) / total
+        closed = np.minimum(rate * self.given, 1.0) * np.maximum(level - s.skill, 0.0)
+        s.skill += closed
+        if manager is not None:
+            manager.learn_from_peers(level, manager_time, rate)
+
+    def fade(self, rate: float) -> None:
+        """Unused skill fades for every holder: members toward their entry skill, a manager
+        toward the skill it was hired with."""
         if rate <= 0.0:
             return
-        if index == slice(None) and skill is self.model.state.skill:
-            kernels.learn(skill, time, rate)  # the same arithmetic, compiled
-        else:
-            closed = np.minimum(rate * time, 1.0)
-            self.model.state.skill[index] = skill + closed * (1.0 - skill)
+        self.model.state.fade_skills(rate)
+        if self.manager is not None:
+            self.manager.fade(rate)
 
 
 def _split(need: float, manager_time: float, manager_skill: float, member_time: np.ndarray,

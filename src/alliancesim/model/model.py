@@ -143,19 +143,21 @@ class AllianceModel(mesa.Model):
             self.member_class = member_class
         self.partners = _checked_partners(partners, self.params.country_set)
         # One seed, several independent streams: the main one for the model's processes,
-        # and one each for recruitment, management (hiring, turnover) and external shocks.
+        # and one each for recruitment, management (hiring, turnover), external shocks and
+        # members' representatives' turnover.
         # Runs that differ only in how they are managed then meet the same candidates,
         # invitations and shocks for as long as their stories allow.
         sequence = _seed_sequence(rng)
         self._remember_seed(sequence, rng)
-        seeds = _children(sequence, 4)
+        seeds = _children(sequence, 5)
         super().__init__(rng=np.random.default_rng(seeds[0]))
         self.recruitment_rng = np.random.default_rng(seeds[1])
         self.management_rng = np.random.default_rng(seeds[2])
         self.shock_rng = np.random.default_rng(seeds[3])
+        self.representative_rng = np.random.default_rng(seeds[4])
         p = self.params
         self.month = 0
-        self.alliance = AllianceState(value_target=p.value_target, identity=p.identity_initial,
+        self.alliance = AllianceState(identity=p.identity_initial,
                                       experience_half=p.experience_half)
         self.alliance.enter_phase(0, phases.FORMING, "founders met")
         self.outcome = phases.RUNNING
@@ -256,6 +258,7 @@ class AllianceModel(mesa.Model):
             phases.create_value(self)
         else:
             a.no_value()
+        self.management.end_month()
         a.decay_experience(p.experience_decay)
         self._let_skills_fade()
         self._update_commitment_states()
@@ -310,9 +313,7 @@ class AllianceModel(mesa.Model):
             kernels.open_up(s.openness, exposure, p.openness_learning)
 
     def _let_skills_fade(self) -> None:
-        fade = self.params.skill_fade
-        if fade > 0.0:
-            self.state.fade_skills(fade)
+        self.management.fade(self.params.skill_fade)
 
     def _update_commitment_states(self) -> None:
         s = self.state
@@ -360,7 +361,7 @@ class AllianceModel(mesa.Model):
         self._close_distance_segment()
         first = len(self.state)
         self.state.add(self.pool, rows, self.month, self.params.trust_initial,
-                       self.params.commitment_initial)
+                       self.params.commitment_initial, self.params.knowledge_initial)
         self.management.members_joined(len(rows))
         new = []
         for offset, row in enumerate(rows):
@@ -534,12 +535,14 @@ class AllianceModel(mesa.Model):
         apply_shock(self, float(np.clip(severity, 0.0, 1.0)), "scheduled")
 
     def train_members(self, amount: float) -> None:
-        """A training programme closes ``amount`` of every member's skill gap, and a share
-        of it (``training_openness_share``) of the openness gap."""
+        """A training programme closes ``amount`` of the skill gap of every member's
+        representative and of the manager, and a share of it (``training_openness_share``)
+        of members' openness gap; the trainees' time is paid from this month's joint work."""
         s, amount = self.state, float(np.clip(amount, 0.0, 1.0))
-        s.skill += amount * (1.0 - s.skill)
+        time = self.management.train(amount)
         s.openness += self.params.training_openness_share * amount * (1.0 - s.openness)
-        self._intervened(f"a training programme raised members' skill by {amount:.0%} of the gap")
+        self._intervened(f"a training programme raised skill by {amount:.0%} of the gap, "
+                         f"taking {time:.2f} FTE-months of its trainees' time")
 
     def set_parameter(self, name: str, value: Any) -> None:
         """Change a parameter from now on (validated against its definition)."""
@@ -583,7 +586,7 @@ class AllianceModel(mesa.Model):
     def outcome_record(self) -> dict[str, Any]:
         """How the run ended, when, whether it met its objectives, and totals."""
         a, m, s = self.alliance, self.management, self.state
-        objectives_met = a.value_total >= self.params.value_target
+        objectives_met = a.value_total >= a.value_target
         return {
             "outcome": self.outcome,
             "end_month": self.end_month if self.end_month is not None else self.month,
@@ -592,6 +595,7 @@ class AllianceModel(mesa.Model):
             "objectives_met": objectives_met,
             "failed": self.outcome == phases.DISSOLVED or not objectives_met,
             "renewals": a.renewals,
+            "value_target": a.value_target if np.isfinite(a.value_target) else float("nan"),
             "value_total": a.value_total,
             "management_cost_total": a.management_cost_total,
             "management_time_used": m.used_total,
@@ -629,6 +633,8 @@ class AllianceModel(mesa.Model):
             "commitment_state_changes": self.state_changes,
             "manager_departures": m.departures,
             "manager_vacancy_months": m.vacancy_months,
+            "representative_changes": m.representative_changes,
+            "third_party_mediations": self.totals["third_party_mediations"],
         }
 
     def _mean_trust_change(self, outcome: str) -> float:

@@ -40,6 +40,8 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 # costs, a plain contract least; the values are assumed. Beyond this the legal form is a label.
 LEGAL_BARRIER = {"contract": 1.0, "association": 0.85, "foundation": 0.7, "joint_venture": 0.5}
 FOUNDERS = 2  # an alliance starts from two founding organizations
+# An alliance is a relationship between organizations: it needs at least two partners.
+FEWEST_PARTNERS = 2
 # A renewal after the ambition was reached needs a majority of partners for a new round.
 MAJORITY = 0.5
 AMBITION_REACHED = "ambition reached"
@@ -120,8 +122,25 @@ def forming(model: AllianceModel) -> None:
 def ready_to_found(model: AllianceModel) -> bool:
     """Enough members share a sufficiently aligned ambition."""
     p = model.params
-    quorum = max(p.min_members, int(np.ceil(p.founding_quorum * p.n_members)))
+    quorum = max(FEWEST_PARTNERS, int(np.ceil(p.founding_quorum * p.n_members)))
     return len(model.state) >= quorum and model.alignment() >= p.alignment_required
+
+
+def pooled_ambition(model: AllianceModel) -> float:
+    """The objectives the members pool: ``ambition_months`` of their mean expected monthly
+    value."""
+    s = model.state
+    return model.params.ambition_months * s.mean(s.expectations)
+
+
+def viable(model: AllianceModel, rows: np.ndarray | None = None) -> bool:
+    """Whether the members (or those in ``rows``) can still pursue the pooled ambition: at
+    least two partners, bringing at least ``viability_share`` of the resources the founders
+    pooled (their resources before any shock)."""
+    base = model.state.base_resources if rows is None else model.state.base_resources[rows]
+    if len(base) < FEWEST_PARTNERS:
+        return False
+    return float(base.sum()) >= model.params.viability_share * model.alliance.pooled_resources
 
 
 # --- founding ----------------------------------------------------------------------------
@@ -254,7 +273,7 @@ def reevaluation_scores(model: AllianceModel) -> np.ndarray:
     rate = a.value_since_renewal / max(a.months_since_renewal, 1)
     delivered = 0.5 * (1.0 + np.tanh(returns_per_member(model, rate) / s.expectations - 1.0))
     reached = a.transform_reason == AMBITION_REACHED
-    remaining = p.value_target if reached else a.ambition_target - a.value_total
+    remaining = pooled_ambition(model) if reached else a.ambition_target - a.value_total
     promise = min(1.0, rate * p.promise_months / remaining) if remaining > 0 else 1.0
     judgement = 0.5 * (delivered + promise)
     noise = model.rng.normal(0.0, p.reevaluation_noise, len(s))
@@ -270,11 +289,11 @@ def reevaluate(model: AllianceModel) -> tuple[str, str]:
     reason = a.transform_reason
     if reason == AMBITION_REACHED:
         stay &= model.rng.random(len(s)) < p.renewal_propensity
-        go_on = stay.sum() >= p.min_members and stay.mean() > MAJORITY
+        go_on = viable(model, stay) and stay.mean() > MAJORITY
         decision = (EVOLVING, "renewed with a new ambition") if go_on else (
             COMPLETED, "ambition fulfilled, ended as planned")
     else:
-        go_on = stay.sum() >= p.min_members
+        go_on = viable(model, stay)
         decision = (EVOLVING, f"renewed after {reason}") if go_on else (
             DISSOLVED, f"could not recover from {reason}")
     model.log(Event(model.month, "reevaluation", model.phase, outcome=decision[0],
@@ -295,7 +314,7 @@ def renew(model: AllianceModel) -> None:
     old tension partly cleared."""
     p, a = model.params, model.alliance
     if a.transform_reason == AMBITION_REACHED:
-        a.raise_ambition(p.value_target)
+        a.raise_ambition(pooled_ambition(model))
     a.start_round()
     invite_partners(model, p.n_members - len(model.state))
     choose_governance(model, a.renewal_quality)
@@ -307,10 +326,10 @@ def renew(model: AllianceModel) -> None:
 # --- transitions -------------------------------------------------------------------------
 def next_phase(model: AllianceModel) -> tuple[str, str] | None:
     """The transition due this month, as (new phase, reason), or None to stay."""
-    p, a, n = model.params, model.alliance, len(model.state)
+    p, a = model.params, model.alliance
     phase = a.phase
-    if phase != FORMING and n < p.min_members:
-        return DISSOLVED, "too few members left"
+    if phase != FORMING and not viable(model):
+        return DISSOLVED, "too few partners left to pursue the ambition"
     if phase == FORMING:
         if ready_to_found(model):
             return FOUNDING, "a shared ambition took shape"
@@ -335,6 +354,9 @@ def enter(model: AllianceModel, phase: str, reason: str) -> None:
     previous = model.alliance.phase
     if phase not in ALLOWED_TRANSITIONS[previous]:
         raise RuntimeError(f"illegal transition {previous} -> {phase}")
+    if phase == FOUNDING:
+        model.alliance.pool_ambition(pooled_ambition(model),
+                                     float(model.state.base_resources.sum()))
     if phase == EVOLVING and previous == FOUNDING:
         choose_governance(model, model.alliance.negotiation_quality)
     if phase == EVOLVING and previous == TRANSFORMING:

@@ -25,6 +25,7 @@ from alliancesim.model.organizations import CandidatePool
 _ROW_FIELDS = (
     "sector", "culture", "goals", "ambition", "commitment", "cstate", "skill", "skill_entry",
     "openness", "resources", "base_resources", "expectations", "assertiveness", "joined",
+    "knowledge",
 )
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
 _sum = np.add.reduce
@@ -55,6 +56,8 @@ class MemberArrays:
         self.expectations = np.empty(0)
         self.assertiveness = np.empty(0)
         self.joined = np.empty(0, dtype=int)
+        # Knowledge of this alliance's people and history of each member's representative.
+        self.knowledge = np.empty(0)
         self.trust = np.empty((0, 0))
         self.distance = np.empty((0, 0))
         self.goal_gap = np.empty((0, 0))
@@ -65,6 +68,7 @@ class MemberArrays:
         self.sector_diversity = 0.0
         self.off_diagonal = np.empty((0, 0))
         self.partner_weights = np.empty(0)
+        self.partner_distance = np.empty(0)
         self.is_pair = np.empty((0, 0), dtype=bool)
         self.proximity = np.empty((0, 0))
         self._proneness = np.empty((0, 0))
@@ -80,8 +84,9 @@ class MemberArrays:
         return len(self.commitment)
 
     def add(self, pool: CandidatePool, rows: np.ndarray, month: int, trust_initial: float,
-            commitment_initial: float) -> None:
-        """Append the pool's ``rows`` as new members with initial trust and commitment."""
+            commitment_initial: float, knowledge_initial: float = 0.0) -> None:
+        """Append the pool's ``rows`` as new members with initial trust, commitment and
+        knowledge of the alliance."""
         k, n = len(rows), len(self)
         culture = pool.culture[rows]
         commitment = np.full(k, commitment_initial)
@@ -100,6 +105,7 @@ class MemberArrays:
             "expectations": pool.expectations[rows],
             "assertiveness": pool.assertiveness[rows],
             "joined": np.full(k, month),
+            "knowledge": np.full(k, knowledge_initial),
         }
         self.last_joined = month
         for name in _ROW_FIELDS:
@@ -146,6 +152,7 @@ class MemberArrays:
         self.distance_mean = self.mean_offdiagonal(self.distance)
         self.off_diagonal = 1.0 - np.eye(len(self))
         self.partner_weights = np.full(len(self), 1.0 / max(len(self) - 1, 1))
+        self.partner_distance = self.distance @ self.partner_weights  # mean over partners
         self.is_pair = self.off_diagonal.astype(bool)
         self.proximity = np.exp(-self.proximity_decay * self.distance)
         self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
@@ -187,6 +194,21 @@ class MemberArrays:
             for r in rows:  # plain floats: the same arithmetic, without numpy scalars
                 c[r] = min(max(float(c[r]) + delta, 0.0), 1.0)
         self.commitment_moved = True
+
+    def effective_skill(self, knowledge_weight: float) -> np.ndarray:
+        """Skill discounted by how little each representative yet knows the alliance."""
+        if knowledge_weight == 0.0:
+            return self.skill
+        return self.skill * (1.0 - knowledge_weight + knowledge_weight * self.knowledge)
+
+    def get_to_know(self, gain: float) -> None:
+        """Every representative knows the alliance a little better each month."""
+        self.knowledge += gain * (1.0 - self.knowledge)
+
+    def replace_representatives(self, rows: np.ndarray, knowledge_initial: float) -> None:
+        """New representatives in ``rows``: back to the entry skill, new to the alliance."""
+        self.skill[rows] = self.skill_entry[rows]
+        self.knowledge[rows] = knowledge_initial
 
     def fade_skills(self, rate: float) -> None:
         """Skill above a member's entry level fades at ``rate`` a month."""

@@ -162,7 +162,7 @@ def run_paradoxes(model: AllianceModel) -> None:
     conditions = _conditions(model, salience)
     for _ in range(count):
         tension, category, intensity = draw_paradox(model, conditions)
-        help_ = model.management.work(model.params.effort_paradox * intensity)
+        help_ = model.management.work(model.params.effort_paradox * intensity, bridging=True)
         response = respond_to_paradox(model, help_.quality)
         apply_response(model, category, response, intensity)
         model.count_paradox(category, response)

@@ -34,7 +34,7 @@ class Linear:
         return tuple(name for name, _ in self.terms)
 
     def text(self) -> str:
-        """The rule as written, e.g. ``'min_members' <= 'n_members'``."""
+        """The rule as written, e.g. ``'shared_max_members' <= 'lead_max_members'``."""
         return self.text_
 
     def value(self, values: Mapping[str, Any]) -> float:
@@ -65,8 +65,8 @@ def at_most(smaller: str, larger: str, why: str) -> Linear:
 
 
 CONSTRAINTS: tuple[Linear, ...] = (
-    at_most("min_members", "n_members",
-            "an alliance cannot need more members to survive than it seeks"),
+    at_most("shared_max_members", "lead_max_members",
+            "shared governance fits the smallest alliances, a lead organization larger ones"),
     Linear((("fit_goal_weight", 1.0), ("fit_culture_weight", 1.0)), 1.0,
            "the two weights and repute's share make up a candidate's fit",
            "'fit_goal_weight' + 'fit_culture_weight' <= 1"),

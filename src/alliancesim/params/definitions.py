@@ -114,9 +114,21 @@ MECHANISMS: dict[str, str] = {
     "management_cost": "management time is paid for out of joint work",
     "learning_by_doing": "whoever does management work gains skill from it",
     "skill_fade": "management skill fades when it is not used",
-    "manager_knowledge": "a manager's effect grows with knowledge of this alliance, lost "
-                         "when the manager leaves",
+    "alliance_knowledge": "the effect of whoever holds management time (manager or members' "
+                          "representatives) grows with knowledge of this alliance, lost when "
+                          "that person leaves",
     "manager_turnover": "dedicated managers leave and posts stay vacant for a while",
+    "representative_turnover": "members' representatives are replaced by colleagues, who "
+                               "start from the organization's entry skill",
+    "neutral_mediation": "a neutral third party (the manager or another member's "
+                         "representative) mediates better than the parties themselves",
+    "participation_ownership": "members who do management work gain commitment to the "
+                               "alliance",
+    "practice_openness": "working through conflicts and paradoxes across cultures opens up "
+                         "those who do it",
+    "peer_learning": "those who do management work together learn from the more skilled "
+                     "among them, in a learning environment",
+    "training_cost": "a training programme takes its trainees' time, paid from joint work",
     "openness_learning": "working across cultures makes members more open",
     "learning_environment": "accumulated experience supports value, paradox work and "
                             "discussing stagnation",
@@ -130,7 +142,7 @@ CALIBRATED = "calibrated (history matching, see docs/ODD.md)"
 PARAMETERS: tuple[Parameter, ...] = (
     # --- scales and composition -----------------------------------------------------------
     _P("n_members", "int", 8, "Number of member organizations the founders aim for",
-       "organizations", 3, 1000, group="composition", label="number of members"),
+       "organizations", 2, 1000, group="composition", label="number of members"),
     _P("horizon", "int", 120, "Months simulated unless the alliance ends earlier",
        "months", 12, 600, group="composition"),
     _P("sector_mix", "choice", "cross_sector", "Which sectors candidate partners come from",
@@ -301,8 +313,11 @@ PARAMETERS: tuple[Parameter, ...] = (
        0.0, 0.1, group="commitment", setup_only=True, mechanism="commitment_hysteresis", off=0.0),
     _P("exit_rate", "float", 0.25, "Monthly chance that a disengaged member leaves",
        "1/month", 0.0, 1.0, group="commitment"),
-    _P("min_members", "int", 3, "Fewer active members than this dissolves the alliance",
-       "organizations", 2, 20, group="commitment"),
+    _P("viability_share", "float", 0.5,
+       "Share of the resources pooled at founding that the remaining partners must still "
+       "bring for the alliance to pursue its ambition (and at least two partners)", "0-1",
+       0.0, 1.0, source="assumption: an alliance ends when too few remain to pursue the "
+       "pooled ambition; no source gives the share", group="commitment"),
     _P("identity_initial", "float", 0.1, "Collective identity of a new alliance", "0-1",
        0.0, 1.0, group="commitment"),
     _P("identity_loss_exit", "float", 0.02,
@@ -464,9 +479,10 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Monthly chance that a new partner joins while evolving", "1/month", 0.0, 0.2,
        group="shocks"),
     # --- value and ambition -----------------------------------------------------------------
-    _P("value_target", "float", 77.6,
-       "Joint value that fulfils the shared ambition (objectives met)", "value units",
-       5.0, 200.0, source=CALIBRATED, group="value"),
+    _P("ambition_months", "float", 194.0,
+       "The founders' shared ambition (the objectives), in months of their mean expected "
+       "monthly value: the objectives are this many months of what the founders expect",
+       "months", 10.0, 500.0, source=CALIBRATED, group="value"),
     _P("fit_value_weight", "float", 0.4,
        "Share of joint value that depends on governance fit", "0-1", 0.0, 1.0,
        source="Provan & Kenis (2008)", group="value", mechanism="governance_fit", off=0.0),
@@ -574,11 +590,13 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Mean alliance-management skill of member organizations at entry", "0-1", 0.0, 1.0,
        source=CALIBRATED, group="learning", setup_only=True, label="members' starting skill"),
     _P("skill_learning_rate", "float", 0.231,
-       "Share of the skill gap a member closes per FTE-month of management work it does",
+       "Share of the skill gap a holder of management time (a member's representative or a "
+       "manager) closes per FTE-month of management work it does",
        "1/FTE-month", 0.0, 2.0, source=CALIBRATED, group="learning",
        mechanism="learning_by_doing", off=0.0),
     _P("skill_fade", "float", 0.01,
-       "Monthly share of a member's skill above its entry level that fades", "1/month",
+       "Monthly share of a holder's skill above its entry (or hiring) level that fades",
+       "1/month",
        0.0, 0.2, source="forgetting curves; assumption", group="learning",
        mechanism="skill_fade", off=0.0),
     _P("experience_decay", "float", 0.02, "Monthly decay of the alliance's experience",
@@ -592,25 +610,70 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Share of a training's skill effect that it also has on openness", "0-1", 0.0, 1.0,
        group="learning"),
     # --- the dedicated manager --------------------------------------------------------------
-    _P("manager_skill", "float", 0.844, "Skill of a dedicated professional manager", "0-1",
-       0.0, 1.0, source=CALIBRATED, group="manager"),
+    _P("manager_skill_premium", "float", 0.0,
+       "A professional's starting skill above the members' mean starting skill (a manager "
+       "is hired at members' mean + premium, spread by manager_skill_sd, within 0-1)",
+       "skill (0-1)", -0.4, 0.5,
+       source="assumption: no study measures how much more skilled a hired alliance "
+       "professional is than the partners' own representatives; 0 is the choice that favours "
+       "neither, and the answer is reported as the premium at which a professional pays off "
+       "(the tie point)", group="manager", label="professional's skill premium"),
     _P("manager_skill_sd", "float", 0.05, "Spread of skill between hired managers", "0-1",
        0.0, 0.3, group="manager"),
-    _P("manager_knowledge_initial", "float", 0.3,
-       "A new manager's knowledge of this alliance's people and history", "0-1", 0.0, 1.0,
-       group="manager"),
-    _P("manager_knowledge_gain", "float", 0.05,
-       "Share of the knowledge gap a manager closes each month in post", "1/month",
-       0.0, 0.5, group="manager"),
+    _P("knowledge_initial", "float", 0.3,
+       "Knowledge of this alliance's people and history of anyone new to its management "
+       "work (a manager, a member's representative, everyone at the start)", "0-1", 0.0, 1.0,
+       source="assumption", group="learning"),
+    _P("knowledge_gain", "float", 0.05,
+       "Share of the knowledge gap a holder of management time closes each month in the "
+       "alliance", "1/month", 0.0, 0.5, source="assumption", group="learning"),
     _P("knowledge_weight", "float", 0.4,
-       "Share of a manager's effective skill that depends on knowing the alliance", "0-1",
-       0.0, 1.0, group="manager", mechanism="manager_knowledge", off=0.0),
+       "Share of the effective skill of a holder of management time that depends on knowing "
+       "the alliance", "0-1", 0.0, 1.0, source="assumption; partner-specific experience "
+       "(Hoang & Rothaermel 2005)", group="learning", mechanism="alliance_knowledge",
+       off=0.0),
     _P("manager_turnover", "float", 0.0275,
        "Monthly chance that the dedicated manager leaves", "1/month", 0.0, 0.3,
        source=CALIBRATED, group="manager", mechanism="manager_turnover",
        off=0.0),
     _P("manager_vacancy", "int", 6, "Months until a departed manager is replaced", "months",
        0, 36, group="manager", mechanism="manager_turnover", off=0),
+    _P("representative_turnover", "float", 0.0275,
+       "Monthly chance that a member's representative in the alliance's work is replaced by "
+       "a colleague, who starts from the organization's entry skill and new to the alliance",
+       "1/month", 0.0, 0.3, source="assumption: the same rate as a manager's turnover (the "
+       "same people, the same labour market); the organization fills the seat at once",
+       group="learning", mechanism="representative_turnover", off=0.0),
+    _P("self_mediation_discount", "float", 0.3,
+       "Share of their skill the parties to a conflict lose when they mediate it themselves "
+       "rather than a neutral third party (the manager or another member's representative)",
+       "0-1", 0.0, 0.8, source="third-party mediation settles more disputes than the parties "
+       "alone (Wall & Dunne 2012; Bercovitch & Houston 1996); the size is an assumption",
+       group="conflicts", mechanism="neutral_mediation", off=0.0),
+    _P("participation_commitment", "float", 0.3,
+       "Commitment a member gains per FTE-month of management work it does itself "
+       "(ownership through participation)", "1/FTE-month", 0.0, 3.0,
+       source="participation and procedural justice build commitment (Korsgaard, Schweiger "
+       "& Sapienza 1995; Kim & Mauborgne 1998); the size is an assumption",
+       group="learning", mechanism="participation_ownership", off=0.0),
+    _P("practice_openness", "float", 1.0,
+       "Share of its openness gap a member closes per FTE-month of conflict or paradox work, "
+       "per Kogut-Singh unit of cultural distance it bridges", "1/(FTE-month KS)", 0.0, 10.0,
+       source="cultural intelligence grows with intercultural practice (Earley & Ang 2003; "
+       "Johnson, Lenartowicz & Apud 2006); the size is an assumption", group="learning",
+       mechanism="practice_openness", off=0.0),
+    _P("peer_learning_rate", "float", 0.5,
+       "Share of the gap to the mean skill of everyone who did management work this month "
+       "that a holder who worked closes per FTE-month worked, in a fully developed learning "
+       "environment", "1/FTE-month", 0.0, 5.0,
+       source="knowledge transfer between people who work together (Argote & Ingram 2000; "
+       "Kale & Singh 2007); the size is an assumption", group="learning",
+       mechanism="peer_learning", off=0.0),
+    _P("training_time", "float", 0.5,
+       "Time each trainee (members' representatives and the manager) spends on a training "
+       "programme per unit of its effect (closing the whole skill gap), paid from joint work "
+       "at the price of management time", "FTE-months", 0.0, 3.0, source="assumption",
+       group="learning", mechanism="training_cost", off=0.0),
 )
 
 PARAMETERS_BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}

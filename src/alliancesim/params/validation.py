@@ -77,7 +77,7 @@ def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | st
         if param is None:
             raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
         params[name] = coerce_value(param, value)
-    check_constraints(params)  # between parameters (min_members <= n_members, ...)
+    check_constraints(params)  # between parameters (shared_max_members <= lead_max_members, ...)
     return params
 
 

@@ -247,7 +247,7 @@ class Scenario(BaseModel):
                 checked[name] = file_value(param, value)
             except ParameterError as error:
                 raise field_error(name, str(error)) from None
-        try:  # constraints between parameters (min_members <= n_members, ...)
+        try:  # constraints between parameters (shared_max_members <= lead_max_members, ...)
             validate_parameters(checked)
         except ParameterError as error:
             raise field_error(error.name, str(error)) from None
