@@ -160,7 +160,9 @@ def ManyResults(state: AppState, many: ManyState, stale: bool, projector: bool) 
     assert request is not None
     names = (mode_name(request.modes[0]), mode_name(request.modes[1]))
     result = figures(many.runs, request.modes)
-    horizon, target = int(request.params["horizon"]), float(request.params["value_target"])
+    # Each alliance pools its own ambition; the line shows the one expected of the pool.
+    horizon = int(request.params["horizon"])
+    target = float(request.params["ambition_months"]) * float(request.params["expectation_mean"])
     if stale:
         solara.Warning("The set-up or the modes changed since this ran: run it again.",
                        dense=True, classes=["as-many-stale"])

@@ -199,4 +199,4 @@ def mode_sentence(mode: ModeFigures, name: str, horizon: int, target: float) -> 
     counts = ", ".join(f"{mode.outcomes[o]} {OUTCOME_WORDS[o]}" for o in OUTCOMES)
     value = statistics.fmean(mode.values) if mode.values else 0.0
     return (f"{name}: {counts}; {mode.median_lifetime_words(horizon)}; mean value "
-            f"{value:.1f} (ambition {target:g}).")
+            f"{value:.1f} (ambition about {target:.0f}).")

@@ -243,7 +243,7 @@ def Charts(channel: Channel, panels: tuple[Panel, ...], height: int = 460,
     option = timeseries_option(
         [(label, step_columns(w.model)) for label, w in zip(labels, watched, strict=True)],
         panels, horizon=max(int(w.model.p["horizon"]) for w in watched),
-        targets={"value_target": float(model.p["value_target"])},
+        targets={"value_target": model.objectives()},
         markers=chart_markers(run), scale=scale_for(projector), height=height)
     solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": f"height: {height}px; width: 100%;", "class": "as-charts",
@@ -274,7 +274,7 @@ def key_figures(model: AllianceModel) -> list[tuple[str, str]]:
         ("members", str(len(model.members))),
         ("mean trust", f"{model.trust_mean():.2f}"),
         ("mean commitment", f"{model.commitment_mean():.2f}"),
-        ("value so far", f"{record['value_total']:.1f} of {float(model.p['value_target']):.0f}"),
+        ("value so far", f"{record['value_total']:.1f} of {model.objectives():.0f}"),
         ("conflicts (escalated)",
          f"{record['conflicts_total']} ({record['conflicts_escalated']})"),
         ("mean member skill", f"{record['skill_mean_final']:.2f}"),

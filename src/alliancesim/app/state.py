@@ -100,9 +100,7 @@ def classroom_params(params: Mapping[str, Any], limit: int = CLASSROOM_MEMBERS,
     """``params`` with the number of members sought capped at ``limit`` (for a projector)."""
     if int(params["n_members"]) <= limit:
         return dict(params)
-    capped = {**params, "n_members": limit}
-    capped["min_members"] = min(int(capped["min_members"]), limit)
-    return validate_parameters(capped)
+    return validate_parameters({**params, "n_members": limit})
 
 
 @dataclass(eq=False)
@@ -195,7 +193,7 @@ def start_comparison(settings: Settings, modes: tuple[str, str] = DEFAULT_MODES,
     the class sees come from how the alliance is managed (common random numbers).
     """
     params, capped_from = _capped(settings, projector)
-    pair = tuple(build_alliance({**settings.with_mode(mode), "n_members": params["n_members"],
-                                 "min_members": params["min_members"]}, settings, label=mode)
+    pair = tuple(build_alliance({**settings.with_mode(mode), "n_members": params["n_members"]},
+                                settings, label=mode)
                  for mode in modes)
     return Run(pair, settings, capped_from=capped_from)

@@ -109,7 +109,7 @@ def turning_points(moments: list[Moment], limit: int = TURNING_POINTS) -> tuple[
 
 def _facts(model: AllianceModel, story: Story) -> list[tuple[str, str]]:
     record = model.outcome_record()
-    target = float(model.p["value_target"])
+    target = model.objectives()
     value = float(record["value_total"])
     renewals = int(record["renewals"])
     renewed = f"; renewed {renewals} time{'s' if renewals != 1 else ''}" if renewals else ""
@@ -166,7 +166,7 @@ def _ending_question(model: AllianceModel, story: Story) -> str:
         return (f"The alliance reached its ambition and ended as planned in month {month}. "
                 "Is ending a sign of success here, and what made it work?")
     if model.outcome == "running":
-        share = float(model.value_total) / float(model.p["value_target"])
+        share = float(model.value_total) / model.objectives()
         return (f"After {months_words(month)} the alliance is still running, with {share:.0%} "
                 "of its ambition created. Would you call it a success?")
     left = [name for _, change, name in story.roster if change == "left"]

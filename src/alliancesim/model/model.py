@@ -47,7 +47,7 @@ _ALLIANCE_FIELDS = (
     "phase", "months_in_phase", "phase_history", "value_now", "value_total", "tension",
     "identity", "experience", "governance", "legal_form", "governance_fit", "exit_barrier",
     "latent_open", "suppressed_open", "stagnating", "stagnation_months", "renewals",
-    "founding_progress", "ambition_target", "transform_reason",
+    "founding_progress", "ambition_target", "transform_reason", "value_target",
 )
 
 
@@ -485,6 +485,12 @@ class AllianceModel(mesa.Model):
         members.
         """
         return min(1.0, self.params.reference_size / max(len(self.state.commitment), 1))
+
+    def objectives(self) -> float:
+        """The joint value the alliance aims at: the ambition its founders pooled, or, before
+        they have, the ambition the members would pool now."""
+        target = self.alliance.value_target
+        return target if np.isfinite(target) else phases.pooled_ambition(self)
 
     def learning_environment(self) -> float:
         """How much accumulated experience supports learning, in [0, 1)."""

@@ -29,7 +29,10 @@ from scipy import stats
 from alliancesim.params import MECHANISMS, mechanism_off
 
 Direction = Literal["lower", "higher"]
+# A runner takes parameter sets (a set may carry a scenario timeline under TIMELINE), a
+# number of replicates and a root seed, and gives each set's outcome records.
 Runner = Callable[[list[dict[str, Any]], int, int], list[pd.DataFrame]]
+TIMELINE = "timeline"
 # A change counts as shown when a two-sided Mann-Whitney test gives p below this.
 SIGNIFICANCE = 0.01
 ROOT_SEED = 20261128
@@ -69,16 +72,21 @@ class AblationCheck:
     pooled: tuple[str, str] | None = None
     # Seeds needed to show the change reliably where it is small against run-to-run spread.
     replicates: int = 100
+    # Interventions the runs share, as a scenario file's [[timeline]] entries.
+    timeline: tuple[Mapping[str, Any], ...] = ()
 
     def params(self, on: bool) -> dict[str, Any]:
-        """Parameters of the run with the mechanism on or off."""
-        return dict(self.conditions) if on else {**self.conditions,
-                                                 **mechanism_off(self.mechanism)}
+        """Parameters of the run with the mechanism on or off (and the timeline, if any)."""
+        params = dict(self.conditions) if on else {**self.conditions,
+                                                   **mechanism_off(self.mechanism)}
+        return {**params, TIMELINE: [dict(t) for t in self.timeline]} if self.timeline \
+            else params
 
 
 TRANSVERSAL = {"management_mode": "transversal"}
 DEDICATED = {"management_mode": "dedicated"}
 VALUE = ("value per month of joint work", _value_per_month)
+VALUE_TOTAL = ("value created", _column("value_total"))
 RESOLVED = ("share of conflicts resolved", _ratio("conflicts_resolved", "conflicts_total"))
 BOTH_AND = ("share of paradoxes worked through", _ratio("paradoxes_both_and", "paradoxes_total"))
 
@@ -131,7 +139,7 @@ CHECKS: tuple[AblationCheck, ...] = (
                   "lower", TRANSVERSAL),
     AblationCheck("skill_fade", "final mean member skill", _column("skill_mean_final"),
                   "higher", TRANSVERSAL),
-    AblationCheck("manager_knowledge", *RESOLVED, "higher",
+    AblationCheck("alliance_knowledge", *RESOLVED, "higher",
                   {"manager_turnover": 0.08, "manager_vacancy": 1, **DEDICATED}),
     AblationCheck("manager_turnover", "months without a manager in post",
                   _column("manager_vacancy_months"), "lower", DEDICATED),
@@ -139,6 +147,28 @@ CHECKS: tuple[AblationCheck, ...] = (
                   "lower"),
     AblationCheck("learning_environment", *BOTH_AND, "lower"),
     AblationCheck("shocks", *VALUE, "higher", {"shock_rate": 0.05}),
+    # The mechanisms of a shared skill and of symmetry between holders of time: each checked
+    # on what it does to the value an alliance creates, where theory gives the direction.
+    AblationCheck("representative_turnover", *VALUE_TOTAL, "higher",
+                  {"representative_turnover": 0.15, "skill_learning_rate": 0.6,
+                   **TRANSVERSAL}, replicates=200),
+    AblationCheck("neutral_mediation", *VALUE_TOTAL, "higher",
+                  {"self_mediation_discount": 0.8, "conflict_rate": 0.12, "n_members": 4,
+                   **TRANSVERSAL}, replicates=200),
+    AblationCheck("participation_ownership", *VALUE_TOTAL, "lower",
+                  {"participation_commitment": 2.0, "management_budget": 2.0, **TRANSVERSAL},
+                  replicates=200),
+    AblationCheck("practice_openness", *VALUE_TOTAL, "lower",
+                  {"practice_openness": 5.0, "cultural_diversity": 2.5, "conflict_rate": 0.1,
+                   "openness_mean": 0.2, **TRANSVERSAL}, replicates=200),
+    AblationCheck("peer_learning", *VALUE_TOTAL, "lower",
+                  {"peer_learning_rate": 5.0, "management_mode": "hybrid",
+                   "management_budget": 2.0, "manager_skill_premium": 0.5,
+                   "member_skill_mean": 0.1}, replicates=400),
+    AblationCheck("training_cost", *VALUE_TOTAL, "higher",
+                  {"training_time": 3.0, **TRANSVERSAL}, replicates=200,
+                  timeline=tuple({"month": m, "kind": "training", "amount": 0.5}
+                                 for m in range(3, 120, 3))),
 )
 CHECKS_BY_MECHANISM = {c.mechanism: c for c in CHECKS}
 
@@ -172,10 +202,8 @@ def compare_runner(param_sets: list[dict[str, Any]], replicates: int,
                    seed: int) -> list[pd.DataFrame]:
     """Run each parameter set ``replicates`` times on common seeds (all cores)."""
     from alliancesim.compare.runner import run_comparison
-    from alliancesim.scenarios import scenario_from_dict
 
-    scenarios = [scenario_from_dict({"name": f"set {k}", "parameters": params})
-                 for k, params in enumerate(param_sets)]
+    scenarios = [_scenario(k, params) for k, params in enumerate(param_sets)]
     outcomes = run_comparison(scenarios, replicates, seed, trajectories=False).outcomes
     return [outcomes[outcomes["scenario"] == name] for name in
             [s.name for s in scenarios]]
@@ -188,8 +216,19 @@ def serial_runner(param_sets: list[dict[str, Any]], replicates: int,
     from alliancesim.scenarios import replicate_seeds
 
     seeds = replicate_seeds(seed, replicates)
-    return [pd.DataFrame([simulate(params, s).outcome for s in seeds])
-            for params in param_sets]
+    scenarios = [_scenario(k, params) for k, params in enumerate(param_sets)]
+    return [pd.DataFrame([{**simulate(sc.params(), s, sc.interventions()).outcome,
+                           "replicate": r} for r, s in enumerate(seeds)])
+            for sc in scenarios]
+
+
+def _scenario(k: int, params: Mapping[str, Any]) -> Any:
+    """A parameter set (with its timeline, if any) as a scenario."""
+    from alliancesim.scenarios import scenario_from_dict
+
+    rest = {key: value for key, value in params.items() if key != TIMELINE}
+    return scenario_from_dict({"name": f"set {k}", "parameters": rest,
+                               "timeline": list(params.get(TIMELINE, []))})
 
 
 def evaluate(check: AblationCheck, on_runs: pd.DataFrame, off_runs: pd.DataFrame) -> AblationResult:
