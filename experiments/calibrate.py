@@ -24,6 +24,7 @@ from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.validation.breaks import find_breaks
 from alliancesim.validation.calibration import (
     EXPERIMENT,
+    OPEN_ASSUMPTIONS,
     by_centrality,
     calibrated_factors,
     confirm,
@@ -78,6 +79,7 @@ def main() -> None:
     PLAUSIBLE.parent.mkdir(parents=True, exist_ok=True)
     plausible.reset_index(drop=True).to_parquet(PLAUSIBLE, index=False)
 
+    table_spread = spread(accepted, ranges)
     breaks = find_breaks(scores, ranges, chosen, args.breaks_replicates, seed + 2,
                          args.workers)
     breaks.to_csv(RESULTS / "pattern_breaks.csv", index=False)
@@ -92,7 +94,8 @@ def main() -> None:
         "points": len(scores), "accepted": len(accepted),
         "patterns": [p.key for p in PATTERNS],
         "sensitivity": sensitivity(runs, scores, SENSITIVITY_MIXES),
-        "spread": spread(accepted, ranges).to_dict(orient="records"),
+        "spread": table_spread.to_dict(orient="records"),
+        "open_assumptions": list(OPEN_ASSUMPTIONS),
         "representative": {"point": point, "distance": float(
             central.loc[central["point"] == point, "distance"].iloc[0])},
         "defaults": {f: {"old": PARAMETERS_BY_NAME[f].default, "new": v}
@@ -107,12 +110,14 @@ def main() -> None:
     (RESULTS / "calibration.json").write_text(json.dumps(summary, indent=1, default=float)
                                                + "\n")
     with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(spread(accepted, ranges).round(3).to_string(index=False))
+        print(table_spread.round(3).to_string(index=False))
         print(breaks.drop(columns=["description"]).to_string(index=False))
     print(f"plausible set: {PLAUSIBLE} ({len(plausible)} points); total {total_s:.0f} s")
     if args.write_defaults:
-        for name, (old, new) in write_defaults(chosen).items():
-            print(f"{name}: {old} -> {new}")
+        constrained = set(table_spread.loc[table_spread["constrained"], "parameter"])
+        for name, (old, new) in write_defaults(chosen, constrained).items():
+            kind = "calibrated" if name in constrained else "plausible, not constrained"
+            print(f"{name}: {old} -> {new} ({kind})")
 
 
 if __name__ == "__main__":

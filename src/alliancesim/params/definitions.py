@@ -136,8 +136,12 @@ MECHANISMS: dict[str, str] = {
 }
 
 _P = Parameter
-# The source of defaults set by the calibration (experiments/calibrate.py writes them).
+# The source of defaults set by the calibration (experiments/calibrate.py writes them): the
+# patterns constrain the parameter ...
 CALIBRATED = "calibrated (history matching, see docs/ODD.md)"
+# ... or they do not: the default is a value of the plausible set, but an assumption.
+PLAUSIBLE_ONLY = ("assumption: a value of the calibration's plausible set, which the patterns "
+                  "do not constrain (history matching, see docs/ODD.md)")
 
 PARAMETERS: tuple[Parameter, ...] = (
     # --- scales and composition -----------------------------------------------------------
@@ -313,7 +317,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        0.0, 0.1, group="commitment", setup_only=True, mechanism="commitment_hysteresis", off=0.0),
     _P("exit_rate", "float", 0.25, "Monthly chance that a disengaged member leaves",
        "1/month", 0.0, 1.0, group="commitment"),
-    _P("viability_share", "float", 0.5,
+    _P("viability_share", "float", 0.35,
        "Share of the resources pooled at founding that the remaining partners must still "
        "bring for the alliance to pursue its ambition (and at least two partners)", "0-1",
        0.0, 1.0, source="assumption: an alliance ends when too few remain to pursue the "
@@ -641,7 +645,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("representative_turnover", "float", 0.0275,
        "Monthly chance that a member's representative in the alliance's work is replaced by "
        "a colleague, who starts from the organization's entry skill and new to the alliance",
-       "1/month", 0.0, 0.3, source="assumption: the same rate as a manager's turnover (the "
+       "1/month", 0.0, 1.0, source="assumption: the same rate as a manager's turnover (the "
        "same people, the same labour market); the organization fills the seat at once",
        group="learning", mechanism="representative_turnover", off=0.0),
     _P("self_mediation_discount", "float", 0.3,
@@ -650,13 +654,13 @@ PARAMETERS: tuple[Parameter, ...] = (
        "0-1", 0.0, 0.8, source="third-party mediation settles more disputes than the parties "
        "alone (Wall & Dunne 2012; Bercovitch & Houston 1996); the size is an assumption",
        group="conflicts", mechanism="neutral_mediation", off=0.0),
-    _P("participation_commitment", "float", 0.3,
+    _P("participation_commitment", "float", 0.1,
        "Commitment a member gains per FTE-month of management work it does itself "
        "(ownership through participation)", "1/FTE-month", 0.0, 3.0,
        source="participation and procedural justice build commitment (Korsgaard, Schweiger "
        "& Sapienza 1995; Kim & Mauborgne 1998); the size is an assumption",
        group="learning", mechanism="participation_ownership", off=0.0),
-    _P("practice_openness", "float", 1.0,
+    _P("practice_openness", "float", 0.5,
        "Share of its openness gap a member closes per FTE-month of conflict or paradox work, "
        "per Kogut-Singh unit of cultural distance it bridges", "1/(FTE-month KS)", 0.0, 10.0,
        source="cultural intelligence grows with intercultural practice (Earley & Ang 2003; "

@@ -179,15 +179,27 @@ def rounded(values: dict[str, float], digits: int = 3) -> dict[str, float]:
     return {k: float(f"{v:.{digits}g}") for k, v in values.items()}
 
 
+# A searched parameter counts as constrained by the patterns when the central 90% of the
+# accepted points covers at most this share of its searched range (a uniform, unconstrained
+# parameter covers about 90%).
+CONSTRAINED_COVERAGE = 0.75
+# Searched to show whether the patterns constrain them, but never written into the defaults:
+# assumptions that decide the answer, reported as its conditions (the tie point).
+OPEN_ASSUMPTIONS = ("manager_skill_premium",)
+
+
 def spread(accepted: pd.DataFrame, ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
-    """Per calibrated parameter: its range, and the accepted set's quantiles and how much of
-    the range its central 90% covers (1: the patterns do not constrain it)."""
+    """Per calibrated parameter: its range, and the accepted set's quantiles, how much of
+    the range its central 90% covers (about 0.9: the patterns do not constrain it) and
+    whether that counts as constrained."""
     rows = []
     for f, (lo, hi) in ranges.items():
         q = accepted[f].quantile([0.0, 0.05, 0.5, 0.95, 1.0]).to_numpy()
+        coverage = (q[3] - q[1]) / (hi - lo)
         rows.append({"parameter": f, "range_low": lo, "range_high": hi, "min": q[0],
                      "p05": q[1], "median": q[2], "p95": q[3], "max": q[4],
-                     "coverage_90": (q[3] - q[1]) / (hi - lo)})
+                     "coverage_90": coverage,
+                     "constrained": bool(coverage <= CONSTRAINED_COVERAGE)})
     return pd.DataFrame(rows)
 
 
@@ -197,13 +209,15 @@ DEFINITIONS = Path("src") / "alliancesim" / "params" / "definitions.py"
 
 def confirm(candidates: pd.DataFrame, factors: list[str], replicates: int, seed: int,
             workers: int | None = None, tries: int = 8) -> tuple[dict[str, float], pd.DataFrame]:
-    """The first candidate (rounded as it will be written) whose fresh runs meet every
-    calibration pattern, and its pattern table. Raises if none of ``tries`` does."""
+    """The first candidate (rounded as it will be written, the open assumptions at their
+    defaults) whose fresh runs meet every calibration pattern, and its pattern table.
+    Raises if none of ``tries`` does."""
     from alliancesim.validation.patterns import evaluate
     from alliancesim.validation.run import mix_runs
 
+    written = [f for f in factors if f not in OPEN_ASSUMPTIONS]
     for _, row in candidates.head(tries).iterrows():
-        values = rounded({f: float(row[f]) for f in factors})
+        values = rounded({f: float(row[f]) for f in written})
         table = evaluate(mix_runs(replicates, seed, values, workers=workers))
         print(f"point {int(row['point'])}: {int(table['inside'].sum())} of {len(table)} "
               "patterns inside")
@@ -213,10 +227,11 @@ def confirm(candidates: pd.DataFrame, factors: list[str], replicates: int, seed:
                        "on fresh seeds")
 
 
-def write_defaults(values: dict[str, float], path: Path = DEFINITIONS) -> dict[str, tuple]:
+def write_defaults(values: dict[str, float], constrained: set[str] | None = None,
+                   path: Path = DEFINITIONS) -> dict[str, tuple]:
     """Write ``values`` as the defaults of their parameters in the definition file, with
-    ``CALIBRATED`` (the definition's source of calibrated
-    defaults) as their source; return {name: (old, new)}."""
+    ``CALIBRATED`` as their source where the patterns constrain them (``constrained``; all
+    when None) and ``PLAUSIBLE_ONLY`` elsewhere; return {name: (old, new)}."""
     import re
 
     from alliancesim.params import PARAMETERS_BY_NAME
@@ -232,11 +247,13 @@ def write_defaults(values: dict[str, float], path: Path = DEFINITIONS) -> dict[s
         param = PARAMETERS_BY_NAME[name]
         new_value = round(value) if param.kind == "int" else value
         entry = re.sub(rf'^(_P\("{name}", "\w+", )[^,]+,', rf"\g<1>{new_value!r},", entry)
+        source = ("CALIBRATED" if constrained is None or name in constrained
+                  else "PLAUSIBLE_ONLY")
         if "source=" in entry:
-            entry = re.sub(r'source=("[^"]*"(\s*"[^"]*")*|CALIBRATED)', "source=CALIBRATED",
-                           entry)
+            entry = re.sub(r'source=("[^"]*"(\s*"[^"]*")*|CALIBRATED|PLAUSIBLE_ONLY)',
+                           f"source={source}", entry)
         else:
-            entry = entry.replace("group=", "source=CALIBRATED, group=", 1)
+            entry = entry.replace("group=", f"source={source}, group=", 1)
         text = text[:start] + entry + text[end:]
         changes[name] = (param.default, new_value)
     path.write_text(text)
