@@ -275,13 +275,15 @@ def test_a_parameter_conflict_is_explained_and_not_applied() -> None:
     h = Harness(LiveView, Settings())
     assert h.state is not None
     groups = list(dict.fromkeys(p.group for p in PARAMETERS))
-    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("commitment")]
-    low = PARAMETERS_BY_NAME["min_members"]
-    slider = h.rc.find(v.Slider, label=slider_label(low, defaults()["min_members"])).widget
-    slider.v_model = N_DEFAULT + 1
+    h.rc.find(v.ExpansionPanels).widget.v_model = [0, groups.index("founding")]
+    shared = PARAMETERS_BY_NAME["shared_max_members"]
+    slider = h.rc.find(v.Slider, label=slider_label(shared,
+                                                    defaults()["shared_max_members"])).widget
+    slider.v_model = int(defaults()["lead_max_members"]) + 1
     errors = h.with_class("as-parameter-error")
-    assert errors and "min_members" in str(errors[0].children)
-    assert h.state.settings.value.params["min_members"] == defaults()["min_members"]
+    assert errors and "shared_max_members" in str(errors[0].children)
+    assert h.state.settings.value.params["shared_max_members"] == \
+        defaults()["shared_max_members"]
 
 
 # --- key moments, pauses and the end --------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_charts_follow_the_months(lived: AllianceModel) -> None:
 
 def test_chart_axes_keep_shares_at_zero_to_one_and_the_ambition_in_view() -> None:
     model = run_until(AllianceModel(rng=2), 3)
-    target = float(model.p["value_target"])
+    target = model.objectives()
     option = timeseries_option([("", step_columns(model))], LIVE_PANELS, horizon=120,
                                targets={"value_target": target})
     trust_axis, _, value_axis, _ = option["yAxis"]
@@ -237,8 +237,8 @@ def test_float_sliders_reach_the_default_and_both_ends(param) -> None:
 
 def test_a_bad_parameter_combination_is_refused_with_its_name() -> None:
     settings = Settings()
-    with pytest.raises(ParameterError, match="min_members"):
-        settings.with_parameter("min_members", 20).with_parameter("n_members", 5)
+    with pytest.raises(ParameterError, match="shared_max_members"):
+        settings.with_parameter("shared_max_members", 20).with_parameter("lead_max_members", 10)
 
 
 # --- runs ------------------------------------------------------------------------------------

@@ -383,9 +383,10 @@ STRICT = [
      "vary.n_members.values", "without a decimal point"),
     ("horizon fixed and varied", ("n_members = [4, 6]", "horizon = [24, 36]"), "vary.horizon",
      "both fixed in the top-level 'horizon' and varied"),
-    ("min_members above a varied n_members",
-     ("[vary]", "[parameters]\nmin_members = 5\n[vary]"), "vary.n_members",
-     "'min_members' <= 'n_members'"),
+    ("shared_max_members above a varied lead_max_members",
+     ("[vary]\nn_members = [4, 6]",
+      "[parameters]\nshared_max_members = 12\n[vary]\nlead_max_members = [10, 14]"),
+     "vary.lead_max_members", "'shared_max_members' <= 'lead_max_members'"),
     ("steps = 1", ('kind = "grid"', 'kind = "grid"\n[record]\nsteps = 1'), "record.steps",
      "true or false"),
 ]
@@ -407,11 +408,13 @@ def test_a_scenario_file_refuses_an_integer_written_as_a_decimal(tmp_path):
 
 
 def test_constraints_are_checked_at_every_reachable_point_not_just_the_base():
-    spec = {**_tiny_dict(), "parameters": {"min_members": 5}}
-    with pytest.raises(ExperimentError, match="'n_members' goes down to 4"):
+    spec = {**_tiny_dict(), "parameters": {"shared_max_members": 12}}
+    spec["vary"] = {**spec["vary"], "lead_max_members": {"low": 10, "high": 14}}
+    with pytest.raises(ExperimentError, match="'lead_max_members' goes down to 10"):
         experiment_from_dict(spec)
-    spec["vary"] = {"n_members": {"low": 5, "high": 9}}
-    assert experiment_from_dict(spec).n_points() == 5  # every point keeps 5 <= n_members
+    spec["vary"] = {"lead_max_members": {"low": 12, "high": 16}}
+    # every point keeps 12 <= lead_max_members
+    assert experiment_from_dict(spec).n_points() == 5
 
 
 # --- 9. failed runs and warnings ----------------------------------------------------------------

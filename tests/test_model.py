@@ -84,7 +84,7 @@ def _phases(model):
 def test_a_reached_ambition_leads_through_transforming_to_completion_or_renewal():
     completed = renewed = 0
     for seed in range(40):
-        model = AllianceModel(rng=seed, value_target=5.0, renewal_propensity=0.5, horizon=60)
+        model = AllianceModel(rng=seed, ambition_months=12.0, renewal_propensity=0.5, horizon=60)
         while model.running:
             model.step()
         history = model.phase_history
@@ -125,15 +125,16 @@ def test_mediation_draws_on_the_time_of_whoever_holds_it():
     model = evolving_model(seed=5, management_mode="dedicated", management_budget=1.0)
     m = model.management
     m.begin_month()
-    manager_time = m.manager_time
-    done = m.work(0.2, [0, 1])
+    manager_time, skill = m.manager_time, m.manager.effective_skill
+    done = m.mediate(0.2, 0, 1)
     # members hold no budget here, so the manager does all of it, with the manager's skill
+    # (as it was: the manager learns from the work)
     assert done.by_manager == pytest.approx(1.0) and done.by_members == 0
     assert m.manager_time == pytest.approx(manager_time - 0.2)
-    assert done.quality == pytest.approx(m.manager.effective_skill)
+    assert done.quality == pytest.approx(skill)
     m.manager_time = 0.0  # the manager is fully booked: the partners use their own time
     spare_before = m.spare[[0, 1]].sum()
-    done = m.work(0.01, [0, 1])
+    done = m.mediate(0.01, 0, 1)
     assert done.by_manager == 0 and done.by_members > 0
     assert m.spare[[0, 1]].sum() < spare_before
 

@@ -24,7 +24,7 @@ def test_unknown_parameter_names_suggest_the_closest_one():
 
 
 def test_wrong_types_name_the_parameter_and_its_allowed_values():
-    with pytest.raises(ParameterError, match=r"'n_members' must be an integer in \[3, 1000\]"):
+    with pytest.raises(ParameterError, match=r"'n_members' must be an integer in \[2, 1000\]"):
         AllianceModel(n_members="8")
     with pytest.raises(ParameterError, match=r"'n_members' must be an integer"):
         AllianceModel(n_members=8.5)
@@ -44,9 +44,9 @@ def test_choices_list_the_allowed_values():
         AllianceModel(management_mode="outsourced")
 
 
-def test_min_members_cannot_exceed_the_alliance_size():
-    with pytest.raises(ParameterError, match="min_members"):
-        AllianceModel(n_members=4, min_members=6)
+def test_shared_governance_cannot_fit_larger_alliances_than_a_lead_organization():
+    with pytest.raises(ParameterError, match="shared_max_members"):
+        AllianceModel(shared_max_members=12, lead_max_members=10)
 
 
 def test_integral_floats_are_accepted_for_integer_parameters():

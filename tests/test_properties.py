@@ -15,7 +15,7 @@ from alliancesim.model.phases import ALLOWED_TRANSITIONS
 from alliancesim.params import PARAMETERS, ParameterError, validate_parameters
 
 # Keep runs small so many examples fit in a few seconds; every other range is the full one.
-NARROWED = {"n_members": (3, 14), "horizon": (12, 48), "min_members": (2, 3)}
+NARROWED = {"n_members": (2, 14), "horizon": (12, 48)}
 
 
 def _strategy(param):

@@ -89,7 +89,7 @@ BROKEN = {
         "parameters.managment_mode", ["Did you mean 'management_mode'?"]),
     "wrong_type": (
         'name = "x"\n[parameters]\nn_members = "eight"\n',
-        "parameters.n_members", ["must be an integer in [3, 1000]", "'eight'"]),
+        "parameters.n_members", ["must be an integer in [2, 1000]", "'eight'"]),
     "out_of_range": (
         'name = "x"\n[parameters]\ntrust_gain = 0.9\n',
         "parameters.trust_gain", ["must be a number in [0, 0.5]", "0.9"]),
@@ -97,8 +97,8 @@ BROKEN = {
         'name = "x"\n[parameters]\nmanagement_mode = "boss"\n',
         "parameters.management_mode", ["'boss'", "'transversal'"]),
     "inconsistent_parameters": (
-        'name = "x"\n[parameters]\nn_members = 4\nmin_members = 6\n',
-        "parameters.min_members", ["must not exceed 'n_members'"]),
+        'name = "x"\n[parameters]\nshared_max_members = 12\nlead_max_members = 10\n',
+        "parameters.shared_max_members", ["must not exceed 'lead_max_members'"]),
     "after_horizon": (
         'name = "x"\n[parameters]\nhorizon = 60\n[[timeline]]\nmonth = 61\nkind = "shock"\n',
         "timeline[1].month", ["month 61", "from 1 to the horizon (60 months)"]),

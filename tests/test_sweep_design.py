@@ -61,8 +61,9 @@ def test_grid_crosses_evenly_spaced_levels_and_listed_values():
 
 
 def test_grid_of_a_narrow_integer_range_keeps_each_integer_once():
-    design = make_design("grid", [Factor("min_members", "int", low=2, high=4)], levels=6)
-    assert sorted(design.points["min_members"]) == [2, 3, 4]
+    design = make_design("grid", [Factor("shared_max_members", "int", low=3, high=5)],
+                         levels=6)
+    assert sorted(design.points["shared_max_members"]) == [3, 4, 5]
 
 
 def test_grid_of_listed_values_only():

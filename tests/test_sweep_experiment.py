@@ -120,8 +120,8 @@ def test_bad_experiments_name_the_file_and_field(tmp_path, change, field, words)
 
 
 def test_parameters_that_clash_are_reported(tmp_path):
-    text = GOOD + "[parameters]\nn_members = 3\nmin_members = 5\n"
-    with pytest.raises(ExperimentError, match="must not exceed 'n_members'"):
+    text = GOOD + "[parameters]\nshared_max_members = 12\nlead_max_members = 10\n"
+    with pytest.raises(ExperimentError, match="must not exceed 'lead_max_members'"):
         load_experiment(write(tmp_path, text))
 
 

@@ -47,7 +47,7 @@ def test_experiments_without_the_new_fields_keep_their_fingerprint():
 
 @pytest.fixture
 def sets_file(tmp_path):
-    table = pd.DataFrame({"manager_skill": [0.6, 0.9, 0.7],
+    table = pd.DataFrame({"manager_skill_premium": [-0.2, 0.3, 0.1],
                           "skill_learning_rate": [0.1, 0.5, 0.3],
                           "n_members": [5.0, 6.0, 7.0],      # varied below: left to the design
                           "I_max": [1.0, 2.0, 2.5]})         # not a parameter: ignored
@@ -59,15 +59,15 @@ def test_each_point_takes_the_values_of_one_parameter_set(sets_file):
     spec = {**BASE, "replicates": 2, "parameter_sets": {"file": "plausible.parquet"}}
     experiment = experiment_from_dict(spec, base_dir=sets_file)
     sets = experiment.sets()
-    assert sets.columns == ("manager_skill", "skill_learning_rate")
+    assert sets.columns == ("manager_skill_premium", "skill_learning_rate")
     assert sets.left_to_experiment == ("n_members",)
     run_sweep(experiment, sets_file / "out", backend="inprocess")
     runs = load_results(sets_file / "out")
     design = experiment.make_design(experiment.seed).points
     merged = runs.merge(design[["point", SET_FACTOR]], on="point")
     table = pd.read_parquet(sets_file / "plausible.parquet")
-    expected = table.loc[merged[SET_FACTOR], ["manager_skill", "skill_learning_rate"]]
-    assert (merged[["manager_skill", "skill_learning_rate"]].to_numpy()
+    expected = table.loc[merged[SET_FACTOR], ["manager_skill_premium", "skill_learning_rate"]]
+    assert (merged[["manager_skill_premium", "skill_learning_rate"]].to_numpy()
             == expected.to_numpy()).all()
     assert merged[SET_FACTOR].nunique() == 3  # every set is drawn
 
@@ -76,7 +76,7 @@ def test_another_table_is_another_experiment(sets_file):
     spec = {**BASE, "parameter_sets": {"file": "plausible.parquet"}}
     before = experiment_from_dict(spec, base_dir=sets_file).fingerprint()
     table = pd.read_parquet(sets_file / "plausible.parquet")
-    table.loc[0, "manager_skill"] = 0.65
+    table.loc[0, "manager_skill_premium"] = 0.25
     table.to_parquet(sets_file / "plausible.parquet")
     assert experiment_from_dict(spec, base_dir=sets_file).fingerprint() != before
 
@@ -85,9 +85,9 @@ def test_another_table_is_another_experiment(sets_file):
     ({"file": "missing.parquet"}, "parameter_sets.file", "not found"),
     ({"file": "plausible.parquet", "columns": ["n_members"]}, "parameter_sets.columns",
      "also fixed or varied"),
-    ({"file": "plausible.parquet", "columns": ["manager_skil"]}, "parameter_sets.columns",
-     "Did you mean 'manager_skill'"),
-    ({"file": "plausible.parquet", "colums": ["manager_skill"]}, "parameter_sets.colums",
+    ({"file": "plausible.parquet", "columns": ["manager_skill_premiun"]}, "parameter_sets.columns",
+     "Did you mean 'manager_skill_premium'"),
+    ({"file": "plausible.parquet", "colums": ["manager_skill_premium"]}, "parameter_sets.colums",
      "unknown field"),
 ])
 def test_a_bad_parameter_set_table_is_refused_naming_the_field(sets_file, sets, field, words):
@@ -98,8 +98,8 @@ def test_a_bad_parameter_set_table_is_refused_naming_the_field(sets_file, sets, 
 
 def test_a_value_outside_its_range_names_the_row(sets_file):
     table = pd.read_parquet(sets_file / "plausible.parquet")
-    table.loc[2, "manager_skill"] = 1.5
+    table.loc[2, "manager_skill_premium"] = 1.5
     table.to_parquet(sets_file / "plausible.parquet")
     spec = {**BASE, "parameter_sets": {"file": "plausible.parquet"}}
-    with pytest.raises(ExperimentError, match=r"row 2: parameter 'manager_skill' must be"):
+    with pytest.raises(ExperimentError, match=r"row 2: parameter 'manager_skill_premium' must be"):
         experiment_from_dict(spec, base_dir=sets_file)

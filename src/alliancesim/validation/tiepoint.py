@@ -145,7 +145,7 @@ def across_sets(sets: pd.DataFrame, replicates: int, seed: int,
             "set_ties": [None if not np.isfinite(v) else float(v) for v in values],
             "sets_below_range": int(np.sum(values == -math.inf)),
             "sets_above_range": int(np.sum(values == math.inf)),
-            "sets_inside": int(len(inside)),
+            "sets_inside": len(inside),
             "set_tie_median": float(np.median(inside)) if len(inside) else math.nan}
 
 
