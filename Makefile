@@ -36,12 +36,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and docs/ODD.md show, then rewrite their tables
-# (about 45 minutes on two cores, of which the verdict about 20).
+# (about an hour on two cores, of which the verdict about 20 and the tie point about 10).
 results: run
 	$(BIN)/alliancesim validate --replicates 500 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
 	$(BIN)/python -m alliancesim.validation.ablation --scale 2
 	$(BIN)/python -m alliancesim.validation.drivers --replicates 150
+	$(BIN)/python -m alliancesim.validation.tiepoint
+	$(BIN)/python -m alliancesim.validation.size
 	$(BIN)/python benchmarks/bench_model.py --write
 	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
 	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
@@ -50,10 +52,13 @@ results: run
 		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
 
 # History matching of the defaults (resumes when rerun; about 15 minutes on two cores), then
-# the defaults it chose are written into the parameter definition. Follow with make results.
+# the defaults it chose are written into the parameter definition (as calibrated only where
+# the patterns constrain them), and the teaching seeds are searched again. Follow with
+# make results.
 calibrate: $(STAMP)
 	$(BIN)/python experiments/calibrate.py --write-defaults
 	$(BIN)/python -m alliancesim.params.table docs/ODD.md
+	$(BIN)/python -m alliancesim.scenarios.teaching_seeds --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

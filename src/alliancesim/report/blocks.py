@@ -301,15 +301,27 @@ def _num(v: float) -> str:
 
 
 def plausible_spread(root: Path) -> str:
-    """Per calibrated parameter: its range, the plausible set's spread, old and new default."""
+    """Per calibrated parameter: its range, the plausible set's spread, whether the patterns
+    constrain it, old and new default."""
+    from alliancesim.params import PARAMETERS_BY_NAME
+    from alliancesim.validation.calibration import CONSTRAINED_COVERAGE
+
     c = _calibration(root)
     lines = ["| parameter | range searched | plausible set: 5% – median – 95% | share of the "
-             "range (central 90%) | old default | new default |", "|---|---|---|---|---|---|"]
+             "range (central 90%) | constrained | old default | new default |",
+             "|---|---|---|---|---|---|---|"]
     for r in c["spread"]:
-        d = c["defaults"][r["parameter"]]
-        lines.append(f"| `{r['parameter']}` | {_num(r['range_low'])} – {_num(r['range_high'])}"
+        name = r["parameter"]
+        d = c["defaults"].get(name)
+        old, new = (_num(d["old"]), _num(d["new"])) if d else (
+            _num(PARAMETERS_BY_NAME[name].default), "kept (an open assumption)")
+        constrained = "yes" if r.get("constrained") else "no"
+        lines.append(f"| `{name}` | {_num(r['range_low'])} – {_num(r['range_high'])}"
                      f" | {_num(r['p05'])} – {_num(r['median'])} – {_num(r['p95'])} | "
-                     f"{r['coverage_90']:.0%} | {_num(d['old'])} | {_num(d['new'])} |")
+                     f"{r['coverage_90']:.0%} | {constrained} | {old} | {new} |")
+    lines += ["", f"A parameter counts as constrained when the central 90% of the plausible "
+              f"set covers at most {CONSTRAINED_COVERAGE:.0%} of its searched range; only "
+              "those are written as calibrated, the others as assumptions."]
     return "\n".join(lines)
 
 
@@ -570,6 +582,104 @@ def verdict_tables(root: Path) -> str:
     ])
 
 
+# --- the tie point and the number of partners ------------------------------------------------
+def _tie_words(result: dict) -> str:
+    from alliancesim.validation.tiepoint import describe
+
+    return describe(result)
+
+
+def _gap_row(gap: dict) -> str:
+    half = 1.96 * gap["gap_se"]
+    return (f"| {gap['premium']:+.2f} | {gap['dedicated']:.0%} | {gap['transversal']:.0%} | "
+            f"{gap['gap']:+.0%} [{gap['gap'] - half:+.0%}, {gap['gap'] + half:+.0%}] |")
+
+
+def tie_point_answer(root: Path) -> str:
+    """The answer led by the tie point: the premium at which a professional pays off."""
+    import math
+
+    t = _read_json(root, "tie_point.json")
+    d, p = t["defaults"], t["plausible"]
+    zero = min(d["gaps"], key=lambda g: abs(g["premium"]))
+    if math.isfinite(d["tie"]):
+        lead = (f"**A professional pays off when its starting skill exceeds the members' by "
+                f"more than about {d['tie']:+.2f}** on the 0-1 skill scale: at the defaults "
+                f"the tie point is {_tie_words(d)}. Below that premium, alliances with a "
+                "dedicated manager fail more often than alliances whose members share the "
+                "management work; above it, less often.")
+    else:
+        lead = f"**At the defaults there is {_tie_words(d)}.**"
+    inside = p["sets_inside"]
+    lines = [lead, "",
+             f"With no premium (a professional as skilled as the members at the start), a "
+             f"dedicated manager's alliances fail {zero['dedicated']:.0%} of the time and "
+             f"transversal skill's {zero['transversal']:.0%}: a paired gap of "
+             f"{zero['gap']:+.0%} ± {1.96 * zero['gap_se']:.0%} (95%), on {d['runs_per_arm']} "
+             "common seeds per premium. Across the calibration's "
+             f"{p['sets']} plausible parameter sets ({p['runs_per_set']} seeds each, pooled): "
+             f"{_tie_words(p)}; {inside} of the sets have their own tie inside the range"
+             + (f" (median {p['set_tie_median']:+.2f})" if inside else "")
+             + f", {p['sets_above_range']} need more than the range's largest premium and "
+             f"{p['sets_below_range']} would favour a manager even at the smallest.", "",
+             "| premium | dedicated fails | transversal fails | gap [95% CI] |",
+             "|---|---|---|---|"]
+    lines += [_gap_row(g) for g in d["gaps"]]
+    return "\n".join(lines)
+
+
+def tie_point_mechanisms(root: Path, rows: int = 8) -> str:
+    """How switching each mechanism off moves the tie point and the gap at no premium."""
+    import math
+
+    from alliancesim.params import MECHANISMS
+
+    t = _read_json(root, "tie_point.json")
+    zero = min(t["defaults"]["gaps"], key=lambda g: abs(g["premium"]))
+    ranked = []
+    for r in t["mechanisms"]:
+        g = r["gap_at_zero"]
+        change = zero["gap"] - g["gap"]
+        z = change / math.hypot(zero["gap_se"], g["se"]) if g["se"] else math.nan
+        ranked.append((abs(z) if math.isfinite(z) else 0.0, change, z, r))
+    ranked.sort(key=lambda item: -item[0])
+    lines = [f"With every mechanism on, the gap at no premium is {zero['gap']:+.0%} and the "
+             f"tie point {_tie_words(t['defaults'])}. Each row switches one mechanism off "
+             f"({t['mechanism_replicates']} common seeds per premium), strongest change of "
+             "the gap first:", "",
+             "| mechanism off | what it does | tie point | gap at no premium | made by it (z) |",
+             "|---|---|---|---|---|"]
+    for _, change, z, r in ranked[:rows]:
+        tie = (f"{r['tie']:+.2f}" if math.isfinite(r["tie"])
+               else "below the range" if r["tie"] < 0 else "beyond the range")
+        lines.append(f"| `{r['mechanism']}` | {MECHANISMS[r['mechanism']]} | {tie} | "
+                     f"{r['gap_at_zero']['gap']:+.0%} | {change:+.0%} ({z:+.1f}) |")
+    clear = [f"`{r['mechanism']}`" for score, _, _, r in ranked if score >= CLEAR_Z]
+    lines += ["", f"Clearly (|z| ≥ {CLEAR_Z:g}) moving the gap: {', '.join(clear) or 'none'}; "
+              "a positive change means the mechanism works for transversal skill (switching "
+              "it off makes a dedicated manager look better)."]
+    return "\n".join(lines)
+
+
+def size_table(root: Path) -> str:
+    """Failure by number of partners and management mode, with the paired gap."""
+    from alliancesim.params import MANAGEMENT_MODES
+
+    s = _read_json(root, "size.json")
+    lines = [f"{s['replicates']} common seeds per size and mode (root seed {s['seed']}); "
+             "shares failed with Wilson 95% intervals; gap: dedicated minus transversal, "
+             "paired by seed.", "",
+             "| partners sought | " + " | ".join(MANAGEMENT_MODES) + " | gap [95% CI] |",
+             "|---" * (len(MANAGEMENT_MODES) + 2) + "|"]
+    for r in s["rows"]:
+        cells = " | ".join(f"{r['modes'][m]['share']:.0%} [{r['modes'][m]['low']:.0%}, "
+                           f"{r['modes'][m]['high']:.0%}]" for m in MANAGEMENT_MODES)
+        half = 1.96 * r["gap_se"]
+        lines.append(f"| {r['n_members']} | {cells} | {r['gap']:+.0%} "
+                     f"[{r['gap'] - half:+.0%}, {r['gap'] + half:+.0%}] |")
+    return "\n".join(lines)
+
+
 def verdict_speed(root: Path) -> str:
     """How long the shipped verdict took, from ``benchmarks/bench_verdict.py --write``."""
     b = _read_json(root, "bench_verdict.json")
@@ -605,6 +715,9 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "verdict-answer": verdict_answer,
     "verdict-tables": verdict_tables,
     "verdict-speed": verdict_speed,
+    "tie-point": tie_point_answer,
+    "tie-point-mechanisms": tie_point_mechanisms,
+    "size": size_table,
 }
 
 
