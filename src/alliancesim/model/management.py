@@ -448,7 +448,9 @@ class Management:
         of everyone who worked this month, weighted by time (a manager among them)."""
         s, manager = self.model.state, self.manager
         manager_time = self.manager_used_now if manager is not None else 0.0
-        total = self.member_used_now + manager_time
+        total = float(_sum(self.given)) + manager_time  # members still in the alliance
+        if total <= NO_TIME:
+            return
         level = (float(self.given @ s.skill)
                  + (manager_time * manager.skill if manager is not None else 0.0)) / total
         closed = np.minimum(rate * self.given, 1.0) * np.maximum(level - s.skill, 0.0)
