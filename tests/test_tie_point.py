@@ -64,9 +64,19 @@ def test_the_premium_ranges_include_zero_in_every_shipped_design_and_agree():
     assert len(ranges["member_skill_mean"]) == 1  # the calibration's and the verdicts' alike
 
 
+def test_a_small_plausible_set_is_not_called_constrained_by_chance():
+    from alliancesim.validation.calibration import uniform_coverage
+
+    rng = np.random.default_rng(4)
+    narrow = sum(spread(pd.DataFrame({"x": rng.uniform(0, 1, 17)}), {"x": (0.0, 1.0)})
+                 ["constrained"].iloc[0] for _ in range(200))
+    assert narrow < 25  # about 5% of uniform samples, not the 40% a fixed threshold gives
+    assert uniform_coverage(17) < uniform_coverage(60) < 0.9
+
+
 def test_only_parameters_the_patterns_constrain_are_written_as_calibrated(tmp_path):
     accepted = pd.DataFrame({"conflict_rate": np.linspace(0.04, 0.05, 30),
-                             "member_skill_mean": np.linspace(0.1, 0.7, 30)})
+                             "member_skill_mean": np.random.default_rng(3).uniform(0.1, 0.7, 30)})
     table = spread(accepted, {"conflict_rate": (0.02, 0.09), "member_skill_mean": (0.1, 0.7)})
     constrained = set(table.loc[table["constrained"], "parameter"])
     assert constrained == {"conflict_rate"}

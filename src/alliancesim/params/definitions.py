@@ -286,9 +286,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     # --- commitment -------------------------------------------------------------------------
     _P("commitment_initial", "float", 0.7, "Commitment of a member when it joins", "0-1",
        0.3, 1.0, group="commitment"),
-    _P("commitment_sensitivity", "float", 0.344,
+    _P("commitment_sensitivity", "float", 0.393,
        "How strongly an assessment moves commitment", "-", 0.0, 1.0,
-       source=CALIBRATED, group="commitment"),
+       source=PLAUSIBLE_ONLY, group="commitment"),
     _P("assessment_interval", "int", 6, "Months between members' relationship assessments",
        "months", 1, 24, source="Ring & Van de Ven (1994)", group="commitment"),
     _P("efficiency_weight", "float", 0.6,
@@ -331,9 +331,9 @@ PARAMETERS: tuple[Parameter, ...] = (
        "well-run assessment", "-", 0.0, 1.0, source="adaptive expectations; assumption",
        group="commitment", mechanism="expectation_adaptation", off=0.0),
     # --- conflicts --------------------------------------------------------------------------
-    _P("conflict_rate", "float", 0.0434,
+    _P("conflict_rate", "float", 0.0568,
        "Baseline conflicts per member per month before drivers", "1/month", 0.0, 0.5,
-       source=CALIBRATED, group="conflicts"),
+       source=PLAUSIBLE_ONLY, group="conflicts"),
     _P("culture_conflict_weight", "float", 0.5,
        "How strongly cultural distance raises a pair's conflict hazard: 1 + w * distance",
        "1/KS", 0.0, 3.0, source="Kogut & Singh (1988)", group="conflicts",
@@ -455,9 +455,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("stagnation_recommitment", "float", 0.03,
        "Commitment every member regains when stagnation is discussed and work picks up",
        "0-1", 0.0, 0.3, group="stagnation"),
-    _P("tension_limit", "float", 10.3,
+    _P("tension_limit", "float", 12.8,
        "Accumulated unresolved tension that forces the alliance into transforming", "tension",
-       1.0, 30.0, source=CALIBRATED, group="stagnation"),
+       1.0, 30.0, source=PLAUSIBLE_ONLY, group="stagnation"),
     # --- shocks and entries -----------------------------------------------------------------
     _P("shock_rate", "float", 0.01, "External shocks per month", "1/month", 0.0, 0.2,
        group="shocks", mechanism="shocks", off=0.0),
@@ -483,7 +483,7 @@ PARAMETERS: tuple[Parameter, ...] = (
        "Monthly chance that a new partner joins while evolving", "1/month", 0.0, 0.2,
        group="shocks"),
     # --- value and ambition -----------------------------------------------------------------
-    _P("ambition_months", "float", 194.0,
+    _P("ambition_months", "float", 226.0,
        "The founders' shared ambition (the objectives), in months of their mean expected "
        "monthly value: the objectives are this many months of what the founders expect",
        "months", 10.0, 500.0, source=CALIBRATED, group="value"),
@@ -496,9 +496,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("experience_half", "float", 5.0,
        "Accumulated experience at which the learning environment is half developed",
        "experience", 0.5, 50.0, group="value"),
-    _P("renewal_propensity", "float", 0.545,
+    _P("renewal_propensity", "float", 0.522,
        "Chance that a partner who is content after the ambition was reached wants a new "
-       "round rather than to complete", "0-1", 0.0, 1.0, source=CALIBRATED,
+       "round rather than to complete", "0-1", 0.0, 1.0, source=PLAUSIBLE_ONLY,
        group="transforming"),
     _P("transform_months", "int", 2, "Months a re-evaluation takes", "months", 1, 12,
        source="Doz (1996)", group="transforming"),
@@ -539,13 +539,13 @@ PARAMETERS: tuple[Parameter, ...] = (
     _P("member_time", "float", 1.0,
        "Time each member organization gives the alliance in all (joint work and management)",
        "FTE", 0.1, 5.0, group="management", setup_only=True),
-    _P("spare_attention", "float", 0.0387,
+    _P("spare_attention", "float", 0.0613,
        "Share of a member's time it can find for management work beyond the budget (taken "
-       "from joint work)", "0-1", 0.0, 0.5, source=CALIBRATED, group="management"),
-    _P("management_price", "float", 0.992,
+       "from joint work)", "0-1", 0.0, 0.5, source=PLAUSIBLE_ONLY, group="management"),
+    _P("management_price", "float", 0.929,
        "Joint work given up per FTE of management time, as FTE of joint work (the same "
        "price for a manager's salary and for members' time)", "FTE/FTE", 0.0, 3.0,
-       source=CALIBRATED, group="management", mechanism="management_cost", off=0.0),
+       source=PLAUSIBLE_ONLY, group="management", mechanism="management_cost", off=0.0),
     # --- management work: what there is to do ----------------------------------------------
     _P("effort_conflict", "float", 0.03, "Time to mediate one conflict", "FTE-months",
        0.0, 0.5, group="management work"),
@@ -590,13 +590,13 @@ PARAMETERS: tuple[Parameter, ...] = (
        "x influence_rate", 0.0, 3.0, group="management work",
        mechanism="facilitated_assessment", off=0.0),
     # --- skill and learning -----------------------------------------------------------------
-    _P("member_skill_mean", "float", 0.418,
+    _P("member_skill_mean", "float", 0.64,
        "Mean alliance-management skill of member organizations at entry", "0-1", 0.0, 1.0,
-       source=CALIBRATED, group="learning", setup_only=True, label="members' starting skill"),
-    _P("skill_learning_rate", "float", 0.231,
+       source=PLAUSIBLE_ONLY, group="learning", setup_only=True, label="members' starting skill"),
+    _P("skill_learning_rate", "float", 0.505,
        "Share of the skill gap a holder of management time (a member's representative or a "
        "manager) closes per FTE-month of management work it does",
-       "1/FTE-month", 0.0, 2.0, source=CALIBRATED, group="learning",
+       "1/FTE-month", 0.0, 2.0, source=PLAUSIBLE_ONLY, group="learning",
        mechanism="learning_by_doing", off=0.0),
     _P("skill_fade", "float", 0.01,
        "Monthly share of a holder's skill above its entry (or hiring) level that fades",
@@ -636,16 +636,16 @@ PARAMETERS: tuple[Parameter, ...] = (
        "the alliance", "0-1", 0.0, 1.0, source="assumption; partner-specific experience "
        "(Hoang & Rothaermel 2005)", group="learning", mechanism="alliance_knowledge",
        off=0.0),
-    _P("manager_turnover", "float", 0.0275,
+    _P("manager_turnover", "float", 0.0309,
        "Monthly chance that the dedicated manager leaves", "1/month", 0.0, 0.3,
-       source=CALIBRATED, group="manager", mechanism="manager_turnover",
+       source=PLAUSIBLE_ONLY, group="manager", mechanism="manager_turnover",
        off=0.0),
     _P("manager_vacancy", "int", 6, "Months until a departed manager is replaced", "months",
        0, 36, group="manager", mechanism="manager_turnover", off=0),
-    _P("representative_turnover", "float", 0.0275,
+    _P("representative_turnover", "float", 0.0309,
        "Monthly chance that a member's representative in the alliance's work is replaced by "
        "a colleague, who starts from the organization's entry skill and new to the alliance",
-       "1/month", 0.0, 1.0, source="assumption: the same rate as a manager's turnover (the "
+       "1/month", 0.0, 1.0, source="assumption: the default of a manager's turnover (the "
        "same people, the same labour market); the organization fills the seat at once",
        group="learning", mechanism="representative_turnover", off=0.0),
     _P("self_mediation_discount", "float", 0.3,

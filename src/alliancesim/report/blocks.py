@@ -306,7 +306,7 @@ def plausible_spread(root: Path) -> str:
     """Per calibrated parameter: its range, the plausible set's spread, whether the patterns
     constrain it, old and new default."""
     from alliancesim.params import PARAMETERS_BY_NAME
-    from alliancesim.validation.calibration import CONSTRAINED_COVERAGE
+    from alliancesim.validation.calibration import CONSTRAINED_LEVEL
 
     c = _calibration(root)
     lines = ["| parameter | range searched | plausible set: 5% – median – 95% | share of the "
@@ -321,9 +321,11 @@ def plausible_spread(root: Path) -> str:
         lines.append(f"| `{name}` | {_num(r['range_low'])} – {_num(r['range_high'])}"
                      f" | {_num(r['p05'])} – {_num(r['median'])} – {_num(r['p95'])} | "
                      f"{r['coverage_90']:.0%} | {constrained} | {old} | {new} |")
-    lines += ["", f"A parameter counts as constrained when the central 90% of the plausible "
-              f"set covers at most {CONSTRAINED_COVERAGE:.0%} of its searched range; only "
-              "those are written as calibrated, the others as assumptions."]
+    chance = c["spread"][0].get("uniform_coverage", float("nan"))
+    lines += ["", "A parameter counts as constrained when the central 90% of the plausible set "
+              f"covers less of its searched range ({chance:.0%}) than all but "
+              f"{CONSTRAINED_LEVEL:.0%} of samples of as many points drawn uniformly over it; "
+              "only those are written as calibrated, the others as assumptions."]
     return "\n".join(lines)
 
 

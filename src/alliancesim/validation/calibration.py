@@ -37,6 +37,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN, Mix
@@ -180,9 +181,20 @@ def rounded(values: dict[str, float], digits: int = 3) -> dict[str, float]:
 
 
 # A searched parameter counts as constrained by the patterns when the central 90% of the
-# accepted points covers at most this share of its searched range (a uniform, unconstrained
-# parameter covers about 90%).
-CONSTRAINED_COVERAGE = 0.75
+# accepted points is narrower than it is for all but this share of as many points drawn
+# uniformly over the searched range: a small plausible set is narrow by chance alone.
+CONSTRAINED_LEVEL = 0.05
+
+
+def uniform_coverage(points: int, level: float = CONSTRAINED_LEVEL, draws: int = 20_000,
+                     seed: int = 0) -> float:
+    """The ``level`` quantile of the share of a range that the central 90% of ``points``
+    uniform draws covers (simulated with a fixed seed, so the same on every machine)."""
+    u = np.random.default_rng(seed).random((draws, max(points, 2)))
+    low, high = np.quantile(u, [0.05, 0.95], axis=1)
+    return float(np.quantile(high - low, level))
+
+
 # Searched to show whether the patterns constrain them, but never written into the defaults:
 # assumptions that decide the answer, reported as its conditions (the tie point).
 OPEN_ASSUMPTIONS = ("manager_skill_premium",)
@@ -190,16 +202,17 @@ OPEN_ASSUMPTIONS = ("manager_skill_premium",)
 
 def spread(accepted: pd.DataFrame, ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
     """Per calibrated parameter: its range, and the accepted set's quantiles, how much of
-    the range its central 90% covers (about 0.9: the patterns do not constrain it) and
-    whether that counts as constrained."""
+    the range its central 90% covers, and whether that is narrower than uniform draws of as
+    many points would be by chance (:func:`uniform_coverage`): constrained."""
     rows = []
+    chance = uniform_coverage(len(accepted))
     for f, (lo, hi) in ranges.items():
         q = accepted[f].quantile([0.0, 0.05, 0.5, 0.95, 1.0]).to_numpy()
         coverage = (q[3] - q[1]) / (hi - lo)
         rows.append({"parameter": f, "range_low": lo, "range_high": hi, "min": q[0],
                      "p05": q[1], "median": q[2], "p95": q[3], "max": q[4],
-                     "coverage_90": coverage,
-                     "constrained": bool(coverage <= CONSTRAINED_COVERAGE)})
+                     "coverage_90": coverage, "uniform_coverage": chance,
+                     "constrained": bool(coverage < chance)})
     return pd.DataFrame(rows)
 
 
