@@ -36,7 +36,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -70,6 +69,7 @@ from alliancesim.params import (
 )
 from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, design_size, make_design
 from alliancesim.sweeps.parameter_sets import SET_FACTOR, ParameterSets, read_parameter_sets
+from alliancesim.tomlfile import TomlFileError, read_toml
 
 Value = StrictInt | StrictFloat | StrictStr
 STRICT = ConfigDict(extra="forbid", strict=True)  # no value changes type on the way in
@@ -453,13 +453,10 @@ def read_experiment_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError(source, None, "experiment file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(source, None, f"cannot read the file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(source, None, f"not valid TOML: {exc}") from None
+        data = read_toml(path)
+    except TomlFileError as exc:
+        reason = "experiment file not found" if exc.missing else exc.reason
+        raise ExperimentError(source, None, reason) from None
     data.setdefault("name", path.stem)
     return data
 

@@ -1,0 +1,110 @@
+"""Inputs abused on purpose: files, command-line options and the Python API.
+
+Each section reproduces one abuse and checks what must happen instead: one clean line
+naming the file (or option, or argument), the field and what is allowed; exit status 2 on
+the command line; never a traceback, and never a silent change of what runs.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from alliancesim.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+DEEP = "a = " + "[" * 5000 + "]" * 5000 + "\n"
+
+
+def invoke(*args: str | Path):
+    """Run the command in this process; stdout and stderr together in ``output``."""
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def assert_refused(result, *words: str, code: int = 2) -> str:
+    """Exit ``code``, one ``error:`` line holding ``words``, no traceback; the line."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.output
+    for word in words:
+        assert word in errors[0], errors[0]
+    return errors[0]
+
+
+def write(folder: Path, text: str, name: str = "file.toml") -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+# --- item 10: one TOML reader with a depth limit ---------------------------------------------
+@pytest.mark.parametrize("command", ["run", "sweep", "verdict"])
+def test_a_file_nested_5000_levels_is_refused_in_one_line(tmp_path, command):
+    deep = write(tmp_path, DEEP, "deep.toml")
+    extra = ["--out", tmp_path / "out"] if command != "sweep" else []
+    result = invoke(command, deep, *extra)
+    line = assert_refused(result, str(deep), "nested more than")
+    assert len(result.output.splitlines()) < 5, result.output
+    assert len(line) < 400
+
+
+def test_every_toml_reader_goes_through_the_depth_limit(tmp_path):
+    from alliancesim.scenarios import ScenarioError, load_scenario
+    from alliancesim.sweeps import ExperimentError, load_experiment
+    from alliancesim.validation.calibration import read_experiment_file
+
+    deep = write(tmp_path, DEEP, "deep.toml")
+    with pytest.raises(ScenarioError, match="nested more than"):
+        load_scenario(deep)
+    with pytest.raises(ExperimentError, match="nested more than"):
+        load_experiment(deep)
+    with pytest.raises(ValueError, match="nested more than"):
+        read_experiment_file(deep)
+
+
+def test_the_depth_scan_ignores_brackets_in_strings_and_comments():
+    from alliancesim.tomlfile import nesting_depth, parse_toml
+
+    text = ('a = "[[[[" # [[[[\nb = [[1], [2]]\nc = \'\'\'[[[\'\'\'\nd = """x\\\\"""\n'
+            'f = "q\\"[[["\ne = [[[1]]]\n')
+    assert nesting_depth(text) == 3
+    assert parse_toml(text)["f"] == 'q"[[['
+    for path in [*SCENARIOS.glob("*.toml"), *(ROOT / "experiments").glob("*.toml")]:
+        assert nesting_depth(path.read_text()) <= 4, path
+
+
+def test_the_app_lists_the_other_scenarios_beside_a_deep_one(tmp_path):
+    from alliancesim.app.scenarios import list_scenarios
+
+    write(tmp_path, DEEP, "deep.toml")
+    write(tmp_path, (SCENARIOS / "hybrid.toml").read_text(), "hybrid.toml")
+    choices = list_scenarios(tmp_path)
+    assert len(choices) == 2
+    broken = next(c for c in choices if c.error)
+    assert "deep.toml" in broken.error and "nested more than" in broken.error
+    assert any(not c.error and c.params for c in choices)
+
+
+# --- item 13: a huge or endless file is refused before it is read -----------------------------
+def test_run_dev_zero_is_refused_at_once(tmp_path):
+    start = time.perf_counter()
+    result = invoke("run", "/dev/zero", "--out", tmp_path / "out")
+    assert_refused(result, "/dev/zero", "not a regular file")
+    assert time.perf_counter() - start < 10  # it read nothing (it used to run 19 s, then fail)
+
+
+def test_a_file_above_the_size_limit_is_refused_unread(tmp_path):
+    from alliancesim.bounds import MAX_FILE_BYTES
+
+    big = write(tmp_path, 'name = "big"\n' + "# padding\n" * (MAX_FILE_BYTES // 10 + 1),
+                "big.toml")
+    assert_refused(invoke("run", big, "--out", tmp_path / "out"), str(big),
+                   f"{MAX_FILE_BYTES:,} bytes")
+    assert_refused(invoke("sweep", big), str(big), "larger than")
