@@ -108,3 +108,52 @@ def test_a_file_above_the_size_limit_is_refused_unread(tmp_path):
     assert_refused(invoke("run", big, "--out", tmp_path / "out"), str(big),
                    f"{MAX_FILE_BYTES:,} bytes")
     assert_refused(invoke("sweep", big), str(big), "larger than")
+
+
+# --- item 5: country weights are finite and bounded -------------------------------------------
+def test_country_weights_that_overflow_their_sum_are_refused(tmp_path):
+    from alliancesim.bounds import MAX_COUNTRY_WEIGHT
+    from alliancesim.scenarios import ScenarioError, scenario_from_dict
+
+    mix = write(tmp_path, 'name = "mix"\n[partners]\n'
+                          "country_mix = {Japan = 1e308, Germany = 1e308}\n", "mix.toml")
+    assert_refused(invoke("run", mix, "--out", tmp_path / "out"), str(mix),
+                   "partners.country_mix.Japan", f"at most {MAX_COUNTRY_WEIGHT:g}")
+    with pytest.raises(ScenarioError, match="at most"):
+        scenario_from_dict({"name": "x", "partners": {"country_mix": {"Japan": 2e9}}})
+    ok = scenario_from_dict({"name": "x", "partners": {"country_mix": {
+        "Japan": MAX_COUNTRY_WEIGHT, "Germany": MAX_COUNTRY_WEIGHT}}})
+    assert ok.partners["country_mix"] == {"JPN": MAX_COUNTRY_WEIGHT, "GER": MAX_COUNTRY_WEIGHT}
+
+
+def test_the_largest_weights_still_draw_both_countries():
+    import numpy as np
+
+    from alliancesim.bounds import MAX_COUNTRY_WEIGHT
+    from alliancesim.culture.partners import make_partners, pool_countries
+
+    partners = make_partners(country_mix={"Japan": MAX_COUNTRY_WEIGHT,
+                                          "Germany": MAX_COUNTRY_WEIGHT})
+    rows = pool_countries(partners, "synthetic", np.linspace(0.01, 0.99, 50))
+    assert len(set(rows.tolist())) == 2
+
+
+# --- item 20: a huge name is not echoed back whole ---------------------------------------------
+@pytest.mark.parametrize("where", ["country_mix", "countries", "parameters"])
+def test_a_2mb_name_is_not_echoed_whole(tmp_path, where):
+    huge = "Q" * 900_000  # 2 MB would be refused as a file; the Python API takes it
+    text = {"country_mix": f'[partners]\ncountry_mix = {{"{huge}" = 1}}\n',
+            "countries": f'[partners]\ncountries = ["{huge}"]\n',
+            "parameters": f'[parameters]\n"{huge}" = 1\n'}[where]
+    path = write(tmp_path, 'name = "huge"\n' + text, "huge.toml")
+    line = assert_refused(invoke("run", path, "--out", tmp_path / "out"), str(path))
+    assert "Q" * 100 not in line and len(line) < 5000
+
+
+def test_a_2mb_country_name_in_python_is_not_echoed_whole():
+    from alliancesim.culture import make_partners
+    from alliancesim.culture.partners import PartnersError
+
+    with pytest.raises(PartnersError) as raised:
+        make_partners(country_mix={"Q" * 2_000_000: 1.0})
+    assert "Q" * 100 not in str(raised.value) and len(str(raised.value)) < 1000

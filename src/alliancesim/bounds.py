@@ -51,6 +51,11 @@ def shown(value: Any, limit: int = SHOWN_CHARACTERS) -> str:
     return f"{text[:limit - 3]}... ({len(text):,} characters)"
 
 
+def shortened(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """``text`` cut to ``limit`` characters, saying so when it was cut."""
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
+
+
 def check_count(name: str, value: Any, high: int, *, low: int = 1) -> int:
     """``value`` if it is a whole number (not a bool, not a float) from ``low`` to
     ``high``; else :class:`SizeError` naming ``name`` and the allowed range."""

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from alliancesim.bounds import shortened
 from alliancesim.params import INTERVENTION_KINDS, suggest
 from alliancesim.scenarios.errors import ScenarioError
 from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario, ScenarioRecord
@@ -168,6 +169,7 @@ def _join(path: str, name: str) -> str:
 
 
 def _unknown_field(name: str, model: type[BaseModel]) -> str:
+    name = shortened(name)
     known = list(model.model_fields)
     if model is ScenarioRecord:
         return (f"unknown field {name!r} in the [record] table.{suggest(name, known)} "

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from alliancesim.bounds import shown
 from alliancesim.culture.partners import PartnersError, as_partners, check_combination
 from alliancesim.params import (
     INTERVENTION_KINDS,
@@ -173,7 +174,7 @@ TimelineEntry = Annotated[
 def _unknown_parameter_message(name: str) -> str:
     hint = suggest(name)
     allowed = "" if hint else " Allowed: " + ", ".join(PARAMETERS_BY_NAME) + "."
-    return f"unknown parameter {name!r}.{hint}{allowed}"
+    return f"unknown parameter {shown(name)}.{hint}{allowed}"
 
 
 class ScenarioRecord(BaseModel):

@@ -52,6 +52,7 @@ from pydantic import (
     model_validator,
 )
 
+from alliancesim.bounds import shortened, shown
 from alliancesim.culture.partners import (
     Partners,
     PartnersError,
@@ -103,7 +104,7 @@ class ExperimentError(ValueError):
     """An experiment file is invalid: names the file, the field and what is allowed."""
 
     def __init__(self, source: str, field: str | None, message: str) -> None:
-        where = f"{source}: field {field!r}: " if field else f"{source}: "
+        where = f"{source}: field {shortened(field)!r}: " if field else f"{source}: "
         super().__init__(where + message)
         self.source = source
         self.field = field
@@ -485,17 +486,17 @@ def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     """Turn pydantic's first complaint into an error naming the file and the field."""
     err = exc.errors()[0]
     loc = _without_union_tags(err["loc"])
-    field = ".".join(str(part) for part in loc) or None
+    field = ".".join(shortened(str(part)) for part in loc) or None
     message = err["msg"]
     if err["type"] in PLAIN_MESSAGES:
         got = err.get("input")
-        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {got!r}"
+        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {shown(got)}"
     if err["type"] == "extra_forbidden" and err["loc"]:
         parent = _model_at(err["loc"][:-1])
         known = sorted(parent.model_fields) if parent else []
         known = [k for k in known if k not in ("source", "base_dir")]
         unknown = str(err["loc"][-1])
-        message = (f"unknown field {unknown!r}.{suggest(unknown, known)} "
+        message = (f"unknown field {shown(unknown)}.{suggest(unknown, known)} "
                    f"Allowed: {', '.join(known)}")
     elif err["type"] == "missing":
         message = "this field is required"
