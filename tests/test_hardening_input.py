@@ -157,3 +157,74 @@ def test_a_2mb_country_name_in_python_is_not_echoed_whole():
     with pytest.raises(PartnersError) as raised:
         make_partners(country_mix={"Q" * 2_000_000: 1.0})
     assert "Q" * 100 not in str(raised.value) and len(str(raised.value)) < 1000
+
+
+# --- items 13 and 17: one bounds check for every size ----------------------------------------
+def test_compare_with_10_18_replicates_is_refused_naming_the_limit(tmp_path):
+    result = invoke("compare", "baseline", "hybrid", "--replicates", 10**18,
+                    "--out", tmp_path / "out")
+    assert_refused(result, "--replicates", "1,000,000 runs", "allowed: 2 to 500,000")
+    assert not (tmp_path / "out").exists()  # refused before anything was made
+
+
+def test_compare_with_a_billion_replicates_is_refused(tmp_path):
+    result = invoke("compare", "baseline", "hybrid", "dedicated_manager", "no_management",
+                    "--replicates", 1_000_000_000, "--out", tmp_path / "out")
+    assert_refused(result, "--replicates", "4,000,000,000 runs", "limit of 1,000,000 runs")
+
+
+def test_validate_with_10_10_replicates_is_refused(tmp_path):
+    result = invoke("validate", "--replicates", 10**10, "--out", tmp_path / "out")
+    assert_refused(result, "--replicates", "limit of 1,000,000 runs", "management modes")
+
+
+def test_the_python_api_of_compare_goes_through_the_same_check(tmp_path):
+    from alliancesim.bounds import SizeError
+    from alliancesim.compare.runner import run_comparison
+    from alliancesim.scenarios import load_scenario
+
+    scenario = load_scenario(SCENARIOS / "baseline.toml")
+    with pytest.raises(SizeError, match=r"replicates.*limit of 1,000,000 runs"):
+        run_comparison([scenario], 10**18, 1, out=tmp_path / "out")
+    with pytest.raises(SizeError, match="whole number"):
+        run_comparison([scenario], 2.5, 1, out=tmp_path / "out")  # type: ignore[arg-type]
+
+
+LHS = """
+name = "huge"
+replicates = 1
+[vary]
+cultural_diversity = {{}}
+[design]
+kind = "lhs"
+samples = {samples}
+[limits]
+runs = {runs}
+"""
+
+
+@pytest.mark.parametrize(("samples", "runs", "field", "limit"), [
+    (10**12, 10**13, "design.samples", "at most 1,048,576"),
+    (1000, 10**13, "limits.runs", "at most 100,000,000"),
+])
+def test_an_lhs_of_10_12_samples_under_raised_limits_is_refused(tmp_path, samples, runs,
+                                                                 field, limit):
+    path = write(tmp_path, LHS.format(samples=samples, runs=runs), "huge.toml")
+    assert_refused(invoke("sweep", path, "--out", tmp_path / "out"), str(path), field, limit)
+
+
+def test_replicates_above_the_ceiling_are_refused_in_a_sweep_file(tmp_path):
+    text = LHS.format(samples=10, runs=1000).replace("replicates = 1", "replicates = 10000000000")
+    path = write(tmp_path, text, "huge.toml")
+    assert_refused(invoke("sweep", path, "--out", tmp_path / "out"), "replicates",
+                   "at most 100,000,000")
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_network_months_beyond_the_run_are_refused(tmp_path, command):
+    scenarios = ["baseline"] if command == "run" else ["baseline", "hybrid"]
+    result = invoke(command, *scenarios, "--network-months", "0,1000000000",
+                    "--out", tmp_path / "out")
+    assert_refused(result, "--network-months", "1,000,000,000", "allowed: whole numbers")
+    result = invoke(command, *scenarios, "--network-months", "130", "--out", tmp_path / "out")
+    assert_refused(result, "--network-months", "130", "horizon (120 months)")

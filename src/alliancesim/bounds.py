@@ -99,8 +99,9 @@ def check_replicates(name: str, replicates: Any, arms: int, *, low: int = 1,
     """Replicates per scenario (or mode) of a comparison: a whole number from ``low`` such
     that ``arms`` x replicates stays within ``limit`` runs."""
     most = max_replicates(arms, limit)
-    value = check_count(name, replicates, max(most, low), low=low)
-    if value * arms > limit:
-        raise SizeError(name, f"{arms} x {value:,} replicates = {value * arms:,} runs, above "
-                              f"the limit of {limit:,} runs; allowed: {low:,} to {most:,}")
-    return value
+    if isinstance(replicates, numbers.Integral) and not isinstance(replicates, bool) \
+            and replicates > most:
+        raise SizeError(name, f"{arms} x {int(replicates):,} replicates = "
+                              f"{int(replicates) * arms:,} runs, above the limit of "
+                              f"{limit:,} runs; allowed: {low:,} to {most:,}")
+    return check_count(name, replicates, max(most, low), low=low)

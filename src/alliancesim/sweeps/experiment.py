@@ -52,7 +52,14 @@ from pydantic import (
     model_validator,
 )
 
-from alliancesim.bounds import shortened, shown
+from alliancesim.bounds import (
+    DEFAULT_MAX_RUNS,
+    MAX_MONTH,
+    MAX_RUNS_CEILING,
+    MAX_SAMPLES,
+    shortened,
+    shown,
+)
 from alliancesim.culture.partners import (
     Partners,
     PartnersError,
@@ -74,7 +81,6 @@ from alliancesim.tomlfile import TomlFileError, read_toml
 
 Value = StrictInt | StrictFloat | StrictStr
 STRICT = ConfigDict(extra="forbid", strict=True)  # no value changes type on the way in
-DEFAULT_MAX_RUNS = 1_000_000
 DEFAULT_MAX_DISK_GB = 10.0
 # Parquet bytes on disk, measured on outcome-only and per-step sweeps and rounded up: a run's
 # outcome row, and one value of a recorded month (id columns included once per row).
@@ -141,7 +147,7 @@ class DesignSpec(BaseModel):
 
     kind: Literal[DESIGN_KINDS]  # type: ignore[valid-type]
     samples: int | None = Field(
-        default=None, ge=1,
+        default=None, ge=1, le=MAX_SAMPLES,
         description="random/lhs: points; sobol: base sample N (a power of 2); "
                     "morris: trajectories. Not used by grid.",
     )
@@ -158,7 +164,8 @@ class RecordSpec(BaseModel):
     model_config = STRICT
 
     steps: bool = False
-    every: int = Field(default=1, ge=1, description="keep every k-th month (and the last)")
+    every: int = Field(default=1, ge=1, le=MAX_MONTH,
+                       description="keep every k-th month (and the last)")
     columns: list[str] | None = None
     panel: bool = Field(default=False, description="the per-member panel (member x month), "
                         "every k-th month like the steps")
@@ -188,8 +195,9 @@ class LimitsSpec(BaseModel):
 
     model_config = STRICT
 
-    runs: int = Field(default=DEFAULT_MAX_RUNS, ge=1, description="most runs (points x "
-                      "replicates)")
+    runs: int = Field(default=DEFAULT_MAX_RUNS, ge=1, le=MAX_RUNS_CEILING,
+                      description="most runs (points x replicates), at most "
+                      f"{MAX_RUNS_CEILING:,}")
     disk_gb: float = Field(default=DEFAULT_MAX_DISK_GB, gt=0, description="most estimated "
                            "disk space of the results, in GB")
 
@@ -220,7 +228,7 @@ class Experiment(BaseModel):
     member_class: str | None = Field(default=None, description="a MemberOrganization "
                                      "subclass, as 'package.module:Class'")
     seed: int | None = Field(default=None, ge=0, description="root seed of every run")
-    replicates: int = Field(default=1, ge=1)
+    replicates: int = Field(default=1, ge=1, le=MAX_RUNS_CEILING)
     horizon: int | None = None
     parameters: dict[str, Value] = Field(default_factory=dict)
     partners: dict[str, Any] = Field(default_factory=dict)
@@ -500,6 +508,9 @@ def _first_error(exc: ValidationError, source: str) -> ExperimentError:
                    f"Allowed: {', '.join(known)}")
     elif err["type"] == "missing":
         message = "this field is required"
+    elif err["type"] == "less_than_equal":
+        message = (f"{shown(err.get('input'))} is above the limit; allowed: at most "
+                   f"{err['ctx']['le']:,}")
     return ExperimentError(source, field, message)
 
 
