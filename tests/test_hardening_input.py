@@ -7,6 +7,7 @@ the command line; never a traceback, and never a silent change of what runs.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -228,3 +229,118 @@ def test_network_months_beyond_the_run_are_refused(tmp_path, command):
     assert_refused(result, "--network-months", "1,000,000,000", "allowed: whole numbers")
     result = invoke(command, *scenarios, "--network-months", "130", "--out", tmp_path / "out")
     assert_refused(result, "--network-months", "130", "horizon (120 months)")
+
+
+# --- items 11 and 14: analyze and replay on folders they do not expect -----------------------
+TINY = """
+name = "tiny"
+seed = 5
+replicates = 2
+horizon = 12
+[vary]
+n_members = [4, 6]
+cultural_diversity = {}
+[design]
+kind = "random"
+samples = 2
+"""
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """A sweep, a comparison and a single run, made once."""
+    root = tmp_path_factory.mktemp("folders")
+    made = {"sweep": root / "sweep", "compare": root / "compare", "run": root / "run"}
+    assert invoke("sweep", write(root, TINY, "tiny.toml"), "--out", made["sweep"],
+                  "--workers", 1, "--no-progress").exit_code == 0
+    assert invoke("compare", "baseline", "hybrid", "--replicates", 2, "--workers", 1,
+                  "--out", made["compare"]).exit_code == 0
+    assert invoke("run", "baseline", "--out", made["run"]).exit_code == 0
+    return made
+
+
+@pytest.mark.parametrize(("kind", "words"), [
+    ("compare", ["a comparison written by 'alliancesim compare'", "report.md"]),
+    ("run", ["a single run written by 'alliancesim run'", "replay"]),
+])
+def test_analyze_on_a_compare_or_run_folder_says_what_the_folder_is(folders, kind, words):
+    assert_refused(invoke("analyze", folders[kind]), str(folders[kind]), "not a sweep", *words)
+
+
+def tampered(folders: dict[str, Path], kind: str, tmp_path: Path, change) -> Path:
+    """A copy of one folder whose manifest ``change`` edits (or replaces, by returning)."""
+    import shutil
+
+    copy = tmp_path / kind
+    shutil.copytree(folders[kind], copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    changed = change(manifest)
+    (copy / "manifest.json").write_text(json.dumps(manifest if changed is None else changed))
+    return copy
+
+
+def _scenario0(manifest):
+    return manifest["recipe"]["scenarios"][0]
+
+
+REPLAY_TAMPERED = {
+    "scenarios=[]": ("compare", lambda m: m["recipe"].update(scenarios=[]),
+                     "recipe.scenarios"),
+    "unknown timeline key": ("compare", lambda m: _scenario0(m).update(
+        timeline=[{"month": 3, "kind": "shock", "bogus": 1}]), "unknown key 'bogus'"),
+    "unknown timeline kind": ("compare", lambda m: _scenario0(m).update(
+        timeline=[{"month": 3, "kind": "nope"}]), "unknown kind 'nope'"),
+    "severity 5": ("compare", lambda m: _scenario0(m).update(
+        timeline=[{"month": 3, "kind": "shock", "severity": 5}]), "severity"),
+    "month 10**9": ("compare", lambda m: _scenario0(m).update(
+        timeline=[{"month": 10**9, "kind": "shock"}]), "timeline[1].month"),
+    "network_months=['a']": ("compare", lambda m: _scenario0(m)["record"].update(
+        network_months=["a"]), "network_months"),
+    "list manifest": ("compare", lambda m: [1], "not a results manifest"),
+    "null manifest": ("compare", lambda m: "null-marker", "not a results manifest"),
+    "bad parameter": ("compare", lambda m: _scenario0(m).update(
+        parameters={"n_members": "x"}), "n_members"),
+    "recipe a list": ("compare", lambda m: m.update(recipe=[]), "'recipe'"),
+    "record a list": ("compare", lambda m: _scenario0(m).update(record=[1]), "cannot be read"),
+    "unknown factor": ("sweep", lambda m: m["recipe"].update(factors=["nope"]),
+                       "unknown factor 'nope'"),
+    "base parameters a list": ("sweep", lambda m: m["recipe"].update(base_parameters=[1]),
+                               "cannot be read"),
+    "unknown country": ("sweep", lambda m: m["recipe"].update(
+        partners={"countries": ["Atlantis"]}), "Atlantis"),
+}
+
+
+@pytest.mark.parametrize("case", list(REPLAY_TAMPERED))
+def test_replay_on_a_tampered_manifest_is_one_line(folders, tmp_path, case):
+    kind, change, words = REPLAY_TAMPERED[case]
+    copy = tampered(folders, kind, tmp_path, change)
+    if case == "null manifest":
+        (copy / "manifest.json").write_text("null")
+    result = invoke("replay", copy, "--run-id", 0, "--out", tmp_path / "replayed")
+    assert_refused(result, "manifest.json", words)
+
+
+ANALYZE_TAMPERED = {
+    "list manifest": (lambda m: [1], "not a results manifest"),
+    "no design": (lambda m: m.pop("design") and None, "field 'design'"),
+    "unknown factor": (lambda m: m["design"]["ranged"][0].update(name="nope"),
+                       "unknown factor 'nope'"),
+    "factors not a list": (lambda m: m["design"].update(ranged="abc"), "field 'design'"),
+    "unknown design kind": (lambda m: m["design"].update(kind="bogus"), "design.kind"),
+    "outcomes not a list": (lambda m: m["experiment"].update(analysis={"outcomes": "x"}),
+                            "experiment.analysis.outcomes"),
+}
+
+
+@pytest.mark.parametrize("case", list(ANALYZE_TAMPERED))
+def test_analyze_on_a_tampered_manifest_is_one_line(folders, tmp_path, case):
+    change, words = ANALYZE_TAMPERED[case]
+    copy = tampered(folders, "sweep", tmp_path, change)
+    assert_refused(invoke("analyze", copy, "--no-plots"), "manifest.json", words)
+
+
+def test_replay_of_an_untampered_folder_still_reproduces_the_run(folders, tmp_path):
+    result = invoke("replay", folders["compare"], "--run-id", 1, "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "reproduced the stored outcome exactly" in result.output
