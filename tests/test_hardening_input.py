@@ -344,3 +344,74 @@ def test_replay_of_an_untampered_folder_still_reproduces_the_run(folders, tmp_pa
     result = invoke("replay", folders["compare"], "--run-id", 1, "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     assert "reproduced the stored outcome exactly" in result.output
+
+
+# --- items 6 and 18: a class named by the base scenario, and verdict --allow-import -----------
+OWN_MODEL = ROOT / "tests" / "data" / "own_model"
+SCENARIO_WITH_CLASS = """
+name = "mentored_base"
+seed = 3
+replicates = 1
+scenario = "{scenario}"
+[vary]
+n_members = [4, 5]
+[design]
+kind = "grid"
+"""
+VERDICT_WITH_CLASS = """
+name = "own"
+seed = 4
+replicates = 1
+horizon = 24
+{line}
+[verdict]
+modes = ["dedicated", "transversal"]
+map_replicates = 0
+[vary]
+n_members = {{ low = 3, high = 8 }}
+member_skill_mean = {{ low = 0.1, high = 0.7 }}
+[design]
+kind = "sobol"
+samples = 2
+"""
+
+
+def test_a_base_scenario_naming_a_model_class_is_run_with_it_or_refused(tmp_path):
+    import shutil
+
+    from alliancesim.engine.classes import ClassImportError
+    from alliancesim.sweeps import load_experiment, load_results, run_sweep
+
+    shutil.copy(OWN_MODEL / "mentoring.py", tmp_path / "mentoring.py")
+    shutil.copy(OWN_MODEL / "mentored.toml", tmp_path / "mentored.toml")
+    path = write(tmp_path, SCENARIO_WITH_CLASS.format(scenario="mentored.toml"), "exp.toml")
+    experiment = load_experiment(path)
+    assert experiment.recipe()["model_class"] == "mentoring:MentoredAlliance"
+    with pytest.raises(ClassImportError, match="--allow-import"):
+        run_sweep(experiment, tmp_path / "refused", workers=1)
+    assert_refused(invoke("sweep", path, "--out", tmp_path / "refused2", "--workers", 1),
+                   "model_class", "--allow-import")
+    run_sweep(experiment, tmp_path / "out", workers=1, allow_import=True)
+    runs = load_results(tmp_path / "out")
+    assert len(runs) == 2 and runs["mentoring_sessions"].gt(0).all()
+
+
+@pytest.mark.parametrize("how", ["verdict file", "base scenario"])
+def test_verdict_has_allow_import_and_runs_the_named_class(tmp_path, how):
+    import shutil
+
+    shutil.copy(OWN_MODEL / "mentoring.py", tmp_path / "mentoring.py")
+    shutil.copy(OWN_MODEL / "mentored.toml", tmp_path / "mentored.toml")
+    line = ('model_class = "mentoring:MentoredAlliance"' if how == "verdict file"
+            else 'scenario = "mentored.toml"')
+    path = write(tmp_path, VERDICT_WITH_CLASS.format(line=line), "own.toml")
+    refused = invoke("verdict", path, "--out", tmp_path / "refused", "--workers", 1,
+                     "--no-progress")
+    assert_refused(refused, "model_class", "add --allow-import")
+    done = invoke("verdict", path, "--out", tmp_path / "out", "--workers", 1, "--no-progress",
+                  "--allow-import")
+    assert done.exit_code == 0, done.output
+    from alliancesim.sweeps import load_results
+
+    runs = load_results(tmp_path / "out" / "runs" / "dedicated")
+    assert runs["mentoring_sessions"].gt(0).all()

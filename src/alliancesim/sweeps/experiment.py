@@ -379,9 +379,9 @@ class Experiment(BaseModel):
             "record": self.record.identity(),
             **self._sets_identity(),
         }
-        for field in ("model_class", "member_class"):  # only when given: older folders resume
-            if getattr(self, field) is not None:
-                identity[field] = getattr(self, field)
+        for field, (path, _) in self.class_paths().items():  # only when given: older
+            if path is not None:                             # folders resume
+                identity[field] = path
         return identity
 
     def recording(self) -> Any:
@@ -399,11 +399,25 @@ class Experiment(BaseModel):
         only with ``allow_import``; a file never runs code by itself."""
         from alliancesim.engine.classes import resolve_class
 
-        base = Path(self.base_dir)
-        return (resolve_class(self.model_class, "model_class", source=self.source,
-                              allow_import=allow_import, search=base),
-                resolve_class(self.member_class, "member_class", source=self.source,
-                              allow_import=allow_import, search=base))
+        paths = self.class_paths()
+        return tuple(  # type: ignore[return-value]
+            resolve_class(path, field, source=self.source if getattr(self, field) else
+                          f"{self.source} (its scenario {self.scenario!r})",
+                          allow_import=allow_import, search=folder)
+            for field, (path, folder) in paths.items())
+
+    def class_paths(self) -> dict[str, tuple[str | None, Path]]:
+        """The import path of the model and member classes the runs use, and the folder
+        to find its module in: the file's own, else the one its scenario names (a
+        scenario's class is never dropped for the package's default)."""
+        own = {field: (getattr(self, field), Path(self.base_dir))
+               for field in ("model_class", "member_class")}
+        if self.scenario is None or all(path for path, _ in own.values()):
+            return own
+        scenario, folder = load_scenario_classes(self.scenario, Path(self.base_dir),
+                                                 self.source)
+        return {field: own[field] if own[field][0] else (scenario[field], folder)
+                for field in own}
 
     def recipe(self) -> dict[str, Any]:
         """What it takes to rerun any single run (``alliancesim replay``): base parameters,
@@ -415,8 +429,7 @@ class Experiment(BaseModel):
             "factors": list(self.vary),
             "partners": self.partner_countries().as_dict(),
             "parameter_sets": [dict(row) for row in sets.rows] if (sets := self.sets()) else [],
-            "model_class": self.model_class,
-            "member_class": self.member_class,
+            **{field: path for field, (path, _) in self.class_paths().items()},
             "record": dataclasses.asdict(self.recording()),
         }
 
@@ -453,6 +466,22 @@ def load_scenario_base(name_or_path: str, base_dir: Path, source: str
     except ScenarioError as exc:
         raise ExperimentError(source, "scenario", str(exc)) from None
     return dict(scenario.parameters), scheduled_entries(scenario), dict(scenario.partners)
+
+
+def load_scenario_classes(name_or_path: str, base_dir: Path, source: str
+                          ) -> tuple[dict[str, str | None], Path]:
+    """The model and member classes a scenario names (import paths, or None), and the
+    folder of the scenario file, where their modules are looked for."""
+    from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
+
+    local = base_dir / name_or_path
+    path = local if local.is_file() else resolve_scenario_path(name_or_path)
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        raise ExperimentError(source, "scenario", str(exc)) from None
+    return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
+            path.parent)
 
 
 # --- loading ------------------------------------------------------------------------------
