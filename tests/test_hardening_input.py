@@ -415,3 +415,22 @@ def test_verdict_has_allow_import_and_runs_the_named_class(tmp_path, how):
 
     runs = load_results(tmp_path / "out" / "runs" / "dedicated")
     assert runs["mentoring_sessions"].gt(0).all()
+
+
+def test_the_app_refuses_a_scenario_naming_a_class_and_never_imports_it(tmp_path):
+    import shutil
+    import sys
+
+    from alliancesim.app.scenarios import list_scenarios
+
+    shutil.copy(OWN_MODEL / "mentored.toml", tmp_path / "mentored.toml")
+    (tmp_path / "tripwire_mod.py").write_text("raise SystemExit('imported!')\n")
+    (tmp_path / "trip.toml").write_text('name = "Trip"\nmodel_class = "tripwire_mod:X"\n')
+    write(tmp_path, (SCENARIOS / "hybrid.toml").read_text(), "hybrid.toml")
+    choices = {c.path.name: c for c in list_scenarios(tmp_path)}
+    for name, named in (("mentored.toml", "mentoring:MentoredAlliance"),
+                        ("trip.toml", "tripwire_mod:X")):
+        assert named in choices[name].error and "model_class" in choices[name].error
+        assert not choices[name].params  # nothing to run: never the default model instead
+    assert "tripwire_mod" not in sys.modules
+    assert not choices["hybrid.toml"].error and choices["hybrid.toml"].params
