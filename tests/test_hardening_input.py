@@ -8,6 +8,7 @@ the command line; never a traceback, and never a silent change of what runs.
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 
@@ -434,3 +435,60 @@ def test_the_app_refuses_a_scenario_naming_a_class_and_never_imports_it(tmp_path
         assert not choices[name].params  # nothing to run: never the default model instead
     assert "tripwire_mod" not in sys.modules
     assert not choices["hybrid.toml"].error and choices["hybrid.toml"].params
+
+
+# --- item 19: the Python API checks its arguments as files are checked ------------------------
+def _api_cases():
+    from alliancesim import AllianceModel, Intervention, simulate
+
+    return {
+        "n_members=nan": (lambda: simulate({"n_members": math.nan}, seed=1), ValueError,
+                          ["n_members", "integer in [3, 1000]"]),
+        "n_members=inf": (lambda: simulate({"n_members": math.inf}, seed=1), ValueError,
+                          ["n_members", "integer in [3, 1000]"]),
+        "severity=5.0": (lambda: Intervention(5, "shock", severity=5.0), ValueError,
+                         ["severity", "[0, 1]"]),
+        "amount=-1.0": (lambda: Intervention(5, "training", amount=-1.0), ValueError,
+                        ["amount", "(0, 1]"]),
+        "month 10**9": (lambda: Intervention(10**9, "shock"), ValueError,
+                        ["month", "1 to 600"]),
+        "severity=nan": (lambda: Intervention(5, "shock", severity=math.nan), ValueError,
+                         ["severity", "[0, 1]"]),
+        "member_class=int": (lambda: simulate({}, seed=1, member_class=int), TypeError,
+                             ["member_class", "MemberOrganization"]),
+        "step_columns": (lambda: simulate({}, seed=1, record_steps=True,
+                                          step_columns=["nope"]), ValueError,
+                         ["step_columns", "'nope'", "trust_mean"]),
+        "n_members=8.0": (lambda: AllianceModel(rng=1, n_members=8.0), ValueError,
+                          ["n_members", "whole number", "8.0"]),
+        "seed=True": (lambda: simulate({}, seed=True), TypeError, ["seed", "bool", "0 or more"]),
+        "unknown kind": (lambda: Intervention(5, "explode"), ValueError,
+                         ["kind", "'explode'", "shock"]),
+        "field of another kind": (lambda: Intervention(5, "shock", amount=0.9), ValueError,
+                                  ["amount", "does not apply", "'shock'"]),
+    }
+
+
+@pytest.mark.parametrize("case", list(_api_cases()))
+def test_the_python_api_refuses_bad_arguments_naming_them(case):
+    call, error, words = _api_cases()[case]
+    with pytest.raises(error) as raised:
+        call()
+    for word in words:
+        assert word in str(raised.value), str(raised.value)
+
+
+def test_the_python_api_still_takes_what_files_take():
+    import numpy as np
+
+    from alliancesim import AllianceModel, Intervention, simulate
+
+    assert AllianceModel(rng=np.int64(3), n_members=np.int64(6)).params.n_members == 6
+    result = simulate({"n_members": 5, "horizon": 24}, seed=2, record_steps=True,
+                      step_columns=["trust_mean"],
+                      interventions=[Intervention(3, "shock", severity=1.0),
+                                     Intervention(4, "training", amount=1.0),
+                                     Intervention(5, "set_parameter", parameter="trust_gain",
+                                                  value=0.1)])
+    assert list(result.steps.columns) == ["month", "trust_mean"] or \
+        "trust_mean" in result.steps.columns
