@@ -492,3 +492,50 @@ def test_the_python_api_still_takes_what_files_take():
                                                   value=0.1)])
     assert list(result.steps.columns) == ["month", "trust_mean"] or \
         "trust_mean" in result.steps.columns
+
+
+# --- item 20: loose checks ---------------------------------------------------------------------
+def test_a_verdict_named_with_a_number_is_refused(tmp_path):
+    text = VERDICT_WITH_CLASS.format(line="").replace('name = "own"', "name = 5")
+    path = write(tmp_path, text, "five.toml")
+    assert_refused(invoke("verdict", path, "--out", tmp_path / "out"), str(path),
+                   "field 'name'", "must be text", "int 5")
+
+
+def test_a_manager_event_without_a_manager_is_warned(tmp_path):
+    path = write(tmp_path, 'name = "idle"\n[parameters]\nmanagement_mode = "none"\nhorizon = 24'
+                           '\n[[timeline]]\nmonth = 5\nkind = "manager_leaves"\n', "idle.toml")
+    result = invoke("run", path, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "timeline[1] (manager_leaves, month 5) does " \
+        "nothing" in " ".join(result.output.split())
+    from alliancesim.scenarios import scenario_from_dict
+
+    dedicated = scenario_from_dict({"name": "x", "timeline": [
+        {"month": 5, "kind": "manager_leaves"}]})
+    assert dedicated.idle_entries() == []
+
+
+def test_unknown_analysis_outcomes_are_refused_in_the_experiment_file(tmp_path):
+    path = write(tmp_path, TINY + '[analysis]\noutcomes = ["value_total", "valu_total"]\n',
+                 "outcomes.toml")
+    assert_refused(invoke("sweep", path, "--out", tmp_path / "out"), str(path),
+                   "analysis.outcomes[2]", "'valu_total'", "Did you mean 'value_total'")
+    good = write(tmp_path, TINY + '[analysis]\noutcomes = ["dissolved", "value_total"]\n',
+                 "good.toml")
+    from alliancesim.sweeps import load_experiment
+
+    assert load_experiment(good).analysis.outcomes == ["dissolved", "value_total"]
+
+
+def test_scenario_names_are_plain_text_in_the_comparison_report(tmp_path):
+    names = ['<script>alert(1)</script>', '<b>bold</b>\n# injected heading']
+    paths = [write(tmp_path, f'name = """{name}"""\n[parameters]\nhorizon = 12\n',
+                   f"s{i}.toml") for i, name in enumerate(names)]
+    result = invoke("compare", *paths, "--replicates", 2, "--workers", 1,
+                    "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "<script>" not in report and "<b>" not in report
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
+    assert not any(line.startswith("# injected") for line in report.splitlines())

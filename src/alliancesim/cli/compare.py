@@ -104,6 +104,8 @@ def compare(
     months = parse_months(network_months)
     for scenario in loaded:
         check_months_within(months, scenario.horizon, where=f" of {scenario.name!r}")
+        for idle in scenario.idle_entries():
+            warn(idle)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

@@ -164,6 +164,8 @@ def run(
     if graphml is not None and graphml not in months:
         months = tuple(sorted({*months, graphml}))
     check_months_within(months, chosen.horizon, "--network-months/--graphml")
+    for idle in chosen.idle_entries():
+        warn(idle)
     classes = resolve_classes(chosen, allow_import)
     prepare_output_folder(out)
     from alliancesim.engine.store import ResultsError

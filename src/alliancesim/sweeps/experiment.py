@@ -34,6 +34,7 @@ plausible set): the design then samples one row per point, see
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -594,6 +595,7 @@ def check_against_parameters(exp: Experiment) -> None:
     _check_constraints(exp, base)
     _check_record_columns(exp)
     _check_class_paths(exp)
+    _check_analysis_outcomes(exp)
     _check_size(exp)
 
 
@@ -685,6 +687,34 @@ def _check_class_paths(exp: Experiment) -> None:
             raise ExperimentError(exp.source, "record.network_months",
                                   f"month {month} is outside the run; allowed: whole numbers "
                                   f"from 0 (the founders' start) to the horizon ({horizon})")
+
+
+def _check_analysis_outcomes(exp: Experiment) -> None:
+    """The [analysis] outcomes are outcomes the runs have (the package's model's; a class
+    of one's own may add others, so then they are checked by 'analyze' instead)."""
+    if exp.analysis.outcomes == AnalysisSpec().outcomes:
+        return
+    if any(path for path, _ in exp.class_paths().values()):
+        return
+    known = known_outcomes()
+    for number, name in enumerate(exp.analysis.outcomes, start=1):
+        if name not in known:
+            raise ExperimentError(exp.source, f"analysis.outcomes[{number}]",
+                                  f"unknown outcome {shown(name)}.{suggest(name, known)} "
+                                  f"Allowed: {', '.join(known)}")
+
+
+@functools.cache
+def known_outcomes() -> list[str]:
+    """The numeric (and yes/no) outcomes every run of the package's model records, and the
+    yes/no columns the analysis adds (``completed``, ``dissolved``)."""
+    import numbers
+
+    from alliancesim.model import AllianceModel
+
+    record = AllianceModel(rng=0).outcome_record()
+    numeric = [k for k, v in record.items() if isinstance(v, numbers.Number)]
+    return [*numeric, "completed", "dissolved"]
 
 
 def _check_size(exp: Experiment) -> None:
