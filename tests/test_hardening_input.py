@@ -539,3 +539,25 @@ def test_scenario_names_are_plain_text_in_the_comparison_report(tmp_path):
     assert "<script>" not in report and "<b>" not in report
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in report
     assert not any(line.startswith("# injected") for line in report.splitlines())
+
+
+# --- item 15: a script without .py and without a main guard is caught --------------------------
+def test_an_unguarded_script_without_py_is_refused_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    for name in ("scenarios", "experiments"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    script = tmp_path / "myscript"  # no .py: Python runs it, and so does every worker
+    script.write_text("from alliancesim.compare import compare_scenarios\n\n"
+                      'compare_scenarios(["dedicated_manager", "hybrid"], replicates=4, '
+                      "workers=2)\nprint('finished')\n")
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode != 0 and "finished" not in done.stdout
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("alliancesim.engine.guard.MainGuardError"), done.stderr[-3000:]
+    assert "line 3 would run again" in last and "myscript" in last
+    assert done.stderr.count("Traceback") == 1 and "rerun" not in done.stderr
+    assert time.monotonic() - started < 120  # no pool was started, broken and restarted
