@@ -561,3 +561,16 @@ def test_an_unguarded_script_without_py_is_refused_at_once(tmp_path):
     assert "line 3 would run again" in last and "myscript" in last
     assert done.stderr.count("Traceback") == 1 and "rerun" not in done.stderr
     assert time.monotonic() - started < 120  # no pool was started, broken and restarted
+
+
+def test_network_months_in_python_go_through_the_same_bounds():
+    from alliancesim import Recording, simulate
+    from alliancesim.bounds import SizeError
+
+    with pytest.raises(SizeError, match=r"network_months.*0 to 24"):
+        simulate({"horizon": 24}, seed=1, network_months=[10**9])
+    with pytest.raises(SizeError, match=r"network_months.*whole number"):
+        Recording(network_months=("a",))
+    with pytest.raises(SizeError, match="every"):
+        Recording(every=0)
+    assert Recording(network_months=(12, 0, 12)).network_months == (0, 12)

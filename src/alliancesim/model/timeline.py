@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.api_checks import check_intervention, check_step_columns
+from alliancesim.bounds import check_months
 from alliancesim.model.model import AllianceModel
 from alliancesim.params import INTERVENTION_KINDS
 
@@ -137,7 +138,8 @@ def simulate(
     model = cls(rng=seed, collect_steps=record_steps or keep_model, record_members=record_panel,
                 **extra, **dict(params or {}))
     model.schedule(interventions)
-    months = {int(m) for m in network_months}
+    months = set(check_months("network_months", network_months,
+                              horizon=int(model.params.horizon)))
     edges = [model.trust_edges()] if 0 in months else []
     while model.running:
         model.step()
