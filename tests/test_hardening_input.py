@@ -206,8 +206,9 @@ runs = {runs}
 
 
 @pytest.mark.parametrize(("samples", "runs", "field", "limit"), [
-    (10**12, 10**13, "design.samples", "at most 1,048,576"),
-    (1000, 10**13, "limits.runs", "at most 100,000,000"),
+    (10**12, 10**13, "limits.runs", "at most 100,000,000"),
+    (10**12, 10**8, "limits.runs", "can allow at most 100,000,000"),
+    (2**21, 10**8, "design.samples", "allowed: 1 to 1,048,576"),
 ])
 def test_an_lhs_of_10_12_samples_under_raised_limits_is_refused(tmp_path, samples, runs,
                                                                  field, limit):
@@ -218,8 +219,8 @@ def test_an_lhs_of_10_12_samples_under_raised_limits_is_refused(tmp_path, sample
 def test_replicates_above_the_ceiling_are_refused_in_a_sweep_file(tmp_path):
     text = LHS.format(samples=10, runs=1000).replace("replicates = 1", "replicates = 10000000000")
     path = write(tmp_path, text, "huge.toml")
-    assert_refused(invoke("sweep", path, "--out", tmp_path / "out"), "replicates",
-                   "at most 100,000,000")
+    assert_refused(invoke("sweep", path, "--out", tmp_path / "out"), "limits.runs",
+                   "10,000,000,000 replicates", "can allow at most 100,000,000")
 
 
 @pytest.mark.parametrize("command", ["run", "compare"])

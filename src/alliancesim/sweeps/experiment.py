@@ -148,7 +148,7 @@ class DesignSpec(BaseModel):
 
     kind: Literal[DESIGN_KINDS]  # type: ignore[valid-type]
     samples: int | None = Field(
-        default=None, ge=1, le=MAX_SAMPLES,
+        default=None, ge=1,
         description="random/lhs: points; sobol: base sample N (a power of 2); "
                     "morris: trajectories. Not used by grid.",
     )
@@ -229,7 +229,7 @@ class Experiment(BaseModel):
     member_class: str | None = Field(default=None, description="a MemberOrganization "
                                      "subclass, as 'package.module:Class'")
     seed: int | None = Field(default=None, ge=0, description="root seed of every run")
-    replicates: int = Field(default=1, ge=1, le=MAX_RUNS_CEILING)
+    replicates: int = Field(default=1, ge=1)
     horizon: int | None = None
     parameters: dict[str, Value] = Field(default_factory=dict)
     partners: dict[str, Any] = Field(default_factory=dict)
@@ -725,16 +725,24 @@ def _check_size(exp: Experiment) -> None:
     size = (f"{points:,} design points x {exp.replicates:,} replicates = {runs:,} runs, "
             f"about {disk:,.1f} GB of results")
     if runs > limits.runs:
+        allow = (f"to allow it, add [limits] runs = {runs} to the experiment file"
+                 if runs <= MAX_RUNS_CEILING else
+                 f"[limits] runs = can allow at most {MAX_RUNS_CEILING:,}: use fewer design "
+                 "points or replicates")
         raise ExperimentError(exp.source, "limits.runs",
                               f"the sweep is too large: {size}, above the limit of "
-                              f"{limits.runs:,} runs; to allow it, add [limits] runs = {runs} "
-                              "to the experiment file")
+                              f"{limits.runs:,} runs; {allow}")
     if disk > limits.disk_gb:
         raise ExperimentError(exp.source, "limits.disk_gb",
                               f"the sweep is too large: {size}, above the limit of "
                               f"{limits.disk_gb:g} GB; to allow it, add [limits] disk_gb = "
                               f"{disk:.0f} to the experiment file (or record fewer step "
                               "columns, or every k-th month)")
+    samples = exp.design.samples
+    if samples is not None and samples > MAX_SAMPLES:  # drawn whole, whatever the runs
+        raise ExperimentError(exp.source, "design.samples",
+                              f"{samples:,} samples is above the most a design may draw "
+                              f"({MAX_SAMPLES:,}); allowed: 1 to {MAX_SAMPLES:,}")
 
 
 def _known(src: str, field: str, name: str) -> Parameter:
