@@ -49,8 +49,10 @@ def test_shared_governance_cannot_fit_larger_alliances_than_a_lead_organization(
         AllianceModel(shared_max_members=12, lead_max_members=10)
 
 
-def test_integral_floats_are_accepted_for_integer_parameters():
-    assert AllianceModel(n_members=6.0).p["n_members"] == 6
+def test_floats_are_refused_for_integer_parameters_as_files_refuse_them():
+    with pytest.raises(ParameterError, match="whole number"):
+        AllianceModel(n_members=6.0)
+    assert AllianceModel(n_members=6).p["n_members"] == 6
 
 
 def test_setting_a_parameter_mid_run_is_validated_too():

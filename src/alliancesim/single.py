@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancesim.bounds import check_month, check_months, shown
 from alliancesim.engine.classes import class_path, resolve_class
 from alliancesim.engine.execute import EngineOptions, execute
 from alliancesim.engine.provenance import SINGLE_SEED_SCHEME, provenance
@@ -155,17 +156,17 @@ def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
         raise ResultsError(f"{results}: not a results folder (no manifest.json)")
     manifest = source.read_manifest()
     row = _stored_row(source, run_id)
-    params, timeline, recipe = _recipe(manifest, row, str(source.manifest_path))
+    params, interventions, recipe, months_recorded = _checked_recipe(
+        manifest, row, str(source.manifest_path))
     classes = [given if given is not None else resolve_class(
         recipe.get(name), name, source=str(source.manifest_path), allow_import=allow_import)
         for name, given in (("model_class", model_class), ("member_class", member_class))]
-    months = network_months if network_months is not None else recipe.get(
-        "record", {}).get("network_months", ())
+    months = network_months if network_months is not None else months_recorded
     target = Path(out) if out is not None else source.root / f"replay-{run_id}"
     key = [int(k) for k in row["seed_spawn_key"]]
     replayed = run_into(
-        target, params, int(row["seed_entropy"]), key, _interventions(timeline),
-        record=Recording(panel=panel, network_months=tuple(sorted({int(m) for m in months}))),
+        target, params, int(row["seed_entropy"]), key, interventions,
+        record=Recording(panel=panel, network_months=check_months("network_months", months)),
         model_class=classes[0], member_class=classes[1], kind="replay",
         about={"replay_of": {"results": str(source.root.resolve()), "run_id": run_id,
                              "kind": manifest.get("kind", "sweep")}})
@@ -184,6 +185,38 @@ def _stored_row(store: ResultsStore, run_id: int) -> dict[str, Any]:
     return row.iloc[0].to_dict()
 
 
+def _checked_recipe(manifest: Any, row: dict[str, Any], source: str
+                    ) -> tuple[dict[str, Any], list[Any], dict[str, Any], tuple[int, ...]]:
+    """Parameters, interventions, recipe entry and network months of one stored run, each
+    checked as a file's would be: a manifest changed by hand (or damaged) is refused in one
+    line naming it, never run on a guess."""
+    from alliancesim.bounds import SizeError
+    from alliancesim.culture.partners import PartnersError, as_partners
+    from alliancesim.params import ParameterError, validate_parameters
+
+    if not isinstance(manifest, dict):
+        raise ResultsError(f"{source}: not a results manifest (a JSON "
+                           f"{type(manifest).__name__}, not an object)")
+    try:
+        params, timeline, recipe = _recipe(manifest, row, source)
+        record = recipe.get("record") or {}
+        months = check_months("record.network_months", record.get("network_months", ()))
+        partners = params.pop("partners", None)
+        checked: dict[str, Any] = dict(validate_parameters(params))
+        if partners:
+            checked["partners"] = as_partners(partners)
+        return checked, _interventions(timeline, source), recipe, months
+    except ResultsError:
+        raise
+    except (ParameterError, SizeError, PartnersError) as error:
+        raise ResultsError(f"{source}: {error}") from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+        what = shown(error.args[0]) if error.args else ""
+        raise ResultsError(f"{source}: the recipe of run {row.get('run_id')} cannot be read "
+                           f"({type(error).__name__} {what}); allowed: the manifest as "
+                           "alliancesim wrote it") from None
+
+
 def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
             ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     """Parameters, timeline and the recipe entry (classes, recording) of one stored run."""
@@ -191,8 +224,14 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
     if recipe is None:
         raise ResultsError(f"{source}: written by an older version of alliancesim, which did "
                            "not record what replay needs; rerun the command that made it")
+    if not isinstance(recipe, dict):
+        raise ResultsError(f"{source}: field 'recipe' is not an object")
     if "scenarios" in recipe:  # a comparison, validation or single run
-        entry = recipe["scenarios"][int(row["point"])]
+        scenarios, point = recipe["scenarios"], int(row["point"])
+        if not isinstance(scenarios, list) or not 0 <= point < len(scenarios):
+            raise ResultsError(f"{source}: field 'recipe.scenarios' has no scenario for run "
+                               f"{row.get('run_id')} (its point is {point})")
+        entry = scenarios[point]
         return dict(entry["parameters"]), list(entry["timeline"]), entry
     params = dict(recipe["base_parameters"])
     if recipe.get("partners"):
@@ -200,15 +239,46 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
     if recipe.get("parameter_sets") and "parameter_set" in row:
         params.update(recipe["parameter_sets"][int(row["parameter_set"])])
     for name in recipe["factors"]:
+        if not isinstance(name, str) or name not in row:
+            raise ResultsError(f"{source}: field 'recipe.factors': unknown factor "
+                               f"{shown(name)}; allowed: columns of the stored runs")
         value = row[name]
         params[name] = value.item() if isinstance(value, np.generic) else value
     return params, list(recipe["timeline"]), recipe
 
 
-def _interventions(timeline: list[dict[str, Any]]) -> list[Any]:
-    from alliancesim.model.timeline import Intervention
+def _interventions(timeline: list[dict[str, Any]], source: str) -> list[Any]:
+    """The recorded timeline, each entry checked like a scenario file's."""
+    import dataclasses
 
-    return [Intervention(**entry) for entry in timeline]
+    from pydantic import ValidationError
+
+    from alliancesim.model.timeline import Intervention
+    from alliancesim.scenarios.schema import ENTRY_BY_KIND
+
+    known = [f.name for f in dataclasses.fields(Intervention)]
+    entries = []
+    for number, entry in enumerate(timeline, start=1):
+        field = f"timeline[{number}]"
+        if not isinstance(entry, dict):
+            raise ResultsError(f"{source}: field {field!r} is not an object")
+        unknown = sorted(set(entry) - set(known))
+        kind = entry.get("kind")
+        if unknown or kind not in ENTRY_BY_KIND:
+            what = f"key {shown(unknown[0])}" if unknown else f"kind {shown(kind)}"
+            allowed = ", ".join(known) if unknown else ", ".join(ENTRY_BY_KIND)
+            raise ResultsError(f"{source}: field {field!r}: unknown {what}; allowed: {allowed}")
+        model = ENTRY_BY_KIND[kind]
+        try:
+            checked = model.model_validate({k: entry[k] for k in model.model_fields
+                                            if k in entry})
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ResultsError(f"{source}: field '{field}.{where}': {first['msg']}") from None
+        check_month(f"{field}.month", checked.month, low=1)
+        entries.append(checked.to_intervention())
+    return entries
 
 
 def _differences(stored: Mapping[str, Any], outcome: Mapping[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from alliancesim.culture import Partners, as_partners
 from alliancesim.scenarios import (
+    Scenario,
     ScenarioError,
     load_scenario,
     scenarios_folder,
@@ -44,12 +45,28 @@ def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
     return sorted(choices, key=lambda c: c.name.lower())
 
 
+def own_class_refusal(scenario: Scenario) -> str:
+    """Why the app will not open a scenario that names its own model or member class
+    ('' if it names none): the app never imports code a file names, and running the
+    package's model instead would show something the file did not ask for."""
+    for name in ("model_class", "member_class"):
+        named = getattr(scenario, name)
+        if named:
+            return (f"{scenario.source}: field {name!r}: names the class {named!r}; the app "
+                    "runs alliancesim's own model only and never imports a file's class: "
+                    f"run it with 'alliancesim run {scenario.source} --allow-import'")
+    return ""
+
+
 def load_choice(path: Path) -> ScenarioChoice:
     """One scenario file as a picker entry; a file that does not load carries its error."""
     try:
         scenario = load_scenario(path)
     except ScenarioError as error:
         return ScenarioChoice(path.stem, "", {}, path=path, error=str(error))
+    refusal = own_class_refusal(scenario)
+    if refusal:
+        return ScenarioChoice(scenario.name, "", {}, path=path, error=refusal)
     return ScenarioChoice(scenario.name, " ".join(scenario.description.split()),
                           scenario.params(), scheduled_entries(scenario), path,
                           teaching_seed=scenario.teaching_seed,

@@ -1,4 +1,6 @@
-"""Serving the app on this machine only, with every asset local and nothing phoning home.
+"""Serving the app on this machine only, with every asset local and nothing phoning home,
+to its own pages only (:mod:`alliancesim.app.origin` refuses foreign ``Host`` and
+``Origin`` headers).
 
 Solara fetches its front end from a public CDN unless told otherwise, reports usage, checks
 PyPI for new versions and (in development mode) embeds a page from solara.dev. A classroom
@@ -66,4 +68,8 @@ def serve(port: int, host: str = HOST, scenarios: Path | None = None) -> None:
     import uvicorn
 
     # Imported only now, so Solara reads the settings above when it first loads.
-    uvicorn.run("solara.server.starlette:app", host=host, port=port, log_level="warning")
+    from solara.server.starlette import app
+
+    from alliancesim.app.origin import guarded_app
+
+    uvicorn.run(guarded_app(app, host, port), host=host, port=port, log_level="warning")

@@ -19,6 +19,8 @@ from alliancesim.cli.console import (
     SchedulerOption,
     VerboseOption,
     WorkersOption,
+    check_months_within,
+    check_replicates_option,
     check_seed,
     console,
     fail,
@@ -98,7 +100,12 @@ def compare(
     """Compare scenarios: run each with the same seeds, then report statistics and figures."""
     check_seed(seed)
     loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
+    check_replicates_option(replicates, len(loaded), low=2)
     months = parse_months(network_months)
+    for scenario in loaded:
+        check_months_within(months, scenario.horizon, where=f" of {scenario.name!r}")
+        for idle in scenario.idle_entries():
+            warn(idle)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,

@@ -14,6 +14,8 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from alliancesim.bounds import MAX_MONTH
+
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True, highlight=False)
 # Exit statuses, the same in every command.
@@ -34,6 +36,18 @@ def check_seed(seed: int) -> int:
     if seed < 0:
         fail(f"--seed {seed}: a seed cannot be negative; allowed: a whole number, 0 or more")
     return seed
+
+
+def check_replicates_option(replicates: int, arms: int, low: int,
+                            what: str = "scenarios") -> int:
+    """Refuse ``--replicates`` whose runs (``arms`` x replicates) exceed the runs limit,
+    before anything is allocated."""
+    from alliancesim.bounds import DEFAULT_MAX_RUNS, SizeError, check_replicates
+
+    try:
+        return check_replicates("--replicates", replicates, arms, low=low)
+    except SizeError as error:
+        fail(f"{error} ({arms} {what}; at most {DEFAULT_MAX_RUNS:,} runs in all)")
 
 
 def warn(message: str) -> None:
@@ -126,4 +140,14 @@ def parse_months(text: str | None, option: str = "--network-months") -> tuple[in
              "comma-separated, like 0,12,24")
     if any(m < 0 for m in months):
         fail(f"{option} {text!r}: months cannot be negative; allowed: whole numbers 0 or more")
+    check_months_within(months, MAX_MONTH, option)
     return months
+
+
+def check_months_within(months: tuple[int, ...], horizon: int,
+                        option: str = "--network-months", where: str = "") -> None:
+    """Refuse months after ``horizon`` (the run would never reach them)."""
+    late = [m for m in months if m > horizon]
+    if late:
+        fail(f"{option}: month {late[0]:,} is after the end of the run{where}; allowed: whole "
+             f"numbers from 0 to the horizon ({horizon} months)")

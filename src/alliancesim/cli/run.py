@@ -12,6 +12,7 @@ from alliancesim.cli.console import (
     FORMAT_HELP,
     MONTHS_HELP,
     FigureFormat,
+    check_months_within,
     check_seed,
     console,
     fail,
@@ -162,6 +163,9 @@ def run(
     months = parse_months(network_months)
     if graphml is not None and graphml not in months:
         months = tuple(sorted({*months, graphml}))
+    check_months_within(months, chosen.horizon, "--network-months/--graphml")
+    for idle in chosen.idle_entries():
+        warn(idle)
     classes = resolve_classes(chosen, allow_import)
     prepare_output_folder(out)
     from alliancesim.engine.store import ResultsError

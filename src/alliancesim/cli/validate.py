@@ -16,6 +16,7 @@ from alliancesim.cli.console import (
     FigureFormat,
     SchedulerOption,
     WorkersOption,
+    check_replicates_option,
     check_seed,
     console,
     fail,
@@ -100,6 +101,8 @@ def validate(
     from alliancesim.validation.verdict import robustness, sentence
 
     check_seed(seed)
+    check_replicates_option(replicates, len(CALIBRATION_MIX.modes), low=20,
+                            what="management modes")
     prepare_output_folder(out)
     count = cap_workers(workers)
     if count.warning:

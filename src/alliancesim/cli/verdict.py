@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from alliancesim.cli.console import (
+    ALLOW_IMPORT_HELP,
     FAILED_RUNS,
     FlushRunsOption,
     FlushSecondsOption,
@@ -62,6 +63,8 @@ def verdict(
     flush_runs: FlushRunsOption = 1000,
     flush_seconds: FlushSecondsOption = 30.0,
     verbose: VerboseOption = False,
+    allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
+        = False,
 ) -> None:
     """Compare the management modes paired over a global design of conditions and
     assumptions: who wins where, what decides it, maps and PRIM boxes, in a report.
@@ -85,7 +88,8 @@ def verdict(
         fail(str(exc))
     folder = prepare_output_folder(out if out is not None else Path("results") / loaded.name)
     options = {"workers": _capped(workers), "scheduler": scheduler, "progress": progress,
-               "flush_runs": flush_runs, "flush_seconds": flush_seconds, "verbose": verbose}
+               "flush_runs": flush_runs, "flush_seconds": flush_seconds, "verbose": verbose,
+               "allow_import": allow_import}
     result = _run(loaded, folder, options)
     print_verdict(result)
     if result.failures:

@@ -5,6 +5,7 @@ Raw runs are written first, so that a failure later (a figure, a full disk) neve
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 
@@ -106,10 +107,18 @@ def _p_value(value: float) -> str:
     return "<0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def markdown_text(text: str) -> str:
+    """``text`` (a name a file chose) as plain text in Markdown: HTML escaped and on one
+    line (a table cell's ``|`` is escaped by :func:`markdown_table`)."""
+    one_line = " ".join(str(text).split())
+    return html.escape(one_line, quote=False)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table of ``frame``'s strings."""
+    """A GitHub-flavoured Markdown table of ``frame``'s strings (as plain text)."""
     def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+        return "| " + " | ".join(" ".join(c.split()).replace("|", "\\|")
+                                 for c in cells) + " |"
     header = [str(c) for c in frame.columns]
     lines = [line(header), "|" + "|".join("---" for _ in header) + "|"]
     lines += [line([str(v) for v in row]) for row in frame.itertuples(index=False)]
@@ -123,8 +132,14 @@ def scenario_overview(comparison: Comparison) -> pd.DataFrame:
         overrides = ", ".join(f"{k} = {v}" for k, v in scenario.parameters.items()) or "defaults"
         timeline = "; ".join(f"month {i.month}: {i.kind.replace('_', ' ')}"
                              for i in scenario.interventions()) or "none"
-        rows.append((scenario.name, scenario.source, overrides, timeline))
+        rows.append((markdown_text(scenario.name), markdown_text(scenario.source),
+                     markdown_text(overrides), timeline))
     return pd.DataFrame(rows, columns=["Scenario", "File", "Parameters", "Timeline"])
+
+
+def _names_escaped(shown: pd.DataFrame) -> pd.DataFrame:
+    """The display summary with its scenario names as plain Markdown text."""
+    return shown.assign(Scenario=shown["Scenario"].map(markdown_text))
 
 
 def report_markdown(comparison: Comparison, figure_format: str = "png") -> str:
@@ -138,7 +153,7 @@ def report_markdown(comparison: Comparison, figure_format: str = "png") -> str:
         f"scenario used child *r* of `numpy.random.SeedSequence({c.seed})` (common random "
         "numbers; each run's seed is in `outcomes.csv`). "
         f"{len(c.scenarios) * c.replicates} runs took {c.seconds:.1f} s on {c.workers} "
-        f"process(es). Reference scenario: **{c.reference}**.",
+        f"process(es). Reference scenario: **{markdown_text(c.reference)}**.",
         "",
         "## Scenarios",
         "",
@@ -146,7 +161,7 @@ def report_markdown(comparison: Comparison, figure_format: str = "png") -> str:
         "",
         "## Results",
         "",
-        markdown_table(format_summary(c.summary())),
+        markdown_table(_names_escaped(format_summary(c.summary()))),
         "",
         TABLE_NOTE + f" Survival is read off at month {c.survival_month}.",
         "",

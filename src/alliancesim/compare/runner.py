@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancesim.bounds import check_replicates
 from alliancesim.engine.classes import class_path, resolve_class
 from alliancesim.engine.execute import (
     EngineOptions,
@@ -142,6 +143,7 @@ def run_comparison(
     with :class:`IncompleteComparison`, and Ctrl-C with :class:`InterruptedComparison`;
     both hold the runs that had finished (and the folder keeps them).
     """
+    check_replicates("replicates", replicates, max(1, len(scenarios)))  # before allocating
     arms = [_arm(s, trajectories, record, model_class, member_class, allow_import)
             for s in scenarios]
     options = EngineOptions(workers, scheduler, backend, client, progress or False,

@@ -17,6 +17,8 @@ from importlib import resources
 
 import numpy as np
 
+from alliancesim.bounds import shown
+
 DIMENSIONS = ("pdi", "idv", "mas", "uai", "lto", "ivr")
 DIMENSION_NAMES = {
     "pdi": "power distance",
@@ -68,7 +70,7 @@ class UnknownCountryError(LookupError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = suggestions
-        message = f"unknown country {query!r} (Hofstede dimension data matrix, {EDITION})"
+        message = f"unknown country {shown(query)} (Hofstede dimension data matrix, {EDITION})"
         if suggestions:
             message += "; did you mean " + ", ".join(suggestions) + "?"
         else:

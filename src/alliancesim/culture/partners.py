@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from alliancesim.bounds import MAX_COUNTRY_WEIGHT, shortened, shown
 from alliancesim.culture.countries import UnknownCountryError, country, load_matrix
 from alliancesim.params import COUNTRY_SETS, SYNTHETIC, suggest
 
@@ -108,10 +109,13 @@ def _code(name: Any, field: str, open_allowed: bool = False) -> str:
 
 
 def _weight(value: Any, field: str) -> float:
+    # Bounded as well as finite: 1e308 is finite, but two of them sum to infinity, and
+    # every candidate would then come from the last country of the mix.
     if isinstance(value, bool) or not isinstance(value, int | float) \
-            or not math.isfinite(value) or value <= 0:
-        raise PartnersError(field, f"a country's weight must be a positive number, got "
-                                   f"{value!r}")
+            or not math.isfinite(value) or not 0 < value <= MAX_COUNTRY_WEIGHT:
+        raise PartnersError(field, f"a country's weight must be a positive number of at most "
+                                   f"{MAX_COUNTRY_WEIGHT:g} (only the shares matter), got "
+                                   f"{shown(value)}")
     return float(value)
 
 
@@ -133,7 +137,7 @@ def make_partners(countries: Iterable[Any] = (),
             raise PartnersError("country_mix", "must be a table of country = weight, got "
                                                f"{type(country_mix).__name__}")
         for name, weight in country_mix.items():
-            field = f"country_mix.{name}"
+            field = f"country_mix.{shortened(str(name))}"
             code = _code(name, field)
             if code in mix:
                 raise PartnersError(field, f"{country(code).label} is named twice in the mix")

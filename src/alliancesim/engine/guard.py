@@ -29,7 +29,9 @@ def check_main_guard(what: str = "this") -> None:
     """
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    if main is None or path is None or not path.endswith(".py"):
+    # Any script file counts, whatever its name ends with: workers run it again all the
+    # same (``python myscript`` without ``.py`` included).
+    if main is None or path is None or not Path(path).is_file():
         return
     line = _top_level_line(main.__dict__)
     if line is None or line in _guarded_lines(str(Path(path).resolve())):

@@ -64,6 +64,14 @@ class Recording:
     events: bool = False
     network_months: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        # The same bounds as files and flags: months from 0 to the longest horizon.
+        from alliancesim.bounds import MAX_MONTH, check_count, check_months
+
+        object.__setattr__(self, "network_months",
+                           check_months("network_months", self.network_months))
+        check_count("every", self.every, MAX_MONTH)
+
     @property
     def anything(self) -> bool:
         """Whether any table is recorded."""

@@ -11,6 +11,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from alliancesim.api_checks import check_member_class, check_seed, check_step_columns
 from alliancesim.culture.partners import Partners, as_partners, check_combination
 from alliancesim.model import kernels, phases
 from alliancesim.model.agents import MemberOrganization
@@ -63,6 +64,7 @@ def _checked_partners(partners: Partners | Mapping[str, Any] | None,
 
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
     """The seed sequence behind ``rng``: an int, a SeedSequence, a Generator or None."""
+    check_seed(rng)
     if isinstance(rng, np.random.SeedSequence):
         return rng
     if isinstance(rng, np.random.Generator):
@@ -140,7 +142,7 @@ class AllianceModel(mesa.Model):
         kernels.compile_loops()  # numba loads with the first model a process makes
         self.params = make_params(params)
         if member_class is not None:
-            self.member_class = member_class
+            self.member_class = check_member_class(member_class)
         self.partners = _checked_partners(partners, self.params.country_set)
         # One seed, several independent streams: the main one for the model's processes,
         # and one each for recruitment, management (hiring, turnover), external shocks and
@@ -565,7 +567,8 @@ class AllianceModel(mesa.Model):
         if self.datacollector is None:
             raise ValueError("this model was made with collect_steps=False, so it kept no "
                              "per-step table; make it with collect_steps=True")
-        names = list(STEP_COLUMNS) if columns is None else list(columns)
+        names = list(STEP_COLUMNS) if columns is None else check_step_columns(columns)
+        assert names is not None
         variables = self.datacollector.model_vars
         return pd.DataFrame({name: variables[name] for name in names}, columns=names)
 

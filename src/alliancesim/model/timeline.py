@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancesim.api_checks import check_intervention, check_step_columns
+from alliancesim.bounds import check_months
 from alliancesim.model.model import AllianceModel
 from alliancesim.params import INTERVENTION_KINDS
 
@@ -29,6 +31,10 @@ class Intervention:
     parameter: str | None = None
     value: Any = None
     amount: float = 0.2
+
+    def __post_init__(self) -> None:
+        # Checked like a scenario file's timeline entry, so Python and files agree.
+        check_intervention(self)
 
     def apply(self, model: AllianceModel) -> None:
         """Carry out the intervention on ``model`` now."""
@@ -127,11 +133,13 @@ def simulate(
         step_columns: keep only these columns of the per-step table (``month`` first).
     """
     cls = check_model_class(model_class or AllianceModel)
+    check_step_columns(step_columns)  # before the run, not after it
     extra = {} if member_class is None else {"member_class": member_class}
     model = cls(rng=seed, collect_steps=record_steps or keep_model, record_members=record_panel,
                 **extra, **dict(params or {}))
     model.schedule(interventions)
-    months = {int(m) for m in network_months}
+    months = set(check_months("network_months", network_months,
+                              horizon=int(model.params.horizon)))
     edges = [model.trust_edges()] if 0 in months else []
     while model.running:
         model.step()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import numbers
 from collections.abc import Mapping
 from typing import Any
@@ -40,11 +41,15 @@ def coerce_value(param: Parameter, value: Any) -> float | int | str:
             f"parameter {param.name!r} must be {param.allowed()}, "
             f"got {type(value).__name__} {value!r}",
         )
+    if not math.isfinite(value):  # before int(): int(nan) and int(inf) raise bare errors
+        raise ParameterError(
+            param.name, f"parameter {param.name!r} must be {param.allowed()}, got {value!r}")
     if param.kind == "int":
-        if float(value) != int(value):
+        if not isinstance(value, numbers.Integral):  # 8.0 is refused, as files refuse it
             raise ParameterError(
-                param.name, f"parameter {param.name!r} must be {param.allowed()}, got {value!r}"
-            )
+                param.name, f"parameter {param.name!r} must be {param.allowed()}, a whole "
+                            f"number (like {int(param.default)}), got {type(value).__name__} "
+                            f"{value!r}")
         value = int(value)
     else:
         value = float(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from alliancesim.bounds import shortened
+
 
 class ScenarioError(ValueError):
     """A scenario file (or dict) that cannot be used.
@@ -17,7 +19,8 @@ class ScenarioError(ValueError):
         self.source = source
         self.field = field
         self.message = message
-        where = f"{source}: field {field!r}: " if field else f"{source}: "
+        # A field named by the file itself (a parameter, a country) may be megabytes long.
+        where = f"{source}: field {shortened(field)!r}: " if field else f"{source}: "
         super().__init__(where + message)
 
     def __reduce__(self) -> tuple[type, tuple[str, str | None, str]]:

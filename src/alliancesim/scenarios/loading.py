@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from alliancesim.bounds import shortened
 from alliancesim.params import INTERVENTION_KINDS, suggest
 from alliancesim.scenarios.errors import ScenarioError
 from alliancesim.scenarios.schema import ENTRY_BY_KIND, FIELD_ERROR, Scenario, ScenarioRecord
+from alliancesim.tomlfile import TomlFileError, read_toml
 
 SCENARIOS_ENV = "ALLIANCESIM_SCENARIOS"
 KINDS_ALLOWED = ", ".join(INTERVENTION_KINDS)
@@ -39,15 +40,10 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(source, None, _not_found(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(source, None, f"cannot be read ({error})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(source, None, f"not valid TOML: {error}") from None
+        data = read_toml(path)
+    except TomlFileError as error:
+        reason = _not_found(path) if error.missing else error.reason
+        raise ScenarioError(source, None, reason) from None
     return scenario_from_dict(data, source)
 
 
@@ -173,6 +169,7 @@ def _join(path: str, name: str) -> str:
 
 
 def _unknown_field(name: str, model: type[BaseModel]) -> str:
+    name = shortened(name)
     known = list(model.model_fields)
     if model is ScenarioRecord:
         return (f"unknown field {name!r} in the [record] table.{suggest(name, known)} "

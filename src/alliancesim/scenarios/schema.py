@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from alliancesim.bounds import shown
 from alliancesim.culture.partners import PartnersError, as_partners, check_combination
 from alliancesim.params import (
     INTERVENTION_KINDS,
@@ -173,7 +174,7 @@ TimelineEntry = Annotated[
 def _unknown_parameter_message(name: str) -> str:
     hint = suggest(name)
     allowed = "" if hint else " Allowed: " + ", ".join(PARAMETERS_BY_NAME) + "."
-    return f"unknown parameter {name!r}.{hint}{allowed}"
+    return f"unknown parameter {shown(name)}.{hint}{allowed}"
 
 
 class ScenarioRecord(BaseModel):
@@ -329,6 +330,29 @@ class Scenario(BaseModel):
         r = self.record
         return Recording(panel=r.panel, events=r.events,
                          network_months=tuple(sorted(set(r.network_months))))
+
+    def idle_entries(self) -> list[str]:
+        """Timeline entries that can do nothing with these parameters, in words (a manager
+        event in a mode without a dedicated manager): said as warnings, since the app shows
+        them too, as moments where nothing happened."""
+        kinds = ("manager_leaves", "manager_replaced")
+        entries = [(n, e) for n, e in enumerate(self.timeline, start=1) if e.kind in kinds]
+        if not entries:
+            return []
+        # Imported only for files with such events: who holds the management time is
+        # decided in one place, the model.
+        from alliancesim.model.management import budget_holders
+
+        p = self.params()
+        manager_fte, _ = budget_holders(str(p["management_mode"]),
+                                        float(p["management_budget"]),
+                                        float(p["hybrid_manager_share"]))
+        if manager_fte > 0:
+            return []
+        return [f"{self.source}: timeline[{number}] ({entry.kind}, month {entry.month}) does "
+                f"nothing: management_mode {p['management_mode']!r} has no dedicated manager "
+                "with these parameters (use 'dedicated' or 'hybrid', or remove the entry)"
+                for number, entry in entries]
 
     def with_source(self, source: str) -> Scenario:
         """This scenario, recorded as coming from ``source`` (used in error messages)."""

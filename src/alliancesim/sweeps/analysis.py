@@ -20,6 +20,7 @@ from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 from scipy import stats
 
+from alliancesim.bounds import shown
 from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore
 from alliancesim.engine.tasks import OK
 from alliancesim.folders import unwritable
@@ -89,12 +90,70 @@ def load_design(path: str | Path) -> Design:
 
 def _design_of(store: ResultsStore) -> tuple[Design, str | None]:
     """The design of a results folder, and a note if it had to be drawn again."""
-    manifest = store.read_manifest()
+    manifest = sweep_manifest(store)
     try:
-        return Design.from_summary(manifest["design"], store.read_design()), None
-    except DesignMissing as missing:
-        design = Design.from_summary(manifest["design"], None, int(manifest["root_seed"]))
-        return design, f"{missing}; drew it again from the manifest for this analysis"
+        try:
+            design = Design.from_summary(manifest["design"], store.read_design())
+            return _check_design(design, store), None
+        except DesignMissing as missing:
+            design = Design.from_summary(manifest["design"], None, int(manifest["root_seed"]))
+            return (_check_design(design, store),
+                    f"{missing}; drew it again from the manifest for this analysis")
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        if isinstance(error, ResultsError | AnalysisError):
+            raise
+        raise AnalysisError(f"{store.manifest_path}: field 'design' cannot be read "
+                            f"({type(error).__name__}: {shown(error.args[0] if error.args else '')}"
+                            "); allowed: the manifest as 'alliancesim sweep' wrote it") from None
+
+
+# What each kind of results folder is, and where its own results are.
+FOLDER_KINDS = {
+    "compare": ("a comparison written by 'alliancesim compare'", "its report is report.md"),
+    "validate": ("a validation written by 'alliancesim validate'", "its report is report.md"),
+    "run": ("a single run written by 'alliancesim run'",
+            "'alliancesim replay' reruns it with its full tables"),
+    "replay": ("a replayed run written by 'alliancesim replay'",
+               "its tables are in the folder"),
+}
+
+
+def sweep_manifest(store: ResultsStore) -> dict[str, Any]:
+    """The manifest of a sweep's results folder; :class:`AnalysisError` naming what the
+    folder holds instead (a comparison, a run) or what is wrong with the manifest."""
+    manifest = store.read_manifest()
+    source = store.manifest_path
+    if not isinstance(manifest, dict):
+        raise AnalysisError(f"{source}: not a results manifest (a JSON "
+                            f"{type(manifest).__name__}, not an object); allowed: the "
+                            "manifest.json 'alliancesim sweep' writes")
+    kind = manifest.get("kind", "sweep")
+    if kind != "sweep":
+        what, where = FOLDER_KINDS.get(str(kind), (f"results of kind {shown(kind)}", ""))
+        raise AnalysisError(f"{store.root} holds {what}, not a sweep; 'alliancesim analyze' "
+                            f"reads the folders of 'alliancesim sweep'" +
+                            (f" ({where})" if where else ""))
+    for name in ("design", "experiment"):
+        if not isinstance(manifest.get(name), dict):
+            raise AnalysisError(f"{source}: field {name!r} is missing or not an object; "
+                                "allowed: the manifest as 'alliancesim sweep' wrote it")
+    return manifest
+
+
+def _check_design(design: Design, store: ResultsStore) -> Design:
+    """A design read from a manifest names a known kind and known parameters only."""
+    from alliancesim.params import PARAMETERS_BY_NAME
+    from alliancesim.sweeps.design import DESIGN_KINDS
+    from alliancesim.sweeps.parameter_sets import SET_FACTOR
+
+    if design.kind not in DESIGN_KINDS:
+        raise AnalysisError(f"{store.manifest_path}: field 'design.kind': unknown design "
+                            f"{shown(design.kind)}; allowed: {', '.join(DESIGN_KINDS)}")
+    for factor in design.factors:
+        if factor.name not in PARAMETERS_BY_NAME and factor.name != SET_FACTOR:
+            raise AnalysisError(f"{store.manifest_path}: field 'design': unknown factor "
+                                f"{shown(factor.name)}; allowed: names of parameters")
+    return design
 
 
 def _store(path: str | Path) -> ResultsStore:
@@ -325,7 +384,7 @@ def analyze(
                             f"{', '.join(FORMATS)}")
     store = _store(results)
     design, design_note = _design_of(store)
-    manifest = store.read_manifest()
+    manifest = sweep_manifest(store)
     out_dir = Path(out) if out is not None else Path(results) / "analysis"
     _check_writable(out_dir)  # before the work, not after it
     runs = with_design_factors(add_derived_outcomes(store.read_runs(skip_damaged=True)),
@@ -336,7 +395,7 @@ def analyze(
         raise AnalysisError(f"{results}: no readable runs stored yet"
                             + (f" ({'; '.join(skipped)})" if skipped else ""))
     if outcomes is None:
-        outcomes = manifest["experiment"].get("analysis", {}).get("outcomes", DEFAULT_OUTCOMES)
+        outcomes = _stored_outcomes(manifest, store)
     outcome_list = check_outcomes(runs, list(outcomes))
     ok = runs[runs["status"] == OK]
     notes = [*skipped, *([design_note] if design_note else [])]
@@ -359,6 +418,18 @@ def analyze(
     _write(report, design, ok, outcome_list, out_dir,
            _Figures(plots, figure_format, max_heatmaps, counts))
     return report
+
+
+def _stored_outcomes(manifest: dict[str, Any], store: ResultsStore) -> list[str]:
+    """The outcomes the experiment's [analysis] table named, as the manifest keeps them."""
+    analysis = manifest["experiment"].get("analysis") or {}
+    outcomes = analysis.get("outcomes", DEFAULT_OUTCOMES) if isinstance(analysis, dict) \
+        else None
+    if not isinstance(outcomes, list) or not all(isinstance(o, str) for o in outcomes):
+        raise AnalysisError(f"{store.manifest_path}: field 'experiment.analysis.outcomes' is "
+                            f"not a list of names, got {shown(outcomes)}; allowed: the "
+                            "manifest as 'alliancesim sweep' wrote it")
+    return outcomes
 
 
 def _check_writable(out_dir: Path) -> None:

@@ -34,9 +34,9 @@ plausible set): the design then samples one row per point, see
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +53,14 @@ from pydantic import (
     model_validator,
 )
 
+from alliancesim.bounds import (
+    DEFAULT_MAX_RUNS,
+    MAX_MONTH,
+    MAX_RUNS_CEILING,
+    MAX_SAMPLES,
+    shortened,
+    shown,
+)
 from alliancesim.culture.partners import (
     Partners,
     PartnersError,
@@ -70,10 +78,10 @@ from alliancesim.params import (
 )
 from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, design_size, make_design
 from alliancesim.sweeps.parameter_sets import SET_FACTOR, ParameterSets, read_parameter_sets
+from alliancesim.tomlfile import TomlFileError, read_toml
 
 Value = StrictInt | StrictFloat | StrictStr
 STRICT = ConfigDict(extra="forbid", strict=True)  # no value changes type on the way in
-DEFAULT_MAX_RUNS = 1_000_000
 DEFAULT_MAX_DISK_GB = 10.0
 # Parquet bytes on disk, measured on outcome-only and per-step sweeps and rounded up: a run's
 # outcome row, and one value of a recorded month (id columns included once per row).
@@ -103,7 +111,7 @@ class ExperimentError(ValueError):
     """An experiment file is invalid: names the file, the field and what is allowed."""
 
     def __init__(self, source: str, field: str | None, message: str) -> None:
-        where = f"{source}: field {field!r}: " if field else f"{source}: "
+        where = f"{source}: field {shortened(field)!r}: " if field else f"{source}: "
         super().__init__(where + message)
         self.source = source
         self.field = field
@@ -157,7 +165,8 @@ class RecordSpec(BaseModel):
     model_config = STRICT
 
     steps: bool = False
-    every: int = Field(default=1, ge=1, description="keep every k-th month (and the last)")
+    every: int = Field(default=1, ge=1, le=MAX_MONTH,
+                       description="keep every k-th month (and the last)")
     columns: list[str] | None = None
     panel: bool = Field(default=False, description="the per-member panel (member x month), "
                         "every k-th month like the steps")
@@ -187,8 +196,9 @@ class LimitsSpec(BaseModel):
 
     model_config = STRICT
 
-    runs: int = Field(default=DEFAULT_MAX_RUNS, ge=1, description="most runs (points x "
-                      "replicates)")
+    runs: int = Field(default=DEFAULT_MAX_RUNS, ge=1, le=MAX_RUNS_CEILING,
+                      description="most runs (points x replicates), at most "
+                      f"{MAX_RUNS_CEILING:,}")
     disk_gb: float = Field(default=DEFAULT_MAX_DISK_GB, gt=0, description="most estimated "
                            "disk space of the results, in GB")
 
@@ -370,9 +380,9 @@ class Experiment(BaseModel):
             "record": self.record.identity(),
             **self._sets_identity(),
         }
-        for field in ("model_class", "member_class"):  # only when given: older folders resume
-            if getattr(self, field) is not None:
-                identity[field] = getattr(self, field)
+        for field, (path, _) in self.class_paths().items():  # only when given: older
+            if path is not None:                             # folders resume
+                identity[field] = path
         return identity
 
     def recording(self) -> Any:
@@ -390,11 +400,25 @@ class Experiment(BaseModel):
         only with ``allow_import``; a file never runs code by itself."""
         from alliancesim.engine.classes import resolve_class
 
-        base = Path(self.base_dir)
-        return (resolve_class(self.model_class, "model_class", source=self.source,
-                              allow_import=allow_import, search=base),
-                resolve_class(self.member_class, "member_class", source=self.source,
-                              allow_import=allow_import, search=base))
+        paths = self.class_paths()
+        return tuple(  # type: ignore[return-value]
+            resolve_class(path, field, source=self.source if getattr(self, field) else
+                          f"{self.source} (its scenario {self.scenario!r})",
+                          allow_import=allow_import, search=folder)
+            for field, (path, folder) in paths.items())
+
+    def class_paths(self) -> dict[str, tuple[str | None, Path]]:
+        """The import path of the model and member classes the runs use, and the folder
+        to find its module in: the file's own, else the one its scenario names (a
+        scenario's class is never dropped for the package's default)."""
+        own = {field: (getattr(self, field), Path(self.base_dir))
+               for field in ("model_class", "member_class")}
+        if self.scenario is None or all(path for path, _ in own.values()):
+            return own
+        scenario, folder = load_scenario_classes(self.scenario, Path(self.base_dir),
+                                                 self.source)
+        return {field: own[field] if own[field][0] else (scenario[field], folder)
+                for field in own}
 
     def recipe(self) -> dict[str, Any]:
         """What it takes to rerun any single run (``alliancesim replay``): base parameters,
@@ -406,8 +430,7 @@ class Experiment(BaseModel):
             "factors": list(self.vary),
             "partners": self.partner_countries().as_dict(),
             "parameter_sets": [dict(row) for row in sets.rows] if (sets := self.sets()) else [],
-            "model_class": self.model_class,
-            "member_class": self.member_class,
+            **{field: path for field, (path, _) in self.class_paths().items()},
             "record": dataclasses.asdict(self.recording()),
         }
 
@@ -446,6 +469,22 @@ def load_scenario_base(name_or_path: str, base_dir: Path, source: str
     return dict(scenario.parameters), scheduled_entries(scenario), dict(scenario.partners)
 
 
+def load_scenario_classes(name_or_path: str, base_dir: Path, source: str
+                          ) -> tuple[dict[str, str | None], Path]:
+    """The model and member classes a scenario names (import paths, or None), and the
+    folder of the scenario file, where their modules are looked for."""
+    from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
+
+    local = base_dir / name_or_path
+    path = local if local.is_file() else resolve_scenario_path(name_or_path)
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        raise ExperimentError(source, "scenario", str(exc)) from None
+    return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
+            path.parent)
+
+
 # --- loading ------------------------------------------------------------------------------
 def read_experiment_toml(path: str | Path) -> dict[str, Any]:
     """The TOML of an experiment file as a mapping, named after the file unless it names
@@ -453,13 +492,10 @@ def read_experiment_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExperimentError(source, None, "experiment file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentError(source, None, f"cannot read the file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(source, None, f"not valid TOML: {exc}") from None
+        data = read_toml(path)
+    except TomlFileError as exc:
+        reason = "experiment file not found" if exc.missing else exc.reason
+        raise ExperimentError(source, None, reason) from None
     data.setdefault("name", path.stem)
     return data
 
@@ -488,20 +524,23 @@ def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     """Turn pydantic's first complaint into an error naming the file and the field."""
     err = exc.errors()[0]
     loc = _without_union_tags(err["loc"])
-    field = ".".join(str(part) for part in loc) or None
+    field = ".".join(shortened(str(part)) for part in loc) or None
     message = err["msg"]
     if err["type"] in PLAIN_MESSAGES:
         got = err.get("input")
-        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {got!r}"
+        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {shown(got)}"
     if err["type"] == "extra_forbidden" and err["loc"]:
         parent = _model_at(err["loc"][:-1])
         known = sorted(parent.model_fields) if parent else []
         known = [k for k in known if k not in ("source", "base_dir")]
         unknown = str(err["loc"][-1])
-        message = (f"unknown field {unknown!r}.{suggest(unknown, known)} "
+        message = (f"unknown field {shown(unknown)}.{suggest(unknown, known)} "
                    f"Allowed: {', '.join(known)}")
     elif err["type"] == "missing":
         message = "this field is required"
+    elif err["type"] == "less_than_equal":
+        message = (f"{shown(err.get('input'))} is above the limit; allowed: at most "
+                   f"{err['ctx']['le']:,}")
     return ExperimentError(source, field, message)
 
 
@@ -556,6 +595,7 @@ def check_against_parameters(exp: Experiment) -> None:
     _check_constraints(exp, base)
     _check_record_columns(exp)
     _check_class_paths(exp)
+    _check_analysis_outcomes(exp)
     _check_size(exp)
 
 
@@ -649,6 +689,34 @@ def _check_class_paths(exp: Experiment) -> None:
                                   f"from 0 (the founders' start) to the horizon ({horizon})")
 
 
+def _check_analysis_outcomes(exp: Experiment) -> None:
+    """The [analysis] outcomes are outcomes the runs have (the package's model's; a class
+    of one's own may add others, so then they are checked by 'analyze' instead)."""
+    if exp.analysis.outcomes == AnalysisSpec().outcomes:
+        return
+    if any(path for path, _ in exp.class_paths().values()):
+        return
+    known = known_outcomes()
+    for number, name in enumerate(exp.analysis.outcomes, start=1):
+        if name not in known:
+            raise ExperimentError(exp.source, f"analysis.outcomes[{number}]",
+                                  f"unknown outcome {shown(name)}.{suggest(name, known)} "
+                                  f"Allowed: {', '.join(known)}")
+
+
+@functools.cache
+def known_outcomes() -> list[str]:
+    """The numeric (and yes/no) outcomes every run of the package's model records, and the
+    yes/no columns the analysis adds (``completed``, ``dissolved``)."""
+    import numbers
+
+    from alliancesim.model import AllianceModel
+
+    record = AllianceModel(rng=0).outcome_record()
+    numeric = [k for k, v in record.items() if isinstance(v, numbers.Number)]
+    return [*numeric, "completed", "dissolved"]
+
+
 def _check_size(exp: Experiment) -> None:
     """Refuse, before anything is drawn or written, a sweep above its limits."""
     points, runs = exp.n_points(), exp.n_runs()
@@ -657,16 +725,24 @@ def _check_size(exp: Experiment) -> None:
     size = (f"{points:,} design points x {exp.replicates:,} replicates = {runs:,} runs, "
             f"about {disk:,.1f} GB of results")
     if runs > limits.runs:
+        allow = (f"to allow it, add [limits] runs = {runs} to the experiment file"
+                 if runs <= MAX_RUNS_CEILING else
+                 f"[limits] runs = can allow at most {MAX_RUNS_CEILING:,}: use fewer design "
+                 "points or replicates")
         raise ExperimentError(exp.source, "limits.runs",
                               f"the sweep is too large: {size}, above the limit of "
-                              f"{limits.runs:,} runs; to allow it, add [limits] runs = {runs} "
-                              "to the experiment file")
+                              f"{limits.runs:,} runs; {allow}")
     if disk > limits.disk_gb:
         raise ExperimentError(exp.source, "limits.disk_gb",
                               f"the sweep is too large: {size}, above the limit of "
                               f"{limits.disk_gb:g} GB; to allow it, add [limits] disk_gb = "
                               f"{disk:.0f} to the experiment file (or record fewer step "
                               "columns, or every k-th month)")
+    samples = exp.design.samples
+    if samples is not None and samples > MAX_SAMPLES:  # drawn whole, whatever the runs
+        raise ExperimentError(exp.source, "design.samples",
+                              f"{samples:,} samples is above the most a design may draw "
+                              f"({MAX_SAMPLES:,}); allowed: 1 to {MAX_SAMPLES:,}")
 
 
 def _known(src: str, field: str, name: str) -> Parameter:

@@ -33,13 +33,13 @@ Only :mod:`alliancesim.validation.patterns` is read here; the out-of-sample pred
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from alliancesim.tomlfile import read_toml
 from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN, Mix
 
 EXPERIMENT = Path("experiments") / "calibration.toml"
@@ -47,7 +47,7 @@ EXPERIMENT = Path("experiments") / "calibration.toml"
 
 def read_experiment_file(path: str | Path = EXPERIMENT) -> dict[str, Any]:
     """The calibration's experiment file as a mapping."""
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return read_toml(path)
 
 
 def mode_experiments(path: str | Path = EXPERIMENT, mix: Mix = CALIBRATION_MIX) -> dict:

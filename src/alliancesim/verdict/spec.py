@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from alliancesim.bounds import shown
 from alliancesim.params import MANAGEMENT_MODES
 from alliancesim.sweeps.experiment import (
     Experiment,
@@ -168,7 +169,11 @@ def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
     table = data.pop("verdict", {})
     spec = _spec(table, source)
     _check_mode_free(data, source)
-    name = str(data.get("name", "verdict"))
+    name = data.get("name", "verdict")
+    if not isinstance(name, str):  # it names the folders: never str() of a number
+        raise ExperimentError(source, "name", f"must be text in quotes, got "
+                                              f"{type(name).__name__} {shown(name)}; allowed: "
+                                              "a plain folder name such as 'verdict'")
     sweeps = {}
     for mode in spec.modes:
         per_mode = {**data, "name": f"{name}-{mode}",
