@@ -100,9 +100,12 @@ def execute(store: ResultsStore, manifest: dict[str, Any], name: str, total: int
     The manifest records each session and the status at the end. Ctrl-C (or any error)
     stores every finished run before it propagates.
     """
-    notes = list(warnings or [])
+    notes = [*(warnings or []), *store.notes]
     notes += [f"{part.describe()} is damaged: moved to {store.corrupt_dir}; its runs run again"
               for part in store.set_aside_damaged()]
+    notes += [f"{part.describe()} does not belong to this folder: moved to "
+              f"{store.rejected_dir}; its runs are not counted"
+              for part in store.set_aside_foreign()]
     done = done_mask(store, total)
     engine = make_backend(options.backend, options.workers, options.scheduler, options.client,
                           quiet=not options.verbose, caller=options.caller)
