@@ -29,6 +29,7 @@ holding runs already held by another is rejected.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import platform
@@ -166,6 +167,11 @@ def write_temporary_table(path: Path, table: pa.Table) -> Path:
         pq.write_table(table, tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
+    except OSError as exc:  # Arrow's errors name no file: say which one could not be written
+        tmp.unlink(missing_ok=True)
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(tmp)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

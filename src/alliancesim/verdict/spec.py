@@ -30,6 +30,7 @@ from alliancesim.params import MANAGEMENT_MODES
 from alliancesim.sweeps.experiment import (
     Experiment,
     ExperimentError,
+    check_folder_name,
     experiment_from_dict,
     read_experiment_toml,
 )
@@ -169,6 +170,7 @@ def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
     spec = _spec(table, source)
     _check_mode_free(data, source)
     name = str(data.get("name", "verdict"))
+    check_folder_name(name, source)  # the report goes to results/<name>
     sweeps = {}
     for mode in spec.modes:
         per_mode = {**data, "name": f"{name}-{mode}",
