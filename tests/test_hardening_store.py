@@ -94,7 +94,7 @@ def test_compare_with_other_replicates_is_refused_and_keeps_the_finished_runs(tm
     refused = compare_cli(tmp_path, replicates=3)
     assert refused.exit_code == 2, refused.output
     (line,) = error_lines(refused.output)
-    assert "holds a different compare" in line and "replicates 2 then, 3 now" in line
+    assert "holds a different comparison" in line and "replicates 2 then, 3 now" in line
     assert "--overwrite" in line and "4 runs stored; they are kept" in line
     assert [p.name for p in parts(tmp_path)] == before
     assert (tmp_path / "report.md").read_text() == report
@@ -108,9 +108,9 @@ def test_validate_with_other_replicates_is_refused_and_keeps_the_finished_runs(t
     from alliancesim.validation.run import mix_runs
 
     first = mix_runs(2, 7, workers=1, out=tmp_path)
-    with pytest.raises(ResultsError, match="holds a different validate"):
+    with pytest.raises(ResultsError, match="holds a different validation"):
         mix_runs(3, 7, workers=1, out=tmp_path)
-    with pytest.raises(ResultsError, match="holds a different validate"):
+    with pytest.raises(ResultsError, match="holds a different validation"):
         mix_runs(2, 8, workers=1, out=tmp_path)
     again = mix_runs(2, 7, workers=1, out=tmp_path)  # the same one: read back, not rerun
     pd.testing.assert_frame_equal(again, first)

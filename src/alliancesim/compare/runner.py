@@ -47,6 +47,7 @@ TRAJECTORY_COLUMNS = ("month", "phase", "members", "trust_mean", "trust_min", "c
                       "value_total", "skill_mean", "manager_present")
 Progress = Callable[[int, int], None]
 KINDS = ("compare", "validate", "run")  # what a comparison folder may hold (never a sweep)
+NOUNS = {"compare": "comparison", "validate": "validation", "run": "run"}
 # What the compare and validate commands write from the runs: removed when --overwrite
 # replaces the runs, so that no report describes runs that are no longer there.
 REPORT_FILES = ("report.md", "outcomes.csv", "outcomes_partial.csv", "trajectories.parquet",
@@ -223,7 +224,7 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
             stored = len(store.completed_ids())
             if stored >= len(arms) * replicates:
                 return old, []
-            return old, [f"resuming the unfinished {kind} in {store.root}: {stored} of "
+            return old, [f"resuming the unfinished {NOUNS[kind]} in {store.root}: {stored} of "
                          f"{old.get('runs_total')} runs already stored"]
         if not overwrite:
             raise ResultsError(_different(store, old, arms, replicates, seed, kind))
@@ -295,7 +296,7 @@ def _different(store: ResultsStore, old: dict[str, Any], arms: Sequence[_Arm],
     changed = [f"{key} {then[key]!r} then, {now_[key]!r} now" for key in now_
                if then[key] != now_[key]] or ["the scenario files or recordings changed"]
     stored = len(store.completed_ids())
-    return (f"{store.root} holds a different {kind} ({'; '.join(changed)}) with {stored} "
+    return (f"{store.root} holds a different {NOUNS[kind]} ({'; '.join(changed)}) with {stored} "
             f"runs stored; they are kept: use another --out folder, rerun with what it was "
             f"started with, or add --overwrite to delete them and start again")
 
