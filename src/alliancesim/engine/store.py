@@ -151,15 +151,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def atomic_write_table(path: Path, table: pa.Table) -> None:
-    """Write a Parquet file under a temporary name, then rename it into place; the row count
-    goes into its footer, so that a damaged copy can be told from a whole one."""
-    os.replace(write_temporary_table(path, table), path)
-
-
 def write_temporary_table(path: Path, table: pa.Table) -> Path:
     """Write ``table`` as Parquet (synced to disk) under a temporary name beside ``path``,
-    with its row count in the footer; returns the temporary path, to be renamed to ``path``."""
+    with its row count in the footer (so that a damaged copy can be told from a whole one);
+    returns the temporary path, to be renamed to ``path`` once the index lists it."""
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), ROWS_KEY: str(table.num_rows).encode()})
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
