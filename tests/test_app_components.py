@@ -194,13 +194,15 @@ def test_play_runs_and_pause_stops(monkeypatch: pytest.MonkeyPatch) -> None:
     h.state.pause.set(False)
     h.state.speed.set("test speed (10 months/s)")
     h.button("Play").click()
-    assert wait_for(lambda: h.live.month >= 3), "playing advances the months"
+    assert wait_for(lambda: h.live.month >= 3, timeout=120), "playing advances the months"
     h.button("Pause").click()
-    time.sleep(0.3)  # let a step already under way finish
     paused_at = h.live.month
+    assert wait_for(lambda: h.button("Step").disabled is False, timeout=120)
+    # A step already under way when Pause was clicked may still land, but no other: five
+    # months of play at this speed, however busy the machine, must not happen.
     time.sleep(0.5)
-    assert h.live.month == paused_at
-    assert h.button("Step").disabled is False
+    assert h.live.month <= paused_at + 1
+    assert not h.state.live.playing.value
 
 
 def test_the_speed_labels_say_the_rate_the_play_loop_keeps() -> None:
@@ -316,9 +318,13 @@ def test_without_pauses_play_runs_through_key_moments(fast: str) -> None:
     h.state.speed.set(fast)
     h.state.pause.set(False)
     h.button("Play").click()
-    assert wait_for(lambda: h.live.month > 30, timeout=20)
-    assert h.state.live.playing.value, "play did not stop at the key moments"
+    # Wait for a state, not a time: play goes past month 30, or stops. Stopping before
+    # then would be a pause at a key moment (the departure at 24, the successor at 30);
+    # whether play is still going after month 30 depends on how fast the machine is.
+    assert wait_for(lambda: h.live.month > 30 or not h.state.live.playing.value, timeout=300)
+    stopped_at = h.live.month
     h.state.live.playing.set(False)
+    assert stopped_at > 30, f"play stopped at month {stopped_at}, at a key moment"
     assert len({m.month for m in h.story.moments if m.month <= 30}) > 2
 
 

@@ -109,9 +109,9 @@ def test_large_pools_are_laid_out_quickly_and_reproducibly() -> None:
     rng = np.random.default_rng(1)
     n = SPRING_LIMIT * 5
     culture, names = rng.uniform(0, 100, (n, 6)), [f"c{i}" for i in range(n)]
-    start = time.perf_counter()
+    start = time.process_time()  # this process's CPU time: other load does not count
     first = culture_layout(names, culture, seed=2)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
     assert first == culture_layout(names, culture, seed=2)
 
 

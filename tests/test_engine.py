@@ -73,9 +73,15 @@ def test_a_comparison_killed_midway_resumes_and_ends_with_the_uninterrupted_tabl
                                   pd.read_csv(tmp_path / "whole.csv"))
 
 
-def test_a_finished_or_different_comparison_in_the_folder_is_started_afresh(tmp_path):
+def test_a_different_comparison_in_the_folder_is_replaced_only_when_asked(tmp_path):
+    from alliancesim.engine.store import ResultsError
+
     compare_scenarios(PAIR, replicates=2, seed=1, workers=1, out=tmp_path)
-    again = compare_scenarios(PAIR[:1], replicates=3, seed=1, workers=1, out=tmp_path)
+    with pytest.raises(ResultsError, match="holds a different comparison"):
+        compare_scenarios(PAIR[:1], replicates=3, seed=1, workers=1, out=tmp_path)
+    assert len(pd.read_parquet(tmp_path / "runs")) == 4
+    again = compare_scenarios(PAIR[:1], replicates=3, seed=1, workers=1, out=tmp_path,
+                              overwrite=True)
     assert len(again.outcomes) == 3
     assert len(pd.read_parquet(tmp_path / "runs")) == 3
 

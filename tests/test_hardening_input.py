@@ -444,9 +444,9 @@ def _api_cases():
 
     return {
         "n_members=nan": (lambda: simulate({"n_members": math.nan}, seed=1), ValueError,
-                          ["n_members", "integer in [3, 1000]"]),
+                          ["n_members", "integer in [2, 1000]"]),
         "n_members=inf": (lambda: simulate({"n_members": math.inf}, seed=1), ValueError,
-                          ["n_members", "integer in [3, 1000]"]),
+                          ["n_members", "integer in [2, 1000]"]),
         "severity=5.0": (lambda: Intervention(5, "shock", severity=5.0), ValueError,
                          ["severity", "[0, 1]"]),
         "amount=-1.0": (lambda: Intervention(5, "training", amount=-1.0), ValueError,

@@ -123,7 +123,8 @@ def test_representatives_turn_over_and_their_successors_start_afresh():
 
 
 def test_knowledge_of_the_alliance_discounts_every_holder_alike():
-    model = evolving_model(seed=7, management_mode="hybrid", knowledge_weight=0.5)
+    model = evolving_model(seed=7, management_mode="hybrid", knowledge_weight=0.5,
+                           manager_turnover=0.0)
     m, s = model.management, model.state
     s.knowledge[:] = 0.2
     m.manager.knowledge = 0.2

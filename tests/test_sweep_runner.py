@@ -154,7 +154,7 @@ def test_a_live_writer_keeps_others_out(tmp_path):
     store = ResultsStore(tmp_path)
     store.open_for_writing()
     try:
-        with pytest.raises(ResultsError, match="another sweep is writing here"):
+        with pytest.raises(ResultsError, match="a sweep is writing here"):
             run_sweep(experiment_from_dict(SPEC), tmp_path, backend="inprocess")
     finally:
         store.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
 
 
@@ -13,10 +15,18 @@ def unwritable(out: Path) -> str | None:
     """
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.touch()
-        probe.unlink()
+        _probe(out)
     except OSError as error:
         return (f"--out {str(out)!r}: cannot write there ({error.strerror or error}); "
                 "allowed: a folder you can write to (created if missing)")
     return None
+
+
+def _probe(folder: Path) -> None:
+    """Create and remove a file of a fresh name in ``folder``. ``O_EXCL`` with
+    ``O_NOFOLLOW`` creates a new file or fails: a planted file or symbolic link of that name
+    is never opened, followed or removed."""
+    probe = folder / f".write-test-{secrets.token_hex(8)}"
+    handle = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    os.close(handle)
+    probe.unlink()

@@ -88,7 +88,7 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
         return iter([] if done.all() else [task])
 
     with ExitStack() as stack:
-        store.open_for_writing()
+        store.open_for_writing(holder=kind)
         stack.callback(store.close)
         _refuse_other_results(store)
         store.clear()

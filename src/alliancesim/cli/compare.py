@@ -12,6 +12,7 @@ from alliancesim.cli.console import (
     FORMAT_HELP,
     INTERRUPTED,
     MONTHS_HELP,
+    OVERWRITE_HELP,
     RUNTIME_ERROR,
     FigureFormat,
     FlushRunsOption,
@@ -23,6 +24,7 @@ from alliancesim.cli.console import (
     check_replicates_option,
     check_seed,
     console,
+    engine_failures_in_one_line,
     fail,
     parse_months,
     prepare_output_folder,
@@ -96,8 +98,14 @@ def compare(
     verbose: VerboseOption = False,
     flush_runs: FlushRunsOption = 1000,
     flush_seconds: FlushSecondsOption = 30.0,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
 ) -> None:
-    """Compare scenarios: run each with the same seeds, then report statistics and figures."""
+    """Compare scenarios: run each with the same seeds, then report statistics and figures.
+
+    Rerunning the same command resumes an interrupted comparison (options that do not
+    change the runs, like --format, may differ). Exit status: 0 done; 2 refused (bad file,
+    folder or address, a different comparison in --out, a failed run); 1 stopped (a lost
+    cluster, a full disk); 130 interrupted (Ctrl-C or SIGTERM): finished runs are kept."""
     check_seed(seed)
     loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
     check_replicates_option(replicates, len(loaded), low=2)
@@ -122,9 +130,6 @@ def compare(
         write_report,
     )
     from alliancesim.compare.runner import InterruptedComparison
-    from alliancesim.engine.backends import BackendError, SchedulerError
-    from alliancesim.engine.classes import ClassImportError
-    from alliancesim.engine.store import ResultsError
     from alliancesim.engine.tasks import Recording
     from alliancesim.parallel import cap_workers
     from alliancesim.scenarios import ScenarioError
@@ -142,38 +147,38 @@ def compare(
     columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TimeElapsedColumn())
     record = Recording(panel=panel, events=events, network_months=months)
-    try:
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("runs", total=len(loaded) * replicates)
-            comparison = compare_scenarios(
-                loaded, replicates, seed, workers,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                out=out, scheduler=scheduler, record=record, allow_import=allow_import,
-                verbose=verbose, flush_runs=flush_runs, flush_seconds=flush_seconds)
-    except IncompleteComparison as error:
-        _save_partial(error, out)
-        fail(str(error))
-    except InterruptedComparison as interrupted:
-        _save_partial(interrupted, out)
-        fail("interrupted; every finished run is saved: rerun the same command to resume",
-             INTERRUPTED)
-    except (ScenarioError, ClassImportError, ResultsError, SchedulerError) as error:
-        fail(str(error))
-    except BackendError as error:
-        fail(str(error), RUNTIME_ERROR)
+    with engine_failures_in_one_line(refused=(ScenarioError,)):
+        try:
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task("runs", total=len(loaded) * replicates)
+                comparison = compare_scenarios(
+                    loaded, replicates, seed, workers,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    out=out, scheduler=scheduler, record=record, allow_import=allow_import,
+                    verbose=verbose, flush_runs=flush_runs, flush_seconds=flush_seconds,
+                    overwrite=overwrite)
+        except IncompleteComparison as error:
+            _save_partial(error, out)
+            fail(str(error))
+        except InterruptedComparison as interrupted:
+            _save_partial(interrupted, out)
+            fail("interrupted; every finished run is saved: rerun the same command to resume",
+                 INTERRUPTED)
     for note in comparison.notes:
         if not note.startswith("asked for"):  # the worker cap was announced before the runs
             warn(note)
     try:
         write_raw_tables(comparison, out)  # before anything else can go wrong
+        (out / "outcomes_partial.csv").unlink(missing_ok=True)  # outcomes.csv has them all
     except OSError as error:
-        fail(f"--out {str(out)!r}: cannot write the runs ({error})")
+        fail(f"--out {str(out)!r}: cannot write the runs ({error}); they are stored in "
+             f"{out / 'runs'}", RUNTIME_ERROR)
     console.print(summary_table(comparison))
     try:
         written = write_report(comparison, out, figure_format.value)
     except OSError as error:
         fail(f"--out {str(out)!r}: cannot write the report ({error}); the runs are in "
-             f"{out / 'outcomes.csv'} and {out / 'trajectories.parquet'}")
+             f"{out / 'outcomes.csv'} and {out / 'trajectories.parquet'}", RUNTIME_ERROR)
     where = ("process(es)" if comparison.backend != "dask"
              else f"Dask worker(s) at {scheduler}")
     console.print(f"{len(loaded) * replicates} runs in {comparison.seconds:.1f} s on "

@@ -63,7 +63,8 @@ def _terminate_as_interrupt(signum: int, frame: FrameType | None) -> None:
 @contextmanager
 def engine_failures_in_one_line(refused: tuple[type[Exception], ...] = (),
                                 stopped: tuple[type[Exception], ...] = ()) -> Iterator[None]:
-    """Run engine work (a sweep, a verdict) with SIGTERM saved like Ctrl-C, and turn every
+    """Run engine work (a sweep, a verdict, a comparison, a validation) with SIGTERM saved
+    like Ctrl-C, and turn every
     known failure into one line and its exit status: a bad file, folder or scheduler (and
     ``refused``) is refused; a lost backend (and ``stopped``) stops the work; a full disk or
     an interruption keeps what was written."""
@@ -80,14 +81,24 @@ def engine_failures_in_one_line(refused: tuple[type[Exception], ...] = (),
     except (BackendError, *stopped) as exc:
         fail(str(exc), RUNTIME_ERROR)
     except OSError as exc:  # the results folder became unwritable (disk full, removed)
-        fail(f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); "
-             "every run written before is kept: free space, then rerun the same command to "
-             "resume", RUNTIME_ERROR)
+        fail(unwritable_results(exc), RUNTIME_ERROR)
     except KeyboardInterrupt:
         fail("interrupted; every finished run is saved: rerun the same command to resume",
              INTERRUPTED)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def unwritable_results(exc: OSError) -> str:
+    """Why the results could not be written, and what became of those written before: kept
+    (a full disk), or gone with a folder that was removed while the work ran."""
+    where = Path(exc.filename) if exc.filename else None
+    if where is not None and not where.parent.exists():
+        return (f"cannot write the results: the folder {where.parent} was removed while the "
+                "work ran, and the runs written there with it; rerun the same command to "
+                "start again")
+    return (f"cannot write the results ({exc.strerror or exc}: {exc.filename or ''}); every "
+            "run written before is kept: free space, then rerun the same command to resume")
 
 
 def prepare_output_folder(out: Path) -> Path:
@@ -125,6 +136,9 @@ VerboseOption = Annotated[bool, typer.Option(
     "--verbose", help="Also show Dask's own error reports (tracebacks).")]
 ALLOW_IMPORT_HELP = ("Import the model or member class a file names as 'package.module:Class' "
                      "(this runs that module's code; without it such a file is refused).")
+OVERWRITE_HELP = ("Replace a different comparison already stored in --out (its runs and "
+                  "reports are deleted); without it such a folder is refused. The same one "
+                  "is always resumed.")
 MONTHS_HELP = ("Keep the trust network at these months, comma-separated (0 = the founders' "
                "start), as edge lists in Parquet.")
 

@@ -12,13 +12,14 @@ import typer
 from alliancesim.cli.console import (
     FORMAT_HELP,
     INTERRUPTED,
-    RUNTIME_ERROR,
+    OVERWRITE_HELP,
     FigureFormat,
     SchedulerOption,
     WorkersOption,
     check_replicates_option,
     check_seed,
     console,
+    engine_failures_in_one_line,
     fail,
     prepare_output_folder,
     warn,
@@ -75,10 +76,15 @@ def validate(
     scheduler: SchedulerOption = None,
     figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
         = FigureFormat.png,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
 ) -> None:
     """Run the defaults under every management mode of the calibration mix (common seeds),
     check them against the calibration patterns and the out-of-sample predictions, and show
-    how robust the verdict between modes is across the plausible parameter sets."""
+    how robust the verdict between modes is across the plausible parameter sets.
+
+    Exit status: 0 done; 2 refused (bad folder or address, a different validation in
+    --out); 1 stopped (a lost cluster, a full disk); 130 interrupted (Ctrl-C or SIGTERM):
+    finished runs are kept, and rerunning the same command resumes."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -88,17 +94,10 @@ def validate(
     )
 
     from alliancesim.compare.runner import InterruptedComparison
-    from alliancesim.engine.backends import BackendError, SchedulerError
-    from alliancesim.engine.store import ResultsError
     from alliancesim.parallel import cap_workers
     from alliancesim.scenarios import ScenarioError
-    from alliancesim.validation import predictions as pred
-    from alliancesim.validation.calibration import load_plausible_set
     from alliancesim.validation.mixture import CALIBRATION_MIX
-    from alliancesim.validation.patterns import evaluate
-    from alliancesim.validation.report import display_predictions, display_table, write_report
     from alliancesim.validation.run import default_runs
-    from alliancesim.validation.verdict import robustness, sentence
 
     check_seed(seed)
     check_replicates_option(replicates, len(CALIBRATION_MIX.modes), low=20,
@@ -111,20 +110,30 @@ def validate(
     total = replicates * len(CALIBRATION_MIX.modes)
     columns = (TextColumn("running"), BarColumn(), MofNCompleteColumn(), TextColumn("runs"),
                TimeElapsedColumn())
-    try:
-        with Progress(*columns, console=console) as bar:
-            task = bar.add_task("runs", total=total)
-            runs = default_runs(replicates, seed, count.workers,
-                                progress=lambda done, _: bar.update(task, completed=done),
-                                out=out, scheduler=scheduler)
-    except InterruptedComparison:
-        fail("interrupted; every finished run is saved: rerun the same command to resume",
-             INTERRUPTED)
-    except (ResultsError, SchedulerError, ScenarioError) as error:
-        fail(str(error))
-    except BackendError as error:
-        fail(str(error), RUNTIME_ERROR)
-    seconds = time.perf_counter() - start
+    with engine_failures_in_one_line(refused=(ScenarioError,)):
+        try:
+            with Progress(*columns, console=console) as bar:
+                task = bar.add_task("runs", total=total)
+                runs = default_runs(replicates, seed, count.workers,
+                                    progress=lambda done, _: bar.update(task, completed=done),
+                                    out=out, scheduler=scheduler, overwrite=overwrite)
+        except InterruptedComparison:
+            fail("interrupted; every finished run is saved: rerun the same command to resume",
+                 INTERRUPTED)
+        seconds = time.perf_counter() - start
+        _report(runs, replicates, seed, seconds, out, figure_format.value)
+
+
+def _report(runs: Any, replicates: int, seed: int, seconds: float, out: Path,
+            figure_format: str) -> None:
+    """Check the runs against the patterns and predictions; print and write the report."""
+    from alliancesim.validation import predictions as pred
+    from alliancesim.validation.calibration import load_plausible_set
+    from alliancesim.validation.mixture import CALIBRATION_MIX
+    from alliancesim.validation.patterns import evaluate
+    from alliancesim.validation.report import display_predictions, display_table, write_report
+    from alliancesim.validation.verdict import robustness, sentence
+
     table = evaluate(runs)
     plausible = load_plausible_set()
     predictions = pred.prediction_table(pred.at_defaults(runs),
@@ -138,7 +147,7 @@ def validate(
         console.print(rich)
     note = (f"{replicates} runs of the defaults per management mode ({CALIBRATION_MIX.label()}"
             f"; common seeds, root seed {seed}), {seconds:.0f} s.")
-    write_report(runs, out, table, predictions, verdict, note, figure_format.value)
+    write_report(runs, out, table, predictions, verdict, note, figure_format)
     console.print(f"{int(table['inside'].sum())} of {len(table)} calibration patterns and "
                   f"{int(predictions['inside'].sum())} of {len(predictions)} out-of-sample "
                   f"predictions inside their bands; {sentence(verdict)}. {note} "

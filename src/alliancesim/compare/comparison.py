@@ -116,6 +116,7 @@ def compare_scenarios(
     verbose: bool = False,
     flush_runs: int = 1000,
     flush_seconds: float = 30.0,
+    overwrite: bool = False,
 ) -> Comparison:
     """Run every scenario ``replicates`` times with common random numbers and collect the runs.
 
@@ -145,6 +146,10 @@ def compare_scenarios(
         flush_runs: write finished runs to ``out`` after this many runs...
         flush_seconds: ...or this many seconds, whichever comes first (what a crash can
             cost at most).
+        overwrite: replace a different comparison already stored in ``out`` (its runs and
+            reports are deleted); without it such a folder is refused with
+            :class:`~alliancesim.engine.store.ResultsError`. The same comparison is always
+            resumed, never run again.
 
     Raises:
         ScenarioError: a scenario file is invalid, two scenarios share a name, or a run
@@ -166,7 +171,8 @@ def compare_scenarios(
                           out=out, scheduler=scheduler, client=client, record=record,
                           model_class=model_class, member_class=member_class,
                           allow_import=allow_import, verbose=verbose,
-                          flush_runs=flush_runs, flush_seconds=flush_seconds)
+                          flush_runs=flush_runs, flush_seconds=flush_seconds,
+                          overwrite=overwrite)
     summary = runs.summary
     return Comparison(loaded, replicates, seed, runs.outcomes, runs.trajectories,
                       time.perf_counter() - start, runs.workers, runs.tables,

@@ -48,6 +48,12 @@ TRAJECTORY_COLUMNS = ("month", "phase", "members", "trust_mean", "trust_min", "c
                       "value_total", "skill_mean", "manager_present")
 Progress = Callable[[int, int], None]
 KINDS = ("compare", "validate", "run")  # what a comparison folder may hold (never a sweep)
+NOUNS = {"compare": "comparison", "validate": "validation", "run": "run"}
+# What the compare and validate commands write from the runs: removed when --overwrite
+# replaces the runs, so that no report describes runs that are no longer there.
+REPORT_FILES = ("report.md", "outcomes.csv", "outcomes_partial.csv", "trajectories.parquet",
+                "summary.csv", "survival.csv", "phases.csv", "patterns.csv", "predictions.csv",
+                "runs.parquet", "verdict.json")
 
 
 class IncompleteComparison(ScenarioError):
@@ -128,12 +134,15 @@ def run_comparison(
     flush_runs: int = 1000,
     flush_seconds: float = 30.0,
     verbose: bool = False,
+    overwrite: bool = False,
 ) -> ComparisonRuns:
     """Run every scenario ``replicates`` times on the run engine and read the runs back.
 
     With ``out`` the runs stream to that folder and a rerun of the same comparison after a
-    crash or Ctrl-C resumes there (a folder holding a finished or different comparison is
-    started afresh; one holding a sweep, or a validation for a comparison, is refused).
+    crash or Ctrl-C resumes there; a finished one is read back without running anything.
+    A folder holding a different comparison (other scenarios, replicates, seed or
+    recordings) is refused, and replaced only with ``overwrite``, which deletes its runs
+    and reports; one holding a sweep, or a validation for a comparison, is always refused.
     ``record`` adds tables to every run (``panel``, ``events``, ``network``), on top of what
     each scenario file asks for.
     ``model_class``/``member_class`` replace the classes of every scenario. Finished runs
@@ -153,9 +162,9 @@ def run_comparison(
         folder = Path(out) if out is not None else Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="alliancesim-compare-")))
         store = ResultsStore(folder)
-        store.open_for_writing()
+        store.open_for_writing(holder=kind)
         stack.callback(store.close)
-        manifest, notes = _prepare(store, arms, replicates, seed, kind)
+        manifest, notes = _prepare(store, arms, replicates, seed, kind, overwrite)
         total = len(arms) * replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
@@ -206,23 +215,26 @@ def fingerprint(arms: Sequence[_Arm], replicates: int, seed: int, kind: str) -> 
 
 
 def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: int,
-             kind: str) -> tuple[dict[str, Any], list[str]]:
-    """Resume an unfinished identical comparison in the folder, or start a fresh one."""
+             kind: str, overwrite: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """Resume the same comparison in the folder (unfinished or finished: its stored runs are
+    kept), or start a fresh one; a different one is replaced only with ``overwrite``."""
     key = fingerprint(arms, replicates, seed, kind)
     if store.exists():
         old = store.read_manifest()
-        if old.get("kind") not in KINDS:
-            sweep = old.get("experiment", {}).get("name", "?")
-            raise ResultsError(f"{store.root} holds the results of a sweep ({sweep!r}); a "
-                               "comparison would overwrite them: use another --out folder")
-        if old.get("kind") != kind:
-            raise ResultsError(f"{store.root} holds the results of a {old.get('kind')}; "
-                               f"a {kind} would overwrite them: use another --out folder")
-        if old.get("fingerprint") == key and old.get("status") != "complete":
+        _refuse_other_kinds(store, old, kind)
+        if old.get("fingerprint") == key:
             stored = len(store.completed_ids())
-            return old, [f"resuming the unfinished comparison in {store.root}: {stored} of "
+            if stored >= len(arms) * replicates:
+                return old, []
+            return old, [f"resuming the unfinished {NOUNS[kind]} in {store.root}: {stored} of "
                          f"{old.get('runs_total')} runs already stored"]
+        if not overwrite:
+            raise ResultsError(_different(store, old, arms, replicates, seed, kind))
         store.clear()
+        for name in REPORT_FILES:
+            (store.root / name).unlink(missing_ok=True)
+    elif store.run_parts():
+        raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     manifest = {
         "format": 2,
         "kind": kind,
@@ -263,6 +275,32 @@ def _plan(arms: Sequence[_Arm], replicates: int, seed: int, done: np.ndarray,
 def _task(arm: _Arm, seed: int, runs: list[RunSpec]) -> ChunkTask:
     return ChunkTask(seed, arm.params, tuple(runs), arm.entries, arm.record, arm.model_class,
                      arm.member_class)
+
+
+def _refuse_other_kinds(store: ResultsStore, old: dict[str, Any], kind: str) -> None:
+    """A comparison never replaces a sweep, nor a validation a comparison (or the reverse)."""
+    if old.get("kind") not in KINDS:
+        sweep = old.get("experiment", {}).get("name", "?")
+        raise ResultsError(f"{store.root} holds the results of a sweep ({sweep!r}); a "
+                           "comparison would overwrite them: use another --out folder")
+    if old.get("kind") != kind:
+        raise ResultsError(f"{store.root} holds the results of a {old.get('kind')}; "
+                           f"a {kind} would overwrite them: use another --out folder")
+
+
+def _different(store: ResultsStore, old: dict[str, Any], arms: Sequence[_Arm],
+               replicates: int, seed: int, kind: str) -> str:
+    """Why a different comparison is refused: what differs, and the ways out."""
+    now_ = {"scenarios": [arm.scenario.name for arm in arms], "replicates": replicates,
+            "seed": seed}
+    then = {"scenarios": old.get("scenarios"), "replicates": old.get("replicates"),
+            "seed": old.get("root_seed")}
+    changed = [f"{key} {then[key]!r} then, {now_[key]!r} now" for key in now_
+               if then[key] != now_[key]] or ["the scenario files or recordings changed"]
+    stored = len(store.completed_ids())
+    return (f"{store.root} holds a different {NOUNS[kind]} ({'; '.join(changed)}) with {stored} "
+            f"runs stored; they are kept: use another --out folder, rerun with what it was "
+            f"started with, or add --overwrite to delete them and start again")
 
 
 # --- reading the runs back ----------------------------------------------------------------

@@ -100,9 +100,12 @@ def execute(store: ResultsStore, manifest: dict[str, Any], name: str, total: int
     The manifest records each session and the status at the end. Ctrl-C (or any error)
     stores every finished run before it propagates.
     """
-    notes = list(warnings or [])
+    notes = [*(warnings or []), *store.notes]
     notes += [f"{part.describe()} is damaged: moved to {store.corrupt_dir}; its runs run again"
               for part in store.set_aside_damaged()]
+    notes += [f"{part.describe()} does not belong to this folder: moved to "
+              f"{store.rejected_dir}; its runs are not counted"
+              for part in store.set_aside_foreign()]
     done = done_mask(store, total)
     engine = make_backend(options.backend, options.workers, options.scheduler, options.client,
                           quiet=not options.verbose, caller=options.caller)
@@ -153,6 +156,7 @@ class _Buffer:
         self.store, self.flush_runs, self.flush_seconds = store, flush_runs, flush_seconds
         self.rows: list[dict[str, Any]] = []
         self.tables: dict[str, list[pd.DataFrame]] = {}
+        self.stored = 0  # runs written to the store
         self.last_flush = time.monotonic()
 
     def add(self, result: ChunkResult) -> None:
@@ -166,6 +170,7 @@ class _Buffer:
     def flush(self) -> None:
         if self.rows:
             self.store.write_chunk(self.rows, tables=self.tables)
+            self.stored += len(self.rows)
         self.rows, self.tables = [], {}
         self.last_flush = time.monotonic()
 
@@ -200,13 +205,25 @@ def _run(engine: Backend, tasks: Iterator[ChunkTask], store: ResultsStore,
             summary.status = "stopped"
             raise
         finally:
-            buffer.flush()
-            summary.elapsed_s = time.monotonic() - started
-            session.update(ended=now(), status=summary.status, runs=summary.runs_now,
-                           failures=summary.failures_now, elapsed_s=round(summary.elapsed_s, 3))
-            manifest.update(status=summary.status, runs_stored=summary.runs_stored,
-                            failures_stored=summary.failures_total)
-            store.write_manifest(manifest)
+            try:
+                buffer.flush()
+            except BaseException:
+                summary.status = "stopped"
+                raise
+            finally:  # the manifest says how it ended, even when the last write failed
+                summary.runs_now = buffer.stored
+                _record_session(store, manifest, session, summary, started)
+
+
+def _record_session(store: ResultsStore, manifest: dict[str, Any], session: dict[str, Any],
+                    summary: RunSummary, started: float) -> None:
+    """Write how the session ended (status, runs written) into the manifest."""
+    summary.elapsed_s = time.monotonic() - started
+    session.update(ended=now(), status=summary.status, runs=summary.runs_now,
+                   failures=summary.failures_now, elapsed_s=round(summary.elapsed_s, 3))
+    manifest.update(status=summary.status, runs_stored=summary.runs_stored,
+                    failures_stored=summary.failures_total)
+    store.write_manifest(manifest)
 
 
 def _count(summary: RunSummary, result: ChunkResult) -> None:

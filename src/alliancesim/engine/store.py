@@ -16,14 +16,20 @@ its chunk. A chunk is committed when its ``runs`` part appears. Every file is wr
 a temporary name and renamed atomically, and the table parts are written before their runs
 part, so a crash at any moment leaves only whole parts; leftovers are removed on resume.
 
-A part damaged afterwards (a disk that filled up, a copy cut short) is found when the sweep
-resumes: each part's footer must open and hold the row count written into it, and its run ids
-must read back. A damaged part is moved to ``corrupt/`` and its runs are run again.
+Every chunk is listed in ``runs/_index.json`` (see :mod:`alliancesim.engine.index`) with the
+SHA-256 of each of its parts and the run ids it holds, written before its parts appear. When
+the folder is resumed (and when ``analyze`` reads it), a part whose bytes no longer match its
+checksum (bit-rot, a copy cut short) is moved to ``corrupt/`` and its runs run again; a part
+the index does not list (a duplicate, a part copied from other results) is moved to
+``rejected/`` and never counted. Folders written before parts were indexed are indexed on
+resume: each part's footer must open and hold the row count written into it, and a part
+holding runs already held by another is rejected.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import platform
@@ -43,11 +49,21 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from alliancesim.engine.index import (
+    INDEX,
+    IndexUnreadable,
+    entry,
+    index_bytes,
+    mismatch,
+    read_index,
+)
+
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS, STEPS = "runs", "steps"
 TABLE_DIRS = ("steps", "panel", "events", "network")  # engine.tasks.TABLES, without loading it
 CORRUPT = "corrupt"
+REJECTED = "rejected"
 LOCK = ".lock"
 ROWS_KEY = b"alliancesim.rows"  # the row count, written into each part's footer
 VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib",
@@ -135,16 +151,26 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def atomic_write_table(path: Path, table: pa.Table) -> None:
-    """Write a Parquet file under a temporary name, then rename it into place; the row count
-    goes into its footer, so that a damaged copy can be told from a whole one."""
+def write_temporary_table(path: Path, table: pa.Table) -> Path:
+    """Write ``table`` as Parquet (synced to disk) under a temporary name beside ``path``,
+    with its row count in the footer (so that a damaged copy can be told from a whole one);
+    returns the temporary path, to be renamed to ``path`` once the index lists it."""
     table = table.replace_schema_metadata(
         {**(table.schema.metadata or {}), ROWS_KEY: str(table.num_rows).encode()})
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    pq.write_table(table, tmp)
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+    except OSError as exc:  # Arrow's errors name no file: say which one could not be written
+        tmp.unlink(missing_ok=True)
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(tmp)) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def atomic_write_blocks(path: Path, blocks: Iterable[pd.DataFrame]) -> int:
@@ -192,8 +218,13 @@ class ResultsStore:
         self.manifest_path = self.root / MANIFEST
         self.design_path = self.root / DESIGN
         self.corrupt_dir = self.root / CORRUPT
+        self.rejected_dir = self.root / REJECTED
+        self.index_path = self.runs_dir / INDEX
         self._lock_fd: int | None = None
+        self._index: dict[str, dict[str, Any]] | None = None  # the writer's copy
         self.skipped: list[DamagedPart] = []  # parts left out by the last read
+        self.notes: list[str] = []  # what opening the folder for writing had to repair
+        self._damaged_unlisted: list[DamagedPart] = []  # found while indexing an old folder
 
     # --- opening and resuming -----------------------------------------------------------
     def exists(self) -> bool:
@@ -215,43 +246,109 @@ class ResultsStore:
         text = json.dumps(manifest, indent=2, sort_keys=False, default=str)
         atomic_write_bytes(self.manifest_path, text.encode())
 
-    def open_for_writing(self) -> None:
-        """Create the folders, take the writer lock and clear what a crash left behind.
+    def open_for_writing(self, holder: str = "sweep") -> None:
+        """Create the folders, take the writer lock (naming ``holder``, the command that
+        writes), clear what a crash left behind and load (or build) the index of parts.
 
-        Raises :class:`ResultsError` when the folder cannot be created or written.
+        Raises :class:`ResultsError` when the folder cannot be created or written, or when
+        one of its folders or files is a symbolic link (results must be the folder's own).
         """
+        self._refuse_links()
         try:
             self.runs_dir.mkdir(parents=True, exist_ok=True)
-            self._take_lock()
+            self._take_lock(holder)
         except OSError as exc:
             raise ResultsError(
                 f"{self.root}: cannot write the results there ({exc.strerror or exc}); "
                 "allowed: a folder you can write to (created if missing)") from None
+        self._load_index()
         self._remove_leftovers()
+
+    def _refuse_links(self) -> None:
+        """A symbolic link among the results (``runs/`` pointing at other results) would
+        make this folder count, clear or overwrite results that are not its own."""
+        for path in (self.runs_dir, *self.table_dirs.values(), self.corrupt_dir,
+                     self.rejected_dir, self.manifest_path, self.design_path,
+                     self.index_path, self.root / LOCK):
+            if path.is_symlink():
+                raise ResultsError(
+                    f"{path}: is a symbolic link (to {os.readlink(path)}); a results folder "
+                    "must hold its own results: replace the link with a real folder or file, "
+                    "or use another --out folder")
 
     def clear(self) -> None:
         """Remove what an earlier run stored here (manifest, design and every part), keeping
         the writer lock and anything else in the folder (reports, figures)."""
         for folder in (self.runs_dir, *self.table_dirs.values(), self.corrupt_dir):
+            if folder.is_symlink():  # remove the link, never what it points to
+                folder.unlink()
             shutil.rmtree(folder, ignore_errors=True)
         for path in (self.manifest_path, self.design_path):
             path.unlink(missing_ok=True)
         self.runs_dir.mkdir(parents=True, exist_ok=True)
+        self._index = {}
+        self._save_index()
 
     def set_aside_damaged(self) -> list[DamagedPart]:
-        """Check every committed part; move damaged ones (with the other part of their chunk)
-        to ``corrupt/`` so that their runs are run again. Returns what was moved."""
-        damaged = [DamagedPart(p, why) for p in self.run_parts()
-                   if (why := check_part(p)) is not None]
-        damaged += [DamagedPart(p, why) for name in TABLE_DIRS for p in self.table_parts(name)
-                    if (why := check_part(p)) is not None]
-        for part in damaged:
+        """Check every committed part against its checksum; move damaged ones (with the
+        other parts of their chunk) to ``corrupt/`` so that their runs are run again.
+        Returns what was moved."""
+        index = self._writer_index()
+        damaged: dict[str, DamagedPart] = {}
+        for name, listed in index.items():
+            for table, recorded in listed["files"].items():
+                path = self.root / table / name
+                why = mismatch(path, recorded)
+                if why is not None:
+                    damaged[name] = DamagedPart(path, why)
+                    break
+        for name in damaged:
             self.corrupt_dir.mkdir(exist_ok=True)
-            for folder in (self.runs_dir, *self.table_dirs.values()):
-                chunk = folder / part.path.name
-                if chunk.exists():
-                    os.replace(chunk, self.corrupt_dir / f"{folder.name}-{chunk.name}")
-        return damaged
+            self._move_chunk(name, self.corrupt_dir)
+            del index[name]
+        if damaged:
+            self._save_index()
+        found, self._damaged_unlisted = [*self._damaged_unlisted, *damaged.values()], []
+        return found
+
+    def set_aside_foreign(self) -> list[DamagedPart]:
+        """Move every part the index does not list (a duplicate, a part copied from other
+        results) to ``rejected/``, so that it is never counted. Returns what was moved."""
+        foreign = self.foreign_parts()
+        for part in foreign:
+            self.rejected_dir.mkdir(exist_ok=True)
+            os.replace(part.path, self._free_name(
+                self.rejected_dir / f"{part.path.parent.name}-{part.path.name}"))
+        return foreign
+
+    def foreign_parts(self) -> list[DamagedPart]:
+        """Parts in the folder that its index does not list (none in an unindexed folder)."""
+        index = self.index()
+        if index is None:
+            return []
+        found = []
+        for folder in (self.runs_dir, *self.table_dirs.values()):
+            for path in sorted(folder.glob("part-*.parquet")):
+                if folder.name not in index.get(path.name, {}).get("files", {}):
+                    found.append(DamagedPart(path, f"not listed in {RUNS}/{INDEX}: a copy, or "
+                                             "a part of other results"))
+        return found
+
+    def _move_chunk(self, name: str, into: Path) -> None:
+        """Move every part of chunk ``name`` into folder ``into``."""
+        for folder in (self.runs_dir, *self.table_dirs.values()):
+            chunk = folder / name
+            if chunk.exists():
+                os.replace(chunk, self._free_name(into / f"{folder.name}-{chunk.name}"))
+
+    @staticmethod
+    def _free_name(path: Path) -> Path:
+        """``path``, or ``path`` with a number added when that name is taken."""
+        candidate, number = path, 1
+        while candidate.exists():
+            candidate = path.with_name(f"{path.stem}.{number}{path.suffix}")
+            number += 1
+        return candidate
 
     def close(self) -> None:
         """Release the writer lock."""
@@ -261,18 +358,20 @@ class ResultsStore:
             with contextlib.suppress(FileNotFoundError):
                 (self.root / LOCK).unlink()
 
-    def _take_lock(self) -> None:
-        """Refuse to write while another live sweep writes the same folder."""
+    def _take_lock(self, holder: str) -> None:
+        """Refuse to write while another live command writes the same folder."""
         lock = self.root / LOCK
-        me = f"{socket.gethostname()} {os.getpid()}"
+        me = f"{socket.gethostname()} {os.getpid()} {holder}"
         for _ in range(2):
             try:
-                self._lock_fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                self._lock_fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY
+                                        | os.O_NOFOLLOW)
             except FileExistsError:
                 if self._holder_alive(lock):
-                    holder = lock.read_text().strip()
+                    host, pid, *kind = lock.read_text().split()
+                    what = f"a {kind[0]}" if kind else "another command"
                     raise ResultsError(
-                        f"{self.root}: another sweep is writing here (host and pid: {holder}); "
+                        f"{self.root}: {what} is writing here (host {host}, pid {pid}); "
                         f"wait for it, or delete {lock} if that process is gone"
                     ) from None
                 lock.unlink(missing_ok=True)  # stale: its writer was killed
@@ -283,29 +382,99 @@ class ResultsStore:
     @staticmethod
     def _holder_alive(lock: Path) -> bool:
         try:
-            host, pid = lock.read_text().split()
+            host, pid = lock.read_text().split()[:2]
+            number = int(pid)
         except (FileNotFoundError, ValueError):
             return False
         if host != socket.gethostname():
             return True  # cannot check another machine: assume it is alive
         try:
-            os.kill(int(pid), 0)
+            os.kill(number, 0)
         except ProcessLookupError:
             return False
         except PermissionError:
             return True
         return True
 
-    def _remove_leftovers(self) -> None:
-        """Delete temporary files and table parts whose runs part never got written."""
-        for folder in (self.root, self.runs_dir, *self.table_dirs.values()):
-            for tmp in folder.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
+    # --- the index of parts -------------------------------------------------------------------
+    def index(self) -> dict[str, dict[str, Any]] | None:
+        """The chunks the folder's index lists (by part name), or None for a folder
+        written before parts were indexed (or whose index is unreadable)."""
+        if self._index is not None:
+            return self._index
+        try:
+            return read_index(self.index_path)
+        except IndexUnreadable:
+            return None
+
+    def _writer_index(self) -> dict[str, dict[str, Any]]:
+        if self._index is None:
+            self._load_index()
+        assert self._index is not None
+        return self._index
+
+    def _save_index(self) -> None:
+        atomic_write_bytes(self.index_path, index_bytes(self._writer_index()))
+
+    def _load_index(self) -> None:
+        """Read the index; build one for a folder written before parts were indexed (or
+        whose index is unreadable, which is set aside)."""
+        try:
+            self._index = read_index(self.index_path)
+        except IndexUnreadable as exc:
+            self.corrupt_dir.mkdir(exist_ok=True)
+            os.replace(self.index_path, self._free_name(self.corrupt_dir / INDEX))
+            self.notes.append(f"{exc}; moved to {self.corrupt_dir}, and the parts indexed "
+                              "again from their contents")
+            self._index = None
+        if self._index is None:
+            self._index = self._index_unlisted_parts()
+            self._save_index()
+
+    def _index_unlisted_parts(self) -> dict[str, dict[str, Any]]:
+        """An index of the parts in a folder that has none: every runs part that reads
+        back whole and holds no run already held by an earlier part, with the table parts
+        of its chunk. Table parts without a runs part are leftovers of a crash."""
+        self._remove_orphan_table_parts()
+        index: dict[str, dict[str, Any]] = {}
+        held: set[int] = set()
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            why = check_part(part)
+            if why is not None:
+                self._damaged_unlisted.append(DamagedPart(part, why))
+                self.corrupt_dir.mkdir(exist_ok=True)
+                self._move_chunk(part.name, self.corrupt_dir)
+                continue
+            ids = pq.read_table(part, columns=["run_id"]).column("run_id").to_pylist()
+            if held.intersection(ids) or len(set(ids)) != len(ids):
+                continue  # a duplicate: rejected, never counted twice
+            held.update(ids)
+            files = {folder.name: folder / part.name
+                     for folder in (self.runs_dir, *self.table_dirs.values())
+                     if (folder / part.name).is_file()}
+            index[part.name] = entry(files, ids)
+        return index
+
+    def _remove_orphan_table_parts(self) -> None:
         committed = {p.name for p in self.runs_dir.glob("part-*.parquet")}
         for folder in self.table_dirs.values():
             for part in folder.glob("part-*.parquet"):
                 if part.name not in committed:
                     part.unlink()
+
+    def _remove_leftovers(self) -> None:
+        """Delete temporary files, and the parts of chunks listed in the index whose runs
+        part never got written (the crash came between the index and the runs part)."""
+        for folder in (self.root, self.runs_dir, *self.table_dirs.values()):
+            for tmp in folder.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+        index = self._writer_index()
+        unfinished = [name for name in index if not (self.runs_dir / name).is_file()]
+        for name in unfinished:
+            for table in index.pop(name)["files"]:
+                (self.root / table / name).unlink(missing_ok=True)
+        if unfinished:
+            self._save_index()
 
     # --- design -------------------------------------------------------------------------
     def write_design(self, points: pd.DataFrame | Iterable[pd.DataFrame]) -> int:
@@ -325,8 +494,13 @@ class ResultsStore:
 
     # --- parts ----------------------------------------------------------------------------
     def run_parts(self) -> list[Path]:
-        """Committed runs parts, oldest first."""
-        return sorted(self.runs_dir.glob("part-*.parquet"))
+        """Committed runs parts, oldest first: those the index lists (every part, in a
+        folder written before parts were indexed)."""
+        index = self.index()
+        if index is None:
+            return sorted(self.runs_dir.glob("part-*.parquet"))
+        return sorted(self.runs_dir / name for name in index
+                      if (self.runs_dir / name).is_file())
 
     def step_parts(self) -> list[Path]:
         """Steps parts of committed chunks."""
@@ -335,8 +509,10 @@ class ResultsStore:
     def table_parts(self, name: str) -> list[Path]:
         """Parts of table ``name`` (steps, panel, events, network) of committed chunks."""
         committed = {p.name for p in self.run_parts()}
+        index = self.index()
         folder = self.root / name
-        return sorted(p for p in folder.glob("part-*.parquet") if p.name in committed)
+        return sorted(p for p in folder.glob("part-*.parquet") if p.name in committed
+                      and (index is None or name in index[p.name]["files"]))
 
     def completed_ids(self) -> np.ndarray:
         """Ids of the runs already stored (ok or failed)."""
@@ -349,27 +525,42 @@ class ResultsStore:
     def write_chunk(self, rows: Sequence[dict[str, Any]],
                     steps: Iterable[pd.DataFrame] = (),
                     tables: Mapping[str, Iterable[pd.DataFrame]] | None = None) -> Path:
-        """Commit finished runs: their table parts first (``steps``, or every table in
-        ``tables`` by name), then their runs part."""
-        name = f"part-{len(self.run_parts()):06d}-{secrets.token_hex(3)}.parquet"
-        for table_name, parts in {STEPS: steps, **(tables or {})}.items():
-            frames = [frame for frame in parts if frame is not None and len(frame)]
-            if frames:
-                folder = self.root / table_name
-                folder.mkdir(exist_ok=True)
-                table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True),
-                                             preserve_index=False)
-                atomic_write_table(folder / name, table)
-        path = self.runs_dir / name
-        atomic_write_table(path, rows_to_table(rows))
-        return path
+        """Commit finished runs: every part is written under a temporary name, the index
+        lists them with their checksums, then the table parts (``steps``, or every table in
+        ``tables`` by name) and last the runs part are renamed into place."""
+        index = self._writer_index()
+        name = f"part-{len(index):06d}-{secrets.token_hex(3)}.parquet"
+        staged: dict[str, Path] = {}
+        try:
+            for table_name, parts in {STEPS: steps, **(tables or {})}.items():
+                frames = [frame for frame in parts if frame is not None and len(frame)]
+                if frames:
+                    folder = self.root / table_name
+                    folder.mkdir(exist_ok=True)
+                    staged[table_name] = write_temporary_table(
+                        folder / name, pa.Table.from_pandas(
+                            pd.concat(frames, ignore_index=True), preserve_index=False))
+            staged[RUNS] = write_temporary_table(self.runs_dir / name, rows_to_table(rows))
+            index[name] = entry(staged, (row["run_id"] for row in rows))
+            self._save_index()
+        except BaseException:
+            for tmp in staged.values():
+                tmp.unlink(missing_ok=True)
+            index.pop(name, None)
+            raise
+        for table_name, tmp in sorted(staged.items(), key=lambda item: item[0] == RUNS):
+            os.replace(tmp, self.root / table_name / name)
+        return self.runs_dir / name
 
     # --- reading ----------------------------------------------------------------------------
     def readable(self, parts: Sequence[Path]) -> list[Path]:
-        """The parts that pass :func:`check_part`; the others go to :attr:`skipped`."""
+        """The parts that match their checksum (or, unindexed, pass :func:`check_part`);
+        the others go to :attr:`skipped`."""
+        index = self.index()
         good = []
         for part in parts:
-            reason = check_part(part)
+            recorded = (index or {}).get(part.name, {}).get("files", {}).get(part.parent.name)
+            reason = mismatch(part, recorded) if recorded else check_part(part)
             if reason is None:
                 good.append(part)
             else:
@@ -379,8 +570,13 @@ class ResultsStore:
     def read_runs(self, columns: list[str] | None = None,
                   skip_damaged: bool = False) -> pd.DataFrame:
         """Every stored run as one DataFrame, sorted by run id; with ``skip_damaged``,
-        parts that cannot be read are left out and listed in :attr:`skipped`."""
-        parts = self.readable(self.run_parts()) if skip_damaged else self.run_parts()
+        parts that fail their checksum and parts the index does not list are left out and
+        listed in :attr:`skipped`."""
+        if skip_damaged:
+            parts = self.readable(self.run_parts())
+            self.skipped += [p for p in self.foreign_parts() if p.path.parent == self.runs_dir]
+        else:
+            parts = self.run_parts()
         frame = self._read(parts, columns)
         if "run_id" in frame:
             frame = frame.sort_values("run_id", ignore_index=True)

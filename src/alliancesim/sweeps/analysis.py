@@ -389,8 +389,9 @@ def analyze(
     _check_writable(out_dir)  # before the work, not after it
     runs = with_design_factors(add_derived_outcomes(store.read_runs(skip_damaged=True)),
                                design)
-    skipped = [f"skipped {part.describe()}: its runs are left out; rerun 'alliancesim sweep' "
-               "on this folder to run them again" for part in store.skipped]
+    skipped = [f"skipped {part.describe()}: its runs are left out; rerunning 'alliancesim "
+               "sweep' on this folder sets it aside (and runs again what a damaged part held)"
+               for part in store.skipped]
     if runs.empty:
         raise AnalysisError(f"{results}: no readable runs stored yet"
                             + (f" ({'; '.join(skipped)})" if skipped else ""))

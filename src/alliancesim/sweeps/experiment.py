@@ -621,11 +621,17 @@ def _check_partners(exp: Experiment, base: Mapping[str, Any]) -> None:
 
 def _check_name(exp: Experiment) -> None:
     """The name becomes the results folder ``results/<name>``: a plain folder name only."""
-    name = exp.name
+    check_folder_name(exp.name, exp.source)
+
+
+def check_folder_name(name: str, source: str) -> None:
+    """Refuse (:class:`ExperimentError` on ``name``) a name that is not a plain folder name:
+    it becomes the results folder ``results/<name>``, and ``..`` or a path would put the
+    results somewhere else."""
     bad = (not name or name in (".", "..") or name != name.strip()
            or any(c in name for c in "/\\") or any(ord(c) < 32 for c in name))
     if bad:
-        raise ExperimentError(exp.source, "name",
+        raise ExperimentError(source, "name",
                               f"{name!r} is not a plain folder name; allowed: a name without "
                               "'/' or '\\', not '.' or '..', such as 'culture_sweep' (results "
                               "go to results/<name>; --out chooses another folder)")

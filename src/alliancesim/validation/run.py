@@ -16,13 +16,14 @@ from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN, Mix
 def mix_runs(replicates: int, seed: int, parameters: Mapping[str, Any] | None = None,
              mix: Mix = CALIBRATION_MIX, workers: int | None = None,
              progress: Progress | None = None, *, out: str | Path | None = None,
-             scheduler: str | None = None) -> pd.DataFrame:
+             scheduler: str | None = None, overwrite: bool = False) -> pd.DataFrame:
     """One outcome row per run: ``replicates`` runs of every mode of ``mix``.
 
     Replicate r of every mode uses the same seed (child r of ``SeedSequence(seed)``), so the
     modes differ only by who holds the management time. ``parameters`` overrides the defaults.
     With ``out`` the runs stream to that folder (its ``runs/`` parts and ``manifest.json``),
-    and a validation stopped midway resumes there; ``scheduler`` runs them on Dask.
+    and a validation stopped midway resumes there; ``scheduler`` runs them on Dask. A folder
+    holding a different validation is refused unless ``overwrite`` (which deletes it).
     """
     scenarios = [
         scenario_from_dict({"name": mode, "description": f"{mode} management",
@@ -31,14 +32,14 @@ def mix_runs(replicates: int, seed: int, parameters: Mapping[str, Any] | None = 
     ]
     outcomes = run_comparison(scenarios, replicates, seed, workers=workers, progress=progress,
                               trajectories=False, out=out, scheduler=scheduler,
-                              kind="validate").outcomes
+                              kind="validate", overwrite=overwrite).outcomes
     outcomes[MODE_COLUMN] = outcomes["scenario"].astype(str)
     return outcomes
 
 
 def default_runs(replicates: int, seed: int, workers: int | None = None,
                  progress: Progress | None = None, *, out: str | Path | None = None,
-                 scheduler: str | None = None) -> pd.DataFrame:
+                 scheduler: str | None = None, overwrite: bool = False) -> pd.DataFrame:
     """The defaults under every mode of the calibration mix (see :func:`mix_runs`)."""
     return mix_runs(replicates, seed, workers=workers, progress=progress, out=out,
-                    scheduler=scheduler)
+                    scheduler=scheduler, overwrite=overwrite)

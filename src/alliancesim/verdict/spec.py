@@ -31,6 +31,7 @@ from alliancesim.params import MANAGEMENT_MODES
 from alliancesim.sweeps.experiment import (
     Experiment,
     ExperimentError,
+    check_folder_name,
     experiment_from_dict,
     read_experiment_toml,
 )
@@ -174,6 +175,7 @@ def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
         raise ExperimentError(source, "name", f"must be text in quotes, got "
                                               f"{type(name).__name__} {shown(name)}; allowed: "
                                               "a plain folder name such as 'verdict'")
+    check_folder_name(name, source)  # the report goes to results/<name>
     sweeps = {}
     for mode in spec.modes:
         per_mode = {**data, "name": f"{name}-{mode}",
