@@ -19,9 +19,13 @@ from typing import Any
 import numpy as np
 
 from alliancesim.engine.execute import EngineOptions, RunSummary, execute
-from alliancesim.engine.provenance import SWEEP_SEED_SCHEME, provenance
+from alliancesim.engine.provenance import (
+    COMMON_SWEEP_SEED_SCHEME,
+    SWEEP_SEED_SCHEME,
+    provenance,
+)
 from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore, now, versions
-from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of
+from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of, sweep_spawn_key
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
 
@@ -113,6 +117,7 @@ def _prepare(store: ResultsStore, exp: Experiment
         raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     root_seed = exp.seed if exp.seed is not None else int(np.random.SeedSequence().entropy)
     design = exp.make_design(root_seed)
+    scheme = seed_scheme(exp)
     store.write_design(design.iter_points())
     manifest = {
         "format": 1,
@@ -124,16 +129,23 @@ def _prepare(store: ResultsStore, exp: Experiment
         "replicates": exp.replicates,
         "runs_total": design.n_points * exp.replicates,
         "root_seed": root_seed,
-        "seed_scheme": SEED_SCHEME,
+        "common_seeds": exp.design.shares_seeds,
+        "dummy_factor": design.has_dummy,
+        "seed_scheme": scheme,
         "versions": versions(),
         "recipe": exp.recipe(),
-        "provenance": provenance({"root_seed": root_seed}, SEED_SCHEME),
+        "provenance": provenance({"root_seed": root_seed}, scheme),
         "created": now(),
         "status": "created",
         "sessions": [],
     }
     store.write_manifest(manifest)
     return design, root_seed, manifest, []
+
+
+def seed_scheme(exp: Experiment) -> str:
+    """The seed scheme of the experiment's runs, in words (for the manifest)."""
+    return COMMON_SWEEP_SEED_SCHEME if exp.design.shares_seeds else SWEEP_SEED_SCHEME
 
 
 def _redraw_design(store: ResultsStore, manifest: dict[str, Any], root_seed: int,
@@ -161,6 +173,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
                ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
+    common = exp.design.shares_seeds
     base = exp.model_arguments()
     interventions = exp.interventions()
     record = exp.recording()
@@ -180,7 +193,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
                 if done[first + replicate]:
                     continue
                 batch.append(RunSpec(first + replicate, int(point), replicate, point_values,
-                                     (int(point), replicate)))
+                                     sweep_spawn_key(int(point), replicate, common)))
                 if len(batch) >= per_task:
                     yield task(batch)
                     batch = []

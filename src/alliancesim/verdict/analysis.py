@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancesim.sweeps.design import Design, Factor
+from alliancesim.sweeps.design import DUMMY, Design, Factor
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.discovery import Box, find_box
 from alliancesim.verdict.indices import noise_shares, ranking, sensitivity
@@ -94,7 +94,7 @@ def defaults_map(verdict: VerdictExperiment, out: Path) -> tuple[VerdictMap, int
 def _inputs_of(verdict: VerdictExperiment, design: Design) -> list[str]:
     """The parameters the design sets at each point: its factors, with a parameter set's
     columns in place of the set's row number."""
-    names = [f.name for f in design.ranged if f.name != SET_FACTOR]
+    names = [f.name for f in design.ranged if f.name not in (SET_FACTOR, DUMMY)]
     sets = verdict.first.sets()
     return names + (list(sets.columns) if sets is not None else [])
 
@@ -123,8 +123,8 @@ def analyse(verdict: VerdictExperiment, out: Path) -> VerdictAnalysis:
 def map_factors(design: Design, ranked: pd.DataFrame) -> tuple[Factor, Factor]:
     """The two most influential factors (a parameter set's row number is no axis)."""
     by_name = {f.name: f for f in design.ranged}
-    names = [n for n in ranked["factor"] if n in by_name and n != SET_FACTOR]
-    names += [n for n in by_name if n not in names and n != SET_FACTOR]
+    names = [n for n in ranked["factor"] if n in by_name and n not in (SET_FACTOR, DUMMY)]
+    names += [n for n in by_name if n not in names and n not in (SET_FACTOR, DUMMY)]
     if len(names) < 2:
         raise ValueError("a map needs two factors besides the parameter set")
     return by_name[names[0]], by_name[names[1]]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.verdict.analysis import (
     MAP_RUNS,
     RUNS,
@@ -48,7 +49,7 @@ def averaged_footnote(analysis: VerdictAnalysis) -> str:
     """What the averaged map averages over and how its cells are judged."""
     counts = analysis.map.points_per_cell["points"]
     others = [f.name for f in analysis.design.ranged
-              if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name)]
+              if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name, DUMMY)]
     confidence = analysis.verdict.spec.confidence
     return (f"Other factors averaged over their ranges in the design ({', '.join(others)}). "
             f"Each cell pools the paired runs of {counts.min()}–{counts.max()} design points "

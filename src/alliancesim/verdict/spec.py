@@ -27,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from alliancesim.params import MANAGEMENT_MODES
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.experiment import (
     Experiment,
     ExperimentError,
@@ -221,7 +222,7 @@ def _check_design(verdict: VerdictExperiment) -> None:
                               "the verdict compares the modes over one design, so every factor "
                               f"is sampled by it: give {name!r} as a range, or add "
                               "'sample = true' to sample its listed values")
-    if len([f for f in ranged if f.name != SET_FACTOR]) < 2:
+    if len([f for f in ranged if f.name not in (SET_FACTOR, DUMMY)]) < 2:
         raise ExperimentError(verdict.source, "vary",
                               "the verdict's maps need at least two factors in [vary] "
                               "(besides a table of parameter sets)")

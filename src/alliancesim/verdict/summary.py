@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.analysis import VerdictAnalysis, winner_shares
 from alliancesim.verdict.figures import MODE_NAMES, factor_label
@@ -54,7 +55,7 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
                    "horizon": experiment.base_parameters()["horizon"],
                    "runs": verdict.n_runs(), "runs_failed": analysis.runs_failed,
                    "pairs_used": len(analysis.paired)},
-        "factors": [_factor(f, verdict) for f in design.ranged],
+        "factors": [_factor(f, verdict) for f in design.ranged if f.name != DUMMY],
         "parameter_sets": None if sets is None else {
             "file": str(sets.path.name), "rows": len(sets), "columns": list(sets.columns),
             "left_to_experiment": list(sets.left_to_experiment)},
@@ -194,7 +195,7 @@ def answer(summary: dict[str, Any]) -> str:
     in plain words, with its caveats."""
     decide = summary["decide_by"]
     shares = summary["winners"][decide]
-    top = [r for r in summary["ranking"] if r["factor"] != SET_FACTOR][:2]
+    top = [r for r in summary["ranking"] if r["factor"] not in (SET_FACTOR, DUMMY)][:2]
     lines = [QUESTION, _opener(shares, summary["modes"], top), _share_sentence(summary)]
     lines += [_box_sentence(b) for b in _telling_boxes(summary)]
     if summary.get("map"):
