@@ -153,12 +153,29 @@ def print_analysis(report: Analysis) -> None:
 
     ok = int((report.runs["status"] == "ok").sum())
     console.print(f"{len(report.runs)} runs ({ok} ok), {len(report.point_means)} design points")
-    if not report.indices.empty:
-        table = Table(title="Sensitivity indices")
-        for column in report.indices.columns:
+    if not report.noise.empty:
+        table = Table(title="Replicate noise: its share of the variance")
+        for column in ("combo", "outcome", "replicates", "of the runs", "of the point means"):
             table.add_column(column)
-        for row in report.indices.itertuples(index=False):
-            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        for row in report.noise.itertuples(index=False):
+            table.add_row(row.combo, row.outcome, f"{row.replicates:.0f}",
+                          _share(row.noise_share_runs), _share(row.noise_share_means))
+        console.print(table)
+    if not report.indices.empty:
+        shown = [c for c in report.indices.columns
+                 if not c.endswith(("_floor", "_distinct")) and c != "reason"]
+        judged = [c for c in report.indices.columns if c.endswith("_distinct")]
+        table = Table(title="Sensitivity indices (~: not distinguishable from noise, "
+                      "the dummy factor's interval; reasons in indices.csv)")
+        for column in [*shown, "vs noise"] if judged else shown:
+            table.add_column(column)
+        for row in report.indices.to_dict(orient="records"):
+            cells = [f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c])
+                     for c in shown]
+            if judged:
+                cells.append(" ".join(("" if row[c] else "~") + c.removesuffix("_distinct")
+                                      for c in judged))
+            table.add_row(*cells)
         console.print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
@@ -167,6 +184,10 @@ def print_analysis(report: Analysis) -> None:
         names = [p.name for p in report.files if p.parent == folder]
         console.print(f"wrote {len(names)} files in {folder}: {', '.join(names)}",
                       highlight=False)
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}" if value == value else "n/a"  # NaN: one replicate per point
 
 
 def register(app: typer.Typer) -> None:
