@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliancesim.compare.answers import EQUIVALENT, UNDECIDED
 from alliancesim.sweeps.design import DUMMY, Design, Factor
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.discovery import Box, find_box
@@ -21,6 +22,7 @@ from alliancesim.verdict.maps import VerdictMap, verdict_map
 from alliancesim.verdict.paired import (
     PairingError,
     categories,
+    design_wide,
     differences,
     mode_pairs,
     paired_runs,
@@ -49,6 +51,7 @@ class VerdictAnalysis:
     runs_failed: int = 0
     notes: list[str] = field(default_factory=list)
     defaults_map: VerdictMap | None = None
+    overall: pd.DataFrame = field(default_factory=pd.DataFrame)  # design-wide differences
 
     @property
     def modes(self) -> list[str]:
@@ -103,7 +106,10 @@ def analyse(verdict: VerdictExperiment, out: Path) -> VerdictAnalysis:
     """Read the runs of a verdict's folder and compute every table of the verdict."""
     spec = verdict.spec
     design, paired, failed = load_paired(verdict, out)
-    diffs = differences(paired, spec.modes, verdict.outcomes, spec.confidence)
+    diffs = differences(paired, spec.modes, verdict.outcomes, spec.confidence,
+                        margins=verdict.margins)
+    overall = design_wide(paired, spec.modes, verdict.outcomes, spec.confidence,
+                          verdict.margins, verdict.first.design.shares_seeds)
     point_winners = winners(diffs, spec.modes)
     indices, notes = sensitivity(design, paired, spec.modes, verdict.outcomes)
     ranked = ranking(indices, spec.decide_by, design.kind) if not indices.empty else (
@@ -117,7 +123,7 @@ def analyse(verdict: VerdictExperiment, out: Path) -> VerdictAnalysis:
                      "modes")
     return VerdictAnalysis(verdict, design, paired, diffs, point_winners, indices, ranked,
                            noise_shares(paired, spec.modes, verdict.outcomes), boxes, vmap,
-                           failed, notes)
+                           failed, notes, overall=overall)
 
 
 def map_factors(design: Design, ranked: pd.DataFrame) -> tuple[Factor, Factor]:
@@ -169,6 +175,25 @@ def shares(table: pd.DataFrame, column: str, levels: list[str]) -> dict[str, dic
     return {level: {"count": int(counts.get(level, 0)),
                     "share": float(counts.get(level, 0)) / total if total else np.nan}
             for level in levels}
+
+
+def answer_shares(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome and pair of modes: the share of design points where ``a`` is clearly
+    better, ``b`` is, the two are equivalent within the margin, or it is undecided, and the
+    median of the further runs per mode the undecided points are estimated to need."""
+    rows = []
+    for (outcome, a, b), group in diffs.groupby(["outcome", "a", "b"], sort=False):
+        n = len(group)
+        undecided = group[group["answer"] == UNDECIDED]
+        rows.append({"outcome": outcome, "a": a, "b": b, "points": n,
+                     "a_better": float((group["better"] == a).sum()) / n,
+                     "b_better": float((group["better"] == b).sum()) / n,
+                     "equivalent": float((group["answer"] == EQUIVALENT).sum()) / n,
+                     "undecided": float(len(undecided)) / n,
+                     "margin": float(group["margin"].iloc[0]),
+                     "median_more_runs": float(np.median(undecided["more_runs"]))
+                     if len(undecided) else 0.0})
+    return pd.DataFrame(rows)
 
 
 def winner_shares(analysis: VerdictAnalysis) -> dict[str, dict[str, dict[str, Any]]]:

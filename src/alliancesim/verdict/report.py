@@ -34,6 +34,7 @@ from alliancesim.verdict.paired import mode_pairs
 from alliancesim.verdict.summary import (
     box_table,
     factor_table,
+    overall_table,
     pair_table,
     ranking_table,
     share_table,
@@ -188,7 +189,9 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
     decide = summary["decide_by"]
     d = summary["design"]
     parts = [
-        f"# The verdict: {summary['name']}", "", summary["answer"], "",
+        f"# The verdict: {summary['name']}", "",
+        *_overall_lines(summary, analysis),
+        summary["answer"], "",
         *_map_lines(summary, analysis),
         "## Design", "",
         f"`{summary['experiment']}`: a {d['kind']} design of {d['points']:,} points "
@@ -237,6 +240,22 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
         _timing_line(times), "",
     ]
     return "\n".join(parts)
+
+
+def _overall_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
+    """The report's opening: the design-wide paired difference of every pair of modes with
+    its interval, then the share of design points in each of the three answers."""
+    common = analysis.verdict.first.design.shares_seeds
+    clusters = "design point and replicate (seed)" if common else "design point"
+    return [
+        "Design-wide paired difference a − b (the mean over every run of the design, each "
+        f"run against its partner on the same seed; {summary['confidence']:.0%} interval "
+        f"cluster-robust by {clusters}), and per design point one of three answers: a or b "
+        "clearly better (the interval excludes zero), equivalent (two one-sided tests put "
+        "the difference within the margin), or undecided (with the median number of further "
+        "runs per mode estimated to decide):", "",
+        overall_table(summary), "",
+    ]
 
 
 def _map_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from alliancesim.compare.answers import EQUIVALENT
 from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
-from alliancesim.verdict.analysis import VerdictAnalysis, winner_shares
+from alliancesim.verdict.analysis import VerdictAnalysis, answer_shares, winner_shares
 from alliancesim.verdict.figures import MODE_NAMES, factor_label
 from alliancesim.verdict.paired import NO_WINNER, categories
 
@@ -59,7 +60,11 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
         "parameter_sets": None if sets is None else {
             "file": str(sets.path.name), "rows": len(sets), "columns": list(sets.columns),
             "left_to_experiment": list(sets.left_to_experiment)},
+        "margins": verdict.margins,
+        "overall": analysis.overall.to_dict(orient="records"),
+        "answers": answer_shares(analysis.point_differences).to_dict(orient="records"),
         "winners": winner_shares(analysis),
+        "no_winner_split": _no_winner_split(analysis),
         "pairs": _pairs(analysis),
         "ranking": _ranking(analysis),
         "noise": analysis.noise.to_dict(orient="records"),
@@ -105,6 +110,21 @@ def _map(vmap: Any, analysis: VerdictAnalysis, **extra: Any) -> dict[str, Any]:
     return {"x": vmap.x.factor.name, "y": vmap.y.factor.name,
             "x_cells": list(vmap.x.labels), "y_cells": list(vmap.y.labels),
             "cells": len(vmap.x.labels) * len(vmap.y.labels), "winners": cells, **extra}
+
+
+def _no_winner_split(analysis: VerdictAnalysis) -> dict[str, float]:
+    """Of all design points, by the deciding outcome: the share without a clear winner where
+    every pair of modes is equivalent, and the share where some pair is undecided."""
+    decide = analysis.verdict.spec.decide_by
+    diffs = analysis.point_differences
+    diffs = diffs[diffs["outcome"] == decide]
+    won = analysis.point_winners
+    won = won[won["outcome"] == decide].set_index("point")["winner"]
+    equivalent = diffs.groupby("point")["answer"].agg(lambda a: bool((a == EQUIVALENT).all()))
+    open_ = won.reindex(equivalent.index) == NO_WINNER
+    n = len(equivalent)
+    return {"equivalent": float((open_ & equivalent).sum()) / n if n else math.nan,
+            "undecided": float((open_ & ~equivalent).sum()) / n if n else math.nan}
 
 
 def _pairs(analysis: VerdictAnalysis) -> list[dict[str, Any]]:
@@ -240,8 +260,15 @@ def _share_sentence(summary: dict[str, Any]) -> str:
     if len(modes) > 2:
         tied = sum(v["share"] or 0 for c, v in shares.items() if " or " in c)
         text += f"; two modes tie ahead of the rest at {_pct(tied)}"
-    return (text + f", and at {_pct(shares[NO_WINNER]['share'])} no mode is "
-            "distinguishable from the others.")
+    text += f", and at {_pct(shares[NO_WINNER]['share'])} no mode is clearly best"
+    split = summary.get("no_winner_split")
+    if split:
+        margin = summary["margins"][decide]
+        text += (f": there every pair of modes is equivalent within "
+                 f"{_margin(margin, margin < 1)} at "
+                 f"{_pct(split['equivalent'])} of all points, and at {_pct(split['undecided'])} "
+                 "the runs are too few to tell")
+    return text + "."
 
 
 def _telling_boxes(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -337,6 +364,45 @@ def pair_table(summary: dict[str, Any]) -> str:
         lines.append(f"| {o['label']} | {p['a']} − {p['b']} | {diff} | {_pct(p['a_better'])} "
                      f"| {_pct(p['b_better'])} | {_pct(p['no_clear_winner'])} |")
     return "\n".join(lines)
+
+
+def overall_table(summary: dict[str, Any]) -> str:
+    """Markdown: the design-wide mean paired difference of every pair of modes, with its
+    interval and answer, and the share of design points in each of the three answers."""
+    labels = {o["name"]: o for o in summary["outcomes"]}
+    answers = {(r["outcome"], r["a"], r["b"]): r for r in summary.get("answers", [])}
+    lines = [f"| outcome | modes a − b | design-wide difference ({summary['confidence']:.0%} "
+             "interval) | answer | margin | points: a clearly better | b clearly better | "
+             "equivalent | undecided (median runs more) |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|"]
+    for r in summary.get("overall", []):
+        o = labels[r["outcome"]]
+        fmt = _share_diff if o["share"] else _value_diff
+        unit = " points" if o["share"] else ""
+        shares = answers.get((r["outcome"], r["a"], r["b"]))
+        points = (f"{_pct(shares['a_better'])} | {_pct(shares['b_better'])} | "
+                  f"{_pct(shares['equivalent'])} | {_pct(shares['undecided'])} "
+                  f"({_more(shares['median_more_runs'])})" if shares else " | | | ")
+        lines.append(f"| {o['label']} | {r['a']} − {r['b']} | {fmt(r['diff'])}{unit} "
+                     f"[{fmt(r['low'])}, {fmt(r['high'])}] | {r['answer']} | "
+                     f"±{_margin(r['margin'], o['share'])} | {points} |")
+    return "\n".join(lines)
+
+
+def _share_diff(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:+.1f}"
+
+
+def _value_diff(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.3g}"
+
+
+def _margin(value: float, share: bool) -> str:
+    return f"{value * 100:g} points" if share else f"{value:g}"
+
+
+def _more(runs: float | None) -> str:
+    return "n/a" if runs is None else f"{runs:,.0f}"
 
 
 def box_table(summary: dict[str, Any]) -> str:
