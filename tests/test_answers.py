@@ -52,8 +52,11 @@ def test_tost_agrees_with_statsmodels():
     assert judge_paired(d, 0.05).p_equivalent == pytest.approx(expected)
 
 
-def test_identical_pairs_are_equivalent_and_a_constant_gap_needs_the_sign_test():
-    assert judge_paired(np.zeros(5), 0.05).answer == EQUIVALENT
+def test_identical_pairs_are_equivalent_once_enough_and_a_constant_gap_needs_the_sign_test():
+    # no pair differing in 5 could still hide a share of 45% that do: undecided
+    few_equal = judge_paired(np.zeros(5), 0.05)
+    assert few_equal.answer == UNDECIDED and few_equal.more_runs == 59 - 5
+    assert judge_paired(np.zeros(59), 0.05).answer == EQUIVALENT
     assert judge_paired(np.ones(20), 0.05).answer == DIFFERENT
     few = judge_paired(np.ones(3), 0.05)
     assert few.answer == UNDECIDED and few.more_runs >= 1

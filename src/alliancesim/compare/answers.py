@@ -135,11 +135,23 @@ def runs_to_decide(mean: float, sd: float, n: int, margin: float,
 
 def _without_spread(mean: float, n: int, margin: float, confidence: float,
                     test: str) -> Answer:
-    """Every paired difference is the same number."""
+    """Every paired difference is the same number.
+
+    A constant gap of at least the margin is judged by the exact sign test. A constant gap
+    inside the margin (every pair equal, usually) is equivalent only once the runs are
+    enough to bound how often a pair could differ: with none of ``n`` pairs differing, the
+    exact one-sided bound on that share is ``1 - alpha ** (1 / n)`` (the "rule of three"),
+    and a yes/no difference is at most that share; it must lie within the margin.
+    """
     alpha = 1 - confidence
     if abs(mean) < margin:
-        return Answer(EQUIVALENT, n, mean, mean, mean, 1.0 if mean == 0 else math.nan, 0.0,
-                      margin, 0.0, test)
+        needed = math.ceil(math.log(alpha) / math.log(1 - min(margin, 0.999)))
+        bound = 1 - alpha ** (1 / n)
+        if bound < margin:
+            return Answer(EQUIVALENT, n, mean, mean, mean, 1.0 if mean == 0 else math.nan,
+                          bound, margin, 0.0, test)
+        return Answer(UNDECIDED, n, mean, mean, mean, 1.0 if mean == 0 else math.nan, 1.0,
+                      margin, float(max(needed - n, 1)), test)
     p = float(stats.binomtest(n, n, 0.5).pvalue)
     answer = DIFFERENT if p < alpha else UNDECIDED
     more = 0.0 if answer == DIFFERENT else float(

@@ -47,6 +47,7 @@ def run_sweep(
     runs_per_task: int | None = None,
     verbose: bool = False,
     allow_import: bool = False,
+    replicate_targets: np.ndarray | None = None,
 ) -> RunSummary:
     """Run (or resume) a sweep and store its results in ``out``.
 
@@ -66,6 +67,10 @@ def run_sweep(
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
         allow_import: import the ``model_class`` / ``member_class`` the experiment file
             names (``"package.module:Class"``); without it such a file is refused.
+        replicate_targets: run only replicates ``0 .. targets[point] - 1`` of each point
+            (one entry per design point, at most the experiment's ``replicates``): a round
+            of an adaptive design. Run ids and seeds are those of the whole sweep, so later
+            rounds add runs and never change earlier ones.
 
     Returns a :class:`SweepSummary`; ``summary.results()`` gives the runs as a DataFrame.
     Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``. Worker
@@ -83,7 +88,8 @@ def run_sweep(
         total = design.n_points * exp.replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
-            return plan_tasks(exp, design, root_seed, done, per_task, classes)
+            return plan_tasks(exp, design, root_seed, wanted(done, replicate_targets),
+                              per_task, classes)
 
         summary = execute(store, manifest, exp.name, total, plan, options, warnings)
     return summary
@@ -166,6 +172,15 @@ def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[st
     return [f"{name} is {current.get(name)} now but was {old} when this sweep started; "
             "runs from both may differ" for name, old in before.items()
             if current.get(name) != old]
+
+
+def wanted(done: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
+    """The done mask with every run beyond its point's target marked done (not wanted)."""
+    if targets is None:
+        return done
+    replicates = len(done) // len(targets)
+    beyond = np.arange(replicates)[None, :] >= np.asarray(targets)[:, None]
+    return done | beyond.ravel()
 
 
 def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,

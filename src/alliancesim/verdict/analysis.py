@@ -52,6 +52,7 @@ class VerdictAnalysis:
     notes: list[str] = field(default_factory=list)
     defaults_map: VerdictMap | None = None
     overall: pd.DataFrame = field(default_factory=pd.DataFrame)  # design-wide differences
+    adaptive: dict[str, Any] | None = None  # an adaptive verdict's rounds and runs
 
     @property
     def modes(self) -> list[str]:

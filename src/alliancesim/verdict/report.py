@@ -202,6 +202,7 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
         f"{d['seed']}), so each difference is taken run by run. {d['pairs_used']:,} paired "
         f"runs were used; {d['runs_failed']} runs failed.", "",
         factor_table(summary), "",
+        *_adaptive_lines(summary),
         *_sets_lines(summary),
         "## Who wins where", "",
         f"Share of design points where each mode is clearly best (its {summary['confidence']:.0%} "
@@ -268,6 +269,18 @@ def _map_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
     lines += [f"![Which mode does best by {decide}, averaged over the design]"
               f"(map_{decide}_{AVERAGED}.png)", "", averaged_footnote(analysis), ""]
     return lines
+
+
+def _adaptive_lines(summary: dict[str, Any]) -> list[str]:
+    """An adaptive verdict's rounds and the runs they spent (nothing for a fixed one)."""
+    spent = summary.get("adaptive")
+    if not spent:
+        return []
+    from alliancesim.verdict.adaptive import spending_lines
+
+    return [f"Adaptive: the {summary['design']['replicates']} replicates above are the cap; "
+            "each point ran only as many as it took to decide it (or the cap).", "",
+            *spending_lines(spent, len(summary["modes"]))]
 
 
 def _sets_lines(summary: dict[str, Any]) -> list[str]:

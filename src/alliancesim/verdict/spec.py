@@ -90,6 +90,12 @@ class VerdictSpec(BaseModel):
                             "map with every other factor at its default")
     map_replicates: int = Field(default=32, ge=0, description="runs per mode at each point "
                                 "of that map (0: no such map)")
+    start_replicates: int = Field(default=8, ge=2, description="adaptive verdict: replicates "
+                                  "per mode at every point in the first round")
+    max_replicates: int = Field(default=256, ge=2, description="adaptive verdict: the most "
+                                "replicates a point gets before it is left undecided")
+    growth: int = Field(default=2, ge=2, description="adaptive verdict: each round multiplies "
+                        "the replicates of the undecided points by this")
     prim_max_dims: int = Field(default=3, ge=1, le=10,
                                description="most factors a box of scenario discovery restricts")
     assumptions: list[str] = Field(
@@ -108,6 +114,9 @@ class VerdictSpec(BaseModel):
                                  f"{', '.join(OUTCOMES)}")
             if not margin > 0:
                 raise ValueError(f"margins.{name} must be above 0, got {margin!r}")
+        if self.start_replicates > self.max_replicates:
+            raise ValueError(f"start_replicates ({self.start_replicates}) must be at most "
+                             f"max_replicates ({self.max_replicates})")
         if self.decide_by not in self.outcomes:
             raise ValueError(f"decide_by {self.decide_by!r} must be one of the outcomes "
                              f"({', '.join(self.outcomes)})")

@@ -61,6 +61,7 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
             "file": str(sets.path.name), "rows": len(sets), "columns": list(sets.columns),
             "left_to_experiment": list(sets.left_to_experiment)},
         "margins": verdict.margins,
+        "adaptive": analysis.adaptive,
         "overall": analysis.overall.to_dict(orient="records"),
         "answers": answer_shares(analysis.point_differences).to_dict(orient="records"),
         "winners": winner_shares(analysis),
