@@ -131,11 +131,28 @@ def analyze_command(
         = FigureFormat.png,
     heatmaps: Annotated[int, typer.Option(
         min=0, help="Heatmaps drawn per outcome, for the first N factor pairs.")] = 6,
+    discover: Annotated[str | None, typer.Option(
+        help="Scenario discovery instead (EMA Workbench PRIM, CART, feature scoring): where "
+             "the points' mean OUTCOME lies above --threshold.", show_default=False)] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help="With --discover: the level a point's mean outcome must exceed (default: the "
+             "median of the points' means).", show_default=False)] = None,
+    below: Annotated[bool, typer.Option(
+        "--below", help="With --discover: cases lie at or below the threshold.")] = False,
+    resamples: Annotated[int, typer.Option(
+        min=0, help="With --discover: PRIM boxes on random halves of the points to check "
+             "the box against.")] = 10,
+    max_dims: Annotated[int, typer.Option(
+        min=1, help="With --discover: most factors the PRIM box restricts.")] = 3,
 ) -> None:
-    """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
+    """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep,
+    or with --discover scenario discovery (PRIM, CART, feature scoring) on any outcome."""
     if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
         fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
              "written by 'alliancesim sweep'")
+    if discover is not None:
+        _discover(results, out, discover, threshold, not below, resamples, max_dims)
+        return
     from alliancesim.engine.store import ResultsError
     from alliancesim.sweeps.analysis import AnalysisError, analyze
 
@@ -145,6 +162,24 @@ def analyze_command(
     except (ResultsError, AnalysisError) as exc:
         fail(str(exc))
     print_analysis(report)
+
+
+def _discover(results: Path, out: Path | None, outcome: str, threshold: float | None,
+              above: bool, resamples: int, max_dims: int) -> None:
+    """Run scenario discovery and print what it found."""
+    from alliancesim.engine.store import ResultsError
+    from alliancesim.sweeps.analysis import AnalysisError
+    from alliancesim.sweeps.discovery import DiscoveryError, discover, discovery_lines
+
+    try:
+        found = discover(results, outcome, threshold=threshold, above=above, out=out,
+                         max_dims=max_dims, resamples=resamples)
+    except (ResultsError, AnalysisError, DiscoveryError) as exc:
+        fail(str(exc))
+    for line in discovery_lines(found):
+        console.print(line, highlight=False)
+    console.print(f"wrote {len(found.files)} files in {found.files[0].parent}: "
+                  f"{', '.join(p.name for p in found.files)}", highlight=False)
 
 
 def print_analysis(report: Analysis) -> None:
