@@ -93,7 +93,9 @@ def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
             _answer(row),
         ))
         previous = row.label
-    return pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
+    table = pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
+    # summaries written before the three answers have no answer to show
+    return table if "answer" in summary.columns else table.drop(columns="Answer")
 
 
 def _number(value: float, kind: str, decimals: int) -> str:
