@@ -92,7 +92,8 @@ def defaults_map(verdict: VerdictExperiment, out: Path) -> tuple[VerdictMap, int
 
     design, paired, failed = load_paired(verdict, out, MAP_RUNS)
     spec = verdict.spec
-    return grid_map(paired, design, spec.modes, verdict.outcomes, spec.confidence), failed
+    return grid_map(paired, design, spec.modes, verdict.outcomes, spec.confidence,
+                    verdict.margins), failed
 
 
 def _inputs_of(verdict: VerdictExperiment, design: Design) -> list[str]:
@@ -117,7 +118,7 @@ def analyse(verdict: VerdictExperiment, out: Path) -> VerdictAnalysis:
         pd.DataFrame({"factor": [f.name for f in design.ranged], "strength": np.nan}))
     x, y = map_factors(design, ranked)
     vmap = verdict_map(paired, design, x, y, spec.modes, verdict.outcomes, spec.confidence,
-                       spec.map_bins)
+                       spec.map_bins, verdict.margins)
     boxes = discover(verdict, design, paired, point_winners, diffs)
     if failed:
         notes.append(f"{failed} runs failed and are left out with their partners in the other "
