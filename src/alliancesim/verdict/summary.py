@@ -255,7 +255,8 @@ def _share_sentence(summary: dict[str, Any]) -> str:
     parts = [f"{_mode(m)} at {_pct(shares[m]['share'])}" for m in modes]
     text = (f"Judged by {CRITERION.get(decide, decide)}, across {design['points']:,} "
             f"combinations of {roles.count('condition')} conditions and "
-            f"{roles.count('assumption')} assumptions (each run {design['replicates']} times "
+            f"{roles.count('assumption')} assumptions (each run {_up_to(summary)}"
+            f"{design['replicates']} times "
             "under every mode, with the same seeds), the mode that is clearly best is "
             + ", ".join(parts))
     if len(modes) > 2:
@@ -270,6 +271,11 @@ def _share_sentence(summary: dict[str, Any]) -> str:
                  f"{_pct(split['equivalent'])} of all points, and at {_pct(split['undecided'])} "
                  "the runs are too few to tell")
     return text + "."
+
+
+def _up_to(summary: dict[str, Any]) -> str:
+    """``up to `` when the verdict was adaptive (the replicates are its cap)."""
+    return "up to " if summary.get("adaptive") else ""
 
 
 def _telling_boxes(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -323,8 +329,8 @@ def _caveats(summary: dict[str, Any]) -> str:
              "the assumptions spread evenly over their ranges, not weighted by a calibration")
     text = (f"Caveats: these are consequences of the model's mechanisms over the ranges of "
             f"{summary['experiment']}, with {where}, not measurements of real alliances; a "
-            f"point's verdict rests on {design['replicates']} paired runs per mode, with "
-            f"{summary['confidence']:.0%} intervals not adjusted for the "
+            f"point's verdict rests on {_up_to(summary)}{design['replicates']} paired runs per "
+            f"mode, with {summary['confidence']:.0%} intervals not adjusted for the "
             f"{design['points']:,} points, so some clear winners are chance")
     if noise:
         text += (f"; replicate noise makes up about {_pct(float(np.mean(noise)))} of the "
