@@ -78,3 +78,18 @@ def test_the_margin_is_the_callers():
     table = summarize(runs(0.05, n=2000), outcome_specs=SPECS[:1], n_resamples=200,
                       margin=0.10)
     assert _row(table, "failed")["answer"] == "equivalent"
+
+
+def test_a_comparison_report_names_its_paired_tests_and_answers(tmp_path):
+    from alliancesim.compare import compare_scenarios, write_report
+
+    comparison = compare_scenarios(["dedicated_manager", "transversal_skill"], replicates=12,
+                                   workers=1)
+    table = comparison.summary(n_resamples=200)
+    assert table["paired"].all()
+    other = table[table["scenario"] == "transversal_skill"]
+    assert set(other["answer"]) <= {"different", "equivalent", "undecided"}
+    write_report(comparison, tmp_path)
+    report = (tmp_path / "report.md").read_text()
+    assert "| Answer |" in report and "exact McNemar" in report
+    assert "paired, since replicate r of every scenario ran on the same seed" in report
