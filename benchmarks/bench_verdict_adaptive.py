@@ -2,8 +2,9 @@
 
 Runs ``experiments/verdict.toml`` (or another verdict file) adaptively from scratch: every
 point starts with ``start_replicates`` per mode and only the points still undecided get
-more, up to ``max_replicates``. Prints the share of points decided (every pair of modes
-clearly different or equivalent within the margin on the deciding outcome), the runs spent
+more, up to ``max_replicates``. Prints the share of points decided (a mode, or two tied,
+clearly ahead of the rest, or every pair of modes clearly different or equivalent within the
+margin, on the deciding outcome), the runs spent
 against a fixed design reaching the same decisions, and the wall and CPU time. The target:
 at least 90% of the shipped verdict's points decided within 20 minutes on two cores.
 

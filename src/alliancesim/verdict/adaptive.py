@@ -4,9 +4,10 @@ A fixed verdict runs every design point the same number of times, so most runs g
 already decided and too few to the close ones. The adaptive verdict starts every point with
 a few replicates per mode (``[verdict] start_replicates``), then in rounds gives more
 replicates (``growth`` times as many) only to the points still *undecided* on the deciding
-outcome: a point is decided when every pair of modes is clearly different or equivalent
-within the margin (:mod:`alliancesim.compare.answers`). It stops when every point is
-decided or has reached ``max_replicates``.
+outcome: a point is decided when a mode (or two, tied) is clearly better than every other,
+or when every pair of modes is clearly different or equivalent within the margin
+(:mod:`alliancesim.compare.answers`). It stops when every point is decided or has reached
+``max_replicates``.
 
 Each round is an ordinary resumable sweep per mode (the same folders as a fixed verdict of
 ``max_replicates`` replicates: run ``(point, replicate)`` keeps its id and seed whatever the
@@ -34,7 +35,7 @@ import pandas as pd
 from alliancesim.compare.answers import UNDECIDED
 from alliancesim.engine.store import ResultsError
 from alliancesim.verdict.analysis import RUNS, load_paired
-from alliancesim.verdict.paired import differences
+from alliancesim.verdict.paired import NO_WINNER, differences, winners
 from alliancesim.verdict.spec import VerdictExperiment, verdict_from_dict
 
 STATE = "adaptive.json"
@@ -99,12 +100,17 @@ def save_state(out: Path, state: AdaptiveState) -> None:
 
 
 def point_decisions(verdict: VerdictExperiment, paired: pd.DataFrame) -> pd.Series:
-    """Per design point: decided (every pair of modes different or equivalent on the
-    deciding outcome) or not."""
+    """Per design point: decided or not, on the deciding outcome. A point is decided when
+    the verdict's question has its answer there: a mode (or two, tied) is clearly better
+    than every other, or every pair of modes is clearly different or equivalent. More runs
+    on a pair the answer does not hinge on (the two modes behind a clear winner) are not
+    spent."""
     spec = verdict.spec
     diffs = differences(paired, spec.modes, [verdict.decider], spec.confidence,
                         margins=verdict.margins)
-    return diffs.groupby("point")["answer"].agg(lambda a: bool((a != UNDECIDED).all()))
+    settled = diffs.groupby("point")["answer"].agg(lambda a: bool((a != UNDECIDED).all()))
+    won = winners(diffs, spec.modes).set_index("point")["winner"] != NO_WINNER
+    return settled | won.reindex(settled.index, fill_value=False)
 
 
 def next_targets(targets: np.ndarray, decided: np.ndarray, cap: int,
@@ -166,8 +172,9 @@ def spending_lines(summary: dict[str, Any], modes: int) -> list[str]:
     return [
         "## Adaptive rounds", "",
         f"{summary['rounds']} rounds: {summary['decided']:,} of {summary['points']:,} design "
-        f"points decided ({summary['decided_share']:.0%}), every pair of modes clearly "
-        f"different or equivalent on the deciding outcome; {summary['undecided_at_cap']} "
+        f"points decided ({summary['decided_share']:.0%}: a mode, or two tied, clearly ahead "
+        "of the rest, or every pair of modes clearly different or equivalent, on the deciding "
+        f"outcome); {summary['undecided_at_cap']} "
         f"points reached the cap undecided. Replicates per mode: {counts}. "
         f"{summary['runs']:,} runs ({modes} modes), against {summary['fixed_runs']:,} for a "
         f"fixed design giving every point the {summary['fixed_replicates']} replicates the "
