@@ -115,12 +115,13 @@ def sobol_results(tmp_path_factory):
 
 def test_analyze_returns_indices_effects_and_writes_figures(sobol_results, tmp_path):
     report = analyze(sobol_results, tmp_path)
-    assert len(report.runs) == 8 * 4 * 2 * 2
-    assert len(report.point_means) == 8 * 4 * 2
+    # Saltelli's N (d + 2) points per mode, the dummy factor among the d = 3 factors
+    assert len(report.runs) == 8 * 5 * 2 * 2
+    assert len(report.point_means) == 8 * 5 * 2
     assert set(report.indices["combo"]) == {"management_mode=dedicated",
                                             "management_mode=transversal"}
     assert set(report.indices["outcome"]) == {"failed", "value_total"}
-    assert len(report.indices) == 2 * 2 * 2
+    assert len(report.indices) == 2 * 2 * 3
     names = {p.name for p in report.files}
     assert {"indices.csv", "effects.csv", "point_means.csv", "effects_failed.png",
             "heatmap_value_total__cultural_diversity__openness_mean.png"} <= names
@@ -143,7 +144,9 @@ def test_analyze_from_the_command_line(sobol_results, tmp_path):
 def test_points_without_a_successful_run_skip_their_indices_with_a_note(tmp_path):
     # every run still going at month 20 fails (a timeline entry that raises)
     absent = Path(__file__).parent / "data" / "absent_partner.toml"
+    # each point its own seed, so that some runs end before month 20 and others do not
     spec = {**SOBOL_SWEEP, "replicates": 1, "scenario": str(absent),
+            "design": {**SOBOL_SWEEP["design"], "common_seeds": False},
             "vary": {"n_members": {"low": 3, "high": 12},
                      "openness_mean": {"low": 0.2, "high": 0.8}}}
     run_sweep(experiment_from_dict(spec), tmp_path / "results", backend="inprocess")

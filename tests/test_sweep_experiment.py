@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from alliancesim.cli.main import app
 from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.sweeps import ExperimentError, load_experiment, run_seed
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
@@ -51,7 +52,7 @@ def test_shipped_experiments_load_and_give_their_design(path, tmp_path):
     design = experiment.make_design(experiment.seed or 0)
     assert design.n_points >= 1
     for factor in design.ranged:
-        if factor.name == SET_FACTOR:  # a row of the table of parameter sets
+        if factor.name in (SET_FACTOR, DUMMY):  # a row of parameter sets; the noise reference
             continue
         param = PARAMETERS_BY_NAME[factor.name]
         if factor.listed:  # listed values sampled by the design

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from alliancesim.sweeps import ExperimentError, experiment_from_dict, load_results, run_sweep
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
 BASE = {"name": "s", "seed": 3, "replicates": 1, "horizon": 12,
@@ -28,7 +29,8 @@ def test_sampled_listed_numbers_keep_their_type_and_enter_a_sobol_problem():
                              "n_members": {"values": [4, 8, 16], "sample": True}},
             "design": {"kind": "sobol", "samples": 8}}
     design = experiment_from_dict(spec).make_design(2)
-    assert design.problem()["names"] == ["cultural_diversity", "n_members"]
+    # the dummy factor (the noise floor of the indices) follows the experiment's factors
+    assert design.problem()["names"] == ["cultural_diversity", "n_members", DUMMY]
     assert set(design.points["n_members"]) <= {4, 8, 16}
     assert pd.api.types.is_integer_dtype(design.points["n_members"])
 

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from alliancesim.cli.main import app
 from alliancesim.sweeps import ExperimentError, load_manifest, load_results
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.verdict import NO_WINNER, PairingError, find_box, verdict_from_dict, winner
 from alliancesim.verdict.analysis import mode_folder
 from alliancesim.verdict.paired import column, differences, mean_interval, paired_runs
@@ -74,7 +75,7 @@ def tiny(tmp_path_factory) -> Path:
 def test_every_mode_of_a_design_point_shares_its_seeds_and_its_parameter_values(tiny):
     runs = {m: load_results(mode_folder(tiny, m)).set_index("run_id") for m in MODES}
     first = runs["dedicated"]
-    assert len(first) == 4 * (4 + 2) * 3  # sobol points x replicates
+    assert len(first) == 4 * (5 + 2) * 3  # sobol points (the dummy factor among them) x replicates
     shared = ["point", "replicate", "seed_entropy", "n_members", "member_skill_mean",
               "sector_mix", "skill_learning_rate"]
     for mode in MODES[1:]:
@@ -120,8 +121,9 @@ def synthetic(values: dict[str, dict[int, np.ndarray]], outcome: str) -> pd.Data
     return pd.concat(frames, ignore_index=True)
 
 
-def verdicts(paired: pd.DataFrame, outcome: str) -> dict[int, str]:
-    diffs = differences(paired, MODES, [OUTCOMES[outcome]], 0.95)
+def verdicts(paired: pd.DataFrame, outcome: str, margin: float = 0.01) -> dict[int, str]:
+    # a margin of equivalence far below the gaps these tests plant
+    diffs = differences(paired, MODES, [OUTCOMES[outcome]], 0.95, margins={outcome: margin})
     return {int(p): winner(zip(g["a"], g["b"], g["better"], strict=True), MODES)
             for p, g in diffs.groupby("point")}
 
@@ -274,7 +276,11 @@ def test_the_shipped_experiment_is_valid_and_fits_its_budget():
 # --- the report -------------------------------------------------------------------------------
 def test_the_report_answers_first_and_every_table_and_figure_is_written(tiny):
     report = (tiny / "report.md").read_text()
-    first = report.split("\n\n")[1]
+    paragraphs = report.split("\n\n")
+    # the report opens with the design-wide paired difference and the three answers
+    assert paragraphs[1].startswith("Design-wide paired difference a − b")
+    assert "| dedicated − transversal |" in paragraphs[2] and "equivalent" in paragraphs[2]
+    first = paragraphs[3]
     assert first.startswith("**Is alliance management best as a profession, a shared skill, "
                             "or both?**")
     assert "Caveats:" in first
@@ -357,7 +363,7 @@ def test_a_verdict_over_plausible_sets_samples_one_set_per_point_and_boxes_their
             + '\n[parameter_sets]\nfile = "plausible.parquet"\n')
     result = run_verdict(write_experiment(tmp_path, text), tmp_path / "out", workers=1)
     analysis = result.analysis
-    assert [f.name for f in analysis.design.ranged][-1] == "parameter_set"
+    assert [f.name for f in analysis.design.ranged][-2:] == ["parameter_set", DUMMY]
     from alliancesim.verdict.analysis import box_inputs
 
     inputs = box_inputs(analysis.verdict, analysis.design, analysis.paired)

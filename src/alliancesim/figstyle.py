@@ -53,6 +53,8 @@ def factor_label(name: str) -> str:
     """A parameter's axis label from its definition: title and unit (``Cultural
     diversity (x)``); the name itself for anything else."""
     param = PARAMETERS_BY_NAME.get(name)
+    if name == "dummy_factor":  # sweeps.design.DUMMY, not imported here: figstyle loads first
+        return "Dummy factor (ignored by the model)"
     if param is None:
         return name.replace("_", " ")
     return param.title + (f" ({param.unit})" if param.unit not in ("", "-") else "")

@@ -47,13 +47,13 @@ def summary_table(comparison: Comparison) -> Table:
     from rich.table import Table
 
     from alliancesim.compare import format_summary
-    from alliancesim.compare.report import SUMMARY_HEADERS, TABLE_NOTE
+    from alliancesim.compare.report import SUMMARY_HEADERS, _note_of
 
     table = Table(title=f"{comparison.replicates} runs per scenario, seed {comparison.seed}; "
                         f"reference: {comparison.reference}",
-                  caption=TABLE_NOTE, caption_justify="left")
+                  caption=_note_of(comparison.summary()), caption_justify="left")
     for index, header in enumerate(SUMMARY_HEADERS):
-        table.add_column(header, overflow="fold", no_wrap=index >= 2)
+        table.add_column(header, overflow="fold", no_wrap=2 <= index <= 4)
     shown = format_summary(comparison.summary())
     for index, row in enumerate(shown.itertuples(index=False)):
         last_of_outcome = index + 1 == len(shown) or shown.iloc[index + 1, 0] != ""
@@ -99,6 +99,10 @@ def compare(
     flush_runs: FlushRunsOption = 1000,
     flush_seconds: FlushSecondsOption = 30.0,
     overwrite: Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)] = False,
+    margin: Annotated[float, typer.Option(
+        min=0.001, max=0.999,
+        help="Equivalence margin of shares and survival (0.05: two scenarios within 5 "
+             "points of each other are equivalent).")] = 0.05,
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures.
 
@@ -164,6 +168,7 @@ def compare(
             _save_partial(interrupted, out)
             fail("interrupted; every finished run is saved: rerun the same command to resume",
                  INTERRUPTED)
+    comparison.margin = margin
     for note in comparison.notes:
         if not note.startswith("asked for"):  # the worker cap was announced before the runs
             warn(note)

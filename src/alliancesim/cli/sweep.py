@@ -131,11 +131,28 @@ def analyze_command(
         = FigureFormat.png,
     heatmaps: Annotated[int, typer.Option(
         min=0, help="Heatmaps drawn per outcome, for the first N factor pairs.")] = 6,
+    discover: Annotated[str | None, typer.Option(
+        help="Scenario discovery instead (EMA Workbench PRIM, CART, feature scoring): where "
+             "the points' mean OUTCOME lies above --threshold.", show_default=False)] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help="With --discover: the level a point's mean outcome must exceed (default: the "
+             "median of the points' means).", show_default=False)] = None,
+    below: Annotated[bool, typer.Option(
+        "--below", help="With --discover: cases lie at or below the threshold.")] = False,
+    resamples: Annotated[int, typer.Option(
+        min=0, help="With --discover: PRIM boxes on random halves of the points to check "
+             "the box against.")] = 10,
+    max_dims: Annotated[int, typer.Option(
+        min=1, help="With --discover: most factors the PRIM box restricts.")] = 3,
 ) -> None:
-    """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep."""
+    """Sensitivity indices (Sobol/Morris designs), effect plots and heatmaps of a sweep,
+    or with --discover scenario discovery (PRIM, CART, feature scoring) on any outcome."""
     if not (results / "manifest.json").is_file():  # before SciPy and matplotlib load
         fail(f"{results}: not a results folder (no manifest.json); allowed: a folder "
              "written by 'alliancesim sweep'")
+    if discover is not None:
+        _discover(results, out, discover, threshold, not below, resamples, max_dims)
+        return
     from alliancesim.engine.store import ResultsError
     from alliancesim.sweeps.analysis import AnalysisError, analyze
 
@@ -147,18 +164,53 @@ def analyze_command(
     print_analysis(report)
 
 
+def _discover(results: Path, out: Path | None, outcome: str, threshold: float | None,
+              above: bool, resamples: int, max_dims: int) -> None:
+    """Run scenario discovery and print what it found."""
+    from alliancesim.engine.store import ResultsError
+    from alliancesim.sweeps.analysis import AnalysisError
+    from alliancesim.sweeps.discovery import DiscoveryError, discover, discovery_lines
+
+    try:
+        found = discover(results, outcome, threshold=threshold, above=above, out=out,
+                         max_dims=max_dims, resamples=resamples)
+    except (ResultsError, AnalysisError, DiscoveryError) as exc:
+        fail(str(exc))
+    for line in discovery_lines(found):
+        console.print(line, highlight=False)
+    console.print(f"wrote {len(found.files)} files in {found.files[0].parent}: "
+                  f"{', '.join(p.name for p in found.files)}", highlight=False)
+
+
 def print_analysis(report: Analysis) -> None:
     """Indices (if any), notes and the files written."""
     from rich.table import Table
 
     ok = int((report.runs["status"] == "ok").sum())
     console.print(f"{len(report.runs)} runs ({ok} ok), {len(report.point_means)} design points")
-    if not report.indices.empty:
-        table = Table(title="Sensitivity indices")
-        for column in report.indices.columns:
+    if not report.noise.empty:
+        table = Table(title="Replicate noise: its share of the variance")
+        for column in ("combo", "outcome", "replicates", "of the runs", "of the point means"):
             table.add_column(column)
-        for row in report.indices.itertuples(index=False):
-            table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+        for row in report.noise.itertuples(index=False):
+            table.add_row(row.combo, row.outcome, f"{row.replicates:.0f}",
+                          _share(row.noise_share_runs), _share(row.noise_share_means))
+        console.print(table)
+    if not report.indices.empty:
+        shown = [c for c in report.indices.columns
+                 if not c.endswith(("_floor", "_distinct")) and c != "reason"]
+        judged = [c for c in report.indices.columns if c.endswith("_distinct")]
+        table = Table(title="Sensitivity indices (~: not distinguishable from noise, "
+                      "the dummy factor's interval; reasons in indices.csv)")
+        for column in [*shown, "vs noise"] if judged else shown:
+            table.add_column(column)
+        for row in report.indices.to_dict(orient="records"):
+            cells = [f"{row[c]:.3f}" if isinstance(row[c], float) else str(row[c])
+                     for c in shown]
+            if judged:
+                cells.append(" ".join(("" if row[c] else "~") + c.removesuffix("_distinct")
+                                      for c in judged))
+            table.add_row(*cells)
         console.print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
@@ -167,6 +219,10 @@ def print_analysis(report: Analysis) -> None:
         names = [p.name for p in report.files if p.parent == folder]
         console.print(f"wrote {len(names)} files in {folder}: {', '.join(names)}",
                       highlight=False)
+
+
+def _share(value: float) -> str:
+    return f"{value:.0%}" if value == value else "n/a"  # NaN: one replicate per point
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,9 @@ def verdict(
     verbose: VerboseOption = False,
     allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
         = False,
+    adaptive: Annotated[bool, typer.Option(
+        "--adaptive", help="Run in rounds: start_replicates per point, then more only at "
+        "the points still undecided, up to max_replicates ([verdict] table).")] = False,
 ) -> None:
     """Compare the management modes paired over a global design of conditions and
     assumptions: who wins where, what decides it, maps and PRIM boxes, in a report.
@@ -89,7 +92,7 @@ def verdict(
     folder = prepare_output_folder(out if out is not None else Path("results") / loaded.name)
     options = {"workers": _capped(workers), "scheduler": scheduler, "progress": progress,
                "flush_runs": flush_runs, "flush_seconds": flush_seconds, "verbose": verbose,
-               "allow_import": allow_import}
+               "allow_import": allow_import, "adaptive": adaptive}
     result = _run(loaded, folder, options)
     print_verdict(result)
     if result.failures:
@@ -131,6 +134,12 @@ def print_verdict(result: VerdictResult) -> None:
                       f"{sweep.backend}, {sweep.workers} workers)", highlight=False)
         for warning in sweep.warnings:
             warn(warning)
+    if result.adaptive:
+        a = result.adaptive
+        console.print(f"adaptive: {a['decided']:,} of {a['points']:,} points decided "
+                      f"({a['decided_share']:.0%}) in {a['rounds']} rounds, {a['runs']:,} runs "
+                      f"(a fixed design reaching the same decisions: {a['fixed_runs']:,})",
+                      highlight=False)
     for note in result.analysis.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     if result.failures:

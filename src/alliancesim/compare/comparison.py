@@ -62,7 +62,9 @@ class Comparison:
     out: Path | None = None
     backend: str = "inprocess"
     notes: list[str] = field(default_factory=list)
-    _summaries: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
+    margin: float = statistics.DEFAULT_MARGIN  # equivalence margin of shares and survival
+    _summaries: dict[tuple[int, float], pd.DataFrame] = field(default_factory=dict,
+                                                              repr=False)
 
     @property
     def names(self) -> list[str]:
@@ -81,13 +83,16 @@ class Comparison:
 
     def summary(self, n_resamples: int = 2000) -> pd.DataFrame:
         """Per outcome and scenario: estimate, 95% bootstrap CI, effect size against the
-        reference and the p-value of a test suited to the outcome (see
+        reference, the p-value of a test suited to the outcome (paired, as the runs share
+        seeds) and the answer: different, equivalent within ``margin``, or undecided (see
         :mod:`alliancesim.compare.statistics`). The bootstrap is seeded from ``seed``."""
-        if n_resamples not in self._summaries:
-            self._summaries[n_resamples] = statistics.summarize(
+        key = (n_resamples, self.margin)
+        if key not in self._summaries:
+            self._summaries[key] = statistics.summarize(
                 self.outcomes, reference=self.reference, seed=self.seed,
-                n_resamples=n_resamples, survival_month=self.survival_month)
-        return self._summaries[n_resamples]
+                n_resamples=n_resamples, survival_month=self.survival_month,
+                margin=self.margin)
+        return self._summaries[key]
 
     def survival(self) -> pd.DataFrame:
         """Kaplan-Meier curves of time to dissolution, one row per scenario and month."""

@@ -15,16 +15,30 @@ from alliancesim.compare import figures
 from alliancesim.compare.comparison import Comparison
 from alliancesim.compare.statistics import OUTCOMES
 
-SUMMARY_HEADERS = ("Outcome", "Scenario", "Estimate [95% CI]", "Effect", "p")
-# How to read the table; printed under it in the terminal and in the report.
-TABLE_NOTE = (
-    "Failed = dissolved or objectives missed. Estimates: means (shares for yes/no outcomes) "
-    "with 95% bootstrap (BCa) intervals; Survival (KM) = Kaplan-Meier share not dissolved by "
-    "the last common month, Greenwood log-log interval. Effects against the reference: "
-    "RD = risk difference, δ = Cliff's delta (-1 to 1), ΔS = survival difference. "
-    "p: Fisher's exact (yes/no), Mann-Whitney U (numbers), log-rank (survival); unpaired, "
-    "so conservative under common random numbers; not adjusted for multiple comparisons."
-)
+SUMMARY_HEADERS = ("Outcome", "Scenario", "Estimate [95% CI]", "Effect", "p", "Answer")
+
+
+def table_note(paired: bool = True, margin: float = 0.05,
+               numeric_margin: float = 0.2) -> str:
+    """How to read the table; printed under it in the terminal and in the report."""
+    tests = ("exact McNemar (yes/no), Wilcoxon signed-rank (numbers), log-rank stratified by "
+             "seed (survival): paired, since replicate r of every scenario ran on the same seed"
+             if paired else
+             "Fisher's exact (yes/no), Mann-Whitney U (numbers), log-rank (survival): unpaired, "
+             "since the scenarios' runs do not share their seeds")
+    return (
+        "Failed = dissolved or objectives missed. Estimates: means (shares for yes/no "
+        "outcomes) with 95% bootstrap (BCa) intervals; Survival (KM) = Kaplan-Meier share not "
+        "dissolved by the last common month, Greenwood log-log interval. Effects against the "
+        "reference: RD = risk difference, δ = Cliff's delta (-1 to 1), ΔS = survival "
+        f"difference. p: {tests}; not adjusted for multiple comparisons. Answer against the "
+        "reference: higher or lower (p < 0.05), equivalent (two one-sided tests put the mean "
+        f"{'paired ' if paired else ''}difference within ±{margin * 100:g} points for shares "
+        f"and survival, ±{numeric_margin:g} standard deviations of the reference's runs for "
+        "numbers), or undecided (with the runs per scenario estimated to decide it).")
+
+
+TABLE_NOTE = table_note()
 EFFECT_SHORT = {"risk difference": "RD", "Cliff's delta": "δ", "survival difference": "ΔS"}
 BINARY_KINDS = ("binary", "survival")
 
@@ -77,9 +91,12 @@ def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
             _estimate(row.estimate, row.ci_low, row.ci_high, row.kind),
             _effect(row.effect, row.effect_measure),
             _p_value(row.p_value),
+            _answer(row),
         ))
         previous = row.label
-    return pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
+    table = pd.DataFrame(rows, columns=list(SUMMARY_HEADERS))
+    # summaries written before the three answers have no answer to show
+    return table if "answer" in summary.columns else table.drop(columns="Answer")
 
 
 def _number(value: float, kind: str, decimals: int) -> str:
@@ -101,6 +118,21 @@ def _effect(value: float, measure: str) -> str:
     return f"{EFFECT_SHORT.get(measure, measure)} {value:+.2f}"
 
 
+def _answer(row: object) -> str:
+    """``lower``, ``higher``, ``equivalent`` or ``undecided (~300 more runs)``; empty for the
+    reference (and for summaries written before answers existed)."""
+    answer = getattr(row, "answer", "")
+    if not isinstance(answer, str) or not answer:
+        return ""
+    if answer == "different":
+        return "higher" if getattr(row, "difference", 0.0) > 0 else "lower"
+    if answer == "undecided":
+        more = getattr(row, "more_runs", math.nan)
+        return (f"undecided (~{more:,.0f} more runs)" if math.isfinite(more)
+                else "undecided")
+    return answer
+
+
 def _p_value(value: float) -> str:
     if not math.isfinite(value):
         return ""
@@ -112,6 +144,14 @@ def markdown_text(text: str) -> str:
     line (a table cell's ``|`` is escaped by :func:`markdown_table`)."""
     one_line = " ".join(str(text).split())
     return html.escape(one_line, quote=False)
+
+
+def _note_of(summary: pd.DataFrame) -> str:
+    """The table note for this summary: paired or not, and its margins."""
+    paired = bool(summary["paired"].any()) if "paired" in summary else False
+    shares = summary[summary["kind"] != "numeric"]["margin"].dropna() if (
+        "margin" in summary) else pd.Series(dtype=float)
+    return table_note(paired, float(shares.iloc[0]) if len(shares) else 0.05)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -163,7 +203,7 @@ def report_markdown(comparison: Comparison, figure_format: str = "png") -> str:
         "",
         markdown_table(_names_escaped(format_summary(c.summary()))),
         "",
-        TABLE_NOTE + f" Survival is read off at month {c.survival_month}.",
+        _note_of(c.summary()) + f" Survival is read off at month {c.survival_month}.",
         "",
         "## Figures",
         "",

@@ -26,6 +26,10 @@ SWEEP_SEED_SCHEME = (
     "run (point, replicate) uses numpy.random.SeedSequence(root_seed, spawn_key=(point, "
     "replicate)) = SeedSequence(root_seed).spawn(points)[point].spawn(replicates)[replicate]; "
     "run_id = point * replicates + replicate")
+COMMON_SWEEP_SEED_SCHEME = (
+    "run (point, replicate) uses numpy.random.SeedSequence(root_seed, spawn_key=(replicate,)) "
+    "= SeedSequence(root_seed).spawn(replicates)[replicate], the same at every point (common "
+    "random numbers); run_id = point * replicates + replicate")
 COMPARE_SEED_SCHEME = (
     "replicate r of every scenario uses numpy.random.SeedSequence(seed, spawn_key=(r,)) = "
     "SeedSequence(seed).spawn(replicates)[r] (common random numbers); "

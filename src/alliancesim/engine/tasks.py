@@ -6,7 +6,8 @@ a local process pool and on Dask workers, and gives the same rows on all three.
 Seeds: a run's seed is ``SeedSequence(root_seed, spawn_key=run.spawn_key)``. It depends only
 on the root seed and the run's identity, never on the backend or on which runs were already
 done. Sweeps give run ``(point, replicate)`` the key ``(point, replicate)``, which is
-``SeedSequence(root_seed).spawn(points)[point].spawn(replicates)[replicate]``; comparisons
+``SeedSequence(root_seed).spawn(points)[point].spawn(replicates)[replicate]``, or with common
+seeds (``[design] common_seeds``) the key ``(replicate,)`` at every point; comparisons
 give replicate ``r`` of every scenario the key ``(r,)`` (common random numbers).
 """
 
@@ -40,9 +41,17 @@ def recipe_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
             for name, value in params.items()}
 
 
-def run_seed(root_seed: int, point: int, replicate: int) -> np.random.SeedSequence:
+def sweep_spawn_key(point: int, replicate: int, common: bool = False) -> tuple[int, ...]:
+    """The spawn key of sweep run ``(point, replicate)``: ``(point, replicate)``, or
+    ``(replicate,)`` when replicates share their seed across points (common random
+    numbers)."""
+    return (replicate,) if common else (point, replicate)
+
+
+def run_seed(root_seed: int, point: int, replicate: int,
+             common: bool = False) -> np.random.SeedSequence:
     """The seed of sweep run ``(point, replicate)``: a spawned child of the root seed."""
-    return np.random.SeedSequence(root_seed, spawn_key=(point, replicate))
+    return np.random.SeedSequence(root_seed, spawn_key=sweep_spawn_key(point, replicate, common))
 
 
 @dataclass(frozen=True)

@@ -171,9 +171,21 @@ def management_price_table(root: Path, baseline: str = "none") -> str:
     lines += ["", f"Priced, {_listed(worse)} {_verb(worse)} more often than *{baseline}*; "
               f"free of charge, {_listed(better_free)} {_verb(better_free)} less often. The "
               f"price clearly (|z| ≥ {CLEAR_Z:g}) "
-              f"changes the gap of {_listed(clear)}. The gaps are not paired by seed here, so "
-              "their standard errors are conservative."]
+              f"changes the gap of {_listed(clear)}. {_pairing_words(results)}"]
     return "\n".join(lines)
+
+
+def _pairing_words(results: dict[str, object]) -> str:
+    """How the drivers' standard errors were taken: paired by seed, or (results written
+    before the runs' values were kept) as if the runs were independent."""
+    from alliancesim.validation.drivers import is_paired
+
+    if is_paired(results):
+        return ("The standard errors are paired: every mode and setting ran on the same seeds, "
+                "and z is the change in the gap over the standard error of its seed-by-seed "
+                "values.")
+    return ("These results predate the paired standard errors (they keep no per-seed "
+            "values), so z treats the runs as independent: conservative under common seeds.")
 
 
 def _listed(names: list[str]) -> str:

@@ -25,8 +25,9 @@ from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore
 from alliancesim.engine.tasks import OK
 from alliancesim.folders import unwritable
 from alliancesim.params import suggest
-from alliancesim.sweeps.design import UNIT_PREFIX, Design, Factor
+from alliancesim.sweeps.design import DUMMY, UNIT_PREFIX, Design, Factor
 from alliancesim.sweeps.figures import SweepCounts
+from alliancesim.sweeps.noise import mark_noise_floor, noise_notes, noise_shares
 
 DEFAULT_OUTCOMES = ("failed", "objectives_met", "value_total", "end_month")
 MAX_BINS = 10          # numeric factors with more distinct values are binned
@@ -50,6 +51,7 @@ class Analysis:
     effects: pd.DataFrame
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    noise: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -374,8 +376,9 @@ def analyze(
     effect tables as DataFrames. Figures are written as ``figure_format`` (png at 300 dpi,
     pdf or svg): effects of every factor per outcome, heatmaps of the first
     ``max_heatmaps`` factor pairs (the notes say when pairs were left out), and for Morris
-    and Sobol designs a mu*-sigma plot or index bars. Sobol indices that are negative or
-    whose interval crosses zero are listed in the notes.
+    and Sobol designs a mu*-sigma plot or index bars. The replicate noise share of each
+    outcome (``noise``, ``noise.csv``) is reported, and every index whose interval reaches
+    the dummy factor's (zero without one) is marked (``*_distinct``, ``reason``) and hatched.
     """
     from alliancesim.figstyle import FORMATS
 
@@ -406,14 +409,14 @@ def analyze(
     means = point_means(runs, design, outcome_list)
     indices, second, index_notes = sensitivity_indices(design, means, outcome_list)
     notes.extend(index_notes)
-    if design.kind == "sobol" and not indices.empty:
-        from alliancesim.sweeps.figures import sobol_problems
-
-        notes.extend(sobol_problems(indices))
+    noise = noise_shares(ok, outcome_list, combo_labels(design))
+    notes.extend(noise_notes(noise))
+    indices = mark_noise_floor(indices, design.kind)
+    notes.extend(_floor_notes(design, indices))
     effects = pd.concat(
         [effect_table(ok, f, o, _hue_for(design, f)) for o in outcome_list
-         for f in design.factors], ignore_index=True)
-    report = Analysis(runs, means, indices, second, effects, notes=notes)
+         for f in design.model_factors], ignore_index=True)
+    report = Analysis(runs, means, indices, second, effects, notes=notes, noise=noise)
     counts = SweepCounts(len(ok), int(ok["point"].nunique()) if len(ok) else 0,
                          int(manifest.get("replicates", 1)), failed)
     _write(report, design, ok, outcome_list, out_dir,
@@ -431,6 +434,32 @@ def _stored_outcomes(manifest: dict[str, Any], store: ResultsStore) -> list[str]
                             f"not a list of names, got {shown(outcomes)}; allowed: the "
                             "manifest as 'alliancesim sweep' wrote it")
     return outcomes
+
+
+def combo_labels(design: Design) -> pd.Series:
+    """The crossed combination's label of every design point, indexed by point."""
+    points = design.points
+    if not design.crossed:
+        return pd.Series("all", index=points["point"].to_numpy())
+    labels = [combo_label(design, row) for _, row in points.iterrows()]
+    return pd.Series(labels, index=points["point"].to_numpy())
+
+
+def _floor_notes(design: Design, indices: pd.DataFrame) -> list[str]:
+    """What the indices are judged against, and how many stand out from it."""
+    if indices.empty or "reason" not in indices:
+        return []
+    judged = [c for c in indices.columns if c.endswith("_distinct")]
+    real = indices[indices["factor"] != DUMMY]
+    flat = int((~real[judged].all(axis=1)).sum())
+    against = ("the dummy factor's interval (a factor the model ignores)" if design.has_dummy
+               else "zero (this design has no dummy factor; [design] dummy = true adds one)")
+    notes = [f"{flat} of {len(real)} factor-outcome rows have an index not distinguishable "
+             f"from noise: their interval reaches {against}; marked in indices.csv "
+             "(columns *_distinct, reason) and hatched in the index figures"]
+    odd = real[real["reason"].str.contains("estimation error")]
+    notes += [f"{r.combo}, {r.outcome}, {r.factor}: {r.reason}" for r in odd.itertuples()]
+    return notes
 
 
 def _check_writable(out_dir: Path) -> None:
@@ -454,14 +483,15 @@ def _write(report: Analysis, design: Design, ok: pd.DataFrame, outcomes: list[st
            out_dir: Path, figures: _Figures) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {"point_means.csv": report.point_means, "effects.csv": report.effects,
-              "indices.csv": report.indices, "second_order.csv": report.second_order}
+              "indices.csv": report.indices, "second_order.csv": report.second_order,
+              "noise.csv": report.noise}
     for name, table in tables.items():
         if not table.empty:
             table.to_csv(out_dir / name, index=False)
             report.files.append(out_dir / name)
     if not figures.draw or ok.empty:
         return
-    pairs = list(itertools.combinations(design.factors, 2))
+    pairs = list(itertools.combinations(design.model_factors, 2))
     if len(pairs) > figures.max_heatmaps:
         report.notes.append(
             f"heatmaps drawn for the first {figures.max_heatmaps} of {len(pairs)} factor "
@@ -492,7 +522,7 @@ def _outcome_figures(report: Analysis, design: Design, ok: pd.DataFrame, outcome
     found = [float(v) for _, _, means, _ in cells for v in means.to_numpy(float).ravel()
              if np.isfinite(v)]
     low, high = (min(found), max(found)) if found else (None, None)
-    names = [f.name for f in design.factors]
+    names = [f.name for f in design.model_factors]
     for a, b, means, counts in cells:
         pooled = [n for n in names if n not in (a.name, b.name)]
         figure = heatmap_figure(means, counts, a, b, outcome, vmin=low, vmax=high,
@@ -501,9 +531,11 @@ def _outcome_figures(report: Analysis, design: Design, ok: pd.DataFrame, outcome
                          figures.fmt))
     chosen = report.indices[report.indices["outcome"] == outcome] if not (
         report.indices.empty) else report.indices
+    noise = report.noise[report.noise["outcome"] == outcome] if not report.noise.empty \
+        else report.noise
     if design.kind == "morris" and not chosen.empty:
-        save(save_figure(morris_figure(report.indices, outcome), out_dir / f"morris_{outcome}",
-                         figures.fmt))
+        save(save_figure(morris_figure(report.indices, outcome, noise),
+                         out_dir / f"morris_{outcome}", figures.fmt))
     if design.kind == "sobol" and not chosen.empty:
-        save(save_figure(sobol_figure(report.indices, outcome), out_dir / f"sobol_{outcome}",
-                         figures.fmt))
+        save(save_figure(sobol_figure(report.indices, outcome, noise),
+                         out_dir / f"sobol_{outcome}", figures.fmt))

@@ -28,7 +28,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DESIGN_KINDS = ("grid", "random", "lhs", "sobol", "morris")
+INDEX_KINDS = ("sobol", "morris")  # designs made for sensitivity indices
 UNIT_PREFIX = "u_"
+# A factor the design samples like any other but the model never sees: its sensitivity index
+# is what replicate noise and estimation error alone give an index (SALib has no noise
+# reference of its own), so an index that cannot be told from it shows no effect.
+DUMMY = "dummy_factor"
 BLOCK = 65_536  # design points generated at a time
 
 
@@ -138,6 +143,16 @@ class Design:
     def factors(self) -> tuple[Factor, ...]:
         """All factors, ranged first."""
         return self.ranged + self.crossed
+
+    @property
+    def model_factors(self) -> tuple[Factor, ...]:
+        """The factors the model sees: all but the dummy factor."""
+        return tuple(f for f in self.factors if f.name != DUMMY)
+
+    @property
+    def has_dummy(self) -> bool:
+        """Whether the design samples a dummy factor (a noise reference for the indices)."""
+        return any(f.name == DUMMY for f in self.ranged)
 
     @property
     def per_combo(self) -> int:
@@ -257,6 +272,11 @@ class Design:
             seed=seed,
             stored=points,
         )
+
+
+def dummy_factor() -> Factor:
+    """The dummy factor: a unit range the design samples and the model ignores."""
+    return Factor(DUMMY, "float", low=0.0, high=1.0)
 
 
 def numeric_size(kind: str, ranged: tuple[Factor, ...] | list[Factor], samples: int | None,

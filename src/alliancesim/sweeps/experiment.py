@@ -76,7 +76,16 @@ from alliancesim.params import (
     suggest,
     validate_parameters,
 )
-from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, design_size, make_design
+from alliancesim.sweeps.design import (
+    DESIGN_KINDS,
+    DUMMY,
+    INDEX_KINDS,
+    Design,
+    Factor,
+    design_size,
+    dummy_factor,
+    make_design,
+)
 from alliancesim.sweeps.parameter_sets import SET_FACTOR, ParameterSets, read_parameter_sets
 from alliancesim.tomlfile import TomlFileError, read_toml
 
@@ -157,6 +166,34 @@ class DesignSpec(BaseModel):
         description="grid: levels per ranged factor; morris: levels of the Morris grid (even).",
     )
     second_order: bool = Field(default=False, description="sobol: also second-order indices.")
+    common_seeds: bool | None = Field(
+        default=None, description="replicate r of every design point draws from the same "
+        "child seed (common random numbers); default: on for sobol and morris, off otherwise")
+    dummy: bool | None = Field(
+        default=None, description="sobol/morris: add a dummy factor the model ignores, whose "
+        "index is the noise floor of the others; default: on for sobol and morris")
+
+    @property
+    def shares_seeds(self) -> bool:
+        """Whether replicate r of every point shares its seed (the default for index
+        designs)."""
+        return self.kind in INDEX_KINDS if self.common_seeds is None else self.common_seeds
+
+    @property
+    def has_dummy(self) -> bool:
+        """Whether the design samples a dummy factor (only index designs can)."""
+        return self.kind in INDEX_KINDS and (self.dummy is None or self.dummy)
+
+    def identity(self) -> dict[str, Any]:
+        """What decides the runs: the options that change them only when they are on, so
+        that folders started before they existed (each point its own seeds, no dummy
+        factor) keep their fingerprint."""
+        identity = self.model_dump(exclude={"common_seeds", "dummy"})
+        if self.shares_seeds:
+            identity["common_seeds"] = True
+        if self.has_dummy:
+            identity["dummy"] = True
+        return identity
 
 
 class RecordSpec(BaseModel):
@@ -266,6 +303,8 @@ class Experiment(BaseModel):
         sets = self.sets()
         if sets is not None:
             ranged.append(Factor(SET_FACTOR, "int", low=0.0, high=float(len(sets) - 1)))
+        if self.design.has_dummy and ranged:
+            ranged.append(dummy_factor())
         return ranged, crossed
 
     def sets(self) -> ParameterSets | None:
@@ -284,7 +323,8 @@ class Experiment(BaseModel):
 
     def run_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The parameter values of a design point's runs: the factors' values, with a
-        parameter set's row in place of its index."""
+        parameter set's row in place of its index (the dummy factor is no parameter)."""
+        values = {k: v for k, v in values.items() if k != DUMMY}
         sets = self.sets()
         if sets is None or SET_FACTOR not in values:
             return dict(values)
@@ -374,7 +414,7 @@ class Experiment(BaseModel):
             "interventions": [repr(i) for i in self.interventions()],
             "partners": self.partner_countries().as_dict(),
             "vary": {k: v.identity() for k, v in self.vary.items()},
-            "design": self.design.model_dump(),
+            "design": self.design.identity(),
             "replicates": self.replicates,
             "seed": self.seed,
             "record": self.record.identity(),
@@ -825,6 +865,11 @@ def _check_design(exp: Experiment) -> None:
     if d.kind == "sobol" and d.samples is not None and d.samples & (d.samples - 1):
         raise ExperimentError(src, "design.samples",
                               f"sobol needs a power of 2 (e.g. 64, 128, 256), got {d.samples}")
+    if d.dummy and d.kind not in INDEX_KINDS:
+        raise ExperimentError(src, "design.dummy",
+                              f"a dummy factor is a noise reference for sensitivity indices; "
+                              f"allowed with kind = {' or '.join(map(repr, INDEX_KINDS))}, "
+                              f"not {d.kind!r}")
     if d.kind == "morris" and d.levels % 2:
         raise ExperimentError(src, "design.levels",
                               f"morris needs an even number of levels, got {d.levels}")

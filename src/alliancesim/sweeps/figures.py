@@ -49,7 +49,7 @@ def effects_figure(effects: pd.DataFrame, design: Design, outcome: str,
                    bins: int = 10) -> Figure:
     """One panel per factor: the mean outcome (95% band) at each value or bin of the
     factor, a line per level of a listed factor; all panels share the outcome's scale."""
-    factors = design.factors
+    factors = design.model_factors
     cols = min(3, len(factors))
     rows = math.ceil(len(factors) / cols)
     fig, grid = new_figure(4.2 * cols, 3.3 * rows, rows, cols, note_lines=3, sharey=True)
@@ -97,11 +97,12 @@ def _errors(line: pd.DataFrame) -> np.ndarray:
 
 
 def _effects_note(design: Design, counts: SweepCounts | None, bins: int) -> str:
-    names = [f.name for f in design.factors]
+    names = [f.name for f in design.model_factors]
     pooled = (" Each panel pools the runs over the other factors "
               f"({', '.join(factor_label(n) for n in names)} less the panel's own)"
               if len(names) > 1 else "")
-    binned = [factor_label(f.name) for f in design.ranged if not f.listed]
+    binned = [factor_label(f.name) for f in design.model_factors
+              if f.ranged and not f.listed]
     binning = (f"; ranged factors with more than {bins} values are binned into {bins} equal "
                f"bins ({', '.join(binned)})" if binned else "")
     base = counts.text() + "." if counts else ""
@@ -160,27 +161,38 @@ def _tick(value: Any) -> str:
 
 
 # --- sensitivity indices --------------------------------------------------------------------
-def morris_figure(indices: pd.DataFrame, outcome: str) -> Figure:
+def morris_figure(indices: pd.DataFrame, outcome: str,
+                  noise: pd.DataFrame | None = None) -> Figure:
     """Morris screening: mu* (mean absolute elementary effect, with its 95% interval)
     against sigma (their spread) for each factor, a panel per combination of listed values,
     on shared axes. Lines mark sigma/mu* = 0.1, 0.5 and 1 (Garcia Sanchez et al. 2014):
-    below 0.1 an effect is almost linear, above 1 it is non-linear or interacting."""
+    below 0.1 an effect is almost linear, above 1 it is non-linear or interacting. The
+    hatched band is the noise floor (up to the dummy factor's mu* interval); factors whose
+    interval reaches it are drawn hollow: not distinguishable from noise."""
     table = indices[indices["outcome"] == outcome]
     combos = list(dict.fromkeys(table["combo"]))
     cols = min(2, len(combos))
     rows = math.ceil(len(combos) / cols)
-    fig, grid = new_figure(5.0 * cols, 4.2 * rows, rows, cols, note_lines=2, sharex=True,
+    fig, grid = new_figure(5.0 * cols, 4.2 * rows, rows, cols, note_lines=4, sharex=True,
                            sharey=True)
     axes = grid.ravel()
     top = float(np.nanmax([table["mu_star"].max() + table["mu_star_conf"].max(),
                            table["sigma"].max(), 1e-12]) * 1.1)
     for ax, combo in zip(axes, combos, strict=False):
         rows_ = table[table["combo"] == combo]
-        ax.errorbar(rows_["mu_star"], rows_["sigma"], xerr=rows_["mu_star_conf"], fmt="o",
-                    capsize=2, color="#1f77b4")
+        distinct = (rows_["mu_star_distinct"].to_numpy(bool) if "mu_star_distinct" in rows_
+                    else np.ones(len(rows_), bool))
+        for flag, face in ((True, "#1f77b4"), (False, "none")):
+            part = rows_[distinct == flag]
+            ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o",
+                        capsize=2, color="#1f77b4", markerfacecolor=face)
+        if "mu_star_floor" in rows_ and len(rows_):
+            ax.axvspan(0, float(rows_["mu_star_floor"].max()), facecolor="none",
+                       hatch="///", edgecolor="#999999", lw=0)
         for row in rows_.itertuples():
             ax.annotate(PARAMETERS_BY_NAME[row.factor].title if row.factor in
-                        PARAMETERS_BY_NAME else row.factor, (row.mu_star, row.sigma),
+                        PARAMETERS_BY_NAME else row.factor.replace("_", " "),
+                        (row.mu_star, row.sigma),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         for ratio, style in ((0.1, ":"), (0.5, "--"), (1.0, "-")):
             ax.plot([0, top], [0, ratio * top], color="grey", lw=0.7, ls=style)
@@ -196,8 +208,21 @@ def morris_figure(indices: pd.DataFrame, outcome: str) -> Figure:
     fig.suptitle(f"Morris screening of {outcome_label(outcome)}")
     footnote(fig, "Elementary effects on the mean outcome of each design point, per unit "
              "range of the factor; bars: 95% bootstrap interval of mu*. Lines: sigma/mu* = "
-             "0.1 (dotted), 0.5 (dashed), 1 (solid).")
+             "0.1 (dotted), 0.5 (dashed), 1 (solid). Hatched band: the noise floor, up to the "
+             "dummy factor's interval (a factor the model ignores); hollow: interval reaching "
+             f"it, not distinguishable from noise.{_noise_text(noise)}")
     return fig
+
+
+def _noise_text(noise: pd.DataFrame | None) -> str:
+    """`` Replicate noise: 40% of the variance of the point means.`` per combination."""
+    if noise is None or noise.empty:
+        return ""
+    parts = [f"{share:.0%}" + ("" if combo == "all" else f" ({combo})")
+             for combo, share in zip(noise["combo"], noise["noise_share_means"], strict=True)
+             if np.isfinite(share)]
+    return (" Replicate noise: " + ", ".join(parts) + " of the variance of the point means."
+            if parts else "")
 
 
 def sobol_problems(indices: pd.DataFrame) -> list[str]:
@@ -220,20 +245,24 @@ def sobol_problems(indices: pd.DataFrame) -> list[str]:
     return found
 
 
-def sobol_figure(indices: pd.DataFrame, outcome: str) -> Figure:
+def sobol_figure(indices: pd.DataFrame, outcome: str,
+                 noise: pd.DataFrame | None = None) -> Figure:
     """First-order (S1) and total (ST) Sobol indices with 95% intervals, a panel per
-    combination of listed values on a shared scale. Hatched bars are negative or have an
-    interval crossing zero: they cannot be told from zero."""
+    combination of listed values on a shared scale. Hatched bars cannot be told from noise:
+    their interval reaches the dummy factor's (a factor the model ignores), or zero in a
+    design without one, or they are negative."""
     table = indices[indices["outcome"] == outcome]
     combos = list(dict.fromkeys(table["combo"]))
     fig, grid = new_figure(5.5, 0.45 * table["factor"].nunique() * len(combos) + 1.6,
-                           len(combos), 1, note_lines=2, sharex=True)
+                           len(combos), 1, note_lines=4, sharex=True)
     for ax, combo in zip(grid[:, 0], combos, strict=True):
         rows = table[table["combo"] == combo].reset_index(drop=True)
         y = np.arange(len(rows))
         for offset, name, colour in ((-0.18, "S1", "#1f77b4"), (0.18, "ST", "#ff7f0e")):
             value, conf = rows[name].to_numpy(float), rows[f"{name}_conf"].to_numpy(float)
             unsure = (value < 0) | (value - conf < 0)
+            if f"{name}_distinct" in rows:
+                unsure |= ~rows[f"{name}_distinct"].to_numpy(bool)
             bars = ax.barh(y + offset, value, height=0.34, xerr=conf, color=colour,
                            label=name, capsize=2)
             for bar, flag in zip(bars, unsure, strict=True):
@@ -248,6 +277,7 @@ def sobol_figure(indices: pd.DataFrame, outcome: str) -> Figure:
     grid[-1, 0].set_xlabel("share of the outcome's variance")
     fig.suptitle(f"Sobol indices of {outcome_label(outcome)}")
     footnote(fig, "Indices of the mean outcome of each design point (Saltelli scheme, SALib); "
-             "bars: 95% bootstrap intervals. Hatched: negative or interval crossing zero, so "
-             "not distinguishable from 0 at this sample size.")
+             "bars: 95% bootstrap intervals. Hatched: not distinguishable from noise (interval "
+             "reaching the dummy factor's, a factor the model ignores, or zero; or negative)."
+             f"{_noise_text(noise)}")
     return fig

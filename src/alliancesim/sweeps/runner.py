@@ -19,9 +19,13 @@ from typing import Any
 import numpy as np
 
 from alliancesim.engine.execute import EngineOptions, RunSummary, execute
-from alliancesim.engine.provenance import SWEEP_SEED_SCHEME, provenance
+from alliancesim.engine.provenance import (
+    COMMON_SWEEP_SEED_SCHEME,
+    SWEEP_SEED_SCHEME,
+    provenance,
+)
 from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore, now, versions
-from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of
+from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of, sweep_spawn_key
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
 
@@ -43,6 +47,7 @@ def run_sweep(
     runs_per_task: int | None = None,
     verbose: bool = False,
     allow_import: bool = False,
+    replicate_targets: np.ndarray | None = None,
 ) -> RunSummary:
     """Run (or resume) a sweep and store its results in ``out``.
 
@@ -62,6 +67,10 @@ def run_sweep(
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
         allow_import: import the ``model_class`` / ``member_class`` the experiment file
             names (``"package.module:Class"``); without it such a file is refused.
+        replicate_targets: run only replicates ``0 .. targets[point] - 1`` of each point
+            (one entry per design point, at most the experiment's ``replicates``): a round
+            of an adaptive design. Run ids and seeds are those of the whole sweep, so later
+            rounds add runs and never change earlier ones.
 
     Returns a :class:`SweepSummary`; ``summary.results()`` gives the runs as a DataFrame.
     Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``. Worker
@@ -79,7 +88,8 @@ def run_sweep(
         total = design.n_points * exp.replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
-            return plan_tasks(exp, design, root_seed, done, per_task, classes)
+            return plan_tasks(exp, design, root_seed, wanted(done, replicate_targets),
+                              per_task, classes)
 
         summary = execute(store, manifest, exp.name, total, plan, options, warnings)
     return summary
@@ -113,6 +123,7 @@ def _prepare(store: ResultsStore, exp: Experiment
         raise ResultsError(f"{store.root} has run parts but no manifest; use an empty folder")
     root_seed = exp.seed if exp.seed is not None else int(np.random.SeedSequence().entropy)
     design = exp.make_design(root_seed)
+    scheme = seed_scheme(exp)
     store.write_design(design.iter_points())
     manifest = {
         "format": 1,
@@ -124,16 +135,23 @@ def _prepare(store: ResultsStore, exp: Experiment
         "replicates": exp.replicates,
         "runs_total": design.n_points * exp.replicates,
         "root_seed": root_seed,
-        "seed_scheme": SEED_SCHEME,
+        "common_seeds": exp.design.shares_seeds,
+        "dummy_factor": design.has_dummy,
+        "seed_scheme": scheme,
         "versions": versions(),
         "recipe": exp.recipe(),
-        "provenance": provenance({"root_seed": root_seed}, SEED_SCHEME),
+        "provenance": provenance({"root_seed": root_seed}, scheme),
         "created": now(),
         "status": "created",
         "sessions": [],
     }
     store.write_manifest(manifest)
     return design, root_seed, manifest, []
+
+
+def seed_scheme(exp: Experiment) -> str:
+    """The seed scheme of the experiment's runs, in words (for the manifest)."""
+    return COMMON_SWEEP_SEED_SCHEME if exp.design.shares_seeds else SWEEP_SEED_SCHEME
 
 
 def _redraw_design(store: ResultsStore, manifest: dict[str, Any], root_seed: int,
@@ -156,11 +174,21 @@ def _version_changes(before: dict[str, str], current: dict[str, str]) -> list[st
             if current.get(name) != old]
 
 
+def wanted(done: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
+    """The done mask with every run beyond its point's target marked done (not wanted)."""
+    if targets is None:
+        return done
+    replicates = len(done) // len(targets)
+    beyond = np.arange(replicates)[None, :] >= np.asarray(targets)[:, None]
+    return done | beyond.ravel()
+
+
 def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,
                per_task: int, classes: tuple[type | None, type | None] = (None, None)
                ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily."""
     names = [f.name for f in design.factors]
+    common = exp.design.shares_seeds
     base = exp.model_arguments()
     interventions = exp.interventions()
     record = exp.recording()
@@ -180,7 +208,7 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
                 if done[first + replicate]:
                     continue
                 batch.append(RunSpec(first + replicate, int(point), replicate, point_values,
-                                     (int(point), replicate)))
+                                     sweep_spawn_key(int(point), replicate, common)))
                 if len(batch) >= per_task:
                     yield task(batch)
                     batch = []

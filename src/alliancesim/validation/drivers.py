@@ -34,8 +34,11 @@ def settings() -> list[tuple[str, dict[str, Any]]]:
     return [(ALL_ON, {})] + [(name, mechanism_off(name)) for name in MECHANISMS]
 
 
-def mode_summary(runs: pd.DataFrame) -> dict[str, float]:
-    """Failure share, mean value and their standard errors for one mode's runs."""
+def mode_summary(runs: pd.DataFrame) -> dict[str, Any]:
+    """Failure share, mean value and their standard errors for one mode's runs, and the
+    runs' own values in seed order (``seeds``: failures as a string of 0 and 1, values to
+    two decimals), from which the paired standard errors are taken."""
+    runs = runs.sort_values("replicate") if "replicate" in runs else runs
     failed = runs["failed"].astype(float).to_numpy()
     value = runs["value_total"].astype(float).to_numpy()
     n = len(runs)
@@ -45,14 +48,49 @@ def mode_summary(runs: pd.DataFrame) -> dict[str, float]:
         "value": float(value.mean()),
         "value_se": float(value.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan,
         "runs": n,
+        "seeds": {"failed": "".join(str(int(f)) for f in failed),
+                  "value": [round(float(v), 2) for v in value]},
     }
 
 
-def gap(summary: dict[str, dict[str, float]], mode: str, outcome: str,
+def per_seed(summary: dict[str, Any], outcome: str) -> np.ndarray | None:
+    """One mode's values of ``outcome`` in seed order, when the results keep them."""
+    seeds = summary.get("seeds")
+    if not seeds:
+        return None
+    values = seeds[outcome]
+    return (np.array([float(c) for c in values]) if isinstance(values, str)
+            else np.asarray(values, dtype=float))
+
+
+def paired_gaps(summary: dict[str, dict[str, Any]], mode: str, outcome: str,
+                reference: str = REFERENCE) -> np.ndarray | None:
+    """``mode`` minus ``reference`` seed by seed (None without the runs' values)."""
+    a, b = per_seed(summary[mode], outcome), per_seed(summary[reference], outcome)
+    return None if a is None or b is None else a - b
+
+
+def _se(values: np.ndarray) -> float:
+    return float(values.std(ddof=1) / math.sqrt(len(values))) if len(values) > 1 else math.nan
+
+
+def gap(summary: dict[str, dict[str, Any]], mode: str, outcome: str,
         reference: str = REFERENCE) -> tuple[float, float]:
-    """``mode`` minus ``reference`` on ``outcome``, with its standard error."""
+    """``mode`` minus ``reference`` on ``outcome``, with its standard error: paired (the
+    standard error of the seed-by-seed differences) when the results keep the runs' values,
+    else as if the two modes' runs were independent (conservative under common seeds)."""
     a, b = summary[mode], summary[reference]
+    gaps = paired_gaps(summary, mode, outcome, reference)
+    if gaps is not None:
+        return float(gaps.mean()), _se(gaps)
     return a[outcome] - b[outcome], math.hypot(a[f"{outcome}_se"], b[f"{outcome}_se"])
+
+
+def is_paired(results: dict[str, Any]) -> bool:
+    """Whether the results keep the runs' values, so that the drivers' standard errors are
+    paired by seed."""
+    return all("seeds" in summary for row in results["rows"]
+               for summary in row["modes"].values())
 
 
 def measure(replicates: int = 150, seed: int = ROOT_SEED,
@@ -75,16 +113,25 @@ def drivers(results: dict[str, Any], mode: str, outcome: str,
     """For each mechanism, the gap between ``mode`` and ``reference`` with it on and off.
 
     ``made_by_it`` is the part of the gap the mechanism makes (on minus off); ``z`` is that
-    change over its standard error (the on and off runs are independent draws of seeds' fate).
+    change over its standard error. Every mode and setting runs on the same seeds, so when
+    the results keep the runs' values the standard error is paired: that of the seed-by-seed
+    change in the gap (``paired`` is True). Older results without them get the standard
+    error of independent draws, which is conservative under common seeds.
     """
     rows = {r["setting"]: r["modes"] for r in results["rows"]}
     on, on_se = gap(rows[ALL_ON], mode, outcome, reference)
+    on_gaps = paired_gaps(rows[ALL_ON], mode, outcome, reference)
     table = []
     for name in MECHANISMS:
         off, off_se = gap(rows[name], mode, outcome, reference)
+        off_gaps = paired_gaps(rows[name], mode, outcome, reference)
         change = on - off
+        if on_gaps is not None and off_gaps is not None:
+            se, paired = _se(on_gaps - off_gaps), True
+        else:
+            se, paired = math.hypot(on_se, off_se), False
         table.append({"mechanism": name, "gap_on": on, "gap_off": off, "made_by_it": change,
-                      "z": change / math.hypot(on_se, off_se) if on_se or off_se else np.nan})
+                      "z": change / se if se else np.nan, "paired": paired})
     return pd.DataFrame(table).sort_values("made_by_it", key=np.abs, ascending=False,
                                            ignore_index=True)
 

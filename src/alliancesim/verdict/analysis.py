@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancesim.sweeps.design import Design, Factor
+from alliancesim.compare.answers import EQUIVALENT, UNDECIDED
+from alliancesim.sweeps.design import DUMMY, Design, Factor
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.discovery import Box, find_box
 from alliancesim.verdict.indices import noise_shares, ranking, sensitivity
@@ -21,6 +22,7 @@ from alliancesim.verdict.maps import VerdictMap, verdict_map
 from alliancesim.verdict.paired import (
     PairingError,
     categories,
+    design_wide,
     differences,
     mode_pairs,
     paired_runs,
@@ -49,6 +51,8 @@ class VerdictAnalysis:
     runs_failed: int = 0
     notes: list[str] = field(default_factory=list)
     defaults_map: VerdictMap | None = None
+    overall: pd.DataFrame = field(default_factory=pd.DataFrame)  # design-wide differences
+    adaptive: dict[str, Any] | None = None  # an adaptive verdict's rounds and runs
 
     @property
     def modes(self) -> list[str]:
@@ -88,13 +92,14 @@ def defaults_map(verdict: VerdictExperiment, out: Path) -> tuple[VerdictMap, int
 
     design, paired, failed = load_paired(verdict, out, MAP_RUNS)
     spec = verdict.spec
-    return grid_map(paired, design, spec.modes, verdict.outcomes, spec.confidence), failed
+    return grid_map(paired, design, spec.modes, verdict.outcomes, spec.confidence,
+                    verdict.margins), failed
 
 
 def _inputs_of(verdict: VerdictExperiment, design: Design) -> list[str]:
     """The parameters the design sets at each point: its factors, with a parameter set's
     columns in place of the set's row number."""
-    names = [f.name for f in design.ranged if f.name != SET_FACTOR]
+    names = [f.name for f in design.ranged if f.name not in (SET_FACTOR, DUMMY)]
     sets = verdict.first.sets()
     return names + (list(sets.columns) if sets is not None else [])
 
@@ -103,28 +108,31 @@ def analyse(verdict: VerdictExperiment, out: Path) -> VerdictAnalysis:
     """Read the runs of a verdict's folder and compute every table of the verdict."""
     spec = verdict.spec
     design, paired, failed = load_paired(verdict, out)
-    diffs = differences(paired, spec.modes, verdict.outcomes, spec.confidence)
+    diffs = differences(paired, spec.modes, verdict.outcomes, spec.confidence,
+                        margins=verdict.margins)
+    overall = design_wide(paired, spec.modes, verdict.outcomes, spec.confidence,
+                          verdict.margins, verdict.first.design.shares_seeds)
     point_winners = winners(diffs, spec.modes)
     indices, notes = sensitivity(design, paired, spec.modes, verdict.outcomes)
     ranked = ranking(indices, spec.decide_by, design.kind) if not indices.empty else (
         pd.DataFrame({"factor": [f.name for f in design.ranged], "strength": np.nan}))
     x, y = map_factors(design, ranked)
     vmap = verdict_map(paired, design, x, y, spec.modes, verdict.outcomes, spec.confidence,
-                       spec.map_bins)
+                       spec.map_bins, verdict.margins)
     boxes = discover(verdict, design, paired, point_winners, diffs)
     if failed:
         notes.append(f"{failed} runs failed and are left out with their partners in the other "
                      "modes")
     return VerdictAnalysis(verdict, design, paired, diffs, point_winners, indices, ranked,
                            noise_shares(paired, spec.modes, verdict.outcomes), boxes, vmap,
-                           failed, notes)
+                           failed, notes, overall=overall)
 
 
 def map_factors(design: Design, ranked: pd.DataFrame) -> tuple[Factor, Factor]:
     """The two most influential factors (a parameter set's row number is no axis)."""
     by_name = {f.name: f for f in design.ranged}
-    names = [n for n in ranked["factor"] if n in by_name and n != SET_FACTOR]
-    names += [n for n in by_name if n not in names and n != SET_FACTOR]
+    names = [n for n in ranked["factor"] if n in by_name and n not in (SET_FACTOR, DUMMY)]
+    names += [n for n in by_name if n not in names and n not in (SET_FACTOR, DUMMY)]
     if len(names) < 2:
         raise ValueError("a map needs two factors besides the parameter set")
     return by_name[names[0]], by_name[names[1]]
@@ -169,6 +177,25 @@ def shares(table: pd.DataFrame, column: str, levels: list[str]) -> dict[str, dic
     return {level: {"count": int(counts.get(level, 0)),
                     "share": float(counts.get(level, 0)) / total if total else np.nan}
             for level in levels}
+
+
+def answer_shares(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome and pair of modes: the share of design points where ``a`` is clearly
+    better, ``b`` is, the two are equivalent within the margin, or it is undecided, and the
+    median of the further runs per mode the undecided points are estimated to need."""
+    rows = []
+    for (outcome, a, b), group in diffs.groupby(["outcome", "a", "b"], sort=False):
+        n = len(group)
+        undecided = group[group["answer"] == UNDECIDED]
+        rows.append({"outcome": outcome, "a": a, "b": b, "points": n,
+                     "a_better": float((group["better"] == a).sum()) / n,
+                     "b_better": float((group["better"] == b).sum()) / n,
+                     "equivalent": float((group["answer"] == EQUIVALENT).sum()) / n,
+                     "undecided": float(len(undecided)) / n,
+                     "margin": float(group["margin"].iloc[0]),
+                     "median_more_runs": float(np.median(undecided["more_runs"]))
+                     if len(undecided) else 0.0})
+    return pd.DataFrame(rows)
 
 
 def winner_shares(analysis: VerdictAnalysis) -> dict[str, dict[str, dict[str, Any]]]:

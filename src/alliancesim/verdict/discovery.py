@@ -37,6 +37,9 @@ class Box:
     limits: list[dict[str, Any]] = field(default_factory=list)
     trajectory: pd.DataFrame = field(default_factory=pd.DataFrame)
     note: str = ""
+    # per factor: % of PRIM boxes on random halves of the points that restrict it at the
+    # step nearest this box's coverage and density (the Workbench's box.resample)
+    resampling: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def found(self) -> bool:
@@ -62,11 +65,12 @@ def _prim() -> Any:
 
 
 def find_box(x: pd.DataFrame, y: np.ndarray, target: str, *, max_dims: int = 3,
-             peel_alpha: float = 0.05) -> Box:
+             peel_alpha: float = 0.05, resamples: int = 0, seed: int = 0) -> Box:
     """The PRIM box of the points where ``y`` is true, over the factors in ``x``.
 
     ``x`` holds one column per factor (numbers, or categories for choices); ``y`` one boolean
-    per row.
+    per row. With ``resamples`` the box is checked on that many random halves of the points
+    (``resampling``: how often each factor is restricted there, in %).
     """
     y = np.asarray(y, dtype=bool)
     box = Box(target, int(y.sum()), len(y))
@@ -94,7 +98,23 @@ def find_box(x: pd.DataFrame, y: np.ndarray, target: str, *, max_dims: int = 3,
     whole = {c for c in x.columns if pd.api.types.is_integer_dtype(x[c])}
     box.limits = restrictions(found.box_lims[0], found.box_lims[step], _quasi_p(found, step),
                               whole)
+    if resamples:
+        box.resampling = _resampled(found, step, resamples, seed)
+        for limit in box.limits:
+            scores = box.resampling.get(limit["factor"], {})
+            limit["resampled"] = max(scores.values()) if scores else None
+            limit["resampled_coverage"] = scores.get("reproduce coverage")
+            limit["resampled_density"] = scores.get("reproduce density")
     return box
+
+
+def _resampled(found: Any, step: int, iterations: int, seed: int) -> dict[str, dict[str, float]]:
+    """The Workbench's resampling of a box: per factor, the % of boxes found on random
+    halves of the points that restrict it, near this box's coverage and near its density."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = found.resample(step, iterations=iterations, p=0.5, rng=seed)
+    return {str(name): {k: float(v) for k, v in row.items()} for name, row in scores.iterrows()}
 
 
 def _inputs(x: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.discovery import Box
 from alliancesim.verdict.maps import VerdictMap
@@ -37,6 +38,8 @@ def factor_label(name: str) -> str:
     """'Number of members (organizations)': the parameter's title and unit."""
     if name == SET_FACTOR:
         return "Parameter set (row of the plausible set)"
+    if name == DUMMY:
+        return "Dummy factor (ignored by the model: the noise floor)"
     param = PARAMETERS_BY_NAME[name]
     unit = "" if param.unit in ("-", "") else f" ({param.unit})"
     return f"{param.title}{unit}"

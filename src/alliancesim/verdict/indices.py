@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.sweeps.design import Design
+from alliancesim.sweeps.noise import mark_noise_floor
 from alliancesim.verdict.paired import column, mode_pairs
 from alliancesim.verdict.spec import Outcome
 
@@ -53,7 +54,7 @@ def sensitivity(design: Design, paired: pd.DataFrame, modes: Sequence[str],
     indices.insert(0, "outcome", parts[0])
     indices.insert(1, "a", pair[0])
     indices.insert(2, "b", pair[1])
-    return indices, notes
+    return mark_noise_floor(indices, design.kind), notes
 
 
 def strength_column(kind: str) -> str:

@@ -16,7 +16,7 @@ Two kinds:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,7 +104,7 @@ class VerdictMap:
 
 def verdict_map(paired: pd.DataFrame, design: Design, x: Factor, y: Factor,
                 modes: Sequence[str], outcomes: Sequence[Outcome], confidence: float,
-                bins: int) -> VerdictMap:
+                bins: int, margins: Mapping[str, float] | None = None) -> VerdictMap:
     """The map of the verdict over factors ``x`` and ``y`` (see the module)."""
     ax, ay = make_axis(x, bins), make_axis(y, bins)
     points = design.points.set_index("point")
@@ -112,20 +112,22 @@ def verdict_map(paired: pd.DataFrame, design: Design, x: Factor, y: Factor,
     frame["cell_x"] = ax.codes(points.loc[frame["point"], x.name].reset_index(drop=True))
     frame["cell_y"] = ay.codes(points.loc[frame["point"], y.name].reset_index(drop=True))
     frame[CLUSTER] = design_rows(design).loc[frame["point"]].to_numpy()
-    return _cells(frame, ax, ay, modes, outcomes, confidence, CLUSTER)
+    return _cells(frame, ax, ay, modes, outcomes, confidence, CLUSTER, margins)
 
 
 def _cells(frame: pd.DataFrame, ax: Axis, ay: Axis, modes: Sequence[str],
            outcomes: Sequence[Outcome], confidence: float,
-           cluster: str | None) -> VerdictMap:
+           cluster: str | None, margins: Mapping[str, float] | None = None) -> VerdictMap:
     by = ("cell_x", "cell_y")
-    diffs = differences(frame, modes, outcomes, confidence, by=by, cluster=cluster)
+    diffs = differences(frame, modes, outcomes, confidence, by=by, cluster=cluster,
+                        margins=margins)
     counts = frame.groupby(list(by))["point"].nunique().rename("points").reset_index()
     return VerdictMap(ax, ay, diffs, winners(diffs, modes, by=by), counts)
 
 
 def grid_map(paired: pd.DataFrame, design: Design, modes: Sequence[str],
-             outcomes: Sequence[Outcome], confidence: float) -> VerdictMap:
+             outcomes: Sequence[Outcome], confidence: float,
+             margins: Mapping[str, float] | None = None) -> VerdictMap:
     """The map at the defaults: a grid design over two factors, one point per cell."""
     x, y = design.ranged
     ax, ay = grid_axis(x, design.levels), grid_axis(y, design.levels)
@@ -133,4 +135,4 @@ def grid_map(paired: pd.DataFrame, design: Design, modes: Sequence[str],
     frame = paired.copy()
     frame["cell_x"] = ax.codes(points.loc[frame["point"], x.name].reset_index(drop=True))
     frame["cell_y"] = ay.codes(points.loc[frame["point"], y.name].reset_index(drop=True))
-    return _cells(frame, ax, ay, modes, outcomes, confidence, None)
+    return _cells(frame, ax, ay, modes, outcomes, confidence, None, margins)

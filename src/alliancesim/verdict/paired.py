@@ -4,10 +4,13 @@ Run ``(point, replicate)`` of every mode shares its seed and its parameter value
 difference between two modes is taken run by run (a paired design: common random numbers
 cancel much of the run-to-run noise). For each design point, each pair of modes ``(a, b)``
 and each outcome, the mean of the paired differences ``a - b`` gets a t interval over the
-replicates (``scipy.stats.t``). A difference is *clear* when its interval excludes zero; when
-every paired difference is the same number the t interval is undefined, and the exact sign
-test (``scipy.stats.binomtest``) decides instead. A pair whose difference is not clear has
-**no clear winner**: nothing is ever forced to a side.
+replicates (``scipy.stats.t``) and one of three answers (:mod:`alliancesim.compare.answers`):
+*different* when its interval excludes zero, *equivalent* when two one-sided tests put it
+within the outcome's margin (default 5 points of a share), *undecided* otherwise, with the
+runs estimated to decide it. When every paired difference is the same number the t interval
+is undefined, and the exact sign test (``scipy.stats.binomtest``) decides instead. A pair
+whose difference is not clearly there has **no clear winner**: nothing is ever forced to a
+side, and the answer says whether the modes are equivalent or the runs too few to tell.
 
 Across several modes, a mode *wins* when it is clearly better than every other mode; two
 modes win together ("dedicated or hybrid") when each is clearly better than every remaining
@@ -21,12 +24,19 @@ independent of each other, so the interval is clustered by row (:func:`interval_
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from alliancesim.compare.answers import (
+    DEFAULT_MARGIN,
+    DIFFERENT,
+    judge_estimate,
+    judge_paired,
+)
 from alliancesim.verdict.spec import Outcome
 
 NO_WINNER = "no clear winner"
@@ -89,11 +99,12 @@ def _plain(value: object) -> object:
 
 # --- intervals ----------------------------------------------------------------------------
 def interval_table(frame: pd.DataFrame, by: Sequence[str], value: str, confidence: float,
-                   cluster: str | None = None) -> pd.DataFrame:
-    """Mean of ``value`` per group of ``by``, with its interval and whether it is clear of 0.
+                   cluster: str | None = None, margin: float = DEFAULT_MARGIN) -> pd.DataFrame:
+    """Mean of ``value`` per group of ``by``, with its interval and its answer (different,
+    equivalent within ``margin``, or undecided, see :mod:`alliancesim.compare.answers`).
 
-    Without ``cluster`` the rows are independent replicates (t interval). With it, rows of
-    one cluster may be correlated, and the interval uses the CR1 cluster-robust standard
+    Without ``cluster`` the rows are independent replicates (t interval, TOST). With it, rows
+    of one cluster may be correlated, and the interval uses the CR1 cluster-robust standard
     error (``statsmodels``) with a t quantile on clusters - 1 degrees of freedom.
     """
     groups = frame.groupby(list(by), sort=True)[[value, *([cluster] if cluster else [])]]
@@ -102,8 +113,26 @@ def interval_table(frame: pd.DataFrame, by: Sequence[str], value: str, confidenc
         values = group[value].to_numpy(dtype=float)
         clusters = group[cluster].to_numpy() if cluster else None
         rows.append({**dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
-                     **mean_interval(values, confidence, clusters)})
+                     **judged(values, confidence, margin, clusters)})
     return pd.DataFrame(rows)
+
+
+def judged(values: np.ndarray, confidence: float, margin: float,
+           clusters: np.ndarray | None = None) -> dict[str, Any]:
+    """The answer about one sample of paired differences, as a table row (``clear``: the
+    answer is *different*)."""
+    if clusters is None or len(values) < 2 or np.all(values == values[0]):
+        answer = judge_paired(values, margin, confidence)
+    else:
+        mean, se, df = _clustered_estimate(values, clusters)
+        answer = judge_estimate(mean, se, df, len(values), margin, confidence,
+                                test="paired t, cluster-robust",
+                                spread=float(values.std(ddof=1)))
+    row = answer.as_dict()
+    return {"n": row["n"], "diff": row["diff"], "low": row["low"], "high": row["high"],
+            "p_value": row["p_value"], "clear": answer.answer == DIFFERENT,
+            "answer": answer.answer, "p_equivalent": row["p_equivalent"], "margin": margin,
+            "more_runs": row["more_runs"]}
 
 
 def mean_interval(values: np.ndarray, confidence: float,
@@ -128,17 +157,36 @@ def mean_interval(values: np.ndarray, confidence: float,
             "clear": bool(low > 0 or high < 0)}
 
 
+def _clustered_fit(values: np.ndarray, clusters: np.ndarray) -> Any:
+    """OLS of the values on a constant with the CR1 cluster-robust covariance (statsmodels;
+    two columns of ``clusters``: two-way clustering); None with fewer than two clusters."""
+    import statsmodels.api as sm
+
+    groups = np.asarray(clusters)
+    columns = groups.reshape(len(values), -1)
+    if min(len(np.unique(c)) for c in columns.T) < 2:
+        return None  # one cluster: nothing to tell its correlation from the mean by
+    codes = np.column_stack([pd.factorize(c)[0] for c in columns.T])
+    return sm.OLS(values, np.ones(len(values))).fit(
+        cov_type="cluster", cov_kwds={"groups": codes if codes.shape[1] > 1 else codes[:, 0]},
+        use_t=True)
+
+
+def _clustered_estimate(values: np.ndarray, clusters: np.ndarray) -> tuple[float, float, float]:
+    """Mean, cluster-robust standard error and degrees of freedom (clusters - 1)."""
+    fit = _clustered_fit(values, clusters)
+    if fit is None:
+        return float(values.mean()), np.nan, np.nan
+    return float(fit.params[0]), float(fit.bse[0]), float(fit.df_resid_inference)
+
+
 def _clustered(values: np.ndarray, clusters: np.ndarray,
                confidence: float) -> tuple[float, float, float]:
     """Interval of a mean with the CR1 cluster-robust standard error (statsmodels OLS on a
     constant) and a t quantile on clusters - 1 degrees of freedom."""
-    import statsmodels.api as sm
-
-    count = len(np.unique(clusters))
-    if count < 2:  # one cluster: nothing to tell its correlation from the mean by
+    fit = _clustered_fit(values, clusters)
+    if fit is None:
         return np.nan, np.nan, np.nan
-    fit = sm.OLS(values, np.ones(len(values))).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(clusters)[0]}, use_t=True)
     low, high = fit.conf_int(alpha=1 - confidence)[0]
     return float(low), float(high), float(fit.pvalues[0])
 
@@ -151,16 +199,19 @@ def mode_pairs(modes: Sequence[str]) -> list[tuple[str, str]]:
 
 def differences(paired: pd.DataFrame, modes: Sequence[str], outcomes: Sequence[Outcome],
                 confidence: float, by: Sequence[str] = ("point",),
-                cluster: str | None = None) -> pd.DataFrame:
+                cluster: str | None = None,
+                margins: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per group of ``by``, pair of modes and outcome: the mean paired difference ``a - b``,
-    its interval, and which mode is clearly better (``better``: ``a``, ``b`` or
-    :data:`NO_WINNER`)."""
+    its interval, its answer (``answer``: different, equivalent within the outcome's margin
+    in ``margins``, or undecided, with ``more_runs`` to decide) and which mode is clearly
+    better (``better``: ``a``, ``b`` or :data:`NO_WINNER`)."""
     tables = []
     for outcome in outcomes:
+        margin = (margins or {}).get(outcome.name, outcome.default_margin)
         for a, b in mode_pairs(modes):
             frame = paired[[*by, *([cluster] if cluster else [])]].copy()
             frame["d"] = paired[column(outcome.name, a)] - paired[column(outcome.name, b)]
-            table = interval_table(frame, by, "d", confidence, cluster)
+            table = interval_table(frame, by, "d", confidence, cluster, margin)
             table["mean_a"] = paired.groupby(list(by))[column(outcome.name, a)].mean().to_numpy()
             table["mean_b"] = paired.groupby(list(by))[column(outcome.name, b)].mean().to_numpy()
             table.insert(len(by), "outcome", outcome.name)
@@ -171,6 +222,26 @@ def differences(paired: pd.DataFrame, modes: Sequence[str], outcomes: Sequence[O
                 for d, clear in zip(table["diff"], table["clear"], strict=True)]
             tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+def design_wide(paired: pd.DataFrame, modes: Sequence[str], outcomes: Sequence[Outcome],
+                confidence: float, margins: Mapping[str, float] | None = None,
+                common_seeds: bool = True) -> pd.DataFrame:
+    """The mean paired difference ``a - b`` over every run of the design, per pair and
+    outcome, with its interval and answer. The interval is cluster-robust by design point
+    (the runs of a point share its parameters) and, when replicate r of every point shares
+    its seed, by replicate too (two-way clustering)."""
+    rows = []
+    clusters = (paired[["point", "replicate"]].to_numpy() if common_seeds
+                else paired["point"].to_numpy())
+    for outcome in outcomes:
+        margin = (margins or {}).get(outcome.name, outcome.default_margin)
+        for a, b in mode_pairs(modes):
+            d = (paired[column(outcome.name, a)] - paired[column(outcome.name, b)]).to_numpy(
+                dtype=float)
+            rows.append({"outcome": outcome.name, "a": a, "b": b,
+                         **judged(d, confidence, margin, clusters)})
+    return pd.DataFrame(rows)
 
 
 def winner(better: Iterable[tuple[str, str, str]], modes: Sequence[str]) -> str:

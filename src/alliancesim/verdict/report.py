@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.verdict.analysis import (
     MAP_RUNS,
     RUNS,
@@ -33,6 +34,7 @@ from alliancesim.verdict.paired import mode_pairs
 from alliancesim.verdict.summary import (
     box_table,
     factor_table,
+    overall_table,
     pair_table,
     ranking_table,
     share_table,
@@ -48,7 +50,7 @@ def averaged_footnote(analysis: VerdictAnalysis) -> str:
     """What the averaged map averages over and how its cells are judged."""
     counts = analysis.map.points_per_cell["points"]
     others = [f.name for f in analysis.design.ranged
-              if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name)]
+              if f.name not in (analysis.map.x.factor.name, analysis.map.y.factor.name, DUMMY)]
     confidence = analysis.verdict.spec.confidence
     return (f"Other factors averaged over their ranges in the design ({', '.join(others)}). "
             f"Each cell pools the paired runs of {counts.min()}–{counts.max()} design points "
@@ -187,7 +189,9 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
     decide = summary["decide_by"]
     d = summary["design"]
     parts = [
-        f"# The verdict: {summary['name']}", "", summary["answer"], "",
+        f"# The verdict: {summary['name']}", "",
+        *_overall_lines(summary, analysis),
+        summary["answer"], "",
         *_map_lines(summary, analysis),
         "## Design", "",
         f"`{summary['experiment']}`: a {d['kind']} design of {d['points']:,} points "
@@ -198,6 +202,7 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
         f"{d['seed']}), so each difference is taken run by run. {d['pairs_used']:,} paired "
         f"runs were used; {d['runs_failed']} runs failed.", "",
         factor_table(summary), "",
+        *_adaptive_lines(summary),
         *_sets_lines(summary),
         "## Who wins where", "",
         f"Share of design points where each mode is clearly best (its {summary['confidence']:.0%} "
@@ -238,6 +243,22 @@ def report_text(summary: dict[str, Any], analysis: VerdictAnalysis,
     return "\n".join(parts)
 
 
+def _overall_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
+    """The report's opening: the design-wide paired difference of every pair of modes with
+    its interval, then the share of design points in each of the three answers."""
+    common = analysis.verdict.first.design.shares_seeds
+    clusters = "design point and replicate (seed)" if common else "design point"
+    return [
+        "Design-wide paired difference a − b (the mean over every run of the design, each "
+        f"run against its partner on the same seed; {summary['confidence']:.0%} interval "
+        f"cluster-robust by {clusters}), and per design point one of three answers: a or b "
+        "clearly better (the interval excludes zero), equivalent (two one-sided tests put "
+        "the difference within the margin), or undecided (with the median number of further "
+        "runs per mode estimated to decide):", "",
+        overall_table(summary), "",
+    ]
+
+
 def _map_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
     """The maps of the deciding outcome: at the defaults (first), averaged over the design."""
     decide = summary["decide_by"]
@@ -248,6 +269,18 @@ def _map_lines(summary: dict[str, Any], analysis: VerdictAnalysis) -> list[str]:
     lines += [f"![Which mode does best by {decide}, averaged over the design]"
               f"(map_{decide}_{AVERAGED}.png)", "", averaged_footnote(analysis), ""]
     return lines
+
+
+def _adaptive_lines(summary: dict[str, Any]) -> list[str]:
+    """An adaptive verdict's rounds and the runs they spent (nothing for a fixed one)."""
+    spent = summary.get("adaptive")
+    if not spent:
+        return []
+    from alliancesim.verdict.adaptive import spending_lines
+
+    return [f"Adaptive: the {summary['design']['replicates']} replicates above are the cap; "
+            "each point ran only as many as it took to decide it (or the cap).", "",
+            *spending_lines(spent, len(summary["modes"]))]
 
 
 def _sets_lines(summary: dict[str, Any]) -> list[str]:

@@ -29,6 +29,7 @@ class VerdictResult:
     map_sweeps: dict[str, SweepSummary] = field(default_factory=dict)
     analysis: VerdictAnalysis | None = None
     report: Path | None = None
+    adaptive: dict[str, Any] | None = None  # rounds, decisions and runs of an adaptive one
 
     @property
     def failures(self) -> int:
@@ -53,14 +54,15 @@ def run_sweeps(sweeps: dict[str, Any], out: Path, stage: str,
 
 
 def run_verdict(experiment: VerdictExperiment | str | Path, out: str | Path | None = None,
-                **options: Any) -> VerdictResult:
+                *, adaptive: bool = False, **options: Any) -> VerdictResult:
     """Run (or resume) a verdict and write its report to ``out`` (default
     ``results/<name>``).
 
     ``options`` are those of :func:`alliancesim.sweeps.run_sweep`: ``workers``,
     ``scheduler``, ``backend``, ``client``, ``progress``, ``flush_runs``, ``flush_seconds``,
-    ``verbose``. Returns a :class:`VerdictResult` with the analysis (its tables as
-    DataFrames) and the report's path.
+    ``verbose``. With ``adaptive`` the runs go in rounds to the points still undecided
+    (:mod:`alliancesim.verdict.adaptive`). Returns a :class:`VerdictResult` with the analysis
+    (its tables as DataFrames) and the report's path.
     """
     from alliancesim.verdict.analysis import RUNS, analyse, defaults_map
     from alliancesim.verdict.report import write_report
@@ -69,8 +71,19 @@ def run_verdict(experiment: VerdictExperiment | str | Path, out: str | Path | No
                else load_verdict(experiment))
     folder = Path(out) if out is not None else default_out(verdict)
     result = VerdictResult(folder, verdict)
-    result.sweeps = run_sweeps(verdict.sweeps, folder, RUNS, **options)
+    spent = None
+    if adaptive:
+        from alliancesim.verdict.adaptive import capped_verdict, run_adaptive, spending
+
+        state = run_adaptive(verdict, folder, **options)
+        verdict = capped_verdict(verdict)
+        result.verdict = verdict
+        spent = spending(state, len(verdict.spec.modes))
+        result.adaptive = spent
+    else:
+        result.sweeps = run_sweeps(verdict.sweeps, folder, RUNS, **options)
     analysis = analyse(verdict, folder)
+    analysis.adaptive = spent
     if verdict.spec.map_replicates:  # the map at the defaults, over the two top factors
         axes = (analysis.map.x.factor.name, analysis.map.y.factor.name)
         result.map_sweeps = run_sweeps(verdict.map_sweeps(*axes), folder, MAP_RUNS,

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from alliancesim.bounds import shown
 from alliancesim.params import MANAGEMENT_MODES
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.experiment import (
     Experiment,
     ExperimentError,
@@ -51,6 +52,8 @@ class Outcome:
     unit: str
     lower_is_better: bool
     share: bool  # a yes/no outcome whose mean is a share
+    default_margin: float = 0.05  # equivalence margin: 5 points of a share
+
 
     def better(self, difference: float) -> bool:
         """Whether a difference ``a - b`` of this size favours ``a``."""
@@ -59,7 +62,8 @@ class Outcome:
 
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in (
     Outcome("failed", "failure share (dissolved or objectives missed)", "share", True, True),
-    Outcome("value_total", "value created", "value units", False, False),
+    # About a tenth of the value an alliance creates at the defaults (45 to 67 units).
+    Outcome("value_total", "value created", "value units", False, False, 5.0),
     Outcome("survived", "survival (not dissolved within the horizon)", "share", False, True),
     Outcome("objectives_met", "objectives met", "share", False, True),
 )}
@@ -77,12 +81,23 @@ class VerdictSpec(BaseModel):
         default_factory=lambda: ["failed", "value_total", "survived"], min_length=1)
     decide_by: Literal[tuple(OUTCOMES)] = "failed"  # type: ignore[valid-type]
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    margin: float = Field(default=0.05, gt=0, lt=1, description="equivalence margin of the "
+                          "share outcomes (failed, survived, objectives_met): two modes within "
+                          "it of each other are equivalent")
+    margins: dict[str, float] = Field(default_factory=dict, description="equivalence margins "
+                                      "by outcome, in its unit (value_total: value units)")
     map_bins: int = Field(default=5, ge=2, le=12, description="cells per axis of the map "
                           "averaged over the design")
     map_levels: int = Field(default=7, ge=2, le=20, description="grid levels per axis of the "
                             "map with every other factor at its default")
     map_replicates: int = Field(default=32, ge=0, description="runs per mode at each point "
                                 "of that map (0: no such map)")
+    start_replicates: int = Field(default=8, ge=2, description="adaptive verdict: replicates "
+                                  "per mode at every point in the first round")
+    max_replicates: int = Field(default=256, ge=2, description="adaptive verdict: the most "
+                                "replicates a point gets before it is left undecided")
+    growth: int = Field(default=2, ge=2, description="adaptive verdict: each round multiplies "
+                        "the replicates of the undecided points by this")
     prim_max_dims: int = Field(default=3, ge=1, le=10,
                                description="most factors a box of scenario discovery restricts")
     assumptions: list[str] = Field(
@@ -95,6 +110,15 @@ class VerdictSpec(BaseModel):
             raise ValueError("modes are listed more than once")
         if len(set(self.outcomes)) != len(self.outcomes):
             raise ValueError("outcomes are listed more than once")
+        for name, margin in self.margins.items():
+            if name not in OUTCOMES:
+                raise ValueError(f"margins: unknown outcome {name!r}; allowed: "
+                                 f"{', '.join(OUTCOMES)}")
+            if not margin > 0:
+                raise ValueError(f"margins.{name} must be above 0, got {margin!r}")
+        if self.start_replicates > self.max_replicates:
+            raise ValueError(f"start_replicates ({self.start_replicates}) must be at most "
+                             f"max_replicates ({self.max_replicates})")
         if self.decide_by not in self.outcomes:
             raise ValueError(f"decide_by {self.decide_by!r} must be one of the outcomes "
                              f"({', '.join(self.outcomes)})")
@@ -121,6 +145,13 @@ class VerdictExperiment:
     def outcomes(self) -> list[Outcome]:
         """The outcomes compared, in the file's order."""
         return [OUTCOMES[name] for name in self.spec.outcomes]
+
+    @property
+    def margins(self) -> dict[str, float]:
+        """The equivalence margin of every outcome compared, in its unit."""
+        spec = self.spec
+        return {o.name: spec.margins.get(o.name, spec.margin if o.share else o.default_margin)
+                for o in self.outcomes}
 
     @property
     def decider(self) -> Outcome:
@@ -228,7 +259,7 @@ def _check_design(verdict: VerdictExperiment) -> None:
                               "the verdict compares the modes over one design, so every factor "
                               f"is sampled by it: give {name!r} as a range, or add "
                               "'sample = true' to sample its listed values")
-    if len([f for f in ranged if f.name != SET_FACTOR]) < 2:
+    if len([f for f in ranged if f.name not in (SET_FACTOR, DUMMY)]) < 2:
         raise ExperimentError(verdict.source, "vary",
                               "the verdict's maps need at least two factors in [vary] "
                               "(besides a table of parameter sets)")

@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from alliancesim.compare.answers import EQUIVALENT
 from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
-from alliancesim.verdict.analysis import VerdictAnalysis, winner_shares
+from alliancesim.verdict.analysis import VerdictAnalysis, answer_shares, winner_shares
 from alliancesim.verdict.figures import MODE_NAMES, factor_label
 from alliancesim.verdict.paired import NO_WINNER, categories
 
@@ -54,11 +56,16 @@ def summarise(analysis: VerdictAnalysis) -> dict[str, Any]:
                    "horizon": experiment.base_parameters()["horizon"],
                    "runs": verdict.n_runs(), "runs_failed": analysis.runs_failed,
                    "pairs_used": len(analysis.paired)},
-        "factors": [_factor(f, verdict) for f in design.ranged],
+        "factors": [_factor(f, verdict) for f in design.ranged if f.name != DUMMY],
         "parameter_sets": None if sets is None else {
             "file": str(sets.path.name), "rows": len(sets), "columns": list(sets.columns),
             "left_to_experiment": list(sets.left_to_experiment)},
+        "margins": verdict.margins,
+        "adaptive": analysis.adaptive,
+        "overall": analysis.overall.to_dict(orient="records"),
+        "answers": answer_shares(analysis.point_differences).to_dict(orient="records"),
         "winners": winner_shares(analysis),
+        "no_winner_split": _no_winner_split(analysis),
         "pairs": _pairs(analysis),
         "ranking": _ranking(analysis),
         "noise": analysis.noise.to_dict(orient="records"),
@@ -104,6 +111,21 @@ def _map(vmap: Any, analysis: VerdictAnalysis, **extra: Any) -> dict[str, Any]:
     return {"x": vmap.x.factor.name, "y": vmap.y.factor.name,
             "x_cells": list(vmap.x.labels), "y_cells": list(vmap.y.labels),
             "cells": len(vmap.x.labels) * len(vmap.y.labels), "winners": cells, **extra}
+
+
+def _no_winner_split(analysis: VerdictAnalysis) -> dict[str, float]:
+    """Of all design points, by the deciding outcome: the share without a clear winner where
+    every pair of modes is equivalent, and the share where some pair is undecided."""
+    decide = analysis.verdict.spec.decide_by
+    diffs = analysis.point_differences
+    diffs = diffs[diffs["outcome"] == decide]
+    won = analysis.point_winners
+    won = won[won["outcome"] == decide].set_index("point")["winner"]
+    equivalent = diffs.groupby("point")["answer"].agg(lambda a: bool((a == EQUIVALENT).all()))
+    open_ = won.reindex(equivalent.index) == NO_WINNER
+    n = len(equivalent)
+    return {"equivalent": float((open_ & equivalent).sum()) / n if n else math.nan,
+            "undecided": float((open_ & ~equivalent).sum()) / n if n else math.nan}
 
 
 def _pairs(analysis: VerdictAnalysis) -> list[dict[str, Any]]:
@@ -194,7 +216,7 @@ def answer(summary: dict[str, Any]) -> str:
     in plain words, with its caveats."""
     decide = summary["decide_by"]
     shares = summary["winners"][decide]
-    top = [r for r in summary["ranking"] if r["factor"] != SET_FACTOR][:2]
+    top = [r for r in summary["ranking"] if r["factor"] not in (SET_FACTOR, DUMMY)][:2]
     lines = [QUESTION, _opener(shares, summary["modes"], top), _share_sentence(summary)]
     lines += [_box_sentence(b) for b in _telling_boxes(summary)]
     if summary.get("map"):
@@ -233,14 +255,27 @@ def _share_sentence(summary: dict[str, Any]) -> str:
     parts = [f"{_mode(m)} at {_pct(shares[m]['share'])}" for m in modes]
     text = (f"Judged by {CRITERION.get(decide, decide)}, across {design['points']:,} "
             f"combinations of {roles.count('condition')} conditions and "
-            f"{roles.count('assumption')} assumptions (each run {design['replicates']} times "
+            f"{roles.count('assumption')} assumptions (each run {_up_to(summary)}"
+            f"{design['replicates']} times "
             "under every mode, with the same seeds), the mode that is clearly best is "
             + ", ".join(parts))
     if len(modes) > 2:
         tied = sum(v["share"] or 0 for c, v in shares.items() if " or " in c)
         text += f"; two modes tie ahead of the rest at {_pct(tied)}"
-    return (text + f", and at {_pct(shares[NO_WINNER]['share'])} no mode is "
-            "distinguishable from the others.")
+    text += f", and at {_pct(shares[NO_WINNER]['share'])} no mode is clearly best"
+    split = summary.get("no_winner_split")
+    if split:
+        margin = summary["margins"][decide]
+        text += (f": there every pair of modes is equivalent within "
+                 f"{_margin(margin, margin < 1)} at "
+                 f"{_pct(split['equivalent'])} of all points, and at {_pct(split['undecided'])} "
+                 "the runs are too few to tell")
+    return text + "."
+
+
+def _up_to(summary: dict[str, Any]) -> str:
+    """``up to `` when the verdict was adaptive (the replicates are its cap)."""
+    return "up to " if summary.get("adaptive") else ""
 
 
 def _telling_boxes(summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -294,8 +329,8 @@ def _caveats(summary: dict[str, Any]) -> str:
              "the assumptions spread evenly over their ranges, not weighted by a calibration")
     text = (f"Caveats: these are consequences of the model's mechanisms over the ranges of "
             f"{summary['experiment']}, with {where}, not measurements of real alliances; a "
-            f"point's verdict rests on {design['replicates']} paired runs per mode, with "
-            f"{summary['confidence']:.0%} intervals not adjusted for the "
+            f"point's verdict rests on {_up_to(summary)}{design['replicates']} paired runs per "
+            f"mode, with {summary['confidence']:.0%} intervals not adjusted for the "
             f"{design['points']:,} points, so some clear winners are chance")
     if noise:
         text += (f"; replicate noise makes up about {_pct(float(np.mean(noise)))} of the "
@@ -336,6 +371,45 @@ def pair_table(summary: dict[str, Any]) -> str:
         lines.append(f"| {o['label']} | {p['a']} − {p['b']} | {diff} | {_pct(p['a_better'])} "
                      f"| {_pct(p['b_better'])} | {_pct(p['no_clear_winner'])} |")
     return "\n".join(lines)
+
+
+def overall_table(summary: dict[str, Any]) -> str:
+    """Markdown: the design-wide mean paired difference of every pair of modes, with its
+    interval and answer, and the share of design points in each of the three answers."""
+    labels = {o["name"]: o for o in summary["outcomes"]}
+    answers = {(r["outcome"], r["a"], r["b"]): r for r in summary.get("answers", [])}
+    lines = [f"| outcome | modes a − b | design-wide difference ({summary['confidence']:.0%} "
+             "interval) | answer | margin | points: a clearly better | b clearly better | "
+             "equivalent | undecided (median runs more) |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|"]
+    for r in summary.get("overall", []):
+        o = labels[r["outcome"]]
+        fmt = _share_diff if o["share"] else _value_diff
+        unit = " points" if o["share"] else ""
+        shares = answers.get((r["outcome"], r["a"], r["b"]))
+        points = (f"{_pct(shares['a_better'])} | {_pct(shares['b_better'])} | "
+                  f"{_pct(shares['equivalent'])} | {_pct(shares['undecided'])} "
+                  f"({_more(shares['median_more_runs'])})" if shares else " | | | ")
+        lines.append(f"| {o['label']} | {r['a']} − {r['b']} | {fmt(r['diff'])}{unit} "
+                     f"[{fmt(r['low'])}, {fmt(r['high'])}] | {r['answer']} | "
+                     f"±{_margin(r['margin'], o['share'])} | {points} |")
+    return "\n".join(lines)
+
+
+def _share_diff(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:+.1f}"
+
+
+def _value_diff(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.3g}"
+
+
+def _margin(value: float, share: bool) -> str:
+    return f"{value * 100:g} points" if share else f"{value:g}"
+
+
+def _more(runs: float | None) -> str:
+    return "n/a" if runs is None else f"{runs:,.0f}"
 
 
 def box_table(summary: dict[str, Any]) -> str:
