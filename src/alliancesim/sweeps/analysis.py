@@ -145,16 +145,17 @@ def sweep_manifest(store: ResultsStore) -> dict[str, Any]:
 def _check_design(design: Design, store: ResultsStore) -> Design:
     """A design read from a manifest names a known kind and known parameters only."""
     from alliancesim.params import PARAMETERS_BY_NAME
-    from alliancesim.sweeps.design import DESIGN_KINDS
+    from alliancesim.sweeps.design import DESIGN_KINDS, DUMMY
     from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
     if design.kind not in DESIGN_KINDS:
         raise AnalysisError(f"{store.manifest_path}: field 'design.kind': unknown design "
                             f"{shown(design.kind)}; allowed: {', '.join(DESIGN_KINDS)}")
     for factor in design.factors:
-        if factor.name not in PARAMETERS_BY_NAME and factor.name != SET_FACTOR:
+        if factor.name not in PARAMETERS_BY_NAME and factor.name not in (SET_FACTOR, DUMMY):
             raise AnalysisError(f"{store.manifest_path}: field 'design': unknown factor "
-                                f"{shown(factor.name)}; allowed: names of parameters")
+                                f"{shown(factor.name)}; allowed: names of parameters, "
+                                f"{SET_FACTOR!r} and {DUMMY!r}")
     return design
 
 
