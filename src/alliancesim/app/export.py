@@ -193,8 +193,8 @@ def _draw_panel(ax: Any, panel: Panel, watched: Sequence[Watched]) -> None:
         for moment in side.story.moments:
             ax.axvline(moment.month, color=MARKER_COLOURS.get(moment.category, "#616161"),
                        linestyle=":", linewidth=1)
-    if panel.target:
-        ax.axhline(float(watched[0].model.p[panel.target]), color="#616161", linestyle="--",
+    if panel.target:  # the one target a panel draws: the ambition the founders pooled
+        ax.axhline(watched[0].model.objectives(), color="#616161", linestyle="--",
                    linewidth=1, label="ambition")
     if panel.unit_range:
         ax.set_ylim(0, 1)
