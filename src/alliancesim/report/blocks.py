@@ -619,17 +619,23 @@ def tie_point_answer(root: Path) -> str:
     t = _read_json(root, "tie_point.json")
     d, p = t["defaults"], t["plausible"]
     zero = min(d["gaps"], key=lambda g: abs(g["premium"]))
+    from alliancesim.params import PARAMETERS_BY_NAME
+
+    members = float(PARAMETERS_BY_NAME["member_skill_mean"].default)
     if math.isfinite(d["tie"]):
         lead = (f"**A professional pays off when its starting skill exceeds the members' by "
                 f"more than about {d['tie']:+.2f}** on the 0-1 skill scale: at the defaults "
                 f"the tie point is {_tie_words(d)}. Below that premium, alliances with a "
                 "dedicated manager fail more often than alliances whose members share the "
-                "management work; above it, less often.")
+                "management work; above it, less often. Members start at a skill of "
+                f"{members:.2f} at the defaults, so the tie asks for a professional at about "
+                f"{min(1.0, members + d['tie']):.2f} (skill is at most 1).")
     else:
         lead = f"**At the defaults there is {_tie_words(d)}.**"
     inside = p["sets_inside"]
     lines = [lead, "",
-             f"With no premium (a professional as skilled as the members at the start), a "
+             f"At the premium of the grid nearest none ({zero['premium']:+.2f}: a professional "
+             f"about as skilled as the members at the start), a "
              f"dedicated manager's alliances fail {zero['dedicated']:.0%} of the time and "
              f"transversal skill's {zero['transversal']:.0%}: a paired gap of "
              f"{zero['gap']:+.0%} ± {1.96 * zero['gap_se']:.0%} (95%), on {d['runs_per_arm']} "
@@ -660,11 +666,13 @@ def tie_point_mechanisms(root: Path, rows: int = 8) -> str:
         z = change / math.hypot(zero["gap_se"], g["se"]) if g["se"] else math.nan
         ranked.append((abs(z) if math.isfinite(z) else 0.0, change, z, r))
     ranked.sort(key=lambda item: -item[0])
-    lines = [f"With every mechanism on, the gap at no premium is {zero['gap']:+.0%} and the "
+    lines = [f"With every mechanism on, the gap at a premium of {zero['premium']:+.2f} (the "
+             f"grid's nearest to none) is {zero['gap']:+.0%} and the "
              f"tie point {_tie_words(t['defaults'])}. Each row switches one mechanism off "
              f"({t['mechanism_replicates']} common seeds per premium), strongest change of "
              "the gap first:", "",
-             "| mechanism off | what it does | tie point | gap at no premium | made by it (z) |",
+             f"| mechanism off | what it does | tie point | gap at {zero['premium']:+.2f} | "
+             "made by it (z) |",
              "|---|---|---|---|---|"]
     for _, change, z, r in ranked[:rows]:
         tie = (f"{r['tie']:+.2f}" if math.isfinite(r["tie"])

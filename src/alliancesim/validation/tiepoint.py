@@ -176,15 +176,15 @@ def _gap_at(result: Mapping[str, Any], premium: float) -> dict[str, float]:
 
 def describe(result: Mapping[str, Any]) -> str:
     """The tie point in plain words, e.g. 'a premium of 0.21 (0.12 to 0.30)'."""
-    tie = result["tie"]
+    tie, grid = result["tie"], result.get("grid", GRID)
     if tie == -math.inf:
         return (f"no tie inside the range: a dedicated manager fails less often even at a "
-                f"premium of {result['grid'][0]:+.2f}")
+                f"premium of {grid[0]:+.2f}")
     if tie == math.inf:
         return (f"no tie inside the range: a dedicated manager fails more often even at a "
-                f"premium of {result['grid'][-1]:+.2f}")
-    return (f"a premium of {tie:+.2f} ({_bound(result['low'], result['grid'])} to "
-            f"{_bound(result['high'], result['grid'])}, {CONFIDENCE:.0%} interval)")
+                f"premium of {grid[-1]:+.2f}")
+    return (f"a premium of {tie:+.2f} ({_bound(result['low'], grid)} to "
+            f"{_bound(result['high'], grid)}, {CONFIDENCE:.0%} interval)")
 
 
 def _bound(value: float, grid: Sequence[float]) -> str:
