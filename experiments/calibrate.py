@@ -115,7 +115,7 @@ def main() -> None:
     print(f"plausible set: {PLAUSIBLE} ({len(plausible)} points); total {total_s:.0f} s")
     if args.write_defaults:
         constrained = set(table_spread.loc[table_spread["constrained"], "parameter"])
-        for name, (old, new) in write_defaults(chosen, constrained).items():
+        for name, (old, new) in write_defaults(chosen, constrained=constrained).items():
             kind = "calibrated" if name in constrained else "plausible, not constrained"
             print(f"{name}: {old} -> {new} ({kind})")
 

@@ -1,6 +1,6 @@
 """The noise floor of a sweep's analysis: an inert factor comes out as inert.
 
-Under transversal management there is no manager, so ``manager_skill`` does nothing: the
+Under transversal management there is no manager, so ``manager_skill_premium`` does nothing: the
 indices must show it as indistinguishable from the dummy factor, in the table and (hatched)
 in the figure, and the analysis reports each outcome's replicate noise share.
 """
@@ -23,7 +23,7 @@ INERT = {
     "replicates": 3,
     "horizon": 120,
     "parameters": {"management_mode": "transversal"},
-    "vary": {"manager_skill": {}, "n_members": {"low": 3, "high": 12}},
+    "vary": {"manager_skill_premium": {}, "conflict_rate": {"low": 0.0, "high": 0.3}},
     "design": {"kind": "sobol", "samples": 8},
     "analysis": {"outcomes": ["failed", "value_total"]},
 }
@@ -48,18 +48,18 @@ def test_an_inert_factor_is_indistinguishable_from_noise_in_table_and_figure(tmp
     report = _sweep(tmp_path, common)
     rows = report.indices.set_index(["outcome", "factor"])
     for outcome in ("failed", "value_total"):
-        inert = rows.loc[(outcome, "manager_skill")]
+        inert = rows.loc[(outcome, "manager_skill_premium")]
         assert not inert["ST_distinct"] and not inert["S1_distinct"]
         assert "not distinguishable from noise" in inert["reason"]
         assert (outcome, DUMMY) in rows.index
-    # n_members moves value created above the noise floor, visibly so on common seeds (on
-    # their own seeds 3 replicates leave too much noise at this size to tell)
-    assert rows.loc[("value_total", "n_members"), "ST_distinct"] == common
+    # the conflict rate moves value created above the noise floor, visibly so on common seeds
+    # (on their own seeds 3 replicates leave too much noise at this size to tell)
+    assert rows.loc[("value_total", "conflict_rate"), "ST_distinct"] == common
     on_disk = pd.read_csv(tmp_path / "analysis" / "indices.csv")
-    assert not on_disk.loc[on_disk["factor"] == "manager_skill", "ST_distinct"].any()
+    assert not on_disk.loc[on_disk["factor"] == "manager_skill_premium", "ST_distinct"].any()
     figure = sobol_figure(report.indices, "value_total", report.noise)
-    assert all(_hatched_bars(figure, factor_label("manager_skill")))
-    assert any(_hatched_bars(figure, factor_label("n_members"))) != common
+    assert all(_hatched_bars(figure, factor_label("manager_skill_premium")))
+    assert any(_hatched_bars(figure, factor_label("conflict_rate"))) != common
     assert (tmp_path / "analysis" / "sobol_value_total.png").stat().st_size > 1000
     assert any("not distinguishable from noise" in note for note in report.notes)
 

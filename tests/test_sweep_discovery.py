@@ -16,8 +16,8 @@ SWEEP = {
     "seed": 5,
     "replicates": 2,
     "horizon": 120,
-    "parameters": {"management_mode": "transversal"},  # manager_skill does nothing here
-    "vary": {"manager_skill": {}, "n_members": {"low": 3, "high": 12}},
+    "parameters": {"management_mode": "transversal"},  # manager_skill_premium does nothing here
+    "vary": {"manager_skill_premium": {}, "n_members": {"low": 3, "high": 12}},
     "design": {"kind": "sobol", "samples": 16},
 }
 
@@ -40,11 +40,11 @@ def test_analyze_discovers_where_value_runs_high_with_its_noise_beside_it(sweep,
     members = box[box["factor"] == "n_members"].iloc[0]
     assert members["qp"] < 0.05 and members["resampled"] >= 50 and not members["noise"]
     # the inert factor and the dummy never count as findings
-    assert box.loc[box["factor"].isin(["manager_skill", DUMMY]), "noise"].all() or not (
-        box["factor"].isin(["manager_skill", DUMMY]).any())
+    assert box.loc[box["factor"].isin(["manager_skill_premium", DUMMY]), "noise"].all() or not (
+        box["factor"].isin(["manager_skill_premium", DUMMY]).any())
     scores = pd.read_csv(tmp_path / "discovery_value_total_feature_scores.csv")
     assert scores.iloc[0]["factor"] == "n_members" and scores.iloc[0]["above_dummy"]
-    assert not scores.loc[scores["factor"] == "manager_skill", "above_dummy"].any()
+    assert not scores.loc[scores["factor"] == "manager_skill_premium", "above_dummy"].any()
     cart = pd.read_csv(tmp_path / "discovery_value_total_cart.csv")
     assert {"coverage", "density", "mass", "limits"} <= set(cart.columns)
 

@@ -83,7 +83,8 @@ def test_only_parameters_the_patterns_constrain_are_written_as_calibrated(tmp_pa
     source = Path(__file__).resolve().parents[1] / "src/alliancesim/params/definitions.py"
     copy = tmp_path / "definitions.py"
     copy.write_text(source.read_text())
-    write_defaults({"conflict_rate": 0.045, "member_skill_mean": 0.4}, constrained, copy)
+    write_defaults({"conflict_rate": 0.045, "member_skill_mean": 0.4}, copy,
+                   constrained=constrained)
     text = copy.read_text()
     entry = text[text.index('_P("member_skill_mean"'):]
     assert "source=PLAUSIBLE_ONLY" in entry[:entry.index("\n    _P(")]

@@ -32,7 +32,7 @@ margin = 0.15
 [vary]
 n_members = { low = 3, high = 8 }
 member_skill_mean = { low = 0.1, high = 0.7 }
-skill_learning_rate = { low = 0.1, high = 0.6 }
+management_budget = { low = 0.25, high = 4.0 }  # a large post costs much: clear answers
 
 [design]
 kind = "sobol"

@@ -43,7 +43,7 @@ OUT.mkdir(exist_ok=True)
 # gives the same alliance, on any machine.
 
 # %%
-result = simulate({"n_members": 8, "management_mode": "hybrid"}, seed=21,
+result = simulate({"n_members": 8, "management_mode": "hybrid"}, seed=3,
                   record_steps=True, record_events=True, record_panel=True,
                   network_months=[0, 12, 36])
 outcome = result.outcome
@@ -59,7 +59,7 @@ print("seed of this run:", result.seed)
 steps = result.steps
 print(steps[["month", "phase", "members", "trust_mean", "commitment_mean",
              "value_total"]].iloc[::12].to_string(index=False))
-save_figure(run_figure(steps, "One alliance, seed 21"), OUT / "one_alliance", "png")
+save_figure(run_figure(steps, "One alliance, seed 3"), OUT / "one_alliance", "png")
 
 # %% [markdown]
 # ## The event log

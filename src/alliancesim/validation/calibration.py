@@ -240,8 +240,8 @@ def confirm(candidates: pd.DataFrame, factors: list[str], replicates: int, seed:
                        "on fresh seeds")
 
 
-def write_defaults(values: dict[str, float], constrained: set[str] | None = None,
-                   path: Path = DEFINITIONS) -> dict[str, tuple]:
+def write_defaults(values: dict[str, float], path: Path = DEFINITIONS, *,
+                   constrained: set[str] | None = None) -> dict[str, tuple]:
     """Write ``values`` as the defaults of their parameters in the definition file, with
     ``CALIBRATED`` as their source where the patterns constrain them (``constrained``; all
     when None) and ``PLAUSIBLE_ONLY`` elsewhere; return {name: (old, new)}."""
