@@ -422,7 +422,7 @@ def test_the_comparison_shows_the_same_alliance_under_two_modes() -> None:
 
 
 def test_the_comparison_says_when_its_members_diverge() -> None:
-    h = Harness(ComparisonView, Settings(seed=1), sidebar=False)
+    h = Harness(ComparisonView, Settings(seed=2), sidebar=False)  # soon different members
     for _ in range(6):
         h.button("Step").click()
     text = h.texts("as-divergence")[0]

@@ -174,7 +174,7 @@ def test_the_summary_appears_only_at_the_end_with_facts_and_questions() -> None:
 
 
 def test_the_comparison_says_from_when_its_members_differ() -> None:
-    run = start_comparison(Settings(seed=1))
+    run = start_comparison(Settings(seed=2))  # a seed whose two alliances soon differ
     left, right = run.watched
     assert divergence(left.story, right.story, ("a", "b")).startswith("Both alliances")
     run_to(run, 6)
