@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 MANAGER_NAMES = ("Alex", "Sam", "Robin", "Noor", "Kim", "Jesse", "Ari", "Lou", "Mika", "Sasha")
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
 _sum = np.add.reduce
+_min = np.minimum.reduce
 # Time below this (FTE-months, about a minute) counts as none; it keeps float dust from
 # turning into work.
 NO_TIME = 1e-9
@@ -136,6 +137,10 @@ class Management:
         self.manager_work_total = 0.0
         self.member_work_total = 0.0
         self.representative_changes = 0
+        # Each member's knowledge discount, (1 - weight + weight * knowledge): it changes
+        # only when knowledge does (monthly, at turnover, with membership), so it is kept.
+        self._factor: np.ndarray | None = None
+        self._factor_weight = 0.0
         if self.manager_fte > 0:
             self._hire()
 
@@ -186,6 +191,7 @@ class Management:
         self._representatives_turn_over()
         n, p = len(self.model.state), self.model.params
         self.model.state.get_to_know(p.knowledge_gain)
+        self._factor = None
         if len(self.funded) == n:  # refill in place: cheaper than new arrays every month
             self.funded.fill(self.member_fte / n if n else 0.0)
             self.spare.fill(p.spare_attention * p.member_time)
@@ -208,9 +214,10 @@ class Management:
         n = len(model.state)
         if p.representative_turnover <= 0.0 or n == 0:
             return
-        leaving = np.flatnonzero(model.representative_rng.random(n) < p.representative_turnover)
-        if len(leaving) == 0:
+        draws = model.representative_rng.random(n)
+        if _min(draws) >= p.representative_turnover:  # the usual month: nobody is replaced
             return
+        leaving = (draws < p.representative_turnover).nonzero()[0]
         model.state.replace_representatives(leaving, p.knowledge_initial)
         self.representative_changes += len(leaving)
         for row in leaving.tolist():
@@ -225,6 +232,7 @@ class Management:
         self.given = np.concatenate([self.given, np.zeros(k)])
         self.bridged = np.concatenate([self.bridged, np.zeros(k)])
         self.spare_left += float(spare.sum())
+        self._factor = None
 
     def member_left(self, slot: int) -> None:
         """A leaver's unused time leaves with it."""
@@ -234,6 +242,7 @@ class Management:
         self.spare = np.delete(self.spare, slot)
         self.given = np.delete(self.given, slot)
         self.bridged = np.delete(self.bridged, slot)
+        self._factor = None
 
     # --- the manager ----------------------------------------------------------------------
     def _hire(self) -> None:
@@ -299,7 +308,13 @@ class Management:
     def _skills(self) -> tuple[float, np.ndarray]:
         """Effective skill of the manager (0 if none) and of each member this moment."""
         manager = self.manager.effective_skill if self.manager is not None else 0.0
-        return manager, self.model.state.effective_skill(self.model.params.knowledge_weight)
+        weight = self.model.params.knowledge_weight
+        if weight == 0.0:
+            return manager, self.model.state.skill
+        if self._factor is None or self._factor_weight != weight:
+            self._factor = self.model.state.knowledge_factor(weight)
+            self._factor_weight = weight
+        return manager, self.model.state.skill * self._factor
 
     def work(self, effort: float, bridging: bool = False) -> WorkDone:
         """Do a piece of alliance-wide work needing ``effort`` FTE-months.
@@ -350,8 +365,15 @@ class Management:
         their spare attention. The parties' skill counts less (``self_mediation_discount``):
         they mediate their own quarrel.
         """
-        manager_skill, skill = self._skills()
         p = self.model.params
+        if effort > 0.0 and self.funded_left <= NO_TIME and self.manager_time >= effort:
+            # Only the manager holds budgeted time, and enough of it: the manager does it
+            # (the general rule below, without building the members' arrays).
+            manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
+            self.manager_time -= effort
+            self._manager_worked(effort)
+            return WorkDone(effort * manager_skill / effort, effort / effort, 0.0)
+        manager_skill, skill = self._skills()
         partial = skill.copy()
         partial[i] *= 1.0 - p.self_mediation_discount
         partial[j] *= 1.0 - p.self_mediation_discount
