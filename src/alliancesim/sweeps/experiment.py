@@ -493,19 +493,9 @@ def load_scenario_base(name_or_path: str, base_dir: Path, source: str
     """The parameter overrides, timeline and partners' countries of a scenario: a file
     relative to the experiment file, any other path, or the name of a shipped scenario
     (``manager_departure``)."""
-    from alliancesim.scenarios import (
-        ScenarioError,
-        load_scenario,
-        resolve_scenario_path,
-        scheduled_entries,
-    )
+    from alliancesim.scenarios import scheduled_entries
 
-    local = base_dir / name_or_path
-    path = local if local.is_file() else resolve_scenario_path(name_or_path)
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as exc:
-        raise ExperimentError(source, "scenario", str(exc)) from None
+    scenario, _ = _base_scenario(name_or_path, base_dir, source)
     return dict(scenario.parameters), scheduled_entries(scenario), dict(scenario.partners)
 
 
@@ -513,16 +503,22 @@ def load_scenario_classes(name_or_path: str, base_dir: Path, source: str
                           ) -> tuple[dict[str, str | None], Path]:
     """The model and member classes a scenario names (import paths, or None), and the
     folder of the scenario file, where their modules are looked for."""
+    scenario, path = _base_scenario(name_or_path, base_dir, source)
+    return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
+            path.parent)
+
+
+def _base_scenario(name_or_path: str, base_dir: Path, source: str) -> tuple[Any, Path]:
+    """The scenario an experiment builds on (a file relative to the experiment file, any
+    other path, or a shipped scenario's name) and its path."""
     from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
 
     local = base_dir / name_or_path
     path = local if local.is_file() else resolve_scenario_path(name_or_path)
     try:
-        scenario = load_scenario(path)
+        return load_scenario(path), path
     except ScenarioError as exc:
         raise ExperimentError(source, "scenario", str(exc)) from None
-    return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
-            path.parent)
 
 
 # --- loading ------------------------------------------------------------------------------
