@@ -171,10 +171,9 @@ def handler_text(model: AllianceModel, help_: WorkDone) -> str:
     if help_.by_manager <= 0.0 and help_.by_members <= 0.0:
         return ""
     manager = model.management.manager
-    parties = help_.by_members - help_.by_others
-    if manager is not None and help_.by_manager >= max(parties, help_.by_others):
+    if manager is not None and help_.by_manager >= max(help_.by_parties, help_.by_others):
         return f"the alliance manager {manager.name}"
-    if help_.lead >= 0 and help_.by_others > parties:
+    if help_.lead >= 0 and help_.led_by_third_party:
         return f"a third partner, {model.members[help_.lead].name}"
     return "the two partners themselves"
 
@@ -202,7 +201,7 @@ def run_conflicts(model: AllianceModel) -> None:
         noise = model.rng.standard_normal(4).tolist()
         styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
         help_ = model.management.mediate(effort, i, j)
-        if help_.by_others > help_.by_manager and help_.by_others > 0.5 * help_.by_members:
+        if help_.led_by_third_party:
             model.totals["third_party_mediations"] += 1
         outcome = _outcome(model, i, j, styles, help_)
         before = float(trust[i, j]) + float(trust[j, i])

@@ -77,6 +77,16 @@ class WorkDone:
     by_others: float = 0.0
     lead: int = -1
 
+    @property
+    def by_parties(self) -> float:
+        """The share of the time a conflict's own parties gave."""
+        return self.by_members - self.by_others
+
+    @property
+    def led_by_third_party(self) -> bool:
+        """Whether a neutral member gave more of the time than the manager and the parties."""
+        return self.by_others > self.by_manager and self.by_others > self.by_parties
+
 
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
 
