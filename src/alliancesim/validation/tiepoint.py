@@ -51,8 +51,7 @@ def tie_runs(params: Mapping[str, Any], replicates: int, seed: int,
     sets = [{**params, "management_mode": "transversal"}]
     sets += [{**params, "management_mode": "dedicated", PREMIUM.name: g} for g in grid]
     frames = runner(sets, replicates, seed)
-    columns = [f.sort_values("replicate")[outcome].astype(float).to_numpy()
-               if "replicate" in f else f[outcome].astype(float).to_numpy() for f in frames]
+    columns = [f.sort_values("replicate")[outcome].astype(float).to_numpy() for f in frames]
     return columns[0], np.column_stack(columns[1:])
 
 
