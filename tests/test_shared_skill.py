@@ -126,10 +126,12 @@ def test_knowledge_of_the_alliance_discounts_every_holder_alike():
     model = evolving_model(seed=7, management_mode="hybrid", knowledge_weight=0.5,
                            manager_turnover=0.0)
     m, s = model.management, model.state
+    m.begin_month()
     s.knowledge[:] = 0.2
     m.manager.knowledge = 0.2
-    assert m.manager.effective_skill == pytest.approx(m.manager.skill * 0.6)
-    assert s.effective_skill(0.5) == pytest.approx(s.skill * 0.6)
+    manager, members = m._skills()  # what every piece of work uses
+    assert manager == pytest.approx(m.manager.skill * 0.6)
+    assert members == pytest.approx(s.skill * 0.6)
 
 
 def test_training_takes_its_trainees_time_and_the_time_is_paid():

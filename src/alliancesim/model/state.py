@@ -200,12 +200,6 @@ class MemberArrays:
         does: 1 - weight + weight * knowledge."""
         return 1.0 - knowledge_weight + knowledge_weight * self.knowledge
 
-    def effective_skill(self, knowledge_weight: float) -> np.ndarray:
-        """Skill discounted by how little each representative yet knows the alliance."""
-        if knowledge_weight == 0.0:
-            return self.skill
-        return self.skill * self.knowledge_factor(knowledge_weight)
-
     def get_to_know(self, gain: float) -> None:
         """Every representative knows the alliance a little better each month."""
         self.knowledge += gain * (1.0 - self.knowledge)
