@@ -150,6 +150,15 @@ def parameter_from_record(record: Mapping[str, Any]) -> Parameter:
     return Parameter(**values)
 
 
+def declared_records(class_sets: Iterable[Iterable[type | None]]) -> list[dict[str, Any]]:
+    """The definitions of the parameters each set of classes (model, member, manager)
+    declares, as a manifest keeps them (each name once)."""
+    found: dict[str, Parameter] = {}
+    for classes in class_sets:
+        found.update({p.name: p for p in declared_for(*classes)})
+    return [parameter_record(p) for p in found.values()]
+
+
 def register_records(records: Iterable[Mapping[str, Any]]) -> tuple[Parameter, ...]:
     """Register the declared parameters a results folder recorded; returns them."""
     parameters = tuple(parameter_from_record(record) for record in records)
