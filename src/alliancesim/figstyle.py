@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.params.declared import lookup
 
 FORMATS = ("png", "pdf", "svg")
 DPI = 300
@@ -52,7 +52,7 @@ OUTCOME_LABELS: dict[str, tuple[str, str]] = {
 def factor_label(name: str) -> str:
     """A parameter's axis label from its definition: title and unit (``Cultural
     diversity (x)``); the name itself for anything else."""
-    param = PARAMETERS_BY_NAME.get(name)
+    param = lookup(name)
     if name == "dummy_factor":  # sweeps.design.DUMMY, not imported here: figstyle loads first
         return "Dummy factor (ignored by the model)"
     if param is None:

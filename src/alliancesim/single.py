@@ -22,11 +22,12 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.bounds import check_month, check_months, shown
-from alliancesim.engine.classes import class_path, resolve_class
+from alliancesim.engine.classes import ROLES, class_path, resolve_class
 from alliancesim.engine.execute import EngineOptions, execute
 from alliancesim.engine.provenance import SINGLE_SEED_SCHEME, provenance
 from alliancesim.engine.store import ResultsError, ResultsStore, now
 from alliancesim.engine.tasks import FAILED, ChunkTask, Recording, RunSpec, recipe_parameters
+from alliancesim.params.declared import declared_records
 
 
 class RunFailed(RuntimeError):
@@ -79,6 +80,7 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
             "timeline": [asdict(getattr(i, "intervention", i)) for i in interventions],
             "model_class": class_path(model_class), "member_class": class_path(member_class),
             "record": asdict(recording)}]},
+        "declared_parameters": declared_records([(model_class, member_class)]),
         "provenance": provenance({"root_seed": root_seed, "spawn_key": list(spawn_key)},
                                  SINGLE_SEED_SCHEME),
         "created": now(), "status": "created", "sessions": [],
@@ -193,6 +195,7 @@ def _checked_recipe(manifest: Any, row: dict[str, Any], source: str
     from alliancesim.bounds import SizeError
     from alliancesim.culture.partners import PartnersError, as_partners
     from alliancesim.params import ParameterError, validate_parameters
+    from alliancesim.params.declared import register_records
 
     if not isinstance(manifest, dict):
         raise ResultsError(f"{source}: not a results manifest (a JSON "
@@ -202,7 +205,8 @@ def _checked_recipe(manifest: Any, row: dict[str, Any], source: str
         record = recipe.get("record") or {}
         months = check_months("record.network_months", record.get("network_months", ()))
         partners = params.pop("partners", None)
-        checked: dict[str, Any] = dict(validate_parameters(params))
+        declared = register_records(manifest.get("declared_parameters", []))
+        checked: dict[str, Any] = dict(validate_parameters(params, declared))
         if partners:
             checked["partners"] = as_partners(partners)
         return checked, _interventions(timeline, source), recipe, months
@@ -244,6 +248,7 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
                                f"{shown(name)}; allowed: columns of the stored runs")
         value = row[name]
         params[name] = value.item() if isinstance(value, np.generic) else value
+    recipe = {**recipe, **{role: params.pop(role) for role in ROLES if role in params}}
     return params, list(recipe["timeline"]), recipe
 
 

@@ -111,7 +111,8 @@ def compare(
     folder or address, a different comparison in --out, a failed run); 1 stopped (a lost
     cluster, a full disk); 130 interrupted (Ctrl-C or SIGTERM): finished runs are kept."""
     check_seed(seed)
-    loaded = [load_or_fail(name) for name in scenarios]  # before pandas and SciPy load
+    # Read before pandas and SciPy load: a broken file is reported at once.
+    loaded = [load_or_fail(name, allow_import) for name in scenarios]
     check_replicates_option(replicates, len(loaded), low=2)
     months = parse_months(network_months)
     for scenario in loaded:

@@ -31,12 +31,13 @@ SUMMARY_KEYS = ("outcome", "end_month", "end_reason", "objectives_met", "failed"
                 "paradoxes_total", "manager_departures")
 
 
-def load_or_fail(name_or_path: str) -> Scenario:
-    """Load a scenario file or shipped scenario; a bad one ends the command with status 2."""
+def load_or_fail(name_or_path: str, allow_import: bool = False) -> Scenario:
+    """Load a scenario file or shipped scenario (importing the classes it names only with
+    ``allow_import``); a bad one ends the command with status 2."""
     from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
 
     try:
-        return load_scenario(resolve_scenario_path(name_or_path))
+        return load_scenario(resolve_scenario_path(name_or_path), allow_import=allow_import)
     except ScenarioError as error:
         fail(str(error))
 
@@ -159,7 +160,7 @@ def run(
     from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
 
     check_seed(seed)
-    chosen = load_or_fail(scenario) if scenario else Scenario(name="Default alliance")
+    chosen = load_or_fail(scenario, allow_import) if scenario else Scenario(name="Default alliance")
     months = parse_months(network_months)
     if graphml is not None and graphml not in months:
         months = tuple(sorted({*months, graphml}))

@@ -71,7 +71,7 @@ def sweep(
         fail("--backend dask needs --scheduler ADDRESS (a running 'dask scheduler', like "
              "tcp://10.0.0.5:8786); to use the cores of this machine, use --backend processes")
     try:  # before the runner (pandas, Mesa) loads: a broken file is reported at once
-        loaded = load_experiment(experiment)
+        loaded = load_experiment(experiment, allow_import=allow_import)
     except ExperimentError as exc:
         fail(str(exc))
     from alliancesim.parallel import cap_workers

@@ -86,7 +86,7 @@ def verdict(
              "cluster), not both")
     path = experiment if experiment is not None else default_experiment()
     try:  # before the runner (pandas, Mesa) loads: a broken file is reported at once
-        loaded = load_verdict(path)
+        loaded = load_verdict(path, allow_import=allow_import)
     except ExperimentError as exc:
         fail(str(exc))
     folder = prepare_output_folder(out if out is not None else Path("results") / loaded.name)

@@ -162,7 +162,8 @@ def compare_scenarios(
     """
     if replicates < 2:
         raise ValueError(f"replicates must be at least 2 for intervals and tests, got {replicates}")
-    loaded = [s if isinstance(s, Scenario) else load_scenarios([s])[0] for s in scenarios]
+    loaded = [s if isinstance(s, Scenario) else
+              load_scenarios([s], allow_import=allow_import)[0] for s in scenarios]
     if not loaded:
         raise ValueError("compare needs at least one scenario")
     check_unique_names(loaded)

@@ -41,6 +41,7 @@ from alliancesim.engine.tasks import (
     recipe_parameters,
     run_id_of,
 )
+from alliancesim.params.declared import declared_records
 from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
 
 # What the trajectory figures and tables need from each run's per-step table.
@@ -245,6 +246,8 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
         "seed_scheme": COMPARE_SEED_SCHEME,
         "fingerprint": key,
         "recipe": {"scenarios": [arm.recipe() for arm in arms]},
+        "declared_parameters": declared_records(
+            [(arm.model_class, arm.member_class) for arm in arms]),
         "provenance": provenance({"root_seed": seed, "replicates": replicates},
                                  COMPARE_SEED_SCHEME),
         "created": now(),

@@ -117,6 +117,16 @@ class ChunkTask:
     record: Recording = field(default_factory=Recording)
     model_class: type | None = None
     member_class: type | None = None
+    # Classes varied as factors: by field, the class of each import path a run may name.
+    class_levels: Mapping[str, Mapping[str, type]] = field(default_factory=dict)
+
+    def classes_of(self, values: Mapping[str, Any]) -> dict[str, type | None]:
+        """The classes one run uses: the task's, or those its values name as a factor."""
+        chosen: dict[str, type | None] = {"model_class": self.model_class,
+                                          "member_class": self.member_class}
+        for role, levels in self.class_levels.items():
+            chosen[role] = levels[str(values[role])]
+        return chosen
 
 
 @dataclass
@@ -182,7 +192,8 @@ def run_one(task: ChunkTask, spec: RunSpec
         "seed_entropy": str(task.root_seed),
         "seed_spawn_key": list(spec.spawn_key),
     }
-    params = {**task.base, **spec.values}
+    params = {k: v for k, v in {**task.base, **spec.values}.items()
+              if k not in task.class_levels}
     record = task.record
     started = time.perf_counter()
     try:
@@ -190,7 +201,7 @@ def run_one(task: ChunkTask, spec: RunSpec
             params, np.random.SeedSequence(task.root_seed, spawn_key=spec.spawn_key),
             task.interventions, record_steps=record.steps, record_events=record.events,
             record_panel=record.panel, network_months=record.network_months,
-            model_class=task.model_class, member_class=task.member_class,
+            **task.classes_of(spec.values),
             step_columns=_with_month(record.columns))
     except Exception as exc:  # any failure of one run is recorded, never fatal
         row.update(status=FAILED, error=f"{type(exc).__name__}: {exc}",

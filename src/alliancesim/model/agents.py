@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 import numpy as np
 
 from alliancesim.model.mechanisms import COMMITMENT_STATES, EXITED
 from alliancesim.model.organizations import GOALS, SECTORS
+from alliancesim.params.definitions import Parameter
 
 if TYPE_CHECKING:
     from alliancesim.model.model import AllianceModel
@@ -25,6 +26,9 @@ class MemberOrganization(mesa.Agent):
     """
 
     model: AllianceModel
+    #: Parameters this class declares for its own mechanisms (see
+    #: :mod:`alliancesim.params.declared`); read as ``self.model.params.<name>``.
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
 
     def __init__(self, model: AllianceModel, name: str, sector: int, slot: int,
                  country: str = "") -> None:

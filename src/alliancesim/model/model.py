@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import mesa
 import networkx as nx
@@ -31,7 +31,8 @@ from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector, member_panel, trust_edges
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
-from alliancesim.params import ParameterError
+from alliancesim.params import Parameter, ParameterError
+from alliancesim.params.declared import declared_parameters
 from alliancesim.params.values import make_params
 
 PHASE_BEHAVIOUR = {
@@ -130,6 +131,14 @@ class AllianceModel(mesa.Model):
     #: The agent class of member organizations; a subclass of :class:`MemberOrganization`
     #: set here (or passed as ``member_class=``) changes how members decide.
     member_class: type[MemberOrganization] = MemberOrganization
+    #: Parameters this class declares for its own mechanisms (see
+    #: :mod:`alliancesim.params.declared`); read as ``model.params.<name>``.
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+
+    def classes_in_use(self) -> tuple[type, ...]:
+        """The classes whose declared parameters this model takes: its own, its members'
+        and its manager's."""
+        return (type(self), self.member_class, getattr(self, "manager_class", None))
 
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
                  record_members: bool = False,
@@ -140,9 +149,9 @@ class AllianceModel(mesa.Model):
         if rng is None and scenario is not None:
             rng = getattr(scenario, "rng", None)
         kernels.compile_loops()  # numba loads with the first model a process makes
-        self.params = make_params(params)
         if member_class is not None:
             self.member_class = check_member_class(member_class)
+        self.params = make_params(params, declared_parameters(*self.classes_in_use()))
         self.partners = _checked_partners(partners, self.params.country_set)
         # One seed, several independent streams: the main one for the model's processes,
         # and one each for recruitment, management (hiring, turnover), external shocks and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from alliancesim.params.constraints import check_constraints
@@ -71,16 +71,22 @@ def check_changeable(param: Parameter) -> None:
         )
 
 
-def validate_parameters(values: Mapping[str, Any]) -> dict[str, float | int | str]:
+def validate_parameters(values: Mapping[str, Any], extra: Iterable[Parameter] = ()
+                        ) -> dict[str, float | int | str]:
     """Merge ``values`` over the defaults, checking every name, type and range.
 
-    Raises :class:`ParameterError` naming the parameter and its allowed values.
+    ``extra`` are parameters that the classes in use declare
+    (:mod:`alliancesim.params.declared`): they are known, checked and defaulted like the
+    built-in ones. Raises :class:`ParameterError` naming the parameter and its allowed
+    values.
     """
-    params = defaults()
+    declared = {p.name: p for p in extra}
+    params = {**defaults(), **{name: p.default for name, p in declared.items()}}
     for name, value in values.items():
-        param = PARAMETERS_BY_NAME.get(name)
+        param = PARAMETERS_BY_NAME.get(name) or declared.get(name)
         if param is None:
-            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
+            known = [*PARAMETERS_BY_NAME, *declared]
+            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name, known)}")
         params[name] = coerce_value(param, value)
     check_constraints(params)  # between parameters (shared_max_members <= lead_max_members, ...)
     return params

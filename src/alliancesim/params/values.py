@@ -7,11 +7,12 @@ and converted to its kind (``int``, ``float`` or ``str``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, field, make_dataclass
-from typing import Any
+from functools import cache
+from typing import Any, ClassVar
 
-from alliancesim.params.definitions import PARAMETERS, PARAMETERS_BY_NAME, Value
+from alliancesim.params.definitions import PARAMETERS, PARAMETERS_BY_NAME, Parameter, Value
 from alliancesim.params.validation import (
     ParameterError,
     check_changeable,
@@ -27,6 +28,8 @@ class _ParamsBase:
     """Methods shared by the generated :class:`Params` class."""
 
     __slots__ = ()
+    #: Parameters the classes in use declare (none in the package's own :class:`Params`).
+    declared: ClassVar[tuple[Parameter, ...]] = ()
 
     def as_dict(self) -> dict[str, Value]:
         """Every parameter's current value, by name."""
@@ -37,13 +40,14 @@ class _ParamsBase:
 
     def change(self, name: str, value: Any) -> Value:
         """Set ``name`` to ``value`` mid-run, checked against its definition."""
-        if name not in PARAMETERS_BY_NAME:
-            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name)}")
-        param = PARAMETERS_BY_NAME[name]
+        known = {**PARAMETERS_BY_NAME, **{p.name: p for p in self.declared}}
+        if name not in known:
+            raise ParameterError(name, f"unknown parameter {name!r}.{suggest(name, list(known))}")
+        param = known[name]
         check_changeable(param)
         coerced = coerce_value(param, value)
         values = {**self.as_dict(), name: coerced}
-        validate_parameters(values)  # constraints between parameters still hold
+        validate_parameters(values, self.declared)  # constraints between parameters still hold
         setattr(self, name, coerced)
         return coerced
 
@@ -57,6 +61,22 @@ Params = make_dataclass(
 Params.__doc__ = "Checked values of every model parameter, as typed attributes."
 
 
-def make_params(values: Mapping[str, Any] | None = None) -> Any:
-    """A :class:`Params` with ``values`` over the defaults, every value checked."""
-    return Params(**validate_parameters(values or {}))
+@cache  # one class per set of declared parameters, not one per model
+def params_class(declared: tuple[Parameter, ...]) -> type:
+    """:class:`Params` extended with attributes for ``declared`` parameters."""
+    if not declared:
+        return Params
+    cls = make_dataclass(
+        "Params", [(p.name, _TYPES[p.kind], field(default=p.default)) for p in declared],
+        bases=(Params,), slots=True)
+    cls.declared = declared
+    cls.__doc__ = Params.__doc__
+    return cls
+
+
+def make_params(values: Mapping[str, Any] | None = None,
+                declared: Iterable[Parameter] = ()) -> Any:
+    """A :class:`Params` with ``values`` over the defaults, every value checked;
+    ``declared`` parameters (of the classes in use) become attributes too."""
+    declared = tuple(declared)
+    return params_class(declared)(**validate_parameters(values or {}, declared))

@@ -30,8 +30,12 @@ PLAIN_MESSAGES = {
 }
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, allow_import: bool = False) -> Scenario:
     """Read and check one scenario file.
+
+    With ``allow_import``, the classes the file names (``model_class``, ``member_class``,
+    ...) are imported first, looked for next to the file too, so that the parameters they
+    declare can be set in it; without, a file never runs code by itself.
 
     Raises:
         ScenarioError: the file is missing, is not valid TOML, or breaks the schema; the
@@ -44,7 +48,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except TomlFileError as error:
         reason = _not_found(path) if error.missing else error.reason
         raise ScenarioError(source, None, reason) from None
-    return scenario_from_dict(data, source)
+    return scenario_from_dict(data, source, allow_import=allow_import, search=path.parent)
 
 
 def _not_found(path: Path) -> str:
@@ -55,22 +59,59 @@ def _not_found(path: Path) -> str:
             f"file or one of {shipped}")
 
 
-def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:
-    """Check a scenario given as a dict (the parsed TOML) and return it.
+def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>", *,
+                       allow_import: bool = False, search: Path | None = None) -> Scenario:
+    """Check a scenario given as a dict (the parsed TOML) and return it (``allow_import``
+    and ``search`` as for :func:`load_scenario`).
 
     Raises:
         ScenarioError: naming ``source``, the offending field and what is allowed.
     """
+    context = declaration_context(data, source, allow_import=allow_import, search=search)
     try:
-        scenario = Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data), context=context)
     except ValidationError as error:
         raise translate_errors(error, source) from None
     return scenario.with_source(source)
 
 
-def load_scenarios(paths: Iterable[str | Path]) -> list[Scenario]:
+def declaration_context(data: Mapping[str, Any], source: str, *, allow_import: bool,
+                        search: Path | None = None) -> dict[str, Any]:
+    """What validating a file needs to know of the classes it names: their import paths
+    and, when importing is allowed, the parameters they declare."""
+    from alliancesim.engine.classes import ROLES, ClassImportError, check_import_path
+    from alliancesim.params.declared import DeclarationError, declared_for
+
+    named = {role: data[role] for role in ROLES
+             if isinstance(data.get(role), str) and check_import_path(data[role]) is None}
+    if not named:
+        return {}
+    if not allow_import:
+        return {"named": tuple(named.values())}
+    try:
+        classes = {role: resolve_named(path, role, source, search)
+                   for role, path in named.items()}
+        declared = declared_for(**classes)
+    except ClassImportError as error:
+        raise ScenarioError(source, error.field, error.message) from None
+    except DeclarationError as error:
+        raise ScenarioError(source, "parameters", str(error)) from None
+    return {"named": tuple(named.values()), "declared": {p.name: p for p in declared}}
+
+
+def resolve_named(path: str, role: str, source: str, search: Path | None) -> type:
+    """The class a file names for ``role``, imported (the caller has the user's opt-in)."""
+    from alliancesim.engine.classes import resolve_class
+
+    cls = resolve_class(path, role, source=source, allow_import=True, search=search)
+    assert cls is not None
+    return cls
+
+
+def load_scenarios(paths: Iterable[str | Path], *, allow_import: bool = False
+                   ) -> list[Scenario]:
     """Load several scenarios (each resolved with :func:`resolve_scenario_path`)."""
-    return [load_scenario(resolve_scenario_path(p)) for p in paths]
+    return [load_scenario(resolve_scenario_path(p), allow_import=allow_import) for p in paths]
 
 
 def scenarios_folder() -> Path:

@@ -29,6 +29,7 @@ from alliancesim.culture.partners import PartnersError, as_partners, check_combi
 from alliancesim.params import (
     INTERVENTION_KINDS,
     PARAMETERS_BY_NAME,
+    Parameter,
     ParameterError,
     check_changeable,
     defaults,
@@ -133,11 +134,12 @@ class SetParameter(_Entry):
 
     @field_validator("parameter", mode="after")
     @classmethod
-    def _known_parameter(cls, name: str) -> str:
-        if name not in PARAMETERS_BY_NAME:
-            raise field_error("", _unknown_parameter_message(name))
+    def _known_parameter(cls, name: str, info: ValidationInfo) -> str:
+        param = known_parameter(name, info)
+        if param is None:
+            raise field_error("", _unknown_parameter_message(name, info))
         try:
-            check_changeable(PARAMETERS_BY_NAME[name])
+            check_changeable(param)
         except ParameterError as error:
             raise field_error("", str(error)) from None
         return name
@@ -148,8 +150,10 @@ class SetParameter(_Entry):
         name = info.data.get("parameter")
         if name is None:  # the name itself was wrong; that error is reported instead
             return value
+        param = known_parameter(name, info)
+        assert param is not None  # the name was checked first
         try:
-            return file_value(PARAMETERS_BY_NAME[name], value)
+            return file_value(param, value)
         except ParameterError as error:
             raise field_error("", str(error)) from None
 
@@ -171,9 +175,31 @@ TimelineEntry = Annotated[
 ]
 
 
-def _unknown_parameter_message(name: str) -> str:
-    hint = suggest(name)
-    allowed = "" if hint else " Allowed: " + ", ".join(PARAMETERS_BY_NAME) + "."
+def declared_in(info: ValidationInfo) -> dict[str, Parameter]:
+    """The parameters that the classes a file names declare (the validation context holds
+    them once those classes are imported, see :mod:`alliancesim.params.declared`)."""
+    context = info.context or {}
+    return dict(context.get("declared", {}))
+
+
+def known_parameter(name: str, info: ValidationInfo) -> Parameter | None:
+    """The definition of ``name``: built in, or declared by a class the file names."""
+    return PARAMETERS_BY_NAME.get(name) or declared_in(info).get(name)
+
+
+def _unknown_parameter_message(name: str, info: ValidationInfo | None = None) -> str:
+    context = (info.context or {}) if info is not None else {}
+    declared = dict(context.get("declared", {}))
+    named = tuple(context.get("named", ()))
+    if named and "declared" not in context:  # the classes were not imported
+        return (f"unknown parameter {shown(name)}. A parameter that a class declares can be "
+                f"set once that class is imported: this file names "
+                f"{', '.join(map(repr, named))}; add --allow-import (in Python: "
+                "allow_import=True)")
+    hint = suggest(name, [*PARAMETERS_BY_NAME, *declared])
+    allowed = "" if hint else " Allowed: " + ", ".join([*PARAMETERS_BY_NAME, *declared]) + "."
+    if named:
+        allowed += f" (neither alliancesim nor {', '.join(map(repr, named))} declares it)"
     return f"unknown parameter {shown(name)}.{hint}{allowed}"
 
 
@@ -235,21 +261,27 @@ class Scenario(BaseModel):
         description="a [record] table of what each run keeps besides its outcome: panel, "
                     "events (true/false), network_months (an array of months)")
     _source: str = PrivateAttr(default="<scenario>")
+    _declared: tuple[Parameter, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _keep_declared(self, info: ValidationInfo) -> Scenario:
+        self._declared = tuple(declared_in(info).values())
+        return self
 
     @field_validator("parameters", mode="after")
     @classmethod
-    def _check_parameters(cls, values: dict[str, Any]) -> dict[str, Any]:
+    def _check_parameters(cls, values: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
         checked: dict[str, Any] = {}
         for name, value in values.items():
-            param = PARAMETERS_BY_NAME.get(name)
+            param = known_parameter(name, info)
             if param is None:
-                raise field_error(name, _unknown_parameter_message(name))
+                raise field_error(name, _unknown_parameter_message(name, info))
             try:
                 checked[name] = file_value(param, value)
             except ParameterError as error:
                 raise field_error(name, str(error)) from None
         try:  # constraints between parameters (shared_max_members <= lead_max_members, ...)
-            validate_parameters(checked)
+            validate_parameters(checked, declared_in(info).values())
         except ParameterError as error:
             raise field_error(error.name, str(error)) from None
         return checked
@@ -309,7 +341,13 @@ class Scenario(BaseModel):
 
     def params(self) -> dict[str, Any]:
         """Every parameter's value: the defaults with this scenario's overrides."""
-        return validate_parameters(self.parameters)
+        return validate_parameters(self.parameters, self._declared)
+
+    @property
+    def declared(self) -> tuple[Parameter, ...]:
+        """The parameters that the classes this file names declare (known once they are
+        imported: read the file with ``allow_import``)."""
+        return self._declared
 
     def model_arguments(self) -> dict[str, Any]:
         """What the model is made with: :meth:`params`, and the partners' countries when

@@ -139,12 +139,27 @@ def sweep_manifest(store: ResultsStore) -> dict[str, Any]:
         if not isinstance(manifest.get(name), dict):
             raise AnalysisError(f"{source}: field {name!r} is missing or not an object; "
                                 "allowed: the manifest as 'alliancesim sweep' wrote it")
+    _register_declared(manifest, source)
     return manifest
+
+
+def _register_declared(manifest: dict[str, Any], source: Path) -> None:
+    """Learn the definitions of the parameters the sweep's classes declared (labels and
+    units for tables and figures) from the manifest: no code is imported to analyse."""
+    from alliancesim.params.declared import register_records
+
+    records = manifest.get("declared_parameters", [])
+    try:
+        register_records(records)
+    except (TypeError, ValueError) as error:
+        raise AnalysisError(f"{source}: field 'declared_parameters' cannot be read ({error}); "
+                            "allowed: the manifest as 'alliancesim sweep' wrote it") from None
 
 
 def _check_design(design: Design, store: ResultsStore) -> Design:
     """A design read from a manifest names a known kind and known parameters only."""
-    from alliancesim.params import PARAMETERS_BY_NAME
+    from alliancesim.engine.classes import ROLES
+    from alliancesim.params.declared import lookup
     from alliancesim.sweeps.design import DESIGN_KINDS, DUMMY
     from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
@@ -152,10 +167,11 @@ def _check_design(design: Design, store: ResultsStore) -> Design:
         raise AnalysisError(f"{store.manifest_path}: field 'design.kind': unknown design "
                             f"{shown(design.kind)}; allowed: {', '.join(DESIGN_KINDS)}")
     for factor in design.factors:
-        if factor.name not in PARAMETERS_BY_NAME and factor.name not in (SET_FACTOR, DUMMY):
+        if lookup(factor.name) is None and factor.name not in (SET_FACTOR, DUMMY, *ROLES):
             raise AnalysisError(f"{store.manifest_path}: field 'design': unknown factor "
-                                f"{shown(factor.name)}; allowed: names of parameters, "
-                                f"{SET_FACTOR!r} and {DUMMY!r}")
+                                f"{shown(factor.name)}; allowed: names of parameters (built "
+                                "in, or declared in the manifest's 'declared_parameters'), "
+                                f"classes, {SET_FACTOR!r} and {DUMMY!r}")
     return design
 
 

@@ -37,7 +37,7 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -281,6 +281,29 @@ class Experiment(BaseModel):
     source: str = Field(default="<experiment>", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
     _sets: ParameterSets | None = PrivateAttr(default=None)
+    # Set by the loader: whether the user allowed importing the classes the file names, and
+    # the parameters those classes declare (known only once they are imported).
+    _allow_import: bool = PrivateAttr(default=False)
+    _declared: dict[str, Parameter] = PrivateAttr(default_factory=dict)
+
+    def parameter(self, name: str) -> Parameter | None:
+        """The definition of ``name``: built in, declared by a class the runs use, or, for
+        ``model_class`` / ``member_class`` varied in ``[vary]``, a choice of those classes."""
+        if name in class_roles() and name in self.vary:
+            return class_factor_parameter(name, self.vary[name].values or ())
+        return PARAMETERS_BY_NAME.get(name) or self._declared.get(name)
+
+    @property
+    def declared(self) -> tuple[Parameter, ...]:
+        """The parameters that the classes the runs use declare (empty until they are
+        imported: load the file with ``allow_import``)."""
+        return tuple(self._declared.values())
+
+    def class_factors(self) -> dict[str, tuple[str, ...]]:
+        """The classes varied as factors (``[vary] model_class = { values = [...] }``), by
+        field, as import paths."""
+        return {role: tuple(str(v) for v in self.vary[role].values or ())
+                for role in class_roles() if role in self.vary}
 
     # --- derived views --------------------------------------------------------------------
     def factors(self) -> tuple[list[Factor], list[Factor]]:
@@ -288,7 +311,8 @@ class Experiment(BaseModel):
         ranged: list[Factor] = []
         crossed: list[Factor] = []
         for name, spec in self.vary.items():
-            param = PARAMETERS_BY_NAME[name]
+            param = self.parameter(name)
+            assert param is not None  # names were checked when the file was read
             if param.kind == "choice" and spec.values is None:
                 factor = Factor(name, "choice", values=param.choices, sampled=spec.sample)
                 (ranged if spec.sample else crossed).append(factor)
@@ -366,8 +390,9 @@ class Experiment(BaseModel):
             spec = self.vary[name]
             if spec.values is not None:
                 return float(max(spec.values))  # type: ignore[type-var]
+            param = self.parameter(name)
             return float(spec.high if spec.high is not None
-                         else PARAMETERS_BY_NAME[name].high or 0)
+                         else (param.high if param is not None else 0) or 0)
         return float(self.base_parameters()[name])
 
     def make_design(self, root_seed: int) -> Design:
@@ -383,7 +408,7 @@ class Experiment(BaseModel):
         values = {**scenario_params, **self.parameters}
         if self.horizon is not None:
             values["horizon"] = self.horizon
-        return validate_parameters(values)
+        return validate_parameters(values, self.declared)
 
     def interventions(self) -> tuple[Any, ...]:
         """The scenario's timeline (interventions), applied to every run; empty without one."""
@@ -405,7 +430,8 @@ class Experiment(BaseModel):
     def _scenario(self) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
         if self.scenario is None:
             return {}, (), {}
-        return load_scenario_base(self.scenario, Path(self.base_dir), self.source)
+        return load_scenario_base(self.scenario, Path(self.base_dir), self.source,
+                                  allow_import=self._allow_import)
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides which runs exist and what they produce."""
@@ -447,6 +473,16 @@ class Experiment(BaseModel):
                           allow_import=allow_import, search=folder)
             for field, (path, folder) in paths.items())
 
+    def class_levels(self, allow_import: bool = False) -> dict[str, dict[str, type]]:
+        """The classes of the class factors, by field and import path, imported only with
+        ``allow_import``."""
+        from alliancesim.engine.classes import resolve_class
+
+        return {role: {path: resolve_class(path, role, source=self.source,  # type: ignore[misc]
+                                           allow_import=allow_import,
+                                           search=Path(self.base_dir)) for path in paths}
+                for role, paths in self.class_factors().items()}
+
     def class_paths(self) -> dict[str, tuple[str | None, Path]]:
         """The import path of the model and member classes the runs use, and the folder
         to find its module in: the file's own, else the one its scenario names (a
@@ -456,7 +492,7 @@ class Experiment(BaseModel):
         if self.scenario is None or all(path for path, _ in own.values()):
             return own
         scenario, folder = load_scenario_classes(self.scenario, Path(self.base_dir),
-                                                 self.source)
+                                                 self.source, allow_import=self._allow_import)
         return {field: own[field] if own[field][0] else (scenario[field], folder)
                 for field in own}
 
@@ -488,27 +524,29 @@ class Experiment(BaseModel):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_scenario_base(name_or_path: str, base_dir: Path, source: str
+def load_scenario_base(name_or_path: str, base_dir: Path, source: str, *,
+                       allow_import: bool = False
                        ) -> tuple[dict[str, Any], tuple[Any, ...], dict[str, Any]]:
     """The parameter overrides, timeline and partners' countries of a scenario: a file
     relative to the experiment file, any other path, or the name of a shipped scenario
     (``manager_departure``)."""
     from alliancesim.scenarios import scheduled_entries
 
-    scenario, _ = _base_scenario(name_or_path, base_dir, source)
+    scenario, _ = _base_scenario(name_or_path, base_dir, source, allow_import)
     return dict(scenario.parameters), scheduled_entries(scenario), dict(scenario.partners)
 
 
-def load_scenario_classes(name_or_path: str, base_dir: Path, source: str
-                          ) -> tuple[dict[str, str | None], Path]:
+def load_scenario_classes(name_or_path: str, base_dir: Path, source: str, *,
+                          allow_import: bool = False) -> tuple[dict[str, str | None], Path]:
     """The model and member classes a scenario names (import paths, or None), and the
     folder of the scenario file, where their modules are looked for."""
-    scenario, path = _base_scenario(name_or_path, base_dir, source)
+    scenario, path = _base_scenario(name_or_path, base_dir, source, allow_import)
     return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
             path.parent)
 
 
-def _base_scenario(name_or_path: str, base_dir: Path, source: str) -> tuple[Any, Path]:
+def _base_scenario(name_or_path: str, base_dir: Path, source: str,
+                   allow_import: bool = False) -> tuple[Any, Path]:
     """The scenario an experiment builds on (a file relative to the experiment file, any
     other path, or a shipped scenario's name) and its path."""
     from alliancesim.scenarios import ScenarioError, load_scenario, resolve_scenario_path
@@ -516,7 +554,7 @@ def _base_scenario(name_or_path: str, base_dir: Path, source: str) -> tuple[Any,
     local = base_dir / name_or_path
     path = local if local.is_file() else resolve_scenario_path(name_or_path)
     try:
-        return load_scenario(path), path
+        return load_scenario(path, allow_import=allow_import), path
     except ScenarioError as exc:
         raise ExperimentError(source, "scenario", str(exc)) from None
 
@@ -536,24 +574,94 @@ def read_experiment_toml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is invalid."""
+def load_experiment(path: str | Path, *, allow_import: bool = False) -> Experiment:
+    """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is
+    invalid. With ``allow_import`` the classes it (or its scenario) names are imported, so
+    that the parameters they declare can be set and varied."""
     return experiment_from_dict(read_experiment_toml(path), source=str(path),
-                                base_dir=Path(path).parent)
+                                base_dir=Path(path).parent, allow_import=allow_import)
 
 
 def experiment_from_dict(
-    data: Mapping[str, Any], source: str = "<experiment>", base_dir: str | Path = "."
+    data: Mapping[str, Any], source: str = "<experiment>", base_dir: str | Path = ".", *,
+    allow_import: bool = False,
 ) -> Experiment:
-    """Build and check an experiment from a mapping shaped like the TOML file."""
+    """Build and check an experiment from a mapping shaped like the TOML file
+    (``allow_import`` as for :func:`load_experiment`)."""
     try:
         experiment = Experiment.model_validate(
             {**data, "source": source, "base_dir": str(base_dir)}
         )
     except ValidationError as exc:
         raise _first_error(exc, source) from None
+    experiment._allow_import = allow_import
+    _check_class_path_forms(experiment)
+    experiment._declared = {p.name: p for p in declared_by_classes(experiment)}
     check_against_parameters(experiment)
     return experiment
+
+
+def class_roles() -> tuple[str, ...]:
+    """The fields naming classes (``model_class``, ``member_class``, ...)."""
+    from alliancesim.engine.classes import ROLES
+
+    return tuple(ROLES)
+
+
+def class_factor_parameter(role: str, levels: Iterable[Any]) -> Parameter:
+    """A class varied as a factor, described as a choice parameter of import paths."""
+    choices = tuple(str(v) for v in levels)
+    return Parameter(role, "choice", choices[0] if choices else "", f"the {role.replace('_', ' ')}"
+                     " the runs use, as an import path", choices=choices,
+                     label=role.replace("_", " "))
+
+
+def declared_by_classes(exp: Experiment) -> tuple[Parameter, ...]:
+    """The parameters the classes of the runs declare, every level of a class factor
+    included; nothing is imported without the user's ``allow_import``. Each level must
+    accept every declared parameter the experiment sets or varies."""
+    from alliancesim.engine.classes import ClassImportError
+    from alliancesim.params.declared import DeclarationError, declared_for
+
+    factors = exp.class_factors()
+    if not exp._allow_import:
+        return ()
+    try:
+        fixed = dict(zip(class_roles(), exp.classes(allow_import=True), strict=True))
+        combos = [fixed] if not factors else [
+            {**fixed, role: _factor_class(exp, role, path)}
+            for role, paths in factors.items() for path in paths]
+        declared_sets = [declared_for(**combo) for combo in combos]
+    except ClassImportError as exc:
+        raise ExperimentError(exc.source, exc.field, exc.message) from None
+    except DeclarationError as exc:
+        raise ExperimentError(exp.source, "vary" if factors else "model_class",
+                              str(exc)) from None
+    union = {p.name: p for declared in declared_sets for p in declared}
+    used = set(exp.parameters) | set(exp.vary)
+    for combo, declared in zip(combos, declared_sets, strict=True):
+        missing = sorted((used & set(union)) - {p.name for p in declared})
+        if missing and factors:
+            level = next(role for role in factors if role in combo)
+            raise ExperimentError(
+                exp.source, f"vary.{level}",
+                f"{_class_name(combo[level])} does not declare {', '.join(map(repr, missing))}, "
+                "which the experiment sets or varies; every level of a class factor must "
+                "take every parameter the runs are given")
+    return tuple(union.values())
+
+
+def _factor_class(exp: Experiment, role: str, path: str) -> type:
+    from alliancesim.engine.classes import resolve_class
+
+    cls = resolve_class(path, role, source=exp.source, allow_import=True,
+                        search=Path(exp.base_dir))
+    assert cls is not None
+    return cls
+
+
+def _class_name(cls: type | None) -> str:
+    return repr(f"{cls.__module__}:{cls.__qualname__}") if cls is not None else "the default"
 
 
 def _first_error(exc: ValidationError, source: str) -> ExperimentError:
@@ -610,7 +718,7 @@ def check_against_parameters(exp: Experiment) -> None:
     src = exp.source
     _check_name(exp)
     for name, value in exp.parameters.items():
-        _coerce(src, f"parameters.{name}", name, value)
+        _coerce(src, f"parameters.{name}", name, value, exp)
     if exp.horizon is not None:
         _coerce(src, "horizon", "horizon", exp.horizon)
     try:
@@ -618,7 +726,7 @@ def check_against_parameters(exp: Experiment) -> None:
     except ParameterError as exc:
         raise ExperimentError(src, f"parameters.{exc.name}", str(exc)) from None
     for name, spec in exp.vary.items():
-        param = _known(src, f"vary.{name}", name)
+        param = _known(src, f"vary.{name}", name, exp)
         fixed = "[parameters]" if name in exp.parameters else (
             "the top-level 'horizon'" if name == "horizon" and exp.horizon is not None else None)
         if fixed:
@@ -716,6 +824,17 @@ def _check_record_columns(exp: Experiment) -> None:
 def _check_class_paths(exp: Experiment) -> None:
     """A class named by the file must be written as an import path (nothing is imported
     here; that waits for --allow-import)."""
+    _check_class_path_forms(exp)
+    horizon = int(exp.base_parameters()["horizon"])
+    for month in exp.record.network_months:
+        if not 0 <= month <= horizon:
+            raise ExperimentError(exp.source, "record.network_months",
+                                  f"month {month} is outside the run; allowed: whole numbers "
+                                  f"from 0 (the founders' start) to the horizon ({horizon})")
+
+
+def _check_class_path_forms(exp: Experiment) -> None:
+    """Every class the file names, or varies, is written as an import path."""
     from alliancesim.engine.classes import check_import_path
 
     for field in ("model_class", "member_class"):
@@ -723,12 +842,15 @@ def _check_class_paths(exp: Experiment) -> None:
         problem = check_import_path(value) if value is not None else None
         if problem:
             raise ExperimentError(exp.source, field, problem)
-    horizon = int(exp.base_parameters()["horizon"])
-    for month in exp.record.network_months:
-        if not 0 <= month <= horizon:
-            raise ExperimentError(exp.source, "record.network_months",
-                                  f"month {month} is outside the run; allowed: whole numbers "
-                                  f"from 0 (the founders' start) to the horizon ({horizon})")
+    for role, levels in exp.class_factors().items():
+        spec = exp.vary[role]
+        if spec.values is None or spec.low is not None or spec.high is not None:
+            raise ExperimentError(exp.source, f"vary.{role}", "list the classes: "
+                                  f"{role} = {{ values = ['package.module:Class', ...] }}")
+        for level in levels:
+            problem = check_import_path(level)
+            if problem:
+                raise ExperimentError(exp.source, f"vary.{role}.values", problem)
 
 
 def _check_analysis_outcomes(exp: Experiment) -> None:
@@ -787,15 +909,24 @@ def _check_size(exp: Experiment) -> None:
                               f"({MAX_SAMPLES:,}); allowed: 1 to {MAX_SAMPLES:,}")
 
 
-def _known(src: str, field: str, name: str) -> Parameter:
-    param = PARAMETERS_BY_NAME.get(name)
-    if param is None:
-        raise ExperimentError(src, field, f"unknown parameter {name!r}.{suggest(name)}")
-    return param
+def _known(src: str, field: str, name: str, exp: Experiment | None = None) -> Parameter:
+    param = exp.parameter(name) if exp is not None else PARAMETERS_BY_NAME.get(name)
+    if param is not None:
+        return param
+    named = [path for path, _ in exp.class_paths().values() if path] if exp is not None else []
+    named += [p for levels in exp.class_factors().values() for p in levels] if exp else []
+    if named and exp is not None and not exp._allow_import:
+        raise ExperimentError(src, field, f"unknown parameter {name!r}. A parameter that a "
+                              "class declares can be set once that class is imported: this "
+                              f"experiment names {', '.join(map(repr, named))}; add "
+                              "--allow-import (in Python: allow_import=True)")
+    known = [*PARAMETERS_BY_NAME, *(exp._declared if exp is not None else {})]
+    raise ExperimentError(src, field, f"unknown parameter {name!r}.{suggest(name, known)}")
 
 
-def _coerce(src: str, field: str, name: str, value: Any) -> Any:
-    param = _known(src, field, name)
+def _coerce(src: str, field: str, name: str, value: Any,
+            exp: Experiment | None = None) -> Any:
+    param = _known(src, field, name, exp)
     try:
         return file_value(param, value)
     except ParameterError as exc:
@@ -817,7 +948,10 @@ def _check_factor(src: str, field: str, param: Parameter, spec: FactorSpec) -> N
         )
     if spec.values is not None:
         for value in spec.values:
-            _coerce(src, f"{field}.values", param.name, value)
+            try:
+                file_value(param, value)
+            except ParameterError as exc:
+                raise ExperimentError(src, f"{field}.values", str(exc)) from None
         if len(set(spec.values)) != len(spec.values):
             raise ExperimentError(src, f"{field}.values", "values are listed more than once")
         return

@@ -22,7 +22,7 @@ from alliancesim.figstyle import (
     outcome_label,
     percent_axis,
 )
-from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.params.declared import lookup
 
 if TYPE_CHECKING:
     from alliancesim.sweeps.design import Design, Factor
@@ -190,8 +190,8 @@ def morris_figure(indices: pd.DataFrame, outcome: str,
             ax.axvspan(0, float(rows_["mu_star_floor"].max()), facecolor="none",
                        hatch="///", edgecolor="#999999", lw=0)
         for row in rows_.itertuples():
-            ax.annotate(PARAMETERS_BY_NAME[row.factor].title if row.factor in
-                        PARAMETERS_BY_NAME else row.factor.replace("_", " "),
+            ax.annotate(param.title if (param := lookup(row.factor)) is not None
+                        else row.factor.replace("_", " "),
                         (row.mu_star, row.sigma),
                         fontsize=7, xytext=(3, 3), textcoords="offset points")
         for ratio, style in ((0.1, ":"), (0.5, "--"), (1.0, "-")):

@@ -11,7 +11,7 @@ on the experiment and the root seed).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from alliancesim.engine.provenance import (
 )
 from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore, now, versions
 from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of, sweep_spawn_key
+from alliancesim.params.declared import parameter_record
 from alliancesim.sweeps.design import Design
 from alliancesim.sweeps.experiment import Experiment, load_experiment
 
@@ -76,8 +77,10 @@ def run_sweep(
     Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``. Worker
     processes import the main script again: call this under ``if __name__ == "__main__":``.
     """
-    exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
+    exp = experiment if isinstance(experiment, Experiment) else load_experiment(
+        experiment, allow_import=allow_import)
     classes = exp.classes(allow_import)
+    levels = exp.class_levels(allow_import)
     store = ResultsStore(out if out is not None else Path("results") / exp.name)
     options = EngineOptions(workers, scheduler, backend, client, progress, flush_runs,
                             flush_seconds, runs_per_task, verbose, caller="run_sweep")
@@ -89,7 +92,7 @@ def run_sweep(
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
             return plan_tasks(exp, design, root_seed, wanted(done, replicate_targets),
-                              per_task, classes)
+                              per_task, classes, levels)
 
         summary = execute(store, manifest, exp.name, total, plan, options, warnings)
     return summary
@@ -140,6 +143,7 @@ def _prepare(store: ResultsStore, exp: Experiment
         "seed_scheme": scheme,
         "versions": versions(),
         "recipe": exp.recipe(),
+        "declared_parameters": [parameter_record(p) for p in exp.declared],
         "provenance": provenance({"root_seed": root_seed}, scheme),
         "created": now(),
         "status": "created",
@@ -184,9 +188,11 @@ def wanted(done: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
 
 
 def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,
-               per_task: int, classes: tuple[type | None, type | None] = (None, None)
+               per_task: int, classes: tuple[type | None, type | None] = (None, None),
+               levels: Mapping[str, Mapping[str, type]] | None = None
                ) -> Iterator[ChunkTask]:
-    """Chunks of the runs not yet done, in design order, generated lazily."""
+    """Chunks of the runs not yet done, in design order, generated lazily; ``levels`` are
+    the classes of class factors, by field and import path."""
     names = [f.name for f in design.factors]
     common = exp.design.shares_seeds
     base = exp.model_arguments()
@@ -194,7 +200,8 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
     record = exp.recording()
 
     def task(runs: list[RunSpec]) -> ChunkTask:
-        return ChunkTask(root_seed, base, tuple(runs), interventions, record, *classes)
+        return ChunkTask(root_seed, base, tuple(runs), interventions, record, *classes,
+                         class_levels=dict(levels or {}))
 
     batch: list[RunSpec] = []
     for block in design.iter_points():

@@ -68,7 +68,8 @@ def capped_verdict(verdict: VerdictExperiment) -> VerdictExperiment:
     rounds fill in (the same ids and seeds in every round)."""
     data = {**verdict.data, "replicates": verdict.spec.max_replicates,
             "verdict": verdict.spec.model_dump()}
-    return verdict_from_dict(data, source=verdict.source, base_dir=verdict.base_dir)
+    return verdict_from_dict(data, source=verdict.source, base_dir=verdict.base_dir,
+                             allow_import=verdict.allow_import)
 
 
 def load_state(out: Path, verdict: VerdictExperiment, n_points: int) -> AdaptiveState:

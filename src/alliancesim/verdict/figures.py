@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.params.declared import lookup
 from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.discovery import Box
@@ -40,7 +40,8 @@ def factor_label(name: str) -> str:
         return "Parameter set (row of the plausible set)"
     if name == DUMMY:
         return "Dummy factor (ignored by the model: the noise floor)"
-    param = PARAMETERS_BY_NAME[name]
+    param = lookup(name)
+    assert param is not None, name
     unit = "" if param.unit in ("-", "") else f" ({param.unit})"
     return f"{param.title}{unit}"
 

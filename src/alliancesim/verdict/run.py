@@ -68,7 +68,7 @@ def run_verdict(experiment: VerdictExperiment | str | Path, out: str | Path | No
     from alliancesim.verdict.report import write_report
 
     verdict = (experiment if isinstance(experiment, VerdictExperiment)
-               else load_verdict(experiment))
+               else load_verdict(experiment, allow_import=bool(options.get("allow_import"))))
     folder = Path(out) if out is not None else default_out(verdict)
     result = VerdictResult(folder, verdict)
     spent = None

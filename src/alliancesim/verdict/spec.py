@@ -135,6 +135,7 @@ class VerdictExperiment:
     sweeps: dict[str, Experiment]
     data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file, as read
     base_dir: str = "."
+    allow_import: bool = False  # the classes the file names may be imported
 
     @property
     def first(self) -> Experiment:
@@ -180,7 +181,8 @@ class VerdictExperiment:
                     "vary": {x: vary[x], y: vary[y]},
                     "design": {"kind": "grid", "levels": self.spec.map_levels}}
             sweeps[mode] = experiment_from_dict(spec, source=self.source,
-                                                base_dir=self.base_dir)
+                                                base_dir=self.base_dir,
+                                                allow_import=self.allow_import)
         return sweeps
 
     def is_assumption(self, factor: str) -> bool:
@@ -188,14 +190,17 @@ class VerdictExperiment:
         return factor in self.spec.assumptions or factor == SET_FACTOR
 
 
-def load_verdict(path: str | Path) -> VerdictExperiment:
-    """Read and check a verdict experiment file; raise :class:`ExperimentError` if invalid."""
+def load_verdict(path: str | Path, *, allow_import: bool = False) -> VerdictExperiment:
+    """Read and check a verdict experiment file; raise :class:`ExperimentError` if invalid.
+    With ``allow_import`` the classes it names are imported, so that the parameters they
+    declare can be varied."""
     return verdict_from_dict(read_experiment_toml(path), source=str(path),
-                             base_dir=Path(path).parent)
+                             base_dir=Path(path).parent, allow_import=allow_import)
 
 
 def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
-                      base_dir: str | Path = ".") -> VerdictExperiment:
+                      base_dir: str | Path = ".", *, allow_import: bool = False
+                      ) -> VerdictExperiment:
     """Build and check a verdict from a mapping shaped like its TOML file."""
     data = dict(data)
     table = data.pop("verdict", {})
@@ -211,8 +216,9 @@ def verdict_from_dict(data: dict[str, Any], source: str = "<verdict>",
     for mode in spec.modes:
         per_mode = {**data, "name": f"{name}-{mode}",
                     "parameters": {**data.get("parameters", {}), MODE: mode}}
-        sweeps[mode] = experiment_from_dict(per_mode, source=source, base_dir=base_dir)
-    verdict = VerdictExperiment(name, source, spec, sweeps, data, str(base_dir))
+        sweeps[mode] = experiment_from_dict(per_mode, source=source, base_dir=base_dir,
+                                            allow_import=allow_import)
+    verdict = VerdictExperiment(name, source, spec, sweeps, data, str(base_dir), allow_import)
     _check_design(verdict)
     _check_assumptions(verdict)
     return verdict

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from alliancesim.compare.answers import EQUIVALENT
-from alliancesim.params import PARAMETERS_BY_NAME
+from alliancesim.params.declared import lookup
 from alliancesim.sweeps.design import DUMMY
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 from alliancesim.verdict.analysis import VerdictAnalysis, answer_shares, winner_shares
@@ -92,7 +92,7 @@ def _shown_path(source: str) -> str:
 
 
 def _factor(factor: Any, verdict: Any) -> dict[str, Any]:
-    param = PARAMETERS_BY_NAME.get(factor.name)
+    param = lookup(factor.name)
     return {"name": factor.name, "label": factor_label(factor.name),
             "role": "assumption" if verdict.is_assumption(factor.name) else "condition",
             "low": factor.low, "high": factor.high,
@@ -164,7 +164,7 @@ def _number(value: float) -> str:
 def limit_words(limit: dict[str, Any]) -> str:
     """'number of members ≤ 6', 'sector mix is business or public_private'."""
     name = limit["factor"]
-    param = PARAMETERS_BY_NAME.get(name)
+    param = lookup(name)
     title = factor_label(name).split(" (")[0].lower() if param else name
     unit = f" {param.unit}" if param and param.unit not in ("-", "", "0-1", "x") else ""
     if "values" in limit:
