@@ -144,3 +144,22 @@ def test_the_docs_build_offline_in_strict_mode_without_a_warning(tmp_path):
     for page in (ROOT / "docs").glob("*.md"):
         name = "index.html" if page.stem == "index" else f"{page.stem}/index.html"
         assert name in built, f"docs/{page.name} was not built: add it to the nav"
+
+
+def test_the_command_reference_lists_every_command_and_option():
+    import click
+    import typer
+
+    from alliancesim.cli.main import app
+
+    text = (ROOT / "docs" / "commands.md").read_text()
+    group = typer.main.get_command(app)
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        section = text[text.index(f"### alliancesim {name}\n"):]
+        end = section.find("\n### ", 1)
+        section = section if end < 0 else section[:end]
+        for param in group.get_command(context, name).params:
+            if param.param_type_name == "option":
+                for option in [*param.opts, *param.secondary_opts]:
+                    assert f"`{option}`" in section, f"alliancesim {name} {option}"

@@ -3,7 +3,8 @@
 A block sits between ``<!-- name:start -->`` and ``<!-- name:end -->``; its content is
 rendered from a file in ``docs/results`` and nowhere typed by hand. ``python -m
 alliancesim.report.blocks`` rewrites every block of the documents (``DOCUMENTS``), and a test
-fails when a document and its results disagree. Renderers write links from the repository's
+fails when a document and its results disagree (the command-line reference is written from
+the commands themselves). Renderers write links from the repository's
 root (``docs/img/...``); each document gets them relative to its own folder, so a block reads
 the same wherever it is placed.
 
@@ -723,6 +724,57 @@ def verdict_speed(root: Path) -> str:
             "core when it has one to itself.")
 
 
+# --- the command line -------------------------------------------------------------------------
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _default(param) -> str:
+    """An option's default as the help shows it, or nothing when it has none to show."""
+    import enum
+
+    if getattr(param, "is_flag", False) and not getattr(param, "secondary_opts", None):
+        return ""
+    default = param.default
+    if default is None or not getattr(param, "show_default", False):
+        return ""
+    if isinstance(default, enum.Enum):
+        default = default.value
+    if isinstance(default, bool):
+        return f"`{param.opts[0] if default else param.secondary_opts[0]}`"
+    return f"`{default}`"
+
+
+def cli_options(root: Path) -> str:
+    """Every command of ``alliancesim`` with its arguments and options, from the command
+    itself (``root`` is unused: the command line is its own source)."""
+    import click
+    import typer
+
+    from alliancesim.cli.main import app
+
+    group = typer.main.get_command(app)
+    context = click.Context(group)
+    lines = ["Every command with its arguments and options, as `alliancesim COMMAND --help` "
+             "gives them. Besides the commands, `alliancesim --version` prints the installed "
+             "version and `alliancesim --help` lists the commands."]
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        summary = _cell((command.help or "").split("\n\n")[0])
+        lines += ["", f"### alliancesim {name}", "", summary, "",
+                  "| argument or option | default | meaning |", "|---|---|---|"]
+        for param in command.params:
+            if param.param_type_name == "argument":
+                shown = param.name.upper() + ("" if param.required else " (optional)")
+                if param.nargs == -1:
+                    shown = f"{param.name.upper()}... "
+                lines.append(f"| `{shown.strip()}` | | {_cell(getattr(param, 'help', '') or '')} |")
+                continue
+            names = " / ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
+            lines.append(f"| {_cell(names)} | {_default(param)} | {_cell(param.help or '')} |")
+    return "\n".join(lines)
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "validation-predictions": validation_predictions,
@@ -749,6 +801,7 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "tie-point": tie_point_answer,
     "tie-point-mechanisms": tie_point_mechanisms,
     "size": size_table,
+    "cli-options": cli_options,
 }
 
 
