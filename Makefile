@@ -35,7 +35,7 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
-# Regenerate every result that README and docs/ODD.md show, then rewrite their tables
+# Regenerate every result that README and the docs pages show, then rewrite their tables
 # (about an hour on two cores, of which the verdict about 20 and the tie point about 10).
 results: run
 	$(BIN)/alliancesim validate --replicates 500 --out out/validate

@@ -14,8 +14,8 @@ each speed's label names: the labels must be true on this machine.
 
     python benchmarks/bench_app.py [--clicks N] [--play] [--seconds S] [--write]
 
-``--write`` stores the figures in docs/results/bench_app.json, from which README's paragraph
-on responsiveness is written.
+``--write`` stores the figures in docs/results/bench_app.json, from which the paragraph
+on responsiveness in docs/app.md is written.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ model's bookkeeping; one source of truth is kept rather than a second, compiled 
 
     python benchmarks/bench_model.py [--quick] [--write]
 
-``--write`` also stores the figures in docs/results/bench_model.json, from which README's
-speed paragraph is written.
+``--write`` also stores the figures in docs/results/bench_model.json, from which the
+speed paragraph of docs/model.md is written.
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def main() -> None:
                         help="skip the one-worker run of the largest size")
     parser.add_argument("--write", action="store_true",
                         help="store the measurements in docs/results/bench_sweep.json, from "
-                             "which README's table is written")
+                             "which the table in docs/commands.md is written")
     parser.add_argument("--child", choices=["runner", "batch_run"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -194,7 +194,7 @@ def main() -> None:
 
 
 def write(rows: list[dict], workers: int, load_before: float) -> None:
-    """Store the measurements for README (``python -m alliancesim.report.blocks``)."""
+    """Store the measurements for docs/commands.md (``python -m alliancesim.report.blocks``)."""
     path = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_sweep.json"
     data = {"cores": psutil.cpu_count(), "workers": workers,
             "load_before": round(load_before, 2),

@@ -1,6 +1,6 @@
 """Safe from plain scripts: functions that start worker processes refuse, at once and in
-words, a script without ``if __name__ == "__main__":``; README's Python examples run as
-scripts exactly as printed; README shows experiments/quick.toml as it is."""
+words, a script without ``if __name__ == "__main__":``; the Python examples of README and the
+docs pages run as scripts exactly as printed; the docs show experiments/quick.toml as it is."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+# README and the pages under docs/, each as (path from the root, text).
+DOCUMENTS = [(path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8"))
+             for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]]
 NOT_RUN = "<!-- not run:"
 CALLS = {
     "compare_scenarios": ("from alliancesim.compare import compare_scenarios",
@@ -71,29 +73,41 @@ def test_an_unguarded_script_on_one_worker_needs_no_guard(project):
     assert done.stdout.strip() == "3"
 
 
-def readme_python_blocks() -> list[tuple[int, str]]:
-    """(line, code) of every Python block in README.md not marked as not run."""
+def python_blocks() -> list[tuple[str, str]]:
+    """(where, code) of every Python block of README and the docs pages not marked as not
+    run; where is the document and the line the block starts on."""
     blocks = []
-    for match in re.finditer(r"```python\n(.*?)```", README, re.DOTALL):
-        before = README[:match.start()].rstrip().splitlines()[-1]
-        if not before.startswith(NOT_RUN):
-            blocks.append((README[:match.start()].count("\n") + 1, match.group(1)))
+    for name, text in DOCUMENTS:
+        for match in re.finditer(r"```python\n(.*?)```", text, re.DOTALL):
+            before = text[:match.start()].rstrip().splitlines()[-1]
+            if not before.startswith(NOT_RUN):
+                line = text[:match.start()].count("\n") + 1
+                blocks.append((f"{name}:{line}", match.group(1)))
     return blocks
 
 
-@pytest.mark.parametrize(("line", "code"), readme_python_blocks(),
-                         ids=[f"line{line}" for line, _ in readme_python_blocks()])
-def test_readme_python_examples_run_as_plain_scripts(project, line, code):
+def test_the_examples_are_found():
+    names = {where.split(":")[0] for where, _ in python_blocks()}
+    assert "README.md" in names and len(python_blocks()) >= 5
+
+
+@pytest.mark.parametrize(("where", "code"), python_blocks(),
+                         ids=[where for where, _ in python_blocks()])
+def test_python_examples_run_as_plain_scripts(project, where, code):
     done = run_script(project, code)
-    assert done.returncode == 0, f"README line {line}:\n{done.stderr[-3000:]}"
+    assert done.returncode == 0, f"{where}:\n{done.stderr[-3000:]}"
 
 
-def test_readme_shows_the_quick_experiment_as_it_is():
-    listing = re.search(r"```toml\n(# experiments/quick\.toml.*?)```", README, re.DOTALL)
-    assert listing is not None
-    assert listing.group(1) == (ROOT / "experiments" / "quick.toml").read_text()
+def test_the_docs_show_the_quick_experiment_as_it_is():
+    listings = [m.group(1) for _, text in DOCUMENTS
+                for m in re.finditer(r"```toml\n(# experiments/quick\.toml.*?)```", text,
+                                     re.DOTALL)]
+    assert listings
+    for listing in listings:
+        assert listing == (ROOT / "experiments" / "quick.toml").read_text()
 
 
 def test_every_python_block_not_run_says_why():
-    for match in re.finditer(re.escape(NOT_RUN) + r"(.*?)-->", README):
-        assert match.group(1).strip(), "a block marked as not run must say why"
+    for _, text in DOCUMENTS:
+        for match in re.finditer(re.escape(NOT_RUN) + r"(.*?)-->", text):
+            assert match.group(1).strip(), "a block marked as not run must say why"

@@ -54,7 +54,7 @@ def parse_toml(text: str, source: str = "<toml>") -> dict[str, Any]:
     if depth > MAX_DEPTH:
         raise TomlFileError(source, f"nested more than {MAX_DEPTH} levels deep (arrays and "
                                     "tables inside each other); allowed: a scenario or "
-                                    "experiment file as README.md shows")
+                                    "experiment file as docs/files.md shows")
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

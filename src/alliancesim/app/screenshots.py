@@ -5,7 +5,7 @@
 Runs the app on the project's scenarios and takes, with the shipped teaching seeds:
 
 - ``app_live.png``: the live view of *Manager departure* on a laptop, just after the
-  manager left (README);
+  manager left (README and docs/app.md);
 - ``teaching_pause.png``: the same moment in projector mode at 1280x720, as a class sees it
   when play stops;
 - ``teaching_summary.png``: the end summary of that alliance, in projector mode;

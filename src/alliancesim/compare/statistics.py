@@ -1,6 +1,6 @@
 """Comparison statistics: estimates with bootstrap intervals, effect sizes and tests.
 
-Choices (documented in README, "Scenarios and comparisons"):
+Choices (documented in docs/statistics.md, "Comparisons"):
 
 - Every estimate gets a 95% bootstrap confidence interval (``scipy.stats.bootstrap``, BCa).
 - Numeric outcomes: effect size Cliff's delta against the reference scenario (the share of

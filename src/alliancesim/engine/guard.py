@@ -39,7 +39,7 @@ def check_main_guard(what: str = "this") -> None:
     raise MainGuardError(
         f"{what} starts worker processes, and each one runs the script {path} again from "
         f"the top (line {line} would run again in every worker). Put the code that runs "
-        "it under  if __name__ == \"__main__\":  (as README shows), or pass workers=1 to "
+        "it under  if __name__ == \"__main__\":  (as docs/commands.md shows), or pass workers=1 to "
         "run everything in this process")
 
 

@@ -1,1 +1,1 @@
-"""Documents written from committed results: the tables and figures of README and ODD."""
+"""Documents written from committed results: the tables and figures of README and the docs pages."""

@@ -1,9 +1,12 @@
-"""Blocks of README.md and docs/ODD.md written from committed result files.
+"""Blocks of README.md and the pages under docs/ written from committed result files.
 
 A block sits between ``<!-- name:start -->`` and ``<!-- name:end -->``; its content is
 rendered from a file in ``docs/results`` and nowhere typed by hand. ``python -m
-alliancesim.report.blocks`` rewrites every block of the documents, and a test fails when a
-document and its results disagree.
+alliancesim.report.blocks`` rewrites every block of the documents (``DOCUMENTS``), and a test
+fails when a document and its results disagree (the command-line reference is written from
+the commands themselves). Renderers write links from the repository's
+root (``docs/img/...``); each document gets them relative to its own folder, so a block reads
+the same wherever it is placed.
 
     python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \\
         --tour out/tour --country-sets out/country_sets --verdict out/verdict
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -23,7 +27,10 @@ from pathlib import Path
 import pandas as pd
 
 RESULTS = Path("docs") / "results"
-DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md")
+# Every document holding blocks, relative to the repository's root.
+DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md", Path("docs") / "results.md",
+             Path("docs") / "model.md", Path("docs") / "commands.md",
+             Path("docs") / "statistics.md", Path("docs") / "app.md")
 BLOCK = re.compile(r"(<!-- (?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)",
                    re.DOTALL)
 SIGNIFICANT = 0.05
@@ -259,7 +266,7 @@ def flagship_verdict(root: Path) -> str:
                  + " only")
     return (f"**Verdict at the defaults:** *{best['scenario']}* fails least "
             f"({best['estimate']:.0%}), {apart}. **Robustness:** {sentence(result)} "
-            "(see *Validation*).")
+            "(see [the validation](docs/results.md#validation)).")
 
 
 def calibration_patterns(root: Path) -> str:
@@ -717,6 +724,57 @@ def verdict_speed(root: Path) -> str:
             "core when it has one to itself.")
 
 
+# --- the command line -------------------------------------------------------------------------
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _default(param) -> str:
+    """An option's default as the help shows it, or nothing when it has none to show."""
+    import enum
+
+    if getattr(param, "is_flag", False) and not getattr(param, "secondary_opts", None):
+        return ""
+    default = param.default
+    if default is None or not getattr(param, "show_default", False):
+        return ""
+    if isinstance(default, enum.Enum):
+        default = default.value
+    if isinstance(default, bool):
+        return f"`{param.opts[0] if default else param.secondary_opts[0]}`"
+    return f"`{default}`"
+
+
+def cli_options(root: Path) -> str:
+    """Every command of ``alliancesim`` with its arguments and options, from the command
+    itself (``root`` is unused: the command line is its own source)."""
+    import click
+    import typer
+
+    from alliancesim.cli.main import app
+
+    group = typer.main.get_command(app)
+    context = click.Context(group)
+    lines = ["Every command with its arguments and options, as `alliancesim COMMAND --help` "
+             "gives them. Besides the commands, `alliancesim --version` prints the installed "
+             "version and `alliancesim --help` lists the commands."]
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        summary = _cell((command.help or "").split("\n\n")[0])
+        lines += ["", f"### alliancesim {name}", "", summary, "",
+                  "| argument or option | default | meaning |", "|---|---|---|"]
+        for param in command.params:
+            if param.param_type_name == "argument":
+                shown = param.name.upper() + ("" if param.required else " (optional)")
+                if param.nargs == -1:
+                    shown = f"{param.name.upper()}... "
+                lines.append(f"| `{shown.strip()}` | | {_cell(getattr(param, 'help', '') or '')} |")
+                continue
+            names = " / ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
+            lines.append(f"| {_cell(names)} | {_default(param)} | {_cell(param.help or '')} |")
+    return "\n".join(lines)
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "validation-predictions": validation_predictions,
@@ -743,23 +801,47 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "tie-point": tie_point_answer,
     "tie-point-mechanisms": tie_point_mechanisms,
     "size": size_table,
+    "cli-options": cli_options,
 }
 
 
-def render(text: str, root: Path) -> str:
-    """``text`` with every block replaced by its rendering from the results under ``root``."""
+# A Markdown link or image whose target is a path from the repository's root under docs/.
+ROOT_LINK = re.compile(r"\]\((docs/[^)\s]+)\)")
+
+
+def relative_links(text: str, document: Path) -> str:
+    """``text`` with links from the repository's root made relative to ``document``'s folder."""
+    def replace(match: re.Match[str]) -> str:
+        target = os.path.relpath(match.group(1), document.parent.as_posix() or ".")
+        return f"]({Path(target).as_posix()})"
+    return ROOT_LINK.sub(replace, text)
+
+
+def render(text: str, root: Path, document: Path = Path("README.md")) -> str:
+    """``text`` with every block replaced by its rendering from the results under ``root``,
+    its links relative to ``document`` (a path from the repository's root)."""
     def replace(match: re.Match[str]) -> str:
         name = match.group("name")
         if name not in RENDERERS:
             return match.group(0)
-        return f"{match.group(1)}{RENDERERS[name](root)}\n{match.group(4)}"
+        body = relative_links(RENDERERS[name](root), document)
+        return f"{match.group(1)}{body}\n{match.group(4)}"
     return BLOCK.sub(replace, text)
+
+
+def _document(path: Path, root: Path) -> Path:
+    """``path`` from the repository's root (a file elsewhere counts as one at the root)."""
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return Path(path.name)
 
 
 def stale_blocks(path: Path, root: Path) -> list[str]:
     """Names of the blocks in ``path`` whose text differs from their results."""
     text = path.read_text()
-    fresh = {m.group("name"): m.group(0) for m in BLOCK.finditer(render(text, root))}
+    rendered = render(text, root, _document(path, root))
+    fresh = {m.group("name"): m.group(0) for m in BLOCK.finditer(rendered)}
     return [m.group("name") for m in BLOCK.finditer(text)
             if m.group("name") in RENDERERS and fresh[m.group("name")] != m.group(0)]
 
@@ -814,7 +896,7 @@ def take_verdict(folder: Path, root: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Rewrite the blocks of README.md and docs/ODD.md from docs/results."""
+    """Rewrite the blocks of README.md and the docs pages from docs/results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--flagship", type=Path, help="a compare output folder to take first")
     parser.add_argument("--validation", type=Path, help="a validate output folder to take")
@@ -838,7 +920,7 @@ def main(argv: list[str] | None = None) -> None:
         take_verdict(args.verdict, args.root)
     for document in DOCUMENTS:
         path = args.root / document
-        path.write_text(render(path.read_text(), args.root))
+        path.write_text(render(path.read_text(), args.root, document))
         print(f"rewrote {path}")
 
 

@@ -233,7 +233,7 @@ def _allowed(model: type[BaseModel], name: int | str | None) -> str:
         return "a [[timeline]] table with a month, a kind and that kind's fields"
     info = model.model_fields.get(str(name))
     if info is None or not info.description:
-        return "see the scenario format in README.md"
+        return "see the scenario format in docs/files.md"
     return info.description
 
 
