@@ -25,10 +25,17 @@ _RUN_IDENTITY = ("run_id", "point", "replicate", "seed_entropy", "seed_spawn_key
 
 
 def inputs_of(experiments: pd.DataFrame) -> pd.DataFrame:
-    """The varied inputs of an experiments table: without EMA's ``scenario``, ``policy``
-    and ``model`` columns (and a sweep's ``replicate``), as PRIM and feature scoring want."""
-    return experiments.drop(columns=[c for c in BOOKKEEPING if c in experiments.columns])
+    """The varied inputs of an experiments table, as PRIM and feature scoring want them:
+    without EMA's ``scenario``, ``policy`` and ``model`` columns (and a sweep's
+    ``replicate``), and with integer columns as floats.
 
+    Why floats: PRIM of ema-workbench 3.0 pastes a box edge at a quantile of the data,
+    which for an integer column is a fraction like 4.5, and pandas 3 refuses to write a
+    fraction into an int64 column (``TypeError: Invalid value '4.5' for dtype 'int64'``).
+    """
+    inputs = experiments.drop(columns=[c for c in BOOKKEEPING if c in experiments.columns])
+    integers = inputs.select_dtypes(include="integer").columns
+    return inputs.astype({name: "float64" for name in integers})
 
 
 # --- a sweep folder as EMA's pair ---------------------------------------------------------
