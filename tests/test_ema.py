@@ -54,7 +54,7 @@ def performed():
 
 # --- the model --------------------------------------------------------------------------
 def test_perform_experiments_gives_every_outcome_for_every_experiment(performed):
-    model, experiments, outcomes = performed
+    _, experiments, outcomes = performed
     assert len(experiments) == 24
     assert {*UNCERTAIN, "management_mode", "scenario", "policy", "model"} == set(experiments)
     assert set(experiments["management_mode"]) <= set(MANAGEMENT_MODES)
@@ -281,7 +281,7 @@ def test_a_wrong_export_option_is_refused(sweep):
     with pytest.raises(ValueError, match="replicates_as 'runs' is not known; allowed: rows, "
                                          "mean, array"):
         sweep_to_ema(sweep, replicates_as="runs")
-    with pytest.raises(ValueError, match="unknown outcome 'valeu_total'. Did you mean"):
+    with pytest.raises(ValueError, match=r"unknown outcome 'valeu_total'\. Did you mean"):
         sweep_to_ema(sweep, outcomes=["valeu_total"])
 
 
