@@ -24,8 +24,9 @@ seed noise. ``common_seeds=False`` hashes the levers' values as well.
 (``replicates_as="rows"``, plus a ``replicate`` column), per design point averaged over its
 replicates (``"mean"``) or per design point with one column per replicate (``"array"``).
 
-The EMA Workbench is imported only by :func:`ema_model`: ``import alliancesim`` and
-:func:`sweep_to_ema` never load it.
+The EMA Workbench is imported with :mod:`alliancesim.ema.model`, when one of its names
+(:func:`ema_model`, ...) is first asked for: ``import alliancesim``, ``import
+alliancesim.ema`` and :func:`sweep_to_ema` never load it. See docs/ema.md for an example.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ def inputs_of(experiments: pd.DataFrame) -> pd.DataFrame:
 
     Why floats: PRIM of ema-workbench 3.0 pastes a box edge at a quantile of the data,
     which for an integer column is a fraction like 4.5, and pandas 3 refuses to write a
-    fraction into an int64 column (``TypeError: Invalid value '4.5' for dtype 'int64'``).
+    fraction into an int64 column (``TypeError: Invalid value '4.5' for dtype 'int64'``;
+    EMA Workbench issue 448, fixed after 3.0).
     """
     inputs = experiments.drop(columns=[c for c in BOOKKEEPING if c in experiments.columns])
     integers = inputs.select_dtypes(include="integer").columns
