@@ -111,6 +111,21 @@ def test_per_replicate_outcomes_are_the_values_the_means_average(performed):
                                outcomes["value_total"][rows.index], rtol=1e-12)
 
 
+# EMA's evaluator starts a thread that reads its workers' logs before it forks them.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_worker_processes_give_the_outcomes_of_one_process():
+    from ema_workbench import MultiprocessingEvaluator
+
+    model = small_model(outcomes=["value_total"])
+    scenarios = [Sample(cultural_diversity=d, openness_mean=0.5, resource_scarcity=0.3,
+                        n_members=5) for d in (0.5, 2.5)]
+    policies = [Sample(name=mode, management_mode=mode) for mode in ("dedicated", "hybrid")]
+    with MultiprocessingEvaluator(model, n_processes=2) as evaluator:
+        _, apart = evaluator.perform_experiments(scenarios=scenarios, policies=policies)
+    _, together = perform_experiments(model, scenarios=scenarios, policies=policies)
+    np.testing.assert_array_equal(apart["value_total"], together["value_total"])
+
+
 def test_prim_finds_a_box_in_the_experiments(performed):
     _, experiments, outcomes = performed
     x = inputs_of(experiments)
@@ -275,6 +290,20 @@ def test_failed_runs_are_left_out_of_rows_and_missing_in_arrays(tmp_path):
     means_x, means = sweep_to_ema(tmp_path, replicates_as="mean")
     assert len(means_x) == runs.loc[ok, "point"].nunique()
     assert not np.isnan(means["value_total"]).any()
+
+
+def test_the_parameters_a_table_of_parameter_sets_sets_are_inputs(tmp_path):
+    with_sets = {"name": "sets", "seed": 3, "replicates": 1, "horizon": 24,
+                 "parameter_sets": {"file": "plausible_sets.parquet"},
+                 "vary": {"cultural_diversity": {}}, "design": {"kind": "lhs", "samples": 4}}
+    run_sweep(experiment_from_dict(with_sets), tmp_path, backend="inprocess")
+    runs = load_results(tmp_path)
+    experiments, outcomes = sweep_to_ema(tmp_path)
+    inputs = list(inputs_of(experiments))
+    assert inputs[0] == "cultural_diversity" and len(inputs) > 2
+    assert set(inputs) <= set(PARAMETERS_BY_NAME) and not set(inputs) & set(outcomes)
+    for name in inputs[1:]:
+        np.testing.assert_array_equal(experiments[name], runs[name])
 
 
 def test_a_wrong_export_option_is_refused(sweep):

@@ -105,7 +105,10 @@ def _sweep_outcomes(runs: pd.DataFrame, inputs: list[str],
     for, each checked."""
     import pandas as pd
 
-    skip = {*_RUN_IDENTITY, *inputs}
+    from alliancesim.sweeps.design import DUMMY
+    from alliancesim.sweeps.parameter_sets import SET_FACTOR
+
+    skip = {*_RUN_IDENTITY, *inputs, DUMMY, SET_FACTOR}  # design columns, should a table hold them
     available = [c for c in runs.columns if c not in skip and
                  (pd.api.types.is_numeric_dtype(runs[c]) or pd.api.types.is_bool_dtype(runs[c]))]
     available.append(SURVIVED)
