@@ -20,7 +20,7 @@ from alliancesim.ema import (
     inputs_of,
     sweep_to_ema,
 )
-from alliancesim.params import MANAGEMENT_MODES, PARAMETERS_BY_NAME, ParameterError
+from alliancesim.params import MANAGEMENT_MODES, PARAMETERS_BY_NAME, Parameter, ParameterError
 from alliancesim.sweeps import experiment_from_dict, load_results, run_sweep
 
 with warnings.catch_warnings():
@@ -159,6 +159,21 @@ def test_a_model_class_of_ones_own_runs_and_gives_its_own_outcomes():
     assert (outcomes["mentoring_sessions"] > 0).all()
 
 
+def test_parameters_a_class_declares_can_be_varied():
+    from mentoring import MentoredAlliance
+
+    class Declaring(MentoredAlliance):
+        parameters = (Parameter("mentoring_share", "float", 0.1, "Share of the skill gap "
+                                "closed per session", low=0.0, high=0.5),)
+
+    model = ema_model(uncertainties=["mentoring_share", "openness_mean"], constants=SHORT,
+                      outcomes=["failed"], model_class=Declaring)
+    share = model.uncertainties["mentoring_share"]
+    assert (share.lower_bound, share.upper_bound) == (0.0, 0.5)
+    with pytest.raises(ParameterError, match="unknown parameter 'mentoring_share'"):
+        ema_model(uncertainties=["mentoring_share"], model_class=MentoredAlliance)
+
+
 # --- which parameters are what --------------------------------------------------------
 def test_by_default_every_other_parameter_is_uncertain_unless_a_constraint_forbids_it():
     model = ema_model(constants=SHORT, outcomes=["failed"])
@@ -203,6 +218,7 @@ def test_parameters_and_ranges_choose_what_is_varied():
     ({"uncertainties": ["openness_mean"], "replicates_as": "median"},
      "replicates_as 'median' is not known; allowed: mean, array"),
     ({"uncertainties": ["openness_mean"], "replicates": 0}, "replicates must be"),
+    ({"uncertainties": ["openness_mean"], "seed": -1}, "seed must be a whole number"),
 ])
 def test_a_wrong_setting_is_refused_in_one_line_naming_it(options, message):
     with pytest.raises((ParameterError, ValueError), match=message) as error:

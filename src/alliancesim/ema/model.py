@@ -86,11 +86,15 @@ def ema_model(
         common_seeds: every policy of a scenario runs on the same seeds (default); off, the
             levers' values enter the seeds too.
         model_class, member_class: classes of one's own to run (see
-            :func:`alliancesim.simulate`); their own parameters go in ``parameters``.
+            :func:`alliancesim.simulate`).
         parameters: the parameters the names above are taken from (default: the built-in
-            :data:`~alliancesim.params.PARAMETERS`).
+            :data:`~alliancesim.params.PARAMETERS` and the parameters ``model_class`` and
+            ``member_class`` declare in a ``parameters`` class attribute).
         interventions: a timeline applied to every run.
         name: the EMA model's name (a Python identifier).
+
+    The model's ``held_at_default`` names the parameters the default uncertainties left
+    at their defaults because of a constraint.
 
     Raises :class:`~alliancesim.params.ParameterError` for an unknown or doubly assigned
     parameter, a value or range outside what a parameter allows, or a design that would
@@ -98,10 +102,12 @@ def ema_model(
     """
     if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
         raise ValueError(f"replicates must be a whole number of at least 1, got {replicates!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be a whole number of at least 0, got {seed!r}")
     if replicates_as not in MODEL_REPLICATES_AS:
         raise ValueError(f"replicates_as {replicates_as!r} is not known; allowed: "
                          f"{', '.join(MODEL_REPLICATES_AS)}")
-    known = _parameters_by_name(parameters)
+    known = _parameters_by_name(parameters, (model_class, member_class))
     roles = _roles(known, uncertainties, levers, constants or {}, ranges or {})
     names = _outcome_names(outcomes, model_class, roles.constants)
     runner = RunReplicate(seed, tuple(p.name for p in roles.uncertainties),
@@ -110,9 +116,17 @@ def ema_model(
     return _build(name, runner, roles, names, replicates, replicates_as)
 
 
-def _parameters_by_name(parameters: Iterable[Parameter] | None) -> dict[str, Parameter]:
-    """The parameters by name; the built-in ones by default."""
-    chosen = tuple(PARAMETERS if parameters is None else parameters)
+def _parameters_by_name(parameters: Iterable[Parameter] | None,
+                        classes: Iterable[type | None] = ()) -> dict[str, Parameter]:
+    """The parameters by name; by default the built-in ones and those the classes declare
+    in a ``parameters`` class attribute (a class's own declaration wins over a built-in of
+    the same name)."""
+    if parameters is None:
+        declared = [p for cls in classes if cls is not None
+                    for p in getattr(cls, "parameters", ()) or ()]
+        chosen = (*PARAMETERS, *declared)
+    else:
+        chosen = tuple(parameters)
     for param in chosen:
         if not isinstance(param, Parameter):
             raise TypeError(f"parameters must be Parameter objects (alliancesim.params."
