@@ -165,3 +165,16 @@ def test_cli_lists_a_declared_parameter_with_its_label_unit_and_range():
     assert listed.exit_code == 0, listed.output
     for text in ("coaching_rate", "Coaching rate", "1/month", "[0, 0.5]", "assumption"):
         assert text in listed.output
+
+
+def test_the_ema_model_samples_a_declared_parameter_as_an_uncertainty():
+    from ema_workbench import SequentialEvaluator
+
+    from alliancesim.ema import ema_model
+
+    model = ema_model(uncertainties=["coaching_rate"], constants={"horizon": 12},
+                      outcomes=["value_total"], model_class=CoachedAlliance, seed=4)
+    with SequentialEvaluator(model) as evaluator:
+        experiments, outcomes = evaluator.perform_experiments(scenarios=3, policies=1)
+    assert experiments["coaching_rate"].between(0, 0.5).all()
+    assert len(outcomes["value_total"]) == 3

@@ -118,13 +118,13 @@ def ema_model(
 
 def _parameters_by_name(parameters: Iterable[Parameter] | None,
                         classes: Iterable[type | None] = ()) -> dict[str, Parameter]:
-    """The parameters by name; by default the built-in ones and those the classes declare
-    in a ``parameters`` class attribute (a class's own declaration wins over a built-in of
-    the same name)."""
+    """The parameters by name; by default the built-in ones and those the model and member
+    classes declare (checked as every entry point checks them:
+    :func:`alliancesim.params.declared.declared_for`)."""
     if parameters is None:
-        declared = [p for cls in classes if cls is not None
-                    for p in getattr(cls, "parameters", ()) or ()]
-        chosen = (*PARAMETERS, *declared)
+        from alliancesim.params.declared import declared_for
+
+        chosen = (*PARAMETERS, *declared_for(*classes))
     else:
         chosen = tuple(parameters)
     for param in chosen:
