@@ -201,6 +201,16 @@ def test_a_comparison_and_a_sweep_record_the_code_they_import(tmp_path):
         (module,) = recorded(results)["prov_engine:Coached"]["modules"]
         assert module["sha256"] == sha256(folder / "prov_engine.py")
         assert (results / module["copy"]).is_file()
+    # resumed after the module changed: said in one line, and the record is the first one's
+    first = sha256(folder / "prov_engine.py")
+    (folder / "prov_engine.py").write_text(MODULE + "\n# changed\n")
+    resumed = invoke("sweep", folder / "sweep.toml", "--workers", 1, "--no-progress",
+                     "--allow-import", "--out", tmp_path / "sweep")
+    assert resumed.exit_code == 0, resumed.output
+    assert "module 'prov_engine' is not the code recorded: this session imports" in \
+        resumed.output
+    assert first in resumed.output
+    assert recorded(tmp_path / "sweep")["prov_engine:Coached"]["modules"][0]["sha256"] == first
 
 
 @pytest.mark.parametrize("command", ["run", "compare", "sweep", "verdict", "replay"])

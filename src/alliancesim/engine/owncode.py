@@ -106,7 +106,7 @@ def code_changes(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> lis
     for name, now in _modules_by_name(current).items():
         old = then.get(name)
         if old is not None and old.get("sha256") != now.get("sha256"):
-            changes.append(_differs(name, now, old, "this resumption imports",
+            changes.append(_differs(name, now, old, "this session imports",
                                     "the runs already stored used"))
     return changes
 
