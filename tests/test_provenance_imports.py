@@ -186,6 +186,36 @@ def test_a_module_gone_from_its_folder_names_the_saved_copy(tmp_path):
     assert "--use-recorded-code" in done.stderr and "\n" not in done.stderr.strip()
 
 
+def test_a_project_moved_with_its_results_is_found_from_the_results_folder(tmp_path):
+    folder = study(tmp_path, "prov_moved")
+    assert cli("run", folder / "coached.toml", "--allow-import", "--out", "study/results",
+               cwd=tmp_path).returncode == 0
+    moved = tmp_path / "elsewhere" / "project"
+    moved.parent.mkdir()
+    folder.rename(moved)
+    done = cli("replay", moved / "results", "--run-id", "0", "--allow-import", "--out",
+               tmp_path / "r", cwd=tmp_path / "elsewhere")
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr  # the same code, found where the results are
+    assert recorded(tmp_path / "r")["prov_moved:Coached"]["modules"][0]["file"] == \
+        str((moved / "prov_moved.py").resolve())
+
+
+def test_a_hand_edited_record_of_the_code_is_refused_in_one_line(made, tmp_path):
+    import shutil
+
+    results = tmp_path / "copy"
+    shutil.copytree(made / "results" / "run", results)
+    manifest = json.loads((results / "manifest.json").read_text())
+    manifest["provenance"]["imported_code"] = {"prov_made:Coached": "junk"}
+    (results / "manifest.json").write_text(json.dumps(manifest))
+    refused = invoke("replay", results, "--run-id", "0", "--allow-import", "--out",
+                     tmp_path / "r")
+    assert refused.exit_code == 2
+    assert "cannot import module 'prov_made'" in refused.output
+    assert "Traceback" not in refused.output
+
+
 def test_a_comparison_and_a_sweep_record_the_code_they_import(tmp_path):
     folder = study(tmp_path, "prov_engine")
     (folder / "plain.toml").write_text('name = "Plain"\n[parameters]\nhorizon = 24\n')

@@ -61,7 +61,7 @@ def imported_code(classes: Mapping[str, type | None] | Iterable[tuple[str, type 
     for role, cls in pairs:
         if cls is None or _is_packaged(cls.__module__):
             continue
-        entry = found.setdefault(f"{cls.__module__}:{cls.__qualname__}", {
+        entry = found.setdefault(class_key(cls), {
             "roles": [], "modules": [_module_record(name, scenario_folder, results)
                                      for name in _own_modules(cls)]})
         if role not in entry["roles"]:
@@ -132,12 +132,11 @@ def code_search_folder(recorded: Mapping[str, Any], spec: Any, results: Path,
     """The folder to look in for the module of the class ``spec`` (an import path) names:
     the saved copies with ``use_recorded_code``, else the first recorded folder that holds
     the module's file (as recorded, from the results folder, from the working directory)."""
-    modules = (recorded.get(spec) or {}).get("modules") if isinstance(spec, str) else None
-    if not modules or not isinstance(modules[0], Mapping):
+    first = _first_module(recorded, spec)
+    if first is None:
         return None
     if use_recorded_code:
-        return results / CODE if (results / CODE).is_dir() else None
-    first = modules[0]
+        return (results / CODE).resolve() if (results / CODE).is_dir() else None
     for folder in _candidate_roots(first, results):
         if (folder / _relative_source(first)).is_file():
             return folder
@@ -151,9 +150,8 @@ def loaded_code_differences(recorded: Mapping[str, Any],
     several classes is named once."""
     modules: dict[str, Mapping[str, Any]] = {}
     for cls in classes:
-        entry = recorded.get(f"{cls.__module__}:{cls.__qualname__}") if cls else None
-        for old in (entry or {}).get("modules") or []:
-            if isinstance(old, Mapping) and old.get("sha256"):
+        for old in _modules_of(recorded, class_key(cls)) if cls else []:
+            if old.get("sha256"):
                 modules.setdefault(str(old.get("module")), old)
     lines = []
     for name, old in modules.items():
@@ -168,15 +166,35 @@ def loaded_code_differences(recorded: Mapping[str, Any],
 def missing_code_hint(recorded: Mapping[str, Any], spec: Any, results: Path) -> str:
     """What to do when the module of ``spec`` cannot be found again: where the run found it,
     and the saved copy to use instead (empty when nothing is recorded)."""
-    modules = (recorded.get(spec) or {}).get("modules") if isinstance(spec, str) else None
-    if not modules or not isinstance(modules[0], Mapping):
+    first = _first_module(recorded, spec)
+    if first is None:
         return ""
-    first = modules[0]
     hint = f"; the run imported it from {first.get('file')}"
     if first.get("copy") and (results / str(first["copy"])).is_file():
         hint += (f": add --use-recorded-code to import the copy saved in {results / CODE} "
                  "(in Python: use_recorded_code=True)")
     return hint
+
+
+def class_key(cls: type) -> str:
+    """``module:QualName``: how the record (and the recipe) names a class."""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _modules_of(recorded: Mapping[str, Any], spec: Any) -> list[Mapping[str, Any]]:
+    """The module records of the class ``spec`` names (a manifest edited by hand may hold
+    anything: what is not a record is left out)."""
+    entry = recorded.get(spec) if isinstance(spec, str) else None
+    modules = entry.get("modules") if isinstance(entry, Mapping) else None
+    if not isinstance(modules, list):
+        return []
+    return [m for m in modules if isinstance(m, Mapping) and isinstance(m.get("module"), str)]
+
+
+def _first_module(recorded: Mapping[str, Any], spec: Any) -> Mapping[str, Any] | None:
+    """The record of the module that defines the class ``spec`` names, if any."""
+    modules = _modules_of(recorded, spec)
+    return modules[0] if modules else None
 
 
 # --- what a class's own code is -----------------------------------------------------------
@@ -249,14 +267,18 @@ def _root_of(path: Path, name: str) -> Path:
 
 
 def _candidate_roots(record: Mapping[str, Any], results: Path) -> list[Path]:
+    """Where the module's root folder may be now: as recorded, then its file's path from the
+    results folder and from the working directory taken from where they are now."""
     candidates = []
     if record.get("root"):
         candidates.append(Path(str(record["root"])))
     depth = len(_relative_source(record).parts)
-    for base, key in ((results, "file_from_results"), (Path.cwd(), "file_from_working_directory")):
+    for base, key in ((results.resolve(), "file_from_results"),
+                      (Path.cwd(), "file_from_working_directory")):
         relative = record.get(key)
-        if relative:
-            candidates.append((base / str(relative)).parents[depth - 1])
+        file = (base / str(relative)).resolve() if relative else None
+        if file is not None and len(file.parents) >= depth:
+            candidates.append(file.parents[depth - 1])
     return candidates
 
 
