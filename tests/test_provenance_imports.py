@@ -243,6 +243,23 @@ def test_a_comparison_and_a_sweep_record_the_code_they_import(tmp_path):
     assert recorded(tmp_path / "sweep")["prov_engine:Coached"]["modules"][0]["sha256"] == first
 
 
+def test_a_sweep_varying_the_class_records_every_level(tmp_path):
+    folder = study(tmp_path, "prov_level_a")
+    (folder / "prov_level_b.py").write_text(MODULE.replace("Coached", "Other"))
+    (folder / "sweep.toml").write_text(SWEEP.format(module="prov_level_a").replace(
+        "[vary]", '[vary]\nmodel_class = { values = ["prov_level_a:Coached", '
+        '"prov_level_b:Other"] }'))
+    swept = invoke("sweep", folder / "sweep.toml", "--workers", 1, "--no-progress",
+                   "--allow-import", "--out", tmp_path / "sweep")
+    assert swept.exit_code == 0, swept.output
+    code = recorded(tmp_path / "sweep")
+    assert set(code) == {"prov_level_a:Coached", "prov_level_b:Other"}
+    for key, entry in code.items():
+        (module,) = entry["modules"]
+        assert module["sha256"] == sha256(folder / f"{key.partition(':')[0]}.py")
+        assert (tmp_path / "sweep" / module["copy"]).is_file()
+
+
 @pytest.mark.parametrize("command", ["run", "compare", "sweep", "verdict", "replay"])
 def test_every_command_that_imports_a_class_has_the_flag_its_refusal_names(command):
     shown = invoke(command, "--help")

@@ -192,9 +192,14 @@ def _modules_of(recorded: Mapping[str, Any], spec: Any) -> list[Mapping[str, Any
 
 
 def _first_module(recorded: Mapping[str, Any], spec: Any) -> Mapping[str, Any] | None:
-    """The record of the module that defines the class ``spec`` names, if any."""
+    """The record of the module the import path ``spec`` imports: the one defining its
+    class, or (a class named through the package that re-exports it) that package's."""
     modules = _modules_of(recorded, spec)
-    return modules[0] if modules else None
+    if modules:
+        return modules[0]
+    name = spec.partition(":")[0] if isinstance(spec, str) else None
+    return next((record for key in recorded for record in _modules_of(recorded, key)
+                 if record["module"] == name), None)
 
 
 # --- what a class's own code is -----------------------------------------------------------
