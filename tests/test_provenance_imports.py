@@ -18,7 +18,11 @@ from typer.testing import CliRunner
 import alliancesim
 from alliancesim import AllianceModel
 from alliancesim.cli.main import app
-from alliancesim.engine.owncode import imported_code, loaded_code_differences
+from alliancesim.engine.owncode import (
+    code_search_folder,
+    imported_code,
+    loaded_code_differences,
+)
 
 MODULE = '''
 from alliancesim import AllianceModel
@@ -307,6 +311,9 @@ def test_a_package_module_keeps_its_package_and_its_own_base_classes(tmp_path, m
     assert {m["root"] for m in modules.values()} == {str(tmp_path.resolve())}
     code = imported_code({"model_class": Mine})
     assert loaded_code_differences(code, [Mine]) == []
+    # named through the package (re-exported there), it is found by the package's record
+    for spec in ("prov_pkg.model:Mine", "prov_pkg:Mine"):
+        assert code_search_folder(code, spec, tmp_path) == tmp_path.resolve()
     (package / "base.py").write_text((package / "base.py").read_text() + "# changed\n")
     (line,) = loaded_code_differences(code, [Mine])
     assert "'prov_pkg.base'" in line
