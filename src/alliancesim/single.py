@@ -22,8 +22,21 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.bounds import check_month, check_months, shown
-from alliancesim.engine.classes import ROLES, class_path, resolve_class
+from alliancesim.engine.classes import (
+    ROLES,
+    ClassImportError,
+    class_path,
+    classes_by_role,
+    resolve_class,
+)
 from alliancesim.engine.execute import EngineOptions, execute
+from alliancesim.engine.owncode import (
+    code_search_folder,
+    keep_imported_code,
+    loaded_code_differences,
+    missing_code_hint,
+    recorded_code,
+)
 from alliancesim.engine.provenance import SINGLE_SEED_SCHEME, provenance
 from alliancesim.engine.store import ResultsError, ResultsStore, now
 from alliancesim.engine.tasks import FAILED, ChunkTask, Recording, RunSpec, recipe_parameters
@@ -51,6 +64,7 @@ class RunTables:
     network: pd.DataFrame | None = None
     stored: dict[str, Any] | None = None  # the row a replay reran, as it was stored
     differences: list[str] = field(default_factory=list)  # replay: outcomes that differ
+    code_differences: list[str] = field(default_factory=list)  # replay: one's own code changed
 
     @property
     def matches(self) -> bool:
@@ -62,9 +76,12 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
              spawn_key: Sequence[int] = (), interventions: Sequence[Any] = (), *,
              record: Recording | None = None, model_class: type | None = None,
              member_class: type | None = None, kind: str = "run",
-             about: Mapping[str, Any] | None = None) -> RunTables:
+             about: Mapping[str, Any] | None = None,
+             scenario_folder: Path | None = None) -> RunTables:
     """Run one alliance into ``out`` with its steps and events (and the tables ``record``
-    adds) and read it back. ``about`` adds what the manifest should say about the run."""
+    adds) and read it back. ``about`` adds what the manifest should say about the run.
+    The code of classes of one's own is recorded and copied into ``out`` (paths also
+    relative to ``scenario_folder``, the folder of the file that named them)."""
     extra = record or Recording()
     recording = Recording(steps=True, events=True, panel=extra.panel,
                           network_months=extra.network_months)
@@ -72,7 +89,7 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
     spec = RunSpec(0, 0, int(spawn_key[-1]) if spawn_key else 0, {}, tuple(spawn_key))
     task = ChunkTask(root_seed, dict(params), (spec,), tuple(interventions), recording,
                      model_class, member_class)
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": 2, "kind": kind, "runs_total": 1, "root_seed": root_seed,
         "seed_scheme": SINGLE_SEED_SCHEME, **(about or {}),
         "recipe": {"scenarios": [{
@@ -94,6 +111,8 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
         stack.callback(store.close)
         _refuse_other_results(store)
         store.clear()
+        manifest["provenance"]["imported_code"] = keep_imported_code(
+            store.root, classes_by_role(task), scenario_folder)
         store.write_manifest(manifest)
         summary = execute(store, manifest, kind, 1, plan,
                           EngineOptions(workers=1, backend="inprocess"))
@@ -143,7 +162,8 @@ def read_run(store: ResultsStore, run_id: int = 0) -> RunTables:
 def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
            model_class: type | None = None, member_class: type | None = None,
            allow_import: bool = False, panel: bool = True,
-           network_months: Iterable[int] | None = None) -> RunTables:
+           network_months: Iterable[int] | None = None,
+           use_recorded_code: bool = False) -> RunTables:
     """Rerun run ``run_id`` of the results folder ``results`` with its full tables.
 
     The parameters, timeline, classes and seed come from the folder's manifest and the
@@ -152,6 +172,11 @@ def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
     events and, unless switched off, the per-member panel; the trust network is kept at
     ``network_months`` (default: the months the run recorded). The result says whether the
     rerun reproduced the stored outcome (:attr:`RunTables.matches`).
+
+    The module of a class of one's own is looked for on the Python path, then where the run
+    found it (see :mod:`alliancesim.engine.owncode`); with ``use_recorded_code``, in the copy
+    saved in the results folder. A module whose SHA-256 differs from the recorded one is
+    listed in :attr:`RunTables.code_differences`.
     """
     source = ResultsStore(results)
     if not source.exists():
@@ -160,21 +185,46 @@ def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
     row = _stored_row(source, run_id)
     params, interventions, recipe, months_recorded = _checked_recipe(
         manifest, row, str(source.manifest_path))
-    classes = [given if given is not None else resolve_class(
-        recipe.get(name), name, source=str(source.manifest_path), allow_import=allow_import)
-        for name, given in (("model_class", model_class), ("member_class", member_class))]
+    code = recorded_code(manifest)
+    given = {"model_class": model_class, "member_class": member_class}
+    classes = {role: given.get(role) or _recorded_class(
+        recipe.get(role), role, source, code, allow_import, use_recorded_code)
+        for role in ROLES}
     months = network_months if network_months is not None else months_recorded
     target = Path(out) if out is not None else source.root / f"replay-{run_id}"
     key = [int(k) for k in row["seed_spawn_key"]]
     replayed = run_into(
         target, params, int(row["seed_entropy"]), key, interventions,
         record=Recording(panel=panel, network_months=check_months("network_months", months)),
-        model_class=classes[0], member_class=classes[1], kind="replay",
-        about={"replay_of": {"results": str(source.root.resolve()), "run_id": run_id,
-                             "kind": manifest.get("kind", "sweep")}})
+        model_class=classes["model_class"], member_class=classes["member_class"],
+        kind="replay", about={"replay_of": {"results": str(source.root.resolve()),
+                                            "run_id": run_id,
+                                            "kind": manifest.get("kind", "sweep")}})
+    replayed.code_differences = loaded_code_differences(code, classes.values())
     replayed.stored = row
     replayed.differences = _differences(row, replayed.outcome)
     return replayed
+
+
+def _recorded_class(spec: Any, role: str, source: ResultsStore, code: dict[str, Any],
+                    allow_import: bool, use_recorded_code: bool) -> type | None:
+    """The class a manifest names for ``role``, its module looked for where the run found
+    it (or in the saved copy); a module that cannot be found says where it was."""
+    import sys
+
+    search = code_search_folder(code, spec, source.root, use_recorded_code)
+    if use_recorded_code and search is not None and allow_import and \
+            str(search) not in sys.path:
+        sys.path.insert(0, str(search))  # the copy comes before any module of that name
+        search = None
+    try:
+        return resolve_class(spec, role, source=str(source.manifest_path),
+                             allow_import=allow_import, search=search)
+    except ClassImportError as error:
+        hint = missing_code_hint(code, spec, source.root) if allow_import else ""
+        if not hint:
+            raise
+        raise ClassImportError(error.source, error.field, error.message + hint) from None
 
 
 def _stored_row(store: ResultsStore, run_id: int) -> dict[str, Any]:

@@ -1,4 +1,11 @@
-"""``alliancesim replay``: rerun one run of any results folder and write its full tables."""
+"""``alliancesim replay``: rerun one run of any results folder and write its full tables.
+
+A class of one's own that the run imported (``--allow-import``) is imported again only with
+``--allow-import``: from the Python path, else from the folder the run found its module in
+(recorded in the manifest, so no ``PYTHONPATH`` is needed), or, with
+``--use-recorded-code``, from the copy saved in the results folder. A module that differs
+from the one the run used (another SHA-256) is reported in one warning line.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +40,10 @@ def replay(
         = None,
     allow_import: Annotated[bool, typer.Option("--allow-import", help=ALLOW_IMPORT_HELP)]
         = False,
+    use_recorded_code: Annotated[bool, typer.Option(
+        "--use-recorded-code", help="With --allow-import: import the model or member "
+        "class's module from the copy saved in RESULTS/imported_code, not from where the "
+        "run found it.")] = False,
     figure_format: Annotated[FigureFormat, typer.Option("--format", help=FORMAT_HELP)]
         = FigureFormat.png,
 ) -> None:
@@ -41,6 +52,9 @@ def replay(
     if not (results / "manifest.json").is_file():  # before the model loads
         fail(f"{results}: not a results folder (no manifest.json); allowed: a folder written "
              "by 'alliancesim run', 'compare', 'validate' or 'sweep'")
+    if use_recorded_code and not allow_import:
+        fail("--use-recorded-code imports the saved copy of a module, which runs its code: "
+             "give --allow-import as well")
     months = parse_months(network_months)
     if graphml is not None:
         months = tuple(sorted({*months, graphml}))
@@ -55,9 +69,11 @@ def replay(
     try:
         result = rerun(results, run_id, target, allow_import=allow_import,
                        network_months=months if network_months or graphml is not None
-                       else None)
+                       else None, use_recorded_code=use_recorded_code)
     except (ResultsError, ClassImportError, ScenarioError, RunFailed) as error:
         fail(str(error))
+    for line in result.code_differences:
+        warn(line)
     print_summary(result, f"run {run_id} of {results}, replayed")
     if result.matches:
         console.print("the replay reproduced the stored outcome exactly")

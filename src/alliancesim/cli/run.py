@@ -134,6 +134,12 @@ def resolve_classes(scenario: Scenario, allow_import: bool) -> tuple[Any, Any]:
         fail(str(error))
 
 
+def _folder_of(source: str) -> Path | None:
+    """The folder of a scenario file (None for the defaults or a file-less scenario)."""
+    path = Path(source)
+    return path.parent if path.is_file() else None
+
+
 def run(
     scenario: Annotated[str | None, typer.Argument(
         help="Scenario file, or the name of a shipped scenario such as 'dedicated_manager'. "
@@ -181,7 +187,8 @@ def run(
         result = run_into(out, chosen.model_arguments(), seed, key, scheduled_entries(chosen),
                           record=record, model_class=classes[0], member_class=classes[1],
                           about={"scenario": chosen.name, "scenario_file": chosen.source,
-                                 "replicate": replicate})
+                                 "replicate": replicate},
+                          scenario_folder=_folder_of(chosen.source))
     except (ScenarioError, ResultsError, RunFailed) as error:
         fail(str(error))
     label = f"seed {seed}" + ("" if replicate is None else f", replicate {replicate}")

@@ -24,12 +24,18 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.bounds import check_replicates
-from alliancesim.engine.classes import class_path, resolve_class
+from alliancesim.engine.classes import class_path, classes_by_role, resolve_class
 from alliancesim.engine.execute import (
     EngineOptions,
     RunSummary,
     StoppedOnFailure,
     execute,
+)
+from alliancesim.engine.owncode import (
+    code_changes,
+    imported_code,
+    keep_imported_code,
+    recorded_code,
 )
 from alliancesim.engine.provenance import COMPARE_SEED_SCHEME, provenance
 from alliancesim.engine.store import ResultsError, ResultsStore, now
@@ -227,8 +233,9 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
             stored = len(store.completed_ids())
             if stored >= len(arms) * replicates:
                 return old, []
+            changed = code_changes(recorded_code(old), imported_code(_arm_classes(arms)))
             return old, [f"resuming the unfinished {NOUNS[kind]} in {store.root}: {stored} of "
-                         f"{old.get('runs_total')} runs already stored"]
+                         f"{old.get('runs_total')} runs already stored", *changed]
         if not overwrite:
             raise ResultsError(_different(store, old, arms, replicates, seed, kind))
         store.clear()
@@ -249,13 +256,26 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
         "declared_parameters": declared_records(
             [(arm.model_class, arm.member_class) for arm in arms]),
         "provenance": provenance({"root_seed": seed, "replicates": replicates},
-                                 COMPARE_SEED_SCHEME),
+                                 COMPARE_SEED_SCHEME, keep_imported_code(
+                                     store.root, _arm_classes(arms), _shared_folder(arms))),
         "created": now(),
         "status": "created",
         "sessions": [],
     }
     store.write_manifest(manifest)
     return manifest, []
+
+
+def _arm_classes(arms: Sequence[_Arm]) -> list[tuple[str, type | None]]:
+    """Every scenario's class of every role, for the record of one's own code."""
+    return [pair for arm in arms for pair in classes_by_role(arm).items()]
+
+
+def _shared_folder(arms: Sequence[_Arm]) -> Path | None:
+    """The folder of the scenario files when they all sit in one (else None)."""
+    folders = {Path(arm.scenario.source).parent for arm in arms
+               if Path(arm.scenario.source).is_file()}
+    return folders.pop() if len(folders) == 1 else None
 
 
 def _plan(arms: Sequence[_Arm], replicates: int, seed: int, done: np.ndarray,

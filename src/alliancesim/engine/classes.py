@@ -34,6 +34,12 @@ class ClassImportError(ValueError):
         return (type(self), (self.source, self.field, self.message))
 
 
+def classes_by_role(holder: Any) -> dict[str, type | None]:
+    """The class of every role (:data:`ROLES`) an object holds as attributes of those names
+    (a scenario arm, a chunk task), None for those it lacks."""
+    return {role: getattr(holder, role, None) for role in ROLES}
+
+
 def check_import_path(value: str) -> str | None:
     """Why ``value`` is not of the form ``package.module:Class`` (None when it is)."""
     if not IMPORT_PATH.match(value):

@@ -3,7 +3,10 @@
 Every output folder (``run``, ``compare``, ``validate``, ``sweep``, ``replay``) gets a
 ``manifest.json`` holding the command line, the versions of Python, alliancesim (with its
 git commit and whether the checkout had uncommitted changes) and every installed
-distribution, the operating system, and the seeds and the seed scheme of the runs.
+distribution, the operating system, and the seeds and the seed scheme of the runs. When the
+runs use classes of one's own (``model_class``, ``member_class``: imported with
+``--allow-import`` or passed in Python), ``provenance.imported_code`` records the file, the
+SHA-256 and a saved copy of each of their modules (see :mod:`alliancesim.engine.owncode`).
 """
 
 from __future__ import annotations
@@ -71,8 +74,11 @@ def distributions() -> dict[str, str]:
     return dict(sorted(found.items(), key=lambda item: item[0].lower()))
 
 
-def provenance(seeds: dict[str, Any], seed_scheme: str) -> dict[str, Any]:
-    """Where a set of runs came from: command, software, machine, seeds."""
+def provenance(seeds: dict[str, Any], seed_scheme: str,
+               imported_code: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Where a set of runs came from: command, software, machine, seeds, and the code of
+    the classes of one's own they used (from :func:`alliancesim.engine.owncode.imported_code`;
+    empty when they use the package's own)."""
     try:
         version = metadata.version("alliancesim")
     except metadata.PackageNotFoundError:
@@ -90,6 +96,7 @@ def provenance(seeds: dict[str, Any], seed_scheme: str) -> dict[str, Any]:
         "seeds": seeds,
         "seed_scheme": seed_scheme,
         "dependencies": dict(distributions()),
+        "imported_code": imported_code or {},
     }
 
 

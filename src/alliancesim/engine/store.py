@@ -65,6 +65,7 @@ TABLE_DIRS = ("steps", "panel", "events", "network")  # engine.tasks.TABLES, wit
 CORRUPT = "corrupt"
 REJECTED = "rejected"
 LOCK = ".lock"
+CODE = "imported_code"  # copies of the modules of one's own classes (engine.owncode)
 ROWS_KEY = b"alliancesim.rows"  # the row count, written into each part's footer
 VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib",
              "dask", "distributed", "pydantic", "networkx")
@@ -269,7 +270,7 @@ class ResultsStore:
         make this folder count, clear or overwrite results that are not its own."""
         for path in (self.runs_dir, *self.table_dirs.values(), self.corrupt_dir,
                      self.rejected_dir, self.manifest_path, self.design_path,
-                     self.index_path, self.root / LOCK):
+                     self.index_path, self.root / LOCK, self.root / CODE):
             if path.is_symlink():
                 raise ResultsError(
                     f"{path}: is a symbolic link (to {os.readlink(path)}); a results folder "

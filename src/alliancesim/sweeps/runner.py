@@ -19,6 +19,12 @@ from typing import Any
 import numpy as np
 
 from alliancesim.engine.execute import EngineOptions, RunSummary, execute
+from alliancesim.engine.owncode import (
+    code_changes,
+    imported_code,
+    keep_imported_code,
+    recorded_code,
+)
 from alliancesim.engine.provenance import (
     COMMON_SWEEP_SEED_SCHEME,
     SWEEP_SEED_SCHEME,
@@ -87,7 +93,8 @@ def run_sweep(
     with ExitStack() as stack:
         store.open_for_writing()
         stack.callback(store.close)
-        design, root_seed, manifest, warnings = _prepare(store, exp)
+        design, root_seed, manifest, warnings = _prepare(store, exp,
+                                                         _all_classes(exp, classes, levels))
         total = design.n_points * exp.replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
@@ -98,9 +105,21 @@ def run_sweep(
     return summary
 
 
-def _prepare(store: ResultsStore, exp: Experiment
+def _all_classes(exp: Experiment, classes: tuple[type | None, ...],
+                 levels: Mapping[str, Mapping[str, type]]) -> list[tuple[str, type | None]]:
+    """Every class the runs may use, by role: the experiment's own and every level of its
+    class factors (for the record of one's own code)."""
+    return [*zip(exp.class_paths(), classes, strict=True),
+            *((role, cls) for role, paths in levels.items() for cls in paths.values())]
+
+
+def _prepare(store: ResultsStore, exp: Experiment,
+             classes: list[tuple[str, type | None]] | None = None
              ) -> tuple[Design, int, dict[str, Any], list[str]]:
-    """Start a new results folder, or check that an existing one holds this experiment."""
+    """Start a new results folder, or check that an existing one holds this experiment.
+    ``classes`` (role, class) are those the runs use: the code of one's own is recorded
+    (and copied into the folder) when it starts, and its changes since are warned of when it
+    is resumed."""
     fingerprint = exp.fingerprint()
     if store.exists():
         manifest = store.read_manifest()
@@ -110,6 +129,7 @@ def _prepare(store: ResultsStore, exp: Experiment
                 f"({manifest.get('experiment', {}).get('name', '?')!r} as it was when started); "
                 "use another --out folder, or restore the experiment file it was started with")
         warnings = _version_changes(manifest.get("versions", {}), versions())
+        warnings += code_changes(recorded_code(manifest), imported_code(classes or []))
         missing_keys = [k for k in ("design", "root_seed") if k not in manifest]
         if missing_keys:
             raise ResultsError(f"{store.manifest_path}: no {' or '.join(missing_keys)} recorded; "
@@ -144,7 +164,8 @@ def _prepare(store: ResultsStore, exp: Experiment
         "versions": versions(),
         "recipe": exp.recipe(),
         "declared_parameters": [parameter_record(p) for p in exp.declared],
-        "provenance": provenance({"root_seed": root_seed}, scheme),
+        "provenance": provenance({"root_seed": root_seed}, scheme, keep_imported_code(
+            store.root, classes or [], Path(exp.base_dir))),
         "created": now(),
         "status": "created",
         "sessions": [],
