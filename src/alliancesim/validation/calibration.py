@@ -33,55 +33,84 @@ Only :mod:`alliancesim.validation.patterns` is read here; the out-of-sample pred
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from alliancesim.tomlfile import read_toml
 from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN, Mix
+from alliancesim.validation.patterns import CUTOFF, PATTERNS, Pattern
 
-EXPERIMENT = Path("experiments") / "calibration.toml"
+if TYPE_CHECKING:
+    from alliancesim.validation.targets import Calibration
+
+EXPERIMENT = Path("experiments") / "calibration.toml"  # the shipped targets file
 
 
 def read_experiment_file(path: str | Path = EXPERIMENT) -> dict[str, Any]:
-    """The calibration's experiment file as a mapping."""
+    """The calibration's targets file as a mapping."""
     return read_toml(path)
 
 
-def mode_experiments(path: str | Path = EXPERIMENT, mix: Mix = CALIBRATION_MIX) -> dict:
-    """One sweep per mode of ``mix``: the same design and seeds, the mode fixed."""
-    from alliancesim.sweeps import experiment_from_dict
+def load_calibration(path: str | Path = EXPERIMENT) -> Calibration:
+    """The calibration a targets file describes (the shipped one by default)."""
+    from alliancesim.validation.targets import load_targets
 
-    data = read_experiment_file(path)
-    experiments = {}
-    for mode in mix.modes:
-        spec = {**data, "name": f"{data['name']}-{mode}",
-                "parameters": {**data.get("parameters", {}), MODE_COLUMN: mode}}
-        experiments[mode] = experiment_from_dict(spec, source=str(path),
-                                                 base_dir=Path(path).parent)
-    return experiments
+    return load_targets(path)
+
+
+def mode_experiments(path: str | Path = EXPERIMENT) -> dict:
+    """One sweep per mode of the file's mix: the same design and seeds, the mode fixed."""
+    return load_calibration(path).mode_experiments()
 
 
 def calibrated_factors(path: str | Path = EXPERIMENT) -> dict[str, tuple[float, float]]:
-    """The calibrated parameters and their ranges, as the experiment file gives them."""
-    vary = read_experiment_file(path)["vary"]
-    return {name: (float(spec["low"]), float(spec["high"])) for name, spec in vary.items()}
+    """The calibrated parameters and their ranges, as the targets file gives them."""
+    return dict(load_calibration(path).ranges)
 
 
-def run_calibration_sweeps(out: str | Path, path: str | Path = EXPERIMENT, *,
-                           workers: int | None = None, scheduler: str | None = None,
-                           progress: bool = True) -> pd.DataFrame:
-    """Run (or resume) every mode's sweep into ``out/<mode>`` and return all runs.
+# --- running the waves ----------------------------------------------------------------------
+@dataclass
+class HistoryMatch:
+    """What the waves of a history matching found: every run, every point's scores (with
+    its ``wave``), and per wave the ranges searched and how many points passed."""
 
-    The result has one row per run, with ``management_mode``, ``point`` and ``replicate``.
-    """
+    runs: pd.DataFrame
+    scores: pd.DataFrame
+    waves: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """The points not implausible, from every wave."""
+        return self.scores[self.scores["accepted"]]
+
+    @property
+    def first_wave_accepted(self) -> pd.DataFrame:
+        """The points of the first wave not implausible: a uniform design over the file's
+        ranges, so the only ones the test of whether a parameter is constrained may read."""
+        return self.accepted[self.accepted["wave"] == 1]
+
+
+def wave_folder(out: str | Path, wave: int) -> Path:
+    """Where the sweeps of wave ``wave`` are stored (one folder per mode inside)."""
+    return Path(out) / "runs" / f"wave-{wave}"
+
+
+def run_wave(calibration: Calibration, out: str | Path, wave: int,
+             ranges: dict[str, tuple[float, float]], *, workers: int | None = None,
+             scheduler: str | None = None, progress: bool = True) -> pd.DataFrame:
+    """Run (or resume) every mode's sweep of one wave into its folder and return its runs
+    (one row per run, with ``management_mode``, ``point`` and ``replicate``)."""
     from alliancesim.sweeps import load_results, run_sweep
 
     frames = []
-    for mode, experiment in mode_experiments(path).items():
-        folder = Path(out) / mode
+    for mode, experiment in calibration.mode_experiments(wave, ranges).items():
+        folder = wave_folder(out, wave) / mode
         summary = run_sweep(experiment, folder, workers=workers, scheduler=scheduler,
                             progress=progress)
         if summary.failures_total:
@@ -90,6 +119,54 @@ def run_calibration_sweeps(out: str | Path, path: str | Path = EXPERIMENT, *,
         runs[MODE_COLUMN] = mode
         frames.append(runs)
     return pd.concat(frames, ignore_index=True)
+
+
+def refocused(accepted: pd.DataFrame, ranges: dict[str, tuple[float, float]],
+              widen: float = 0.1) -> dict[str, tuple[float, float]]:
+    """The box the accepted points span, widened by ``widen`` of its width on each side
+    (they are a sample of the region, not its edge) and kept inside ``ranges``."""
+    box = {}
+    for name, (low, high) in ranges.items():
+        lo, hi = float(accepted[name].min()), float(accepted[name].max())
+        pad = widen * (hi - lo)
+        box[name] = (max(low, lo - pad), min(high, hi + pad))
+    return box
+
+
+def history_match(calibration: Calibration, out: str | Path, *, workers: int | None = None,
+                  scheduler: str | None = None, progress: bool = True) -> HistoryMatch:
+    """Run the calibration's waves (each resumable in ``out/runs/wave-<k>``) and score them.
+
+    Wave 1 is a Latin hypercube over the file's ranges; each later wave one over the box
+    the previous wave's plausible points span (:func:`refocused`), with fresh seeds. Waves
+    stop early when fewer than two points of a wave are plausible.
+    """
+    factors = list(calibration.ranges)
+    ranges = dict(calibration.ranges)
+    match = HistoryMatch(pd.DataFrame(), pd.DataFrame())
+    run_frames, score_frames = [], []
+    for wave in range(1, calibration.spec.design.waves + 1):
+        start = time.perf_counter()
+        runs = run_wave(calibration, out, wave, ranges, workers=workers, scheduler=scheduler,
+                        progress=progress).assign(wave=wave)
+        scores = score_points(runs, factors, calibration.mix, patterns=calibration.patterns,
+                              cutoff=calibration.cutoff).assign(wave=wave)
+        run_frames.append(runs)
+        score_frames.append(scores)
+        accepted = scores[scores["accepted"]]
+        match.waves.append({"wave": wave, "seed": calibration.wave_seed(wave),
+                            "ranges": {k: list(v) for k, v in ranges.items()},
+                            "points": len(scores), "accepted": len(accepted),
+                            "runs": len(runs), "seconds": round(time.perf_counter() - start)})
+        if wave < calibration.spec.design.waves:
+            if len(accepted) < 2:
+                match.notes.append(f"wave {wave} left {len(accepted)} plausible point(s): "
+                                   "too few to refocus on, so no further wave was run")
+                break
+            ranges = refocused(accepted, calibration.ranges)
+    match.runs = pd.concat(run_frames, ignore_index=True)
+    match.scores = pd.concat(score_frames, ignore_index=True)
+    return match
 
 
 # --- scoring the design points --------------------------------------------------------------
@@ -115,46 +192,54 @@ def mode_counts(runs: pd.DataFrame) -> dict[str, float]:
 
 
 def score_point(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX,
-                replicates: int = 100, seed: int = 0) -> dict[str, float]:
-    """One point's pattern values, their model variances and implausibilities, and verdict."""
-    from alliancesim.validation.patterns import CONTINUOUS, PATTERNS, measure
+                replicates: int = 100, seed: int = 0, *,
+                patterns: tuple[Pattern, ...] = PATTERNS,
+                cutoff: float = CUTOFF) -> dict[str, float]:
+    """One point's pattern values, their model variances and implausibilities, and verdict:
+    accepted when every implausibility is below ``cutoff``."""
+    from alliancesim.validation.patterns import measure
 
-    measured = measure(runs, mix, replicates, seed)
+    measured = measure(runs, mix, replicates, seed, patterns)
     row: dict[str, float] = {}
-    for p in PATTERNS:
+    for p in patterns:
         est, var = measured[p.key]
         row[p.key] = est.value
         row[f"var_{p.key}"] = var
         row[f"I_{p.key}"] = p.implausibility(est.value, var)
-    row["I_max"] = max(row[f"I_{p.key}"] for p in CONTINUOUS)
-    row["accepted"] = bool(all(row[f"I_{p.key}"] < CUTOFF_I for p in PATTERNS))
+    continuous = [row[f"I_{p.key}"] for p in patterns if p.unit != "yes/no"]
+    row["I_max"] = max(continuous) if continuous else 0.0
+    row["accepted"] = bool(all(row[f"I_{p.key}"] < cutoff for p in patterns))
     return row
 
 
-CUTOFF_I = 3.0  # Pukelsheim's three-sigma rule (alliancesim.validation.patterns.CUTOFF)
+CUTOFF_I = CUTOFF  # Pukelsheim's three-sigma rule (alliancesim.validation.patterns.CUTOFF)
 
 
 def score_points(runs: pd.DataFrame, factors: list[str], mix: Mix = CALIBRATION_MIX,
-                 replicates: int = 100, seed: int = 0) -> pd.DataFrame:
+                 replicates: int = 100, seed: int = 0, *,
+                 patterns: tuple[Pattern, ...] = PATTERNS,
+                 cutoff: float = CUTOFF) -> pd.DataFrame:
     """One row per design point: parameter values, pattern scores, verdict, mode counts."""
     rows = []
     for point, group in runs.groupby("point", sort=True):
         row = {"point": int(point), **{f: float(group[f].iloc[0]) for f in factors}}
-        row.update(score_point(group, mix, replicates, seed))
+        row.update(score_point(group, mix, replicates, seed, patterns=patterns,
+                               cutoff=cutoff))
         row.update(mode_counts(group))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def sensitivity(runs: pd.DataFrame, scores: pd.DataFrame, mixes: tuple[Mix, ...],
-                replicates: int = 60) -> list[dict[str, Any]]:
+                replicates: int = 60, patterns: tuple[Pattern, ...] = PATTERNS
+                ) -> list[dict[str, Any]]:
     """For each alternative mix: how many points it accepts and how many of them the
     calibration mix accepts too (the same runs, weighted differently)."""
     accepted = set(scores.loc[scores["accepted"], "point"])
     out = []
     for mix in mixes:
         mine = {int(point) for point, group in runs.groupby("point")
-                if score_point(group, mix, replicates)["accepted"]}
+                if score_point(group, mix, replicates, patterns=patterns)["accepted"]}
         out.append({"mix": mix.name, "weights": mix.label(), "reason": mix.reason,
                     "accepted": len(mine), "also_in_plausible_set": len(mine & accepted)})
     return out
@@ -286,12 +371,13 @@ def load_plausible_set() -> pd.DataFrame:
     return pd.read_parquet(plausible_set_path())
 
 
-def sweep_seconds(out: str | Path, path: str | Path = EXPERIMENT) -> float:
-    """Wall time the calibration's sweeps took, summed over every session that ran them."""
+def sweep_seconds(out: str | Path) -> float:
+    """Wall time the calibration's sweeps took, summed over every wave and every session
+    that ran them."""
     import json
 
     total = 0.0
-    for mode in mode_experiments(path):
-        manifest = json.loads((Path(out) / mode / "manifest.json").read_text())
-        total += sum(float(s.get("elapsed_s", 0.0)) for s in manifest.get("sessions", []))
+    for manifest in sorted((Path(out) / "runs").glob("wave-*/*/manifest.json")):
+        sessions = json.loads(manifest.read_text()).get("sessions", [])
+        total += sum(float(s.get("elapsed_s", 0.0)) for s in sessions)
     return total
