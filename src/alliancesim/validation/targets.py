@@ -77,6 +77,9 @@ STRICT = ConfigDict(extra="forbid", strict=True)
 Number = StrictInt | StrictFloat
 DEFAULT_CUTOFF = 3.0  # Pukelsheim's three-sigma rule (Vernon, Goldstein & Bower 2010)
 MAX_WAVES = 10
+# Columns the plausible sets have besides the patterns' (a pattern named like one, or like a
+# parameter, would be read back as something it is not).
+RESERVED = {"point", "wave", "accepted", "I_max", "distance", "representative"}
 
 
 class TargetsError(ExperimentError):
@@ -234,6 +237,9 @@ def targets_from_dict(data: dict[str, Any], source: str = "<targets>",
     patterns = tuple(_pattern(p, i, source) for i, p in enumerate(spec.pattern, start=1))
     names = [p.key for p in patterns]
     for i, name in enumerate(names, start=1):
+        if name in PARAMETERS_BY_NAME or name in RESERVED:
+            raise TargetsError(source, f"pattern[{i}].name", f"{name!r} names a parameter or "
+                               "a column of the plausible sets; allowed: another name")
         if names.index(name) != i - 1:
             raise TargetsError(source, f"pattern[{i}].name",
                                f"{name!r} names two patterns; allowed: a name per pattern")
