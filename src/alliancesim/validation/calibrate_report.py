@@ -60,6 +60,8 @@ def write_outputs(calibration: Calibration, match: HistoryMatch, out: str | Path
     written = {"scores": out / "scores.parquet"}
     match.scores.to_parquet(written["scores"], index=False)
     plausible = plausible_table(calibration, match)
+    for stale in (PLAUSIBLE_FILE, "parameter_sets.toml"):  # of an earlier scoring, if any
+        (out / stale).unlink(missing_ok=True)
     if not plausible.empty:
         written["plausible_sets"] = out / PLAUSIBLE_FILE
         plausible.to_parquet(written["plausible_sets"], index=False)
