@@ -1,33 +1,39 @@
-"""History matching of the defaults against the calibration patterns.
+"""History matching against calibration patterns: the shipped calibration and a user's.
 
-One command reruns (or resumes) the whole calibration::
+A calibration is a targets file (:mod:`alliancesim.validation.targets`):
+``experiments/calibration.toml`` for the shipped defaults, any file for
+``alliancesim calibrate`` (docs/calibrate.md). Both run through :func:`history_match`::
 
-    python experiments/calibrate.py [--out results/calibration] [--workers N]
-                                    [--scheduler tcp://HOST:8786]
+    alliancesim calibrate TARGETS.toml --out DIR [--workers N] [--scheduler ADDR]
+    python experiments/calibrate.py [--out results/calibration] [--write-defaults]
 
-1. **Runs.** A space-filling design (``experiments/calibration.toml``: a Latin hypercube over
-   the calibrated parameters and their ranges) runs through the sweep runner once per
-   management mode of the calibration mix, on common seeds: one results folder per mode, the
-   same design and root seed, so run ``(point, replicate)`` has the same seed in every mode.
-   Each sweep resumes where it stopped and runs on Dask when a scheduler is given.
+1. **Runs.** A Latin hypercube over the searched parameters and their ranges runs through the
+   sweep runner once per management mode of the file's population, on common seeds: one
+   results folder per mode (``DIR/runs/wave-<k>/<mode>``), the same design and root seed, so
+   run ``(point, replicate)`` has the same seed in every mode. Each sweep resumes where it
+   stopped and runs on Dask when a scheduler is given. Later waves search the box the
+   previous wave's plausible points span (:func:`refocused`).
 2. **Implausibility.** At each design point the modes are pooled with the mix's weights and
-   every calibration pattern z is compared with its target t:
+   every pattern z is compared with its target t:
 
        I = |z - t| / sqrt(V_obs + V_disc + V_model)
 
-   with V_obs the observation variance of the published figure, V_disc the discrepancy
-   variance (how far the model's definition of the pattern may sit from the study's) and
-   V_model the variance of the point's estimate (a bootstrap over its runs, within modes).
-   A point is *not implausible* when the largest I is below 3 (Pukelsheim's three-sigma rule,
-   as in Vernon, Goldstein & Bower 2010) and its hazard of dissolution is an inverted U.
-3. **The plausible set** is every point not implausible; it is written with its per-mode
-   outcome counts (the verdict across plausible worlds is computed from them) to
-   ``src/alliancesim/data/plausible_sets.parquet``.
-4. **The defaults** are a representative member of the set: the accepted points in order of
-   their distance from the set's centre (normalised coordinates), each rerun with fresh
-   common seeds and more replicates until one meets every calibration pattern.
+   with V_obs the observation variance of the target, V_disc the discrepancy variance (how
+   far the model's definition of the pattern may sit from the study's) and V_model the
+   variance of the point's estimate (a bootstrap over its runs, within modes). A point is
+   *not implausible* when every I is below the cutoff (3: Pukelsheim's three-sigma rule, as
+   in Vernon, Goldstein & Bower 2010) and every yes/no pattern holds (for the shipped
+   patterns: the hazard of dissolution is an inverted U).
+3. **The plausible set** is every point not implausible, with its per-mode outcome counts
+   (the verdict across plausible worlds is computed from them); it goes into the output
+   folder (:mod:`alliancesim.validation.calibrate_report`).
+4. **The defaults** (shipped calibration only, ``experiments/calibrate.py``): a representative
+   member of the set, the accepted points in order of their distance from the set's centre
+   (normalised coordinates), each rerun with fresh common seeds and more replicates until one
+   meets every calibration pattern; written into the package only with ``--write-defaults``.
 
-Only :mod:`alliancesim.validation.patterns` is read here; the out-of-sample predictions
+Only the patterns of the targets file are read here (for the shipped file, those of
+:mod:`alliancesim.validation.patterns`); the out-of-sample predictions
 (:mod:`alliancesim.validation.predictions`) never are.
 """
 
