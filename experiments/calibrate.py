@@ -76,13 +76,15 @@ def main() -> None:
 
     seed = calibration.seed
     central = by_centrality(accepted, ranges)
-    chosen, table = confirm(central, factors, args.confirm_replicates, seed + 1, args.workers)
-    point = chosen.pop("point")
-    plausible = central.assign(representative=central["point"] == point)
+    chosen, table = confirm(central, factors, args.confirm_replicates, seed + 1, args.workers,
+                            mix=calibration.mix, patterns=calibration.patterns)
+    point, wave = chosen.pop("point"), chosen.pop("wave")
+    plausible = central.assign(representative=(central["point"] == point)
+                               & (central["wave"] == wave))
 
     table_spread = spread(match.first_wave_accepted, ranges)
     breaks = find_breaks(scores, ranges, chosen, args.breaks_replicates, seed + 2,
-                         args.workers)
+                         args.workers, mix=calibration.mix, patterns=calibration.patterns)
     total_s = time.perf_counter() - start
     summary = {
         "experiment": args.experiment, "seed": seed,
@@ -98,8 +100,8 @@ def main() -> None:
                                    patterns=calibration.patterns),
         "spread": table_spread.to_dict(orient="records"),
         "open_assumptions": list(OPEN_ASSUMPTIONS),
-        "representative": {"point": point, "distance": float(
-            central.loc[central["point"] == point, "distance"].iloc[0])},
+        "representative": {"point": point, "wave": wave, "distance": float(
+            plausible.loc[plausible["representative"], "distance"].iloc[0])},
         "defaults": {f: {"old": PARAMETERS_BY_NAME[f].default, "new": v}
                      for f, v in chosen.items()},
         "confirmation": {"replicates": args.confirm_replicates, "seed": seed + 1,

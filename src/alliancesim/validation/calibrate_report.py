@@ -154,9 +154,9 @@ def _pattern_section(calibration: Calibration, match: HistoryMatch,
                      plausible: pd.DataFrame) -> list[str]:
     scores = match.scores
     if plausible.empty:
-        worst = scores[[f"I_{p.key}" for p in calibration.patterns]].max(axis=1)
-        point = scores.loc[worst.idxmin()]
-        where = (f"No point passes every pattern; the values are those of the closest point "
+        point = scores.loc[closest(scores, calibration)]
+        where = (f"No point passes every pattern; the values are those of the closest point, "
+                 "the one failing the fewest patterns "
                  f"(wave {int(point['wave'])}, point {int(point['point'])}).")
     else:
         point = plausible.iloc[0]
@@ -174,6 +174,16 @@ def _pattern_section(calibration: Calibration, match: HistoryMatch,
                      f"{passing} of {len(scores)} | {_value(point[p.key], p)} | "
                      f"{_implausibility(point[f'I_{p.key}'])} | {over} |")
     return [*lines, ""]
+
+
+def closest(scores: pd.DataFrame, calibration: Calibration) -> Any:
+    """The index of the point that fails the fewest patterns, and of those the one whose
+    largest finite implausibility is smallest."""
+    implausibility = scores[[f"I_{p.key}" for p in calibration.patterns]]
+    failing = (implausibility >= calibration.cutoff).sum(axis=1)
+    finite = implausibility.where(implausibility.abs() != float("inf")).max(axis=1)
+    order = pd.DataFrame({"failing": failing, "worst": finite.fillna(0.0)})
+    return order.sort_values(["failing", "worst"], kind="stable").index[0]
 
 
 def _parameter_section(parameters: pd.DataFrame, first_wave: int) -> list[str]:

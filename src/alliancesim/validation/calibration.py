@@ -312,21 +312,24 @@ DEFINITIONS = Path("src") / "alliancesim" / "params" / "definitions.py"
 
 
 def confirm(candidates: pd.DataFrame, factors: list[str], replicates: int, seed: int,
-            workers: int | None = None, tries: int = 8) -> tuple[dict[str, float], pd.DataFrame]:
+            workers: int | None = None, tries: int = 8, *, mix: Mix = CALIBRATION_MIX,
+            patterns: tuple[Pattern, ...] = PATTERNS
+            ) -> tuple[dict[str, float], pd.DataFrame]:
     """The first candidate (rounded as it will be written, the open assumptions at their
-    defaults) whose fresh runs meet every calibration pattern, and its pattern table.
-    Raises if none of ``tries`` does."""
+    defaults) whose fresh runs meet every calibration pattern (with its ``point`` and
+    ``wave``), and its pattern table. Raises if none of ``tries`` does."""
     from alliancesim.validation.patterns import evaluate
     from alliancesim.validation.run import mix_runs
 
     written = [f for f in factors if f not in OPEN_ASSUMPTIONS]
     for _, row in candidates.head(tries).iterrows():
         values = rounded({f: float(row[f]) for f in written})
-        table = evaluate(mix_runs(replicates, seed, values, workers=workers))
+        runs = mix_runs(replicates, seed, values, mix, workers=workers)
+        table = evaluate(runs, mix, patterns=patterns)
         print(f"point {int(row['point'])}: {int(table['inside'].sum())} of {len(table)} "
               "patterns inside")
         if table["inside"].all():
-            return values | {"point": int(row["point"])}, table
+            return values | {"point": int(row["point"]), "wave": int(row.get("wave", 1))}, table
     raise RuntimeError(f"none of the {tries} most central plausible points met every pattern "
                        "on fresh seeds")
 
