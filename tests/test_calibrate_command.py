@@ -293,3 +293,26 @@ def test_refocusing_keeps_the_box_inside_the_searched_ranges():
     accepted = pd.DataFrame({"a": [0.2, 0.4], "b": [0.0, 1.0]})
     box = refocused(accepted, {"a": (0.0, 1.0), "b": (0.0, 1.0)})
     assert box["a"] == pytest.approx((0.18, 0.42)) and box["b"] == (0.0, 1.0)
+
+
+def test_a_point_where_a_mode_formed_no_alliance_is_ruled_out_not_a_crash():
+    from alliancesim.validation.calibration import score_point
+    from alliancesim.validation.mixture import Mix
+
+    runs = pd.DataFrame({
+        "management_mode": ["dedicated"] * 3 + ["transversal"] * 3,
+        "months_evolving": [10, 20, 30, 0, 0, 0],  # no transversal alliance got formed
+        "months_forming": [2] * 6, "months_founding": [3] * 6, "end_month": [40] * 6,
+        "outcome": ["dissolved"] * 6, "failed": [True] * 6, "value_total": [1.0] * 6})
+    mix = Mix("two", {"dedicated": 0.5, "transversal": 0.5}, "test")
+    patterns = load_targets_text(TARGETS).patterns
+    row = score_point(runs, mix, patterns=patterns)
+    assert row["accepted"] is False and math.isinf(row["I_failure"])
+    formed = runs.assign(months_evolving=10)
+    assert score_point(formed, mix, patterns=patterns)["accepted"] in (True, False)
+
+
+def load_targets_text(text: str):
+    import tomllib
+
+    return targets_from_dict(tomllib.loads(text), source="t.toml")

@@ -67,10 +67,10 @@ def calibrate(
             warn(count.warning)
         workers = count.workers
     from alliancesim.validation.calibrate_report import write_outputs
-    from alliancesim.validation.calibration import history_match
+    from alliancesim.validation.calibration import CalibrationRunsFailed, history_match
 
     start = time.perf_counter()
-    with engine_failures_in_one_line():
+    with engine_failures_in_one_line(stopped=(CalibrationRunsFailed,)):
         match = history_match(calibration, folder, workers=workers, scheduler=scheduler,
                               progress=progress)
     written = write_outputs(calibration, match, folder, time.perf_counter() - start)

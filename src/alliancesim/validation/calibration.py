@@ -120,7 +120,9 @@ def run_wave(calibration: Calibration, out: str | Path, wave: int,
         summary = run_sweep(experiment, folder, workers=workers, scheduler=scheduler,
                             progress=progress)
         if summary.failures_total:
-            raise RuntimeError(f"{summary.failures_total} calibration runs failed in {folder}")
+            raise CalibrationRunsFailed(
+                f"{summary.failures_total} calibration runs failed; each keeps its "
+                f"parameters, seed, error and traceback in {folder} (status == 'failed')")
         runs = load_results(folder, include_failed=False)
         runs[MODE_COLUMN] = mode
         frames.append(runs)
@@ -203,8 +205,11 @@ def score_point(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX,
                 cutoff: float = CUTOFF) -> dict[str, float]:
     """One point's pattern values, their model variances and implausibilities, and verdict:
     accepted when every implausibility is below ``cutoff``."""
+    from alliancesim.validation.mixture import formed
     from alliancesim.validation.patterns import measure
 
+    if not set(mix.modes) <= set(formed(runs)[MODE_COLUMN]):
+        return unmeasured(patterns)
     measured = measure(runs, mix, replicates, seed, patterns)
     row: dict[str, float] = {}
     for p in patterns:
@@ -216,6 +221,20 @@ def score_point(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX,
     row["I_max"] = max(continuous) if continuous else 0.0
     row["accepted"] = bool(all(row[f"I_{p.key}"] < cutoff for p in patterns))
     return row
+
+
+def unmeasured(patterns: tuple[Pattern, ...]) -> dict[str, float]:
+    """The scores of a point where some mode of the mix formed no alliance: nothing to
+    measure the patterns on, so the point is ruled out."""
+    row: dict[str, float] = {}
+    for p in patterns:
+        row.update({p.key: float("nan"), f"var_{p.key}": float("nan"),
+                    f"I_{p.key}": float("inf")})
+    return row | {"I_max": float("inf"), "accepted": False}
+
+
+class CalibrationRunsFailed(RuntimeError):
+    """Some runs of a calibration's sweep failed (each is stored with its error)."""
 
 
 CUTOFF_I = CUTOFF  # Pukelsheim's three-sigma rule (alliancesim.validation.patterns.CUTOFF)
