@@ -231,7 +231,10 @@ def targets_from_dict(data: dict[str, Any], source: str = "<targets>",
         spec = TargetsFile.model_validate(data)
     except ValidationError as exc:
         raise _first_error(exc, source) from None
-    check_folder_name(spec.name, source)
+    try:
+        check_folder_name(spec.name, source)
+    except ExperimentError as exc:
+        raise TargetsError(source, exc.field, exc.message) from None
     mix = _mix(spec.population, source)
     _check_vary(spec, source)
     patterns = tuple(_pattern(p, i, source) for i, p in enumerate(spec.pattern, start=1))
@@ -258,9 +261,19 @@ def _first_error(exc: ValidationError, source: str) -> TargetsError:
     loc = [part for part in err["loc"] if str(part) not in ("int", "float", "str")]
     field = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     message = err["msg"].removeprefix("Value error, ")
-    if err["type"] in PLAIN_MESSAGES:
-        got = err.get("input")
+    got = err.get("input")
+    union = len(loc) < len(err["loc"])  # a number may be whole or not
+    bounds = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
+              "greater_than": "above {gt}"}
+    if err["type"] in ("int_type", "float_type") and union:
+        message = f"must be a number, got {type(got).__name__} {shown(got)}"
+    elif err["type"] in PLAIN_MESSAGES:
         message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {shown(got)}"
+    elif err["type"] in bounds:
+        allowed = bounds[err["type"]].format(**err["ctx"])
+        message = f"{shown(got)} is not allowed; allowed: {allowed}"
+    elif err["type"] == "too_short":
+        message = "must not be empty"
     elif err["type"] == "missing":
         message = "this field is required"
     elif err["type"] == "extra_forbidden":
