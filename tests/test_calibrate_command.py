@@ -175,6 +175,10 @@ def test_compare_runs_every_scenario_over_the_plausible_sets_on_common_seeds(cal
     row = sets.iloc[1]
     taken = outcomes[outcomes["replicate"] == 1].iloc[0]
     assert math.isclose(taken["tension_limit"], row["tension_limit"])
+    from alliancesim.single import replay
+
+    rerun = replay(tmp_path / "cmp", run_id=5, out=tmp_path / "replayed")
+    assert rerun.matches, rerun.differences  # the run's set is taken again
     bad = invoke("compare", "dedicated_manager", "--replicates", "2", "--out",
                  tmp_path / "bad", "--parameter-sets", tmp_path / "missing.parquet")
     assert bad.exit_code == 2 and "--parameter-sets" in bad.output

@@ -284,6 +284,10 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
         manifest["parameter_sets"] = {"file": str(sets.path), "sha256": sets.sha256,
                                       "columns": list(sets.columns), "rows": len(sets),
                                       "replicate_takes": "set replicate mod rows"}
+        # What replay needs: the sets, and which of their columns each scenario took.
+        manifest["recipe"]["parameter_sets"] = [dict(row) for row in sets.rows]
+        manifest["recipe"]["set_columns"] = [
+            [c for c in sets.columns if c not in arm.scenario.parameters] for arm in arms]
     store.write_manifest(manifest)
     return manifest, []
 
