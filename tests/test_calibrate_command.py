@@ -324,3 +324,18 @@ def load_targets_text(text: str):
     import tomllib
 
     return targets_from_dict(tomllib.loads(text), source="t.toml")
+
+
+def test_the_targets_file_shown_in_the_docs_is_valid():
+    import re
+    import tomllib
+
+    text = (ROOT / "docs" / "calibrate.md").read_text()
+    example = re.search(r"```toml\n(.*?)```", text, re.DOTALL)
+    assert example is not None
+    calibration = targets_from_dict(tomllib.loads(example.group(1)), source="calibrate.md")
+    assert [p.key for p in calibration.patterns] == ["failure", "value"]
+    from alliancesim.validation.patterns import STATISTICS
+
+    for name in STATISTICS:  # every statistic is documented
+        assert f"| `{name}` |" in text
