@@ -51,10 +51,11 @@ results: run
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
 		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
 
-# History matching of the defaults (resumes when rerun; about 15 minutes on two cores), then
-# the defaults it chose are written into the parameter definition (as calibrated only where
-# the patterns constrain them), and the teaching seeds are searched again. Follow with
-# make results.
+# History matching of the defaults (experiments/calibration.toml, a targets file run by the
+# same machinery as `alliancesim calibrate`; resumes when rerun; about 15 minutes on two
+# cores), then, as --write-defaults asks, the plausible set and the defaults it chose are
+# written into the package (as calibrated only where the patterns constrain them), and the
+# teaching seeds are searched again. Follow with make results.
 calibrate: $(STAMP)
 	$(BIN)/python experiments/calibrate.py --write-defaults
 	$(BIN)/python -m alliancesim.params.table docs/ODD.md

@@ -47,6 +47,10 @@ def test_shipped_experiments_load_and_give_their_design(path, tmp_path):
         from alliancesim.verdict import load_verdict
 
         experiment = load_verdict(path).first
+    elif "pattern" in data:  # a calibration's targets file: one sweep per mode
+        from alliancesim.validation.targets import load_targets
+
+        experiment = next(iter(load_targets(path).mode_experiments().values()))
     else:
         experiment = load_experiment(path)
     design = experiment.make_design(experiment.seed or 0)

@@ -286,7 +286,12 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
             raise ResultsError(f"{source}: field 'recipe.scenarios' has no scenario for run "
                                f"{row.get('run_id')} (its point is {point})")
         entry = scenarios[point]
-        return dict(entry["parameters"]), list(entry["timeline"]), entry
+        params = dict(entry["parameters"])
+        sets = recipe.get("parameter_sets")
+        if sets:  # compare --parameter-sets: replicate r took set r mod n
+            taken = sets[int(row["replicate"]) % len(sets)]
+            params.update({c: taken[c] for c in recipe["set_columns"][point]})
+        return params, list(entry["timeline"]), entry
     params = dict(recipe["base_parameters"])
     if recipe.get("partners"):
         params["partners"] = recipe["partners"]

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pandas, SciPy and matplotlib load when a comparison starts
 
     from alliancesim.compare import Comparison, IncompleteComparison
     from alliancesim.compare.runner import InterruptedComparison
+    from alliancesim.sweeps.parameter_sets import ParameterSets
 
 DEFAULT_REPLICATES = 200  # as alliancesim.compare.DEFAULT_REPLICATES (a test checks)
 DEFAULT_SEED = 1
@@ -103,6 +104,11 @@ def compare(
         min=0.001, max=0.999,
         help="Equivalence margin of shares and survival (0.05: two scenarios within 5 "
              "points of each other are equivalent).")] = 0.05,
+    parameter_sets: Annotated[Path | None, typer.Option(
+        "--parameter-sets", help="A table of parameter sets (a calibration's "
+        "plausible_sets.parquet): replicate r of every scenario takes set r mod n, so the "
+        "scenarios stay paired and the comparison spans the sets; a parameter a scenario "
+        "sets itself keeps its value.", show_default=False)] = None,
 ) -> None:
     """Compare scenarios: run each with the same seeds, then report statistics and figures.
 
@@ -115,6 +121,7 @@ def compare(
     loaded = [load_or_fail(name, allow_import) for name in scenarios]
     check_replicates_option(replicates, len(loaded), low=2)
     months = parse_months(network_months)
+    sets = load_parameter_sets(parameter_sets) if parameter_sets is not None else None
     for scenario in loaded:
         check_months_within(months, scenario.horizon, where=f" of {scenario.name!r}")
         for idle in scenario.idle_entries():
@@ -161,7 +168,7 @@ def compare(
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                     out=out, scheduler=scheduler, record=record, allow_import=allow_import,
                     verbose=verbose, flush_runs=flush_runs, flush_seconds=flush_seconds,
-                    overwrite=overwrite)
+                    overwrite=overwrite, parameter_sets=sets)
         except IncompleteComparison as error:
             _save_partial(error, out)
             fail(str(error))
@@ -190,6 +197,20 @@ def compare(
     console.print(f"{len(loaded) * replicates} runs in {comparison.seconds:.1f} s on "
                   f"{comparison.workers} {where}; report: {out / 'report.md'} "
                   f"({len(written)} files)")
+    if sets is not None:
+        console.print(f"replicate r of every scenario took parameter set r mod {len(sets)} of "
+                      f"{sets.path} (column parameter_set of outcomes.csv)", highlight=False)
+
+
+def load_parameter_sets(path: Path) -> ParameterSets:
+    """The table ``--parameter-sets`` names, every column naming a parameter; a bad one ends
+    the command in one line."""
+    from alliancesim.sweeps.parameter_sets import read_parameter_sets
+
+    def refuse(field: str, message: str) -> Exception:
+        fail(f"--parameter-sets: {message}")
+
+    return read_parameter_sets(path.name, path.parent, None, (), refuse)
 
 
 def register(app: typer.Typer) -> None:

@@ -122,6 +122,7 @@ def compare_scenarios(
     flush_runs: int = 1000,
     flush_seconds: float = 30.0,
     overwrite: bool = False,
+    parameter_sets: Any = None,
 ) -> Comparison:
     """Run every scenario ``replicates`` times with common random numbers and collect the runs.
 
@@ -155,6 +156,9 @@ def compare_scenarios(
             reports are deleted); without it such a folder is refused with
             :class:`~alliancesim.engine.store.ResultsError`. The same comparison is always
             resumed, never run again.
+        parameter_sets: a :class:`~alliancesim.sweeps.parameter_sets.ParameterSets` (a
+            calibration's plausible sets): replicate ``r`` of every scenario takes set
+            ``r mod n``, except the parameters a scenario sets itself.
 
     Raises:
         ScenarioError: a scenario file is invalid, two scenarios share a name, or a run
@@ -178,7 +182,7 @@ def compare_scenarios(
                           model_class=model_class, member_class=member_class,
                           allow_import=allow_import, verbose=verbose,
                           flush_runs=flush_runs, flush_seconds=flush_seconds,
-                          overwrite=overwrite)
+                          overwrite=overwrite, parameter_sets=parameter_sets)
     summary = runs.summary
     return Comparison(loaded, replicates, seed, runs.outcomes, runs.trajectories,
                       time.perf_counter() - start, runs.workers, runs.tables,

@@ -7,6 +7,11 @@ not by luck of the draw. Runs go through the same engine as sweeps
 results streamed to Parquet in the output folder, so that a comparison killed midway resumes
 when the same command runs again. Each run depends on nothing but its seed and scenario, and
 the tables are read back in run order, so every backend gives identical tables.
+
+Over a table of parameter sets (a calibration's plausible sets), replicate ``r`` of every
+scenario also takes set ``r mod n``: the scenarios stay paired on seeds and parameters
+alike, and the comparison spans the sets. A parameter a scenario sets itself keeps the
+scenario's value (it is what the scenario is about).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ from alliancesim.engine.tasks import (
 )
 from alliancesim.params.declared import declared_records
 from alliancesim.scenarios import Scenario, ScenarioError, scheduled_entries
+from alliancesim.sweeps.parameter_sets import SET_FACTOR, ParameterSets
 
 # What the trajectory figures and tables need from each run's per-step table.
 TRAJECTORY_COLUMNS = ("month", "phase", "members", "trust_mean", "trust_min", "commitment_mean",
@@ -142,6 +148,7 @@ def run_comparison(
     flush_seconds: float = 30.0,
     verbose: bool = False,
     overwrite: bool = False,
+    parameter_sets: ParameterSets | None = None,
 ) -> ComparisonRuns:
     """Run every scenario ``replicates`` times on the run engine and read the runs back.
 
@@ -158,6 +165,10 @@ def run_comparison(
     ``progress(done, total)`` is called as runs finish. A failing run stops the comparison
     with :class:`IncompleteComparison`, and Ctrl-C with :class:`InterruptedComparison`;
     both hold the runs that had finished (and the folder keeps them).
+
+    With ``parameter_sets`` replicate ``r`` of every scenario takes set ``r mod n`` (the
+    parameters a scenario sets itself excepted), and the outcomes say which in
+    ``parameter_set``.
     """
     check_replicates("replicates", replicates, max(1, len(scenarios)))  # before allocating
     arms = [_arm(s, trajectories, record, model_class, member_class, allow_import)
@@ -171,11 +182,12 @@ def run_comparison(
         store = ResultsStore(folder)
         store.open_for_writing(holder=kind)
         stack.callback(store.close)
-        manifest, notes = _prepare(store, arms, replicates, seed, kind, overwrite)
+        manifest, notes = _prepare(store, arms, replicates, seed, kind, overwrite,
+                                   parameter_sets)
         total = len(arms) * replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
-            return _plan(arms, replicates, seed, done, per_task)
+            return _plan(arms, replicates, seed, done, per_task, parameter_sets)
 
         try:
             summary = execute(store, manifest, kind, total, plan, options, notes,
@@ -185,6 +197,8 @@ def run_comparison(
         except StoppedOnFailure as stop:
             raise _incomplete(store, arms, stop.summary) from None
         outcomes, trajectories_frame, tables = _read(store, arms)
+    if parameter_sets is not None:
+        outcomes[SET_FACTOR] = outcomes["replicate"].astype(int) % len(parameter_sets)
     return ComparisonRuns(outcomes, trajectories_frame, tables, summary)
 
 
@@ -213,19 +227,23 @@ def _arm(scenario: Scenario, trajectories: bool, record: Recording | None,
                 chosen(model_class, "model_class"), chosen(member_class, "member_class"))
 
 
-def fingerprint(arms: Sequence[_Arm], replicates: int, seed: int, kind: str) -> str:
+def fingerprint(arms: Sequence[_Arm], replicates: int, seed: int, kind: str,
+                sets: ParameterSets | None = None) -> str:
     """A hash of everything that decides which runs exist and what they produce."""
     identity = {"kind": kind, "replicates": replicates, "seed": seed,
                 "arms": [arm.recipe() | {"source": None} for arm in arms]}
+    if sets is not None:  # only then: the fingerprints of other folders stay as they were
+        identity["parameter_sets"] = {"sha256": sets.sha256, "columns": list(sets.columns)}
     text = json.dumps(identity, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: int,
-             kind: str, overwrite: bool = False) -> tuple[dict[str, Any], list[str]]:
+             kind: str, overwrite: bool = False, sets: ParameterSets | None = None
+             ) -> tuple[dict[str, Any], list[str]]:
     """Resume the same comparison in the folder (unfinished or finished: its stored runs are
     kept), or start a fresh one; a different one is replaced only with ``overwrite``."""
-    key = fingerprint(arms, replicates, seed, kind)
+    key = fingerprint(arms, replicates, seed, kind, sets)
     if store.exists():
         old = store.read_manifest()
         _refuse_other_kinds(store, old, kind)
@@ -262,6 +280,14 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
         "status": "created",
         "sessions": [],
     }
+    if sets is not None:
+        manifest["parameter_sets"] = {"file": str(sets.path), "sha256": sets.sha256,
+                                      "columns": list(sets.columns), "rows": len(sets),
+                                      "replicate_takes": "set replicate mod rows"}
+        # What replay needs: the sets, and which of their columns each scenario took.
+        manifest["recipe"]["parameter_sets"] = [dict(row) for row in sets.rows]
+        manifest["recipe"]["set_columns"] = [
+            [c for c in sets.columns if c not in arm.scenario.parameters] for arm in arms]
     store.write_manifest(manifest)
     return manifest, []
 
@@ -279,7 +305,7 @@ def _shared_folder(arms: Sequence[_Arm]) -> Path | None:
 
 
 def _plan(arms: Sequence[_Arm], replicates: int, seed: int, done: np.ndarray,
-          per_task: int) -> Iterator[ChunkTask]:
+          per_task: int, sets: ParameterSets | None = None) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, scenario by scenario, replicate by replicate."""
     for index, arm in enumerate(arms):
         batch: list[RunSpec] = []
@@ -287,12 +313,21 @@ def _plan(arms: Sequence[_Arm], replicates: int, seed: int, done: np.ndarray,
             run_id = run_id_of(index, r, replicates)
             if done[run_id]:
                 continue
-            batch.append(RunSpec(run_id, index, r, {}, (r,)))
+            batch.append(RunSpec(run_id, index, r, _set_values(arm, sets, r), (r,)))
             if len(batch) >= per_task:
                 yield _task(arm, seed, batch)
                 batch = []
         if batch:
             yield _task(arm, seed, batch)
+
+
+def _set_values(arm: _Arm, sets: ParameterSets | None, replicate: int) -> dict[str, Any]:
+    """The values replicate ``replicate`` takes from the parameter sets: set ``replicate mod
+    n``, without the parameters the scenario sets itself."""
+    if sets is None:
+        return {}
+    own = arm.scenario.parameters
+    return {k: v for k, v in sets.values(replicate % len(sets)).items() if k not in own}
 
 
 def _task(arm: _Arm, seed: int, runs: list[RunSpec]) -> ChunkTask:

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.params import PARAMETERS_BY_NAME
-from alliancesim.validation.patterns import PATTERNS, evaluate
+from alliancesim.validation.mixture import CALIBRATION_MIX, Mix
+from alliancesim.validation.patterns import PATTERNS, Pattern, evaluate
 
 
 def _unit(scores: pd.DataFrame, ranges: dict[str, tuple[float, float]]) -> pd.DataFrame:
@@ -40,9 +41,10 @@ def _effects(scores: pd.DataFrame, ranges: dict[str, tuple[float, float]],
 
 
 def candidates(scores: pd.DataFrame, ranges: dict[str, tuple[float, float]],
-               key: str, count: int = 3) -> list[tuple[str, float]]:
+               key: str, count: int = 3, patterns: tuple[Pattern, ...] = PATTERNS
+               ) -> list[tuple[str, float]]:
     """Single-parameter settings likely to push pattern ``key`` out of its band."""
-    pattern = next(p for p in PATTERNS if p.key == key)
+    pattern = next(p for p in patterns if p.key == key)
     effects = _effects(scores, ranges, key)
     out: list[tuple[str, float]] = []
     for factor in effects.abs().sort_values(ascending=False).index[:count]:
@@ -62,19 +64,23 @@ def candidates(scores: pd.DataFrame, ranges: dict[str, tuple[float, float]],
 
 def find_breaks(scores: pd.DataFrame, ranges: dict[str, tuple[float, float]],
                 base: dict[str, Any], replicates: int, seed: int,
-                workers: int | None = None) -> pd.DataFrame:
-    """For every calibration pattern, the first candidate setting that breaks it."""
+                workers: int | None = None, *, mix: Mix = CALIBRATION_MIX,
+                patterns: tuple[Pattern, ...] = PATTERNS) -> pd.DataFrame:
+    """For every calibration pattern, the first candidate setting that breaks it (runs of
+    every mode of ``mix``)."""
     from alliancesim.validation.run import mix_runs
 
     tried: dict[tuple[str, float], pd.DataFrame] = {}
     rows = []
-    for pattern in PATTERNS:
+    for pattern in patterns:
         row: dict[str, Any] = {"pattern": pattern.key, "description": pattern.description,
                                "band": pattern.band(), "broken": False}
-        for factor, value in candidates(scores, ranges, pattern.key):
+        for factor, value in candidates(scores, ranges, pattern.key, patterns=patterns):
             if (factor, value) not in tried:
-                runs = mix_runs(replicates, seed, {**base, factor: value}, workers=workers)
-                tried[(factor, value)] = evaluate(runs).set_index("pattern")
+                runs = mix_runs(replicates, seed, {**base, factor: value}, mix,
+                                workers=workers)
+                tried[(factor, value)] = evaluate(runs, mix, patterns=patterns
+                                                  ).set_index("pattern")
             result = tried[(factor, value)].loc[pattern.key]
             row.update(parameter=factor, default=base.get(factor,
                                                           PARAMETERS_BY_NAME[factor].default),

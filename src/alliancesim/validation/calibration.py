@@ -1,95 +1,180 @@
-"""History matching of the defaults against the calibration patterns.
+"""History matching against calibration patterns: the shipped calibration and a user's.
 
-One command reruns (or resumes) the whole calibration::
+A calibration is a targets file (:mod:`alliancesim.validation.targets`):
+``experiments/calibration.toml`` for the shipped defaults, any file for
+``alliancesim calibrate`` (docs/calibrate.md). Both run through :func:`history_match`::
 
-    python experiments/calibrate.py [--out results/calibration] [--workers N]
-                                    [--scheduler tcp://HOST:8786]
+    alliancesim calibrate TARGETS.toml --out DIR [--workers N] [--scheduler ADDR]
+    python experiments/calibrate.py [--out results/calibration] [--write-defaults]
 
-1. **Runs.** A space-filling design (``experiments/calibration.toml``: a Latin hypercube over
-   the calibrated parameters and their ranges) runs through the sweep runner once per
-   management mode of the calibration mix, on common seeds: one results folder per mode, the
-   same design and root seed, so run ``(point, replicate)`` has the same seed in every mode.
-   Each sweep resumes where it stopped and runs on Dask when a scheduler is given.
+1. **Runs.** A Latin hypercube over the searched parameters and their ranges runs through the
+   sweep runner once per management mode of the file's population, on common seeds: one
+   results folder per mode (``DIR/runs/wave-<k>/<mode>``), the same design and root seed, so
+   run ``(point, replicate)`` has the same seed in every mode. Each sweep resumes where it
+   stopped and runs on Dask when a scheduler is given. Later waves search the box the
+   previous wave's plausible points span (:func:`refocused`).
 2. **Implausibility.** At each design point the modes are pooled with the mix's weights and
-   every calibration pattern z is compared with its target t:
+   every pattern z is compared with its target t:
 
        I = |z - t| / sqrt(V_obs + V_disc + V_model)
 
-   with V_obs the observation variance of the published figure, V_disc the discrepancy
-   variance (how far the model's definition of the pattern may sit from the study's) and
-   V_model the variance of the point's estimate (a bootstrap over its runs, within modes).
-   A point is *not implausible* when the largest I is below 3 (Pukelsheim's three-sigma rule,
-   as in Vernon, Goldstein & Bower 2010) and its hazard of dissolution is an inverted U.
-3. **The plausible set** is every point not implausible; it is written with its per-mode
-   outcome counts (the verdict across plausible worlds is computed from them) to
-   ``src/alliancesim/data/plausible_sets.parquet``.
-4. **The defaults** are a representative member of the set: the accepted points in order of
-   their distance from the set's centre (normalised coordinates), each rerun with fresh
-   common seeds and more replicates until one meets every calibration pattern.
+   with V_obs the observation variance of the target, V_disc the discrepancy variance (how
+   far the model's definition of the pattern may sit from the study's) and V_model the
+   variance of the point's estimate (a bootstrap over its runs, within modes). A point is
+   *not implausible* when every I is below the cutoff (3: Pukelsheim's three-sigma rule, as
+   in Vernon, Goldstein & Bower 2010) and every yes/no pattern holds (for the shipped
+   patterns: the hazard of dissolution is an inverted U).
+3. **The plausible set** is every point not implausible, with its per-mode outcome counts
+   (the verdict across plausible worlds is computed from them); it goes into the output
+   folder (:mod:`alliancesim.validation.calibrate_report`).
+4. **The defaults** (shipped calibration only, ``experiments/calibrate.py``): a representative
+   member of the set, the accepted points in order of their distance from the set's centre
+   (normalised coordinates), each rerun with fresh common seeds and more replicates until one
+   meets every calibration pattern; written into the package only with ``--write-defaults``.
 
-Only :mod:`alliancesim.validation.patterns` is read here; the out-of-sample predictions
+Only the patterns of the targets file are read here (for the shipped file, those of
+:mod:`alliancesim.validation.patterns`); the out-of-sample predictions
 (:mod:`alliancesim.validation.predictions`) never are.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from alliancesim.tomlfile import read_toml
 from alliancesim.validation.mixture import CALIBRATION_MIX, MODE_COLUMN, Mix
+from alliancesim.validation.patterns import CUTOFF, PATTERNS, Pattern
 
-EXPERIMENT = Path("experiments") / "calibration.toml"
+if TYPE_CHECKING:
+    from alliancesim.validation.targets import Calibration
+
+EXPERIMENT = Path("experiments") / "calibration.toml"  # the shipped targets file
 
 
 def read_experiment_file(path: str | Path = EXPERIMENT) -> dict[str, Any]:
-    """The calibration's experiment file as a mapping."""
+    """The calibration's targets file as a mapping."""
     return read_toml(path)
 
 
-def mode_experiments(path: str | Path = EXPERIMENT, mix: Mix = CALIBRATION_MIX) -> dict:
-    """One sweep per mode of ``mix``: the same design and seeds, the mode fixed."""
-    from alliancesim.sweeps import experiment_from_dict
+def load_calibration(path: str | Path = EXPERIMENT) -> Calibration:
+    """The calibration a targets file describes (the shipped one by default)."""
+    from alliancesim.validation.targets import load_targets
 
-    data = read_experiment_file(path)
-    experiments = {}
-    for mode in mix.modes:
-        spec = {**data, "name": f"{data['name']}-{mode}",
-                "parameters": {**data.get("parameters", {}), MODE_COLUMN: mode}}
-        experiments[mode] = experiment_from_dict(spec, source=str(path),
-                                                 base_dir=Path(path).parent)
-    return experiments
+    return load_targets(path)
+
+
+def mode_experiments(path: str | Path = EXPERIMENT) -> dict:
+    """One sweep per mode of the file's mix: the same design and seeds, the mode fixed."""
+    return load_calibration(path).mode_experiments()
 
 
 def calibrated_factors(path: str | Path = EXPERIMENT) -> dict[str, tuple[float, float]]:
-    """The calibrated parameters and their ranges, as the experiment file gives them."""
-    vary = read_experiment_file(path)["vary"]
-    return {name: (float(spec["low"]), float(spec["high"])) for name, spec in vary.items()}
+    """The calibrated parameters and their ranges, as the targets file gives them."""
+    return dict(load_calibration(path).ranges)
 
 
-def run_calibration_sweeps(out: str | Path, path: str | Path = EXPERIMENT, *,
-                           workers: int | None = None, scheduler: str | None = None,
-                           progress: bool = True) -> pd.DataFrame:
-    """Run (or resume) every mode's sweep into ``out/<mode>`` and return all runs.
+# --- running the waves ----------------------------------------------------------------------
+@dataclass
+class HistoryMatch:
+    """What the waves of a history matching found: every run, every point's scores (with
+    its ``wave``), and per wave the ranges searched and how many points passed."""
 
-    The result has one row per run, with ``management_mode``, ``point`` and ``replicate``.
-    """
+    runs: pd.DataFrame
+    scores: pd.DataFrame
+    waves: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """The points not implausible, from every wave."""
+        return self.scores[self.scores["accepted"]]
+
+    @property
+    def first_wave_accepted(self) -> pd.DataFrame:
+        """The points of the first wave not implausible: a uniform design over the file's
+        ranges, so the only ones the test of whether a parameter is constrained may read."""
+        return self.accepted[self.accepted["wave"] == 1]
+
+
+def wave_folder(out: str | Path, wave: int) -> Path:
+    """Where the sweeps of wave ``wave`` are stored (one folder per mode inside)."""
+    return Path(out) / "runs" / f"wave-{wave}"
+
+
+def run_wave(calibration: Calibration, out: str | Path, wave: int,
+             ranges: dict[str, tuple[float, float]], *, workers: int | None = None,
+             scheduler: str | None = None, progress: bool = True) -> pd.DataFrame:
+    """Run (or resume) every mode's sweep of one wave into its folder and return its runs
+    (one row per run, with ``management_mode``, ``point`` and ``replicate``)."""
     from alliancesim.sweeps import load_results, run_sweep
 
     frames = []
-    for mode, experiment in mode_experiments(path).items():
-        folder = Path(out) / mode
+    for mode, experiment in calibration.mode_experiments(wave, ranges).items():
+        folder = wave_folder(out, wave) / mode
         summary = run_sweep(experiment, folder, workers=workers, scheduler=scheduler,
                             progress=progress)
         if summary.failures_total:
-            raise RuntimeError(f"{summary.failures_total} calibration runs failed in {folder}")
+            raise CalibrationRunsFailed(
+                f"{summary.failures_total} calibration runs failed; each keeps its "
+                f"parameters, seed, error and traceback in {folder} (status == 'failed')")
         runs = load_results(folder, include_failed=False)
         runs[MODE_COLUMN] = mode
         frames.append(runs)
     return pd.concat(frames, ignore_index=True)
+
+
+def refocused(accepted: pd.DataFrame, ranges: dict[str, tuple[float, float]],
+              widen: float = 0.1) -> dict[str, tuple[float, float]]:
+    """The box the accepted points span, widened by ``widen`` of its width on each side
+    (they are a sample of the region, not its edge) and kept inside ``ranges``."""
+    box = {}
+    for name, (low, high) in ranges.items():
+        lo, hi = float(accepted[name].min()), float(accepted[name].max())
+        pad = widen * (hi - lo)
+        box[name] = (max(low, lo - pad), min(high, hi + pad))
+    return box
+
+
+def history_match(calibration: Calibration, out: str | Path, *, workers: int | None = None,
+                  scheduler: str | None = None, progress: bool = True) -> HistoryMatch:
+    """Run the calibration's waves (each resumable in ``out/runs/wave-<k>``) and score them.
+
+    Wave 1 is a Latin hypercube over the file's ranges; each later wave one over the box
+    the previous wave's plausible points span (:func:`refocused`), with fresh seeds. Waves
+    stop early when fewer than two points of a wave are plausible.
+    """
+    factors = list(calibration.ranges)
+    ranges = dict(calibration.ranges)
+    match = HistoryMatch(pd.DataFrame(), pd.DataFrame())
+    run_frames, score_frames = [], []
+    for wave in range(1, calibration.spec.design.waves + 1):
+        start = time.perf_counter()
+        runs = run_wave(calibration, out, wave, ranges, workers=workers, scheduler=scheduler,
+                        progress=progress).assign(wave=wave)
+        scores = score_points(runs, factors, calibration.mix, patterns=calibration.patterns,
+                              cutoff=calibration.cutoff).assign(wave=wave)
+        run_frames.append(runs)
+        score_frames.append(scores)
+        accepted = scores[scores["accepted"]]
+        match.waves.append({"wave": wave, "seed": calibration.wave_seed(wave),
+                            "ranges": {k: list(v) for k, v in ranges.items()},
+                            "points": len(scores), "accepted": len(accepted),
+                            "runs": len(runs), "seconds": round(time.perf_counter() - start)})
+        if wave < calibration.spec.design.waves:
+            if len(accepted) < 2:
+                match.notes.append(f"wave {wave} left {len(accepted)} plausible point(s): "
+                                   "too few to refocus on, so no further wave was run")
+                break
+            ranges = refocused(accepted, calibration.ranges)
+    match.runs = pd.concat(run_frames, ignore_index=True)
+    match.scores = pd.concat(score_frames, ignore_index=True)
+    return match
 
 
 # --- scoring the design points --------------------------------------------------------------
@@ -115,46 +200,71 @@ def mode_counts(runs: pd.DataFrame) -> dict[str, float]:
 
 
 def score_point(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX,
-                replicates: int = 100, seed: int = 0) -> dict[str, float]:
-    """One point's pattern values, their model variances and implausibilities, and verdict."""
-    from alliancesim.validation.patterns import CONTINUOUS, PATTERNS, measure
+                replicates: int = 100, seed: int = 0, *,
+                patterns: tuple[Pattern, ...] = PATTERNS,
+                cutoff: float = CUTOFF) -> dict[str, float]:
+    """One point's pattern values, their model variances and implausibilities, and verdict:
+    accepted when every implausibility is below ``cutoff``."""
+    from alliancesim.validation.mixture import formed
+    from alliancesim.validation.patterns import measure
 
-    measured = measure(runs, mix, replicates, seed)
+    if not set(mix.modes) <= set(formed(runs)[MODE_COLUMN]):
+        return unmeasured(patterns)
+    measured = measure(runs, mix, replicates, seed, patterns)
     row: dict[str, float] = {}
-    for p in PATTERNS:
+    for p in patterns:
         est, var = measured[p.key]
         row[p.key] = est.value
         row[f"var_{p.key}"] = var
         row[f"I_{p.key}"] = p.implausibility(est.value, var)
-    row["I_max"] = max(row[f"I_{p.key}"] for p in CONTINUOUS)
-    row["accepted"] = bool(all(row[f"I_{p.key}"] < CUTOFF_I for p in PATTERNS))
+    continuous = [row[f"I_{p.key}"] for p in patterns if p.unit != "yes/no"]
+    row["I_max"] = max(continuous) if continuous else 0.0
+    row["accepted"] = bool(all(row[f"I_{p.key}"] < cutoff for p in patterns))
     return row
 
 
-CUTOFF_I = 3.0  # Pukelsheim's three-sigma rule (alliancesim.validation.patterns.CUTOFF)
+def unmeasured(patterns: tuple[Pattern, ...]) -> dict[str, float]:
+    """The scores of a point where some mode of the mix formed no alliance: nothing to
+    measure the patterns on, so the point is ruled out."""
+    row: dict[str, float] = {}
+    for p in patterns:
+        row.update({p.key: float("nan"), f"var_{p.key}": float("nan"),
+                    f"I_{p.key}": float("inf")})
+    return row | {"I_max": float("inf"), "accepted": False}
+
+
+class CalibrationRunsFailed(RuntimeError):
+    """Some runs of a calibration's sweep failed (each is stored with its error)."""
+
+
+CUTOFF_I = CUTOFF  # Pukelsheim's three-sigma rule (alliancesim.validation.patterns.CUTOFF)
 
 
 def score_points(runs: pd.DataFrame, factors: list[str], mix: Mix = CALIBRATION_MIX,
-                 replicates: int = 100, seed: int = 0) -> pd.DataFrame:
+                 replicates: int = 100, seed: int = 0, *,
+                 patterns: tuple[Pattern, ...] = PATTERNS,
+                 cutoff: float = CUTOFF) -> pd.DataFrame:
     """One row per design point: parameter values, pattern scores, verdict, mode counts."""
     rows = []
     for point, group in runs.groupby("point", sort=True):
         row = {"point": int(point), **{f: float(group[f].iloc[0]) for f in factors}}
-        row.update(score_point(group, mix, replicates, seed))
+        row.update(score_point(group, mix, replicates, seed, patterns=patterns,
+                               cutoff=cutoff))
         row.update(mode_counts(group))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def sensitivity(runs: pd.DataFrame, scores: pd.DataFrame, mixes: tuple[Mix, ...],
-                replicates: int = 60) -> list[dict[str, Any]]:
+                replicates: int = 60, patterns: tuple[Pattern, ...] = PATTERNS
+                ) -> list[dict[str, Any]]:
     """For each alternative mix: how many points it accepts and how many of them the
     calibration mix accepts too (the same runs, weighted differently)."""
     accepted = set(scores.loc[scores["accepted"], "point"])
     out = []
     for mix in mixes:
         mine = {int(point) for point, group in runs.groupby("point")
-                if score_point(group, mix, replicates)["accepted"]}
+                if score_point(group, mix, replicates, patterns=patterns)["accepted"]}
         out.append({"mix": mix.name, "weights": mix.label(), "reason": mix.reason,
                     "accepted": len(mine), "also_in_plausible_set": len(mine & accepted)})
     return out
@@ -221,21 +331,24 @@ DEFINITIONS = Path("src") / "alliancesim" / "params" / "definitions.py"
 
 
 def confirm(candidates: pd.DataFrame, factors: list[str], replicates: int, seed: int,
-            workers: int | None = None, tries: int = 8) -> tuple[dict[str, float], pd.DataFrame]:
+            workers: int | None = None, tries: int = 8, *, mix: Mix = CALIBRATION_MIX,
+            patterns: tuple[Pattern, ...] = PATTERNS
+            ) -> tuple[dict[str, float], pd.DataFrame]:
     """The first candidate (rounded as it will be written, the open assumptions at their
-    defaults) whose fresh runs meet every calibration pattern, and its pattern table.
-    Raises if none of ``tries`` does."""
+    defaults) whose fresh runs meet every calibration pattern (with its ``point`` and
+    ``wave``), and its pattern table. Raises if none of ``tries`` does."""
     from alliancesim.validation.patterns import evaluate
     from alliancesim.validation.run import mix_runs
 
     written = [f for f in factors if f not in OPEN_ASSUMPTIONS]
     for _, row in candidates.head(tries).iterrows():
         values = rounded({f: float(row[f]) for f in written})
-        table = evaluate(mix_runs(replicates, seed, values, workers=workers))
+        runs = mix_runs(replicates, seed, values, mix, workers=workers)
+        table = evaluate(runs, mix, patterns=patterns)
         print(f"point {int(row['point'])}: {int(table['inside'].sum())} of {len(table)} "
               "patterns inside")
         if table["inside"].all():
-            return values | {"point": int(row["point"])}, table
+            return values | {"point": int(row["point"]), "wave": int(row.get("wave", 1))}, table
     raise RuntimeError(f"none of the {tries} most central plausible points met every pattern "
                        "on fresh seeds")
 
@@ -286,12 +399,13 @@ def load_plausible_set() -> pd.DataFrame:
     return pd.read_parquet(plausible_set_path())
 
 
-def sweep_seconds(out: str | Path, path: str | Path = EXPERIMENT) -> float:
-    """Wall time the calibration's sweeps took, summed over every session that ran them."""
+def sweep_seconds(out: str | Path) -> float:
+    """Wall time the calibration's sweeps took, summed over every wave and every session
+    that ran them."""
     import json
 
     total = 0.0
-    for mode in mode_experiments(path):
-        manifest = json.loads((Path(out) / mode / "manifest.json").read_text())
-        total += sum(float(s.get("elapsed_s", 0.0)) for s in manifest.get("sessions", []))
+    for manifest in sorted((Path(out) / "runs").glob("wave-*/*/manifest.json")):
+        sessions = json.loads(manifest.read_text()).get("sessions", [])
+        total += sum(float(s.get("elapsed_s", 0.0)) for s in sessions)
     return total

@@ -15,8 +15,9 @@ fail (see :func:`alliancesim.validation.metrics.is_inverted_u`, now reformulated
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -55,15 +56,19 @@ class Pooled:
     dissolved: np.ndarray
     completed: np.ndarray
     failed: np.ndarray
+    columns: Mapping[str, np.ndarray] = field(default_factory=dict)  # of the outcome record
 
     @classmethod
-    def of(cls, runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX) -> Pooled:
-        """The formed runs of ``runs`` (one mode per row) with their weights in ``mix``."""
+    def of(cls, runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX,
+           columns: Iterable[str] = ()) -> Pooled:
+        """The formed runs of ``runs`` (one mode per row) with their weights in ``mix``, and
+        the values of the outcome ``columns`` a pattern on a column reads."""
         runs = formed(runs[runs[MODE_COLUMN].isin(mix.modes)])
         outcome = runs["outcome"].to_numpy()
+        values = {c: outcome_column(runs, c) for c in columns}
         return cls(runs[MODE_COLUMN].to_numpy(), run_weights(runs, mix), age_at_end(runs),
                    outcome != "running", outcome == "dissolved", outcome == "completed",
-                   runs["failed"].to_numpy(dtype=bool))
+                   runs["failed"].to_numpy(dtype=bool), values)
 
     def groups(self) -> list[np.ndarray]:
         """Indices of the runs of each mode (a bootstrap resamples within them)."""
@@ -101,6 +106,7 @@ class Pattern:
     source: str
     statistic: Statistic
     uncertainty: str = ""  # where sd_obs and sd_disc come from
+    column: str | None = None  # the outcome column a pattern on a column reads
 
     @property
     def sd(self) -> float:
@@ -170,6 +176,69 @@ def _inverted_u(p: Pooled, idx: np.ndarray) -> float:
     return float(is_inverted_u(p.hazard(idx), MIN_AT_RISK))
 
 
+@dataclass(frozen=True)
+class StatisticInfo:
+    """A statistic a pattern can name (in code or a targets file): its unit and meaning."""
+
+    name: str
+    unit: str
+    meaning: str
+    function: Statistic
+
+
+# The statistics of the shipped patterns, by the name a targets file gives them. Every one is
+# measured on formed alliances (from their agreement), the modes pooled by the mix's weights.
+STATISTICS: dict[str, StatisticInfo] = {s.name: s for s in (
+    StatisticInfo("failure_share", "share", "share of alliances that failed: dissolved, or "
+                  "ended without meeting their objectives", _failure_share),
+    StatisticInfo("ended_within_5_years", "share", "share that ended (any way) within 60 "
+                  "months of the agreement, from the Kaplan-Meier curve", _ended_within_five_years),
+    StatisticInfo("median_lifetime", "months", "median months from the agreement to any "
+                  "ending (Kaplan-Meier; none when half never end)", _median_lifetime),
+    StatisticInfo("inverted_u_hazard", "yes/no", "whether the half-yearly hazard of "
+                  "dissolution by age rises, then falls (target 1: yes)", _inverted_u),
+)}
+AGGREGATES = ("mean", "share", "quantile")  # how a pattern on an outcome column is summarised
+
+
+def outcome_column(runs: pd.DataFrame, column: str) -> np.ndarray:
+    """An outcome column as numbers; ``completed`` and ``dissolved`` from the outcome."""
+    if column in runs.columns:
+        return runs[column].to_numpy(dtype=float)
+    if column in ("completed", "dissolved"):
+        return (runs["outcome"] == column).to_numpy(dtype=float)
+    raise KeyError(f"the runs have no outcome column {column!r}")
+
+
+def column_statistic(column: str, aggregate: str, q: float = 0.5) -> Statistic:
+    """The statistic of a pattern on an outcome column: its weighted mean, the weighted
+    share of runs where it is not zero (true), or its weighted ``q`` quantile."""
+    if aggregate not in AGGREGATES:
+        raise ValueError(f"unknown aggregate {aggregate!r}; allowed: {', '.join(AGGREGATES)}")
+    return partial(_aggregate, column, aggregate, q)
+
+
+def _aggregate(column: str, aggregate: str, q: float, p: Pooled, idx: np.ndarray) -> float:
+    values, weights = p.columns[column][idx], p.weight[idx]
+    finite = np.isfinite(values)  # a run without a value (NaN) is left out
+    values, weights = values[finite], weights[finite]
+    if weights.sum() <= 0:
+        return float("nan")
+    if aggregate == "mean":
+        return float((weights * values).sum() / weights.sum())
+    if aggregate == "share":
+        return float((weights * (values != 0)).sum() / weights.sum())
+    return weighted_quantile(values, weights, q)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value whose cumulative weight reaches the share ``q`` of the total."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    at = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
+    return float(values[order][min(at, len(values) - 1)])
+
+
 PATTERNS: tuple[Pattern, ...] = (
     Pattern("failure_share", "Alliances that fail (dissolve or miss their objectives)",
             0.50, 0.05, 0.044, "share",
@@ -203,16 +272,17 @@ def dissolution_hazard(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX) -> pd.Dat
 
 
 def measure(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX, replicates: int = 200,
-            seed: int = 0) -> dict[str, tuple[Estimate, float]]:
+            seed: int = 0, patterns: tuple[Pattern, ...] = PATTERNS
+            ) -> dict[str, tuple[Estimate, float]]:
     """Each pattern's value with a 95% interval, and the bootstrap variance of the value.
 
     The bootstrap resamples runs within each mode; a yes/no pattern is not resampled.
     """
-    pooled = Pooled.of(runs, mix)
+    pooled = Pooled.of(runs, mix, {p.column for p in patterns if p.column})
     every = np.arange(len(pooled.age))
     groups = pooled.groups()
     out = {}
-    for p in PATTERNS:
+    for p in patterns:
         value = p.statistic(pooled, every)
         if p.unit == "yes/no":
             out[p.key] = (Estimate(value, value, value), 0.0)
@@ -225,12 +295,12 @@ def measure(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX, replicates: int = 20
 
 
 def evaluate(runs: pd.DataFrame, mix: Mix = CALIBRATION_MIX, replicates: int = 400,
-             seed: int = 0) -> pd.DataFrame:
+             seed: int = 0, patterns: tuple[Pattern, ...] = PATTERNS) -> pd.DataFrame:
     """Pattern by pattern: target, band, source, the value with a 95% interval, whether it
     lies in the band, and its implausibility."""
-    measured = measure(runs, mix, replicates, seed)
+    measured = measure(runs, mix, replicates, seed, patterns)
     rows = []
-    for p in PATTERNS:
+    for p in patterns:
         est, var = measured[p.key]
         rows.append({
             "pattern": p.key, "description": p.description, "target": p.target_text(),
