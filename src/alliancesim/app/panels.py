@@ -15,7 +15,7 @@ import solara
 
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, Pacer
 from alliancesim.app.export import events_csv, months_csv, view_png
-from alliancesim.app.moments import Moment
+from alliancesim.app.moments import Moment, pauses_at
 from alliancesim.app.state import Run, Settings
 from alliancesim.app.summary import end_summary, manager_name, status_line
 from alliancesim.app.views import (
@@ -61,7 +61,8 @@ def Controls(channel: Channel, state: AppState) -> None:
                 return
             still_running = channel.advance(batch)
             pacer.stepped()
-            if not still_running or (state.pause.value and current.fresh):
+            if not still_running or (state.pause.value
+                                     and pauses_at(current.fresh, state.pause_kinds.value)):
                 current.paused_at = current.month
                 channel.playing.set(False)
                 return
