@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import solara
 import solara.lab
+from solara.alias import rv
 
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, use_app_state
 from alliancesim.app.compare_view import ComparisonView
 from alliancesim.app.export import file_stem
+from alliancesim.app.moments import PAUSE_KINDS
 from alliancesim.app.panels import (
     Caption,
     Charts,
@@ -31,7 +33,9 @@ from alliancesim.app.panels import (
     PendingBanner,
     PhaseTimeline,
     RunProblem,
+    StageChart,
     Status,
+    WhyPanel,
     key_figures,
     view_title,
 )
@@ -94,6 +98,39 @@ CSS = """
 .as-projector .as-moment-fresh { font-size: 24px !important; }
 .as-projector .as-summary-headline { font-size: 24px !important; }
 .as-projector .as-feed { max-height: 560px; }
+.as-intro { border-left: 6px solid #3949ab; background: #e8eaf6; padding: 8px 12px;
+            border-radius: 4px; margin: 6px 0; font-size: 15px; }
+.as-intro-head { font-weight: bold; }
+.as-moment-also { color: #455a64; }
+/* Projector mode: one screen (down to 1280x610) holds the controls, the banner, the
+   network and the chart that matters; the rest is below, shown on demand. */
+.as-projector { padding: 4px 12px !important; }
+.as-projector h2 { display: none; }
+.as-projector .v-tabs, .as-projector .v-tabs .v-tabs-bar { height: 40px !important; }
+.as-projector .v-tab { min-height: 0 !important; }
+.as-projector .as-topbar .v-input { margin-top: 0; padding-top: 0; }
+.as-projector .as-topbar .v-input__slot { margin-bottom: 0; }
+.as-projector .as-topbar .v-messages { display: none; }
+.as-projector .as-controls .v-text-field__details { display: none; }
+.as-projector .as-controls .v-input { margin-top: 0; padding-top: 4px; }
+.as-projector .as-status { font-size: 20px !important; margin-left: 12px; }
+.as-projector .as-banner-box { height: 92px; overflow-y: auto; }
+.as-projector .as-moment, .as-projector .as-intro { margin: 2px 0; padding: 4px 10px;
+                                                    line-height: 1.3; }
+.as-projector .as-moment-fresh { font-size: 20px !important; }
+.as-projector .as-moment-fresh * { font-size: 20px !important; }
+.as-projector .as-moment-paused { display: inline; margin-right: 6px; }
+.as-projector .as-moment-paused + .as-moment-line { display: inline; }
+.as-projector .as-timeline { margin: 2px 0; }
+.as-projector .as-segment { padding: 2px 6px; }
+.as-stage { display: grid; grid-template-columns: 11fr 9fr; gap: 8px;
+            height: calc(100vh - var(--as-stage-top, 330px)); min-height: 300px; }
+.as-stage-cell { min-height: 0; height: 100%; display: flex; flex-direction: column; }
+.as-stage-cell > * { flex: 1 1 auto; min-height: 0; }
+.as-stage-cell > .as-timeline, .as-stage-cell > .as-caption { flex: 0 0 auto; }
+.as-pause-kinds { width: 260px; }
+.as-pause-kinds .v-select__selections { flex-wrap: nowrap; overflow: hidden;
+                                        white-space: nowrap; }
 """
 
 
@@ -112,27 +149,76 @@ def MarkerKey() -> None:
 @solara.component
 def LiveView(state: AppState) -> None:
     """One alliance, live: key moments, status, phases, network, feed, charts and, at the
-    end, the summary for the class."""
+    end, the summary for the class. On a projector: one screen (see :func:`ProjectorStage`)."""
+    if state.projector.value:
+        ProjectorLive(state)
+        return
     live = state.live
-    projector = state.projector.value
     PendingBanner(state, live)
     Controls(live, state)
     RunProblem(live)
     Status(live)
     Caption(live)
-    MomentBanner(live)
+    MomentBanner(live, state.pause_kinds.value)
     PhaseTimeline(live)
     EndSummaryCard(live)
     with solara.Columns([3, 2]):
         with solara.Card("Members and trust", margin=0):
-            NetworkView(live, height=520 if projector else 440, projector=projector)
+            NetworkView(live, height=440)
             NetworkLegend(live)
         with solara.Card("What happened", margin=0):
             EventFeed(live)
+    LiveDetails(state, projector=False)
+
+
+@solara.component
+def LiveDetails(state: AppState, projector: bool) -> None:
+    """Everything over time: the four charts, the why panel and the take-aways."""
+    live = state.live
     with solara.Card("Over time", margin=0, style={"margin-top": "12px"}):
         Charts(live, LIVE_PANELS, height=620 if projector else 480, projector=projector)
         MarkerKey()
+    WhyPanel(live, projector=projector)
     Downloads(live, file_stem(view_title(live.run.value)))
+
+
+@solara.component
+def ProjectorStage(state: AppState) -> None:
+    """The projector's one screen: controls and status, the banner (two sentences at most,
+    or the scenario's description before play), the network and the chart that matters."""
+    live = state.live
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        Controls(live, state)
+        Status(live)
+    RunProblem(live)
+    MomentBanner(live, state.pause_kinds.value, limit=2)
+    with solara.Div(classes=["as-stage"]):
+        with solara.Div(classes=["as-stage-cell"]):
+            NetworkView(live, height="100%", projector=True)
+        with solara.Div(classes=["as-stage-cell"]):
+            Caption(live)
+            PhaseTimeline(live)
+            StageChart(live)
+
+
+@solara.component
+def ProjectorLive(state: AppState) -> None:
+    """Projector mode: the stage fills the screen; the feed, the other charts, the why panel
+    and the end summary follow below it when asked for, or once the alliance has ended."""
+    live = state.live
+    live.tick.value  # noqa: B018  (the end opens the details)
+    ended = not live.run.value.running
+    ProjectorStage(state)
+    solara.Switch(label="Show the feed, all charts and why", value=state.details,
+                  classes=["as-details-switch"])
+    if state.details.value or ended:
+        EndSummaryCard(live)
+        with solara.Columns([3, 2]):
+            with solara.Card("Members and trust", margin=0):
+                NetworkLegend(live)
+            with solara.Card("What happened", margin=0):
+                EventFeed(live)
+        LiveDetails(state, projector=True)
 
 
 @solara.component
@@ -142,8 +228,24 @@ def GlossaryView() -> None:
 
 
 @solara.component
+def PauseKinds(state: AppState) -> None:
+    """Which kinds of key moment stop play (the end always does)."""
+    items = [{"text": words, "value": kind} for kind, words in PAUSE_KINDS.items()]
+    chosen = [kind for kind in PAUSE_KINDS if kind in state.pause_kinds.value]
+
+    def choose(kinds: list[str]) -> None:
+        state.pause_kinds.set(frozenset(kinds or ()))
+
+    with solara.Div(classes=["as-pause-kinds"]):
+        rv.Select(label="Stop at", items=items, v_model=chosen, on_v_model=choose,
+                  multiple=True, dense=True, hide_details=True,
+                  disabled=not state.pause.value, class_="as-pause-kinds-select")
+
+
+@solara.component
 def TopBar(state: AppState) -> None:
-    """The title and the page's switches: projector mode and pausing at key moments."""
+    """The title and the page's switches: projector mode, pausing at key moments and the
+    kinds of moment that pause."""
     projector = state.projector.value
 
     def switch_projector(on: bool) -> None:
@@ -159,8 +261,9 @@ def TopBar(state: AppState) -> None:
                       classes=["as-projector-switch"])
         solara.Switch(label="Pause at key moments", value=state.pause,
                       classes=["as-pause-switch"])
+        PauseKinds(state)
         if projector:
-            with solara.Div(style={"min-width": "320px"}):
+            with solara.Div(style={"min-width": "300px"}):
                 ScenarioPicker(state, compact=True)
 
 

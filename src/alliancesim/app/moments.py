@@ -355,3 +355,36 @@ def pause_kind(moment: Moment) -> str:
 def pauses_at(moments: Sequence[Moment], kinds: frozenset[str] | set[str]) -> bool:
     """Whether any of a month's key moments is of a kind the teacher chose to stop at."""
     return any(pause_kind(m) in kinds for m in moments)
+
+
+# The rest of a busy month, in a few words: (one of them, several of them).
+REST_WORDS = {
+    "scheduled": ("a planned event", "{n} planned events"),
+    "phase": ("a new phase", "{n} phase changes"),
+    "manager_left": ("the manager left", "{n} managers left"),
+    "manager_arrived": ("a new manager arrived", "{n} new managers arrived"),
+    "partner_left": ("a partner left", "{n} partners left"),
+    "partner_joined": ("a partner joined", "{n} partners joined"),
+    "shock": ("an external shock", "{n} external shocks"),
+    "end": ("the end", "the end"),
+}
+
+
+def headline(moments: Sequence[Moment], kinds: frozenset[str] | set[str], limit: int,
+             ) -> tuple[list[Moment], str]:
+    """The ``limit`` key moments a banner spells out (the kinds play stops at first, then in
+    the order they happened) and the rest of them in a few words ('' if none is left), so a
+    busy month fits a projector's screen: 'also 3 partners left and a partner joined'."""
+    ranked = sorted(range(len(moments)),
+                    key=lambda i: (pause_kind(moments[i]) not in kinds, i))
+    shown = sorted(ranked[:limit])
+    rest: dict[str, int] = {}
+    for i in sorted(ranked[limit:]):
+        kind = pause_kind(moments[i])
+        rest[kind] = rest.get(kind, 0) + 1
+    parts = [REST_WORDS[k][0 if n == 1 else 1].format(n=n) for k, n in rest.items()]
+    also = ""
+    if parts:
+        also = "also " + (" and ".join(parts) if len(parts) <= 2
+                          else ", ".join(parts[:-1]) + " and " + parts[-1])
+    return [moments[i] for i in shown], also
