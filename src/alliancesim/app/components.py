@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import solara
 import solara.lab
-from solara.alias import rv
 
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, use_app_state
 from alliancesim.app.compare_view import ComparisonView
@@ -124,13 +123,14 @@ CSS = """
 .as-projector .as-timeline { margin: 2px 0; }
 .as-projector .as-segment { padding: 2px 6px; }
 .as-stage { display: grid; grid-template-columns: 11fr 9fr; gap: 8px;
-            height: calc(100vh - var(--as-stage-top, 330px)); min-height: 300px; }
+            height: calc(100vh - 280px); min-height: 300px; }
 .as-stage-cell { min-height: 0; height: 100%; display: flex; flex-direction: column; }
 .as-stage-cell > * { flex: 1 1 auto; min-height: 0; }
 .as-stage-cell > .as-timeline, .as-stage-cell > .as-caption { flex: 0 0 auto; }
-.as-pause-kinds { width: 260px; }
-.as-pause-kinds .v-select__selections { flex-wrap: nowrap; overflow: hidden;
-                                        white-space: nowrap; }
+.as-pause-kinds { text-transform: none !important; }
+.as-pause-menu .v-input { margin-top: 0; }
+.as-pause-menu .v-messages { display: none; }
+.as-projector .as-banner-box:has(.as-intro) { height: auto; }
 """
 
 
@@ -204,13 +204,12 @@ def ProjectorStage(state: AppState) -> None:
 @solara.component
 def ProjectorLive(state: AppState) -> None:
     """Projector mode: the stage fills the screen; the feed, the other charts, the why panel
-    and the end summary follow below it when asked for, or once the alliance has ended."""
+    and the end summary follow below it when asked for (the top bar's Details switch), or
+    once the alliance has ended."""
     live = state.live
     live.tick.value  # noqa: B018  (the end opens the details)
     ended = not live.run.value.running
     ProjectorStage(state)
-    solara.Switch(label="Show the feed, all charts and why", value=state.details,
-                  classes=["as-details-switch"])
     if state.details.value or ended:
         EndSummaryCard(live)
         with solara.Columns([3, 2]):
@@ -227,19 +226,32 @@ def GlossaryView() -> None:
     solara.HTML(unsafe_innerHTML=glossary_html(), classes=["as-glossary"])
 
 
+def pause_kinds_label(kinds: frozenset[str]) -> str:
+    """The pause control's button: 'Stop at: 4 kinds' (of key moment)."""
+    count = sum(kind in kinds for kind in PAUSE_KINDS)
+    return f"Stop at: {count} kind{'s' if count != 1 else ''}"
+
+
 @solara.component
 def PauseKinds(state: AppState) -> None:
-    """Which kinds of key moment stop play (the end always does)."""
-    items = [{"text": words, "value": kind} for kind, words in PAUSE_KINDS.items()]
-    chosen = [kind for kind in PAUSE_KINDS if kind in state.pause_kinds.value]
+    """Which kinds of key moment stop play, as a menu of tick boxes (the end always stops
+    play: nothing is left to play)."""
+    chosen = state.pause_kinds.value
 
-    def choose(kinds: list[str]) -> None:
-        state.pause_kinds.set(frozenset(kinds or ()))
+    def choose(kind: str, on: bool) -> None:
+        kinds = set(state.pause_kinds.value)
+        (kinds.add if on else kinds.discard)(kind)
+        state.pause_kinds.set(frozenset(kinds))
 
-    with solara.Div(classes=["as-pause-kinds"]):
-        rv.Select(label="Stop at", items=items, v_model=chosen, on_v_model=choose,
-                  multiple=True, dense=True, hide_details=True,
-                  disabled=not state.pause.value, class_="as-pause-kinds-select")
+    button = solara.Button(pause_kinds_label(chosen), outlined=True, small=True,
+                           disabled=not state.pause.value, classes=["as-pause-kinds"])
+    with (solara.lab.Menu(activator=button, close_on_content_click=False,
+                          use_activator_width=False),
+          solara.Column(gap="0", classes=["as-pause-menu"],
+                        style={"background": "white", "padding": "4px 12px"})):
+        for kind, words in PAUSE_KINDS.items():
+            solara.Checkbox(label=words, value=kind in chosen,
+                            on_value=lambda on, kind=kind: choose(kind, on))
 
 
 @solara.component
@@ -263,8 +275,10 @@ def TopBar(state: AppState) -> None:
                       classes=["as-pause-switch"])
         PauseKinds(state)
         if projector:
-            with solara.Div(style={"min-width": "300px"}):
+            with solara.Div(style={"width": "300px"}):
                 ScenarioPicker(state, compact=True)
+            solara.Switch(label="Details", value=state.details,
+                          classes=["as-details-switch"])
 
 
 @solara.component

@@ -2,8 +2,9 @@
 
 A clicker sends Page Down or the right arrow for "next", and some send the space bar. Space
 and Page Down play to the next key moment (or pause play); the right arrow steps one month.
-Keys typed into a field, a select or the tabs are left alone, and only the view that is on
-screen answers (both views' controls are on the page, one of them in a hidden tab).
+Keys typed into a text field or a slider, on the tabs or in an open list are left alone, and
+only the view that is on screen answers (both views' controls are on the page, one of them
+in a hidden tab).
 """
 
 from __future__ import annotations
@@ -29,21 +30,26 @@ module.exports = {
         return;
       }
       const target = event.target;
-      if (target && (target.isContentEditable
-          || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
-          || (target.closest && target.closest('.v-tabs, .v-menu__content, [role=listbox]')))) {
-        return;
+      const typing = target && (target.isContentEditable || target.tagName === 'TEXTAREA'
+          || (target.tagName === 'INPUT' && !target.readOnly
+              && !['checkbox', 'radio'].includes(target.type))
+          || (target.closest && target.closest('[role=slider], [role=tab], [role=tablist]')));
+      if (typing || document.querySelector('.menuable__content__active')) {
+        return;  // a field, a slider or an open list takes its own keys
       }
       if (this.$el.offsetParent === null) {
         return;  // this view is in a hidden tab
       }
-      event.preventDefault();  // no page scroll, no second click on a focused button
-      this.key(event.key);
+      // The page listens before the element with the focus (a select, a button) does, so
+      // the key neither opens a list, clicks that button nor scrolls the page.
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      this.clicker_key(event.key);
     };
-    document.addEventListener('keydown', this.listener);
+    document.addEventListener('keydown', this.listener, true);
   },
   destroyed() {
-    document.removeEventListener('keydown', this.listener);
+    document.removeEventListener('keydown', this.listener, true);
   },
 };
 </script>
@@ -58,7 +64,7 @@ class ClickerKeysWidget(ipyvue.VueTemplate):
     template = traitlets.Unicode(KEYS_TEMPLATE).tag(sync=True)
     on_key = traitlets.Any(None)  # called with the key's name; not sent to the browser
 
-    def vue_key(self, key: str) -> None:
+    def vue_clicker_key(self, key: str) -> None:
         """Called from the browser with the name of the key pressed."""
         if self.on_key is not None:
             self.on_key(key)
