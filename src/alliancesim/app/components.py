@@ -113,7 +113,7 @@ CSS = """
 .as-projector .as-controls .v-text-field__details { display: none; }
 .as-projector .as-controls .v-input { margin-top: 0; padding-top: 4px; }
 .as-projector .as-status { font-size: 20px !important; margin-left: 12px; }
-.as-projector .as-banner-box { height: 92px; overflow-y: auto; }
+.as-projector .as-banner-box { height: 100px; overflow-y: auto; }
 .as-projector .as-moment, .as-projector .as-intro { margin: 2px 0; padding: 4px 10px;
                                                     line-height: 1.3; }
 .as-projector .as-moment-fresh { font-size: 20px !important; }
@@ -123,7 +123,7 @@ CSS = """
 .as-projector .as-timeline { margin: 2px 0; }
 .as-projector .as-segment { padding: 2px 6px; }
 .as-stage { display: grid; grid-template-columns: 11fr 9fr; gap: 8px;
-            height: calc(100vh - 280px); min-height: 300px; }
+            height: calc(100vh - 288px); min-height: 300px; }
 .as-stage-cell { min-height: 0; height: 100%; display: flex; flex-direction: column; }
 .as-stage-cell > * { flex: 1 1 auto; min-height: 0; }
 .as-stage-cell > .as-timeline, .as-stage-cell > .as-caption { flex: 0 0 auto; }
@@ -184,14 +184,15 @@ def LiveDetails(state: AppState, projector: bool) -> None:
 
 @solara.component
 def ProjectorStage(state: AppState) -> None:
-    """The projector's one screen: controls and status, the banner (two sentences at most,
-    or the scenario's description before play), the network and the chart that matters."""
+    """The projector's one screen: controls and status, the banner (the moment play stopped
+    for, the rest of a busy month in a few words, or the scenario's description before
+    play), the network and the chart that matters."""
     live = state.live
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
         Controls(live, state)
         Status(live)
     RunProblem(live)
-    MomentBanner(live, state.pause_kinds.value, limit=2)
+    MomentBanner(live, state.pause_kinds.value, limit=1, compact=True)
     with solara.Div(classes=["as-stage"]):
         with solara.Div(classes=["as-stage-cell"]):
             NetworkView(live, height="100%", projector=True)

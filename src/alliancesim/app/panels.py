@@ -195,10 +195,11 @@ def timeline_words(settings: Settings) -> str:
 
 @solara.component
 def MomentBanner(channel: Channel, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS,
-                 limit: int = 3) -> None:
+                 limit: int = 3, compact: bool = False) -> None:
     """What just happened and why, in one sentence per key moment (at most ``limit``, the
     rest in a few words); stands out in the month it happened (and says so when play
-    stopped for it). Before the first month: what the scenario is about."""
+    stopped for it, briefly when ``compact``). Before the first month: what the scenario is
+    about."""
     channel.tick.value  # noqa: B018  (redraw on every step)
     playing = channel.playing.value
     run = channel.run.value
@@ -216,8 +217,9 @@ def MomentBanner(channel: Channel, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS,
                         classes=["as-intro"])
         elif html:
             classes = ["as-moment"] + (["as-moment-fresh"] if fresh else [])
-            lead = ('<div class="as-moment-paused">Paused at a key moment: press Play (or '
-                    "the clicker) to go on.</div>") if paused else ""
+            how = "." if compact else ": press Play (or the clicker) to go on."
+            lead = (f'<div class="as-moment-paused">Paused at a key moment{how}</div>'
+                    if paused else "")
             solara.HTML(unsafe_innerHTML=lead + html, classes=classes,
                         attributes={"data-month": str(run.month)})
 

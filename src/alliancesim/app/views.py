@@ -138,9 +138,11 @@ def _member_node(member: MemberOrganization, xy: Position, members: int,
     # Names of members on the right run leftwards, so no name runs off the picture.
     side = "left" if xy[0] > 0.55 else "right"
     if not member.active:
+        # A former member's name shows on hover only: drawn faintly it would cross the
+        # names of the members still in the alliance.
         node["itemStyle"] = {"opacity": 0.35, "borderType": "dashed", "borderColor": "#607d8b"}
-        node["label"] = {"formatter": f"{member.name} (left, month {member.exit_month})",
-                         "color": "#90a4ae", "position": side}
+        node["label"] = {"show": False, "position": side,
+                         "formatter": f"{member.name} (left, month {member.exit_month})"}
         return node
     node["label"] = {"position": side}
     if dissolved:
@@ -227,7 +229,7 @@ def network_legend_html(model: AllianceModel) -> str:
         '<div><b>Ties</b>: mutual trust between two members, thicker and greener for more, '
         'red for distrust</div>',
         "<div><b>Place</b>: culturally similar organizations sit close together; members "
-        "who left stay greyed out, dashed, where they stood</div>",
+        "who left stay greyed out, dashed, where they stood (point at one for its name)</div>",
     ]
     if any(m.country for m in model.members):
         rows.append("<div><b>Hover</b> a member to see its sector and country</div>")
@@ -411,7 +413,9 @@ def _y_axis(panel: Panel, grid: int, runs: Sequence[tuple[str, dict[str, list[An
         highest = max([float(targets[panel.target]), *(
             float(v) for _, columns in runs for column, _ in panel.columns
             for v in columns.get(column, []))])
+        # The top is not a round number: its label would sit on the last round one.
         axis.update(min=0, max=round(highest * 1.1, 1))
+        axis["axisLabel"]["showMaxLabel"] = False
     return axis
 
 
