@@ -205,6 +205,11 @@ def test_a_busy_month_spells_out_what_stopped_play_and_sums_up_the_rest() -> Non
     shown, also = headline(moments, DEFAULT_PAUSE_KINDS, limit=1)
     assert [m.marker for m in shown] == ["evolving"]
     assert also == "also 3 partners left and a partner joined"
+    planned_shock = Moment(30, "shock", "Month 30: a shock.", "shock", scheduled=True)
+    shown, also = headline([moments[0], planned_shock], DEFAULT_PAUSE_KINDS, limit=1)
+    assert shown == [planned_shock] and also == "also a partner left"
+    shown, also = headline([planned_shock, planned_shock], DEFAULT_PAUSE_KINDS, limit=1)
+    assert also == "also an external shock"
     shown, also = headline(moments[:1], DEFAULT_PAUSE_KINDS, limit=2)
     assert shown == moments[:1] and also == ""
 

@@ -199,7 +199,7 @@ def ProjectorStage(state: AppState) -> None:
         with solara.Div(classes=["as-stage-cell"]):
             Caption(live)
             PhaseTimeline(live)
-            StageChart(live)
+            StageChart(live, state.pause_kinds.value)
 
 
 @solara.component

@@ -380,7 +380,8 @@ def headline(moments: Sequence[Moment], kinds: frozenset[str] | set[str], limit:
     shown = sorted(ranked[:limit])
     rest: dict[str, int] = {}
     for i in sorted(ranked[limit:]):
-        kind = pause_kind(moments[i])
+        # In a few words, a planned shock is still a shock: say what it was.
+        kind = pause_kind(replace(moments[i], scheduled=False))
         rest[kind] = rest.get(kind, 0) + 1
     parts = [REST_WORDS[k][0 if n == 1 else 1].format(n=n) for k, n in rest.items()]
     also = ""

@@ -302,14 +302,15 @@ def Charts(channel: Channel, panels: tuple[Panel, ...], height: int = 460,
 
 
 @solara.component
-def StageChart(channel: Channel, projector: bool = True) -> None:
-    """The one chart that matters at the latest key moment (see :func:`panel_for`), filling
-    the box the projector's stage gives it."""
+def StageChart(channel: Channel, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS,
+               projector: bool = True) -> None:
+    """The one chart that matters at the key moment the banner spells out (see
+    :func:`panel_for`), filling the box the projector's stage gives it."""
     channel.tick.value  # noqa: B018  (redraw on every step)
     run = channel.run.value
     watched = run.watched[0]
-    latest = watched.story.moments[-1] if watched.story.moments else None
-    panel = panel_for(latest)
+    (_, shown, _, _), = banner_moments(run, kinds, limit=1)
+    panel = panel_for(shown[0] if shown else None)
     markers = chart_markers(run)
     option = timeseries_option(
         [(watched.label, step_columns(watched.model))], (panel,),
