@@ -81,7 +81,12 @@ def test_only_the_chosen_kinds_stop_play() -> None:
 def test_the_lesson_plan_step_back_to_the_live_alliance_is_one_stop_from_the_end() -> None:
     """docs/teaching.md: the class steps Manager departure to month 30, compares, then goes
     back to the live alliance and plays on to its end summary."""
-    stops = stop_months(by_name("Manager departure"), DEFAULT_PAUSE_KINDS)
+    settings = by_name("Manager departure")
+    stops = stop_months(settings, DEFAULT_PAUSE_KINDS)
     assert 24 in stops and 30 in stops
     after = [m for m in stops if m > 30]
     assert len(after) == 1, f"stops after month 30: {after}"
+    run = start_live(settings, projector=True)
+    while run.step():
+        pass
+    assert after == [run.month], "the one stop left is the end"
