@@ -150,8 +150,7 @@ def test_the_chart_counts_who_mediated_in_each_modes_colour(pair: Run) -> None:
                                                              "Transversal skill"])
     colours = [s["itemStyle"]["color"] for s in option["series"]]
     assert colours == [MODE_COLOURS["dedicated"]] * 2 + [MODE_COLOURS["transversal"]] * 2
-    assert option["xAxis"]["data"] == ["the manager", "a third partner",
-                                       "the two parties themselves"]
+    assert option["xAxis"]["data"] == ["the manager", "a third partner", "the two parties"]
 
 
 # --- colours and names in the charts ----------------------------------------------------------

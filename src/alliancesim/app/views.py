@@ -671,7 +671,7 @@ def why_option(who: Sequence[tuple[str, list[int], list[int]]], modes: Sequence[
                names: Sequence[str], scale: Scale = LAPTOP) -> dict[str, Any]:
     """A small bar chart of who mediated the conflicts: per mediator a bar per alliance in
     its mode's colour, the resolved part solid and the rest pale."""
-    categories = [label.removeprefix("by ") for label, _, _ in who]
+    categories = [label for label, _, _ in who]
     series = []
     for r, (mode, name) in enumerate(zip(modes, names, strict=True)):
         colour = mode_colour(mode, r)
@@ -689,9 +689,10 @@ def why_option(who: Sequence[tuple[str, list[int], list[int]]], modes: Sequence[
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
         "legend": {"top": scale.title + 10, "textStyle": {"fontSize": scale.legend}},
         "grid": {"left": "8%", "right": "4%", "top": scale.title + scale.legend + 34,
-                 "bottom": scale.axis + 20},
+                 "bottom": 2 * scale.axis + 24},
         "xAxis": {"type": "category", "data": categories,
-                  "axisLabel": {"fontSize": scale.axis, "interval": 0}},
+                  "axisLabel": {"fontSize": scale.axis, "interval": 0, "width": 100,
+                                "overflow": "break", "lineHeight": round(scale.axis * 1.2)}},
         "yAxis": {"type": "value", "minInterval": 1, "axisLabel": {"fontSize": scale.axis}},
         "series": series,
     }

@@ -19,6 +19,8 @@ RESOLVED = ("constructive", "compromise")  # a conflict settled, in the event lo
 WHO = ("manager", "third partner", "parties")
 WHO_WORDS = {"manager": "by the manager", "third partner": "by a third partner",
              "parties": "by the two parties themselves"}
+WHO_SHORT = {"manager": "the manager", "third partner": "a third partner",
+             "parties": "the two parties"}  # the chart's labels
 DIFFERENCES_SHOWN = 3
 
 
@@ -196,5 +198,5 @@ def differences(left: ManagementWork, right: ManagementWork) -> list[str]:
 def who_counts(works: Sequence[ManagementWork]) -> list[tuple[str, list[int], list[int]]]:
     """Per mediator (manager, third partner, the parties): the mediations and the resolved
     ones of each alliance, for the panel's chart."""
-    return [(WHO_WORDS[w], [x.mediated[w] for x in works], [x.resolved[w] for x in works])
+    return [(WHO_SHORT[w], [x.mediated[w] for x in works], [x.resolved[w] for x in works])
             for w in WHO]
