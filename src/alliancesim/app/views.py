@@ -672,23 +672,30 @@ def why_option(who: Sequence[tuple[str, list[int], list[int]]], modes: Sequence[
     """A small bar chart of who mediated the conflicts: per mediator a bar per alliance in
     its mode's colour, the resolved part solid and the rest pale."""
     categories = [label for label, _, _ in who]
+    pair = len(modes) > 1
     series = []
     for r, (mode, name) in enumerate(zip(modes, names, strict=True)):
         colour = mode_colour(mode, r)
         resolved = [counts[r] for _, _, counts in who]
         rest = [mediated[r] - counts[r] for _, mediated, counts in who]
-        prefix = f"{name}: " if len(modes) > 1 else ""
-        series.append({"type": "bar", "name": f"{prefix}resolved", "stack": f"run{r}",
+        # Two alliances: the legend names the modes, the subtitle says solid and pale.
+        solid, pale = (name, f"{name}: not resolved") if pair else ("resolved", "not resolved")
+        series.append({"type": "bar", "name": solid, "stack": f"run{r}",
                        "itemStyle": {"color": colour}, "data": resolved})
-        series.append({"type": "bar", "name": f"{prefix}not resolved", "stack": f"run{r}",
+        series.append({"type": "bar", "name": pale, "stack": f"run{r}",
                        "itemStyle": {"color": colour, "opacity": 0.35}, "data": rest})
+    legend = [s["name"] for s in series[::2]] if pair else ["resolved", "not resolved"]
+    note = scale.label + 8 if pair else 0
     return {
         "animation": False,
         "title": {"text": "Mediated conflicts, by who led the mediation",
-                  "textStyle": {"fontSize": scale.title}},
+                  "subtext": "solid: resolved, pale: not resolved" if pair else "",
+                  "textStyle": {"fontSize": scale.title},
+                  "subtextStyle": {"fontSize": scale.label}},
         "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
-        "legend": {"top": scale.title + 10, "textStyle": {"fontSize": scale.legend}},
-        "grid": {"left": "8%", "right": "4%", "top": scale.title + scale.legend + 34,
+        "legend": {"data": legend, "top": scale.title + 10 + note,
+                   "textStyle": {"fontSize": scale.legend}},
+        "grid": {"left": "8%", "right": "4%", "top": scale.title + scale.legend + 34 + note,
                  "bottom": 2 * scale.axis + 24},
         "xAxis": {"type": "category", "data": categories,
                   "axisLabel": {"fontSize": scale.axis, "interval": 0, "width": 100,
