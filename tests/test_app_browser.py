@@ -46,6 +46,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 STEP_CLICKS = 15
 DEPARTURE = scenarios_folder() / "manager_departure.toml"
+PARTNER_EXIT = scenarios_folder() / "partner_exit_shock.toml"
 TWO_YEARS = """
 name = "Two years"
 description = "The default alliance, watched for two years only."
@@ -65,6 +66,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
     (scenarios / "twelve.toml").write_text(TWELVE_MEMBER_SCENARIO)
     (scenarios / "two_years.toml").write_text(TWO_YEARS)
     shutil.copy(DEPARTURE, scenarios / DEPARTURE.name)
+    shutil.copy(PARTNER_EXIT, scenarios / PARTNER_EXIT.name)
     running = start_app(ARTIFACTS / "app-server.log", scenarios=scenarios)
     try:
         yield running
@@ -122,6 +124,13 @@ def page(app: AppProcess, browser, request: pytest.FixtureRequest) -> Iterator[o
 @pytest.fixture
 def projector_page(app: AppProcess, browser, request: pytest.FixtureRequest) -> Iterator[object]:
     yield from open_page(app, browser, request, 1280, 720)
+
+
+@pytest.fixture
+def short_projector_page(app: AppProcess, browser,
+                         request: pytest.FixtureRequest) -> Iterator[object]:
+    """A projector's 1280x720 less a browser's toolbars: about 1280x610 for the page."""
+    yield from open_page(app, browser, request, 1280, 610)
 
 
 def status(page) -> str:
@@ -430,3 +439,62 @@ def test_a_country_for_each_founder_and_the_hover_names_it(page) -> None:
     pick_country(page, 2, "(from the partners' countries below)")
     page.click(".as-reset")
     page.wait_for_function("() => !document.querySelector('.as-pending')")
+
+
+# --- one screen at a key moment -------------------------------------------------------------
+# Each box in page pixels (top, bottom, left, right), the viewport and how far the page
+# could scroll.
+SCREEN_JS = """
+() => {
+  const box = (s) => { const e = document.querySelector(s); if (!e) return null;
+    const b = e.getBoundingClientRect(); return [b.top, b.bottom, b.left, b.right]; };
+  const page = document.scrollingElement;
+  return {width: innerWidth, height: innerHeight, scrollHeight: page.scrollHeight,
+          scrollWidth: page.scrollWidth, banner: box('.as-moment'),
+          network: box('.as-network'), chart: box('.as-stage-chart')};
+}
+"""
+
+
+def clicker_until_it_stops(page, key: str = " ", timeout: float = 60_000) -> None:
+    """Press a clicker key and wait until play stops by itself (a key moment or the end)."""
+    before = month(page)
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "(m) => { const s = document.querySelector('.as-month').textContent;"
+        " const b = document.querySelector('.as-play');"
+        " return parseInt(s.match(/Month (\\d+)/)[1]) > m && b.textContent.trim() === 'Play'; }",
+        arg=before, timeout=timeout)
+
+
+def test_a_pause_in_projector_mode_fits_one_1280x610_screen(short_projector_page) -> None:
+    page = short_projector_page
+    use_projector(page)
+    choose(page, "Scenario", "Partner-exit shock")
+    intro = page.locator(".as-intro")
+    intro.wait_for()
+    assert "largest contributor" in intro.inner_text(), "the description, to read aloud"
+    choose(page, "Speed", next(label for label in SPEEDS if label.startswith("fast")))
+    stops = []
+    while month(page) < 30:  # the clicker's space bar plays to each key moment
+        clicker_until_it_stops(page)
+        stops.append(month(page))
+    assert stops[-1] == 30, f"play stopped at {stops}"
+    page.locator(".as-moment-paused").wait_for()
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "projector-pause-1280x610.png"))
+    screen = page.evaluate(SCREEN_JS)
+    for part in ("banner", "network", "chart"):
+        top, bottom, left, right = screen[part]
+        assert top >= 0 and left >= 0, part
+        assert bottom <= screen["height"] and right <= screen["width"], (part, screen)
+    assert screen["scrollHeight"] <= screen["height"], f"the page scrolls: {screen}"
+    assert screen["scrollWidth"] <= screen["width"]
+    # A month of several key moments spells out two and sums up the rest.
+    banner = page.inner_text(".as-moment")
+    assert "Month 30" in banner and banner.count("Month 30:") <= 2
+    assert small_text(page) == [], "every text is at least 18 px"
+    page.keyboard.press("ArrowRight")  # the clicker's "next": one month
+    wait_for_status(page, "Month 31")
+    print(f"stops {stops}; screen at the pause: {screen}")

@@ -459,3 +459,45 @@ def test_the_panel_runs_100_paired_seeds_in_the_background() -> None:
     assert chart.attributes["data-runs"] == "100"
     (text,) = h.with_class("as-many-text")
     assert "Over 100 paired seeds" in text.unsafe_innerHTML
+
+
+# --- clicker keys, the kinds of moment that stop play, the projector's stage ----------------------
+def test_clicker_keys_step_and_play_to_the_next_stop(fast: str) -> None:
+    from alliancesim.app.keys import ClickerKeysWidget
+
+    h = Harness(LiveView, departure_settings(), sidebar=False)
+    assert h.state is not None
+    h.state.speed.set(fast)
+    (keys,) = h.rc.find(ClickerKeysWidget).widgets
+    keys.vue_clicker_key("ArrowRight")
+    assert h.live.month == 1, "the right arrow steps one month"
+    keys.vue_clicker_key(" ")
+    assert wait_for(lambda: not h.state.live.playing.value and h.live.month > 1, timeout=120)
+    assert h.live.month == 3, "space plays to the next stop (a new phase in month 3)"
+    keys.vue_clicker_key("Escape")
+    assert h.live.month == 3 and not h.state.live.playing.value
+
+
+def test_unticking_a_kind_of_moment_plays_past_it(fast: str) -> None:
+    h = Harness(LiveView, departure_settings(), sidebar=False)
+    assert h.state is not None
+    h.state.speed.set(fast)
+    h.state.pause_kinds.set(frozenset({"scheduled"}))
+    h.button("Play").click()
+    assert wait_for(lambda: not h.state.live.playing.value and h.live.month > 0, timeout=120)
+    assert h.live.month == 24, "the new phases no longer stop play; the planned departure does"
+
+
+def test_the_projector_stage_shows_the_description_then_the_chart_that_matters() -> None:
+    from alliancesim.app.components import App
+
+    _, rc = solara.render(App(departure_settings()), handle_error=False)
+    rc.find(v.Switch, label="Projector mode").widget.v_model = True
+    intro = [_text(w) for w in rc.find(HTMLWidget).widgets
+             if "as-intro" in (w.attributes or {}).get("class", "")]
+    assert intro and "manager leaves after two years" in intro[0]
+    (stage,) = [w for w in rc.find(EchartsWidget).widgets
+                if "as-stage-chart" in w.attributes["class"]]
+    assert stage.attributes["data-panel"] == "Value"
+    assert not [w for w in rc.find(EchartsWidget).widgets
+                if "as-charts" in w.attributes["class"]], "the four charts wait for Details"

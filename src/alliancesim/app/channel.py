@@ -16,6 +16,7 @@ from typing import Any
 import solara
 
 from alliancesim.app.many import ManyState
+from alliancesim.app.moments import DEFAULT_PAUSE_KINDS
 from alliancesim.app.scenarios import ScenarioChoice, list_scenarios
 from alliancesim.app.state import (
     DEFAULT_MODES,
@@ -108,6 +109,10 @@ class AppState:
     projector: solara.Reactive[bool]
     pause: solara.Reactive[bool]
     many: solara.Reactive[ManyState]
+    # The kinds of key moment play stops at (see moments.PAUSE_KINDS), when pausing is on.
+    pause_kinds: solara.Reactive[frozenset[str]]
+    # In projector mode: the feed, all charts and the why panel below the one-screen stage.
+    details: solara.Reactive[bool]
 
 
 def _use_channel(start: Callable[[], Run]) -> Channel:
@@ -123,7 +128,7 @@ def settings_for(choice: ScenarioChoice, base: Settings | None = None) -> Settin
     seed = choice.teaching_seed if choice.teaching_seed is not None else base.seed
     return Settings(params=choice.params, seed=seed, timeline=choice.timeline,
                     scenario=choice.name, teaching_seed=choice.teaching_seed,
-                    partners=choice.partners)
+                    partners=choice.partners, description=choice.description)
 
 
 def opening_settings() -> Settings:
@@ -144,9 +149,11 @@ def use_app_state(settings: Settings | None = None) -> AppState:
     projector = solara.use_reactive(False)
     pause = solara.use_reactive(True)
     many = solara.use_reactive(ManyState())
+    pause_kinds = solara.use_reactive(DEFAULT_PAUSE_KINDS)
+    details = solara.use_reactive(False)
     live = _use_channel(lambda: start_live(chosen.value, projector.value))
     pair = _use_channel(lambda: start_comparison(chosen.value, modes.value, projector.value))
     # One AppState object for the page's lifetime, so components given it are not redrawn
     # just because the page function ran again.
     return solara.use_memo(lambda: AppState(chosen, live, pair, modes, speed, projector, pause,
-                                            many), [])
+                                            many, pause_kinds, details), [])

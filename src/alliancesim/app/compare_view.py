@@ -35,6 +35,7 @@ from alliancesim.app.panels import (
     PhaseTimeline,
     RunProblem,
     Status,
+    WhyPanel,
     view_title,
 )
 from alliancesim.app.state import Run, classroom_params
@@ -219,6 +220,7 @@ def ComparisonView(state: AppState) -> None:
             AllianceSide(pair, index, label, projector)
     with solara.Card("Side by side over time", margin=0, style={"margin-top": "12px"}):
         Charts(pair, COMPARISON_PANELS, height=560 if projector else 460, projector=projector)
+    WhyPanel(pair, projector=projector)
     ManySeedsPanel(state, projector)
     Downloads(pair, file_stem(view_title(pair.run.value)))
 

@@ -18,6 +18,7 @@ import solara.lab
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, use_app_state
 from alliancesim.app.compare_view import ComparisonView
 from alliancesim.app.export import file_stem
+from alliancesim.app.moments import PAUSE_KINDS
 from alliancesim.app.panels import (
     Caption,
     Charts,
@@ -31,7 +32,9 @@ from alliancesim.app.panels import (
     PendingBanner,
     PhaseTimeline,
     RunProblem,
+    StageChart,
     Status,
+    WhyPanel,
     key_figures,
     view_title,
 )
@@ -94,6 +97,40 @@ CSS = """
 .as-projector .as-moment-fresh { font-size: 24px !important; }
 .as-projector .as-summary-headline { font-size: 24px !important; }
 .as-projector .as-feed { max-height: 560px; }
+.as-intro { border-left: 6px solid #3949ab; background: #e8eaf6; padding: 8px 12px;
+            border-radius: 4px; margin: 6px 0; font-size: 15px; }
+.as-intro-head { font-weight: bold; }
+.as-moment-also { color: #455a64; }
+/* Projector mode: one screen (down to 1280x610) holds the controls, the banner, the
+   network and the chart that matters; the rest is below, shown on demand. */
+.as-projector { padding: 4px 12px !important; }
+.as-projector h2 { display: none; }
+.as-projector .v-tabs, .as-projector .v-tabs .v-tabs-bar { height: 40px !important; }
+.as-projector .v-tab { min-height: 0 !important; }
+.as-projector .as-topbar .v-input { margin-top: 0; padding-top: 0; }
+.as-projector .as-topbar .v-input__slot { margin-bottom: 0; }
+.as-projector .as-topbar .v-messages { display: none; }
+.as-projector .as-controls .v-text-field__details { display: none; }
+.as-projector .as-controls .v-input { margin-top: 0; padding-top: 4px; }
+.as-projector .as-status { font-size: 20px !important; margin-left: 12px; }
+.as-projector .as-banner-box { height: 100px; overflow-y: auto; }
+.as-projector .as-moment, .as-projector .as-intro { margin: 2px 0; padding: 4px 10px;
+                                                    line-height: 1.3; }
+.as-projector .as-moment-fresh { font-size: 20px !important; }
+.as-projector .as-moment-fresh * { font-size: 20px !important; }
+.as-projector .as-moment-paused { display: inline; margin-right: 6px; }
+.as-projector .as-moment-paused + .as-moment-line { display: inline; }
+.as-projector .as-timeline { margin: 2px 0; }
+.as-projector .as-segment { padding: 2px 6px; }
+.as-stage { display: grid; grid-template-columns: 11fr 9fr; gap: 8px;
+            height: calc(100vh - 288px); min-height: 300px; }
+.as-stage-cell { min-height: 0; height: 100%; display: flex; flex-direction: column; }
+.as-stage-cell > * { flex: 1 1 auto; min-height: 0; }
+.as-stage-cell > .as-timeline, .as-stage-cell > .as-caption { flex: 0 0 auto; }
+.as-pause-kinds { text-transform: none !important; }
+.as-pause-menu .v-input { margin-top: 0; }
+.as-pause-menu .v-messages { display: none; }
+.as-projector .as-banner-box:has(.as-intro) { height: auto; }
 """
 
 
@@ -112,27 +149,76 @@ def MarkerKey() -> None:
 @solara.component
 def LiveView(state: AppState) -> None:
     """One alliance, live: key moments, status, phases, network, feed, charts and, at the
-    end, the summary for the class."""
+    end, the summary for the class. On a projector: one screen (see :func:`ProjectorStage`)."""
+    if state.projector.value:
+        ProjectorLive(state)
+        return
     live = state.live
-    projector = state.projector.value
     PendingBanner(state, live)
     Controls(live, state)
     RunProblem(live)
     Status(live)
     Caption(live)
-    MomentBanner(live)
+    MomentBanner(live, state.pause_kinds.value)
     PhaseTimeline(live)
     EndSummaryCard(live)
     with solara.Columns([3, 2]):
         with solara.Card("Members and trust", margin=0):
-            NetworkView(live, height=520 if projector else 440, projector=projector)
+            NetworkView(live, height=440)
             NetworkLegend(live)
         with solara.Card("What happened", margin=0):
             EventFeed(live)
+    LiveDetails(state, projector=False)
+
+
+@solara.component
+def LiveDetails(state: AppState, projector: bool) -> None:
+    """Everything over time: the four charts, the why panel and the take-aways."""
+    live = state.live
     with solara.Card("Over time", margin=0, style={"margin-top": "12px"}):
         Charts(live, LIVE_PANELS, height=620 if projector else 480, projector=projector)
         MarkerKey()
+    WhyPanel(live, projector=projector)
     Downloads(live, file_stem(view_title(live.run.value)))
+
+
+@solara.component
+def ProjectorStage(state: AppState) -> None:
+    """The projector's one screen: controls and status, the banner (the moment play stopped
+    for, the rest of a busy month in a few words, or the scenario's description before
+    play), the network and the chart that matters."""
+    live = state.live
+    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        Controls(live, state)
+        Status(live)
+    RunProblem(live)
+    MomentBanner(live, state.pause_kinds.value, limit=1, compact=True)
+    with solara.Div(classes=["as-stage"]):
+        with solara.Div(classes=["as-stage-cell"]):
+            NetworkView(live, height="100%", projector=True)
+        with solara.Div(classes=["as-stage-cell"]):
+            Caption(live)
+            PhaseTimeline(live)
+            StageChart(live, state.pause_kinds.value)
+
+
+@solara.component
+def ProjectorLive(state: AppState) -> None:
+    """Projector mode: the stage fills the screen; the feed, the other charts, the why panel
+    and the end summary follow below it when asked for (the top bar's Details switch), or
+    once the alliance has ended."""
+    live = state.live
+    live.tick.value  # noqa: B018  (the end opens the details)
+    ended = not live.run.value.running
+    ProjectorStage(state)
+    if state.details.value or ended:
+        EndSummaryCard(live)
+        with solara.Columns([3, 2]):
+            with solara.Card("Members and trust", margin=0):
+                NetworkLegend(live)
+            with solara.Card("What happened", margin=0):
+                EventFeed(live)
+        LiveDetails(state, projector=True)
 
 
 @solara.component
@@ -141,9 +227,38 @@ def GlossaryView() -> None:
     solara.HTML(unsafe_innerHTML=glossary_html(), classes=["as-glossary"])
 
 
+def pause_kinds_label(kinds: frozenset[str]) -> str:
+    """The pause control's button: 'Stop at: 4 kinds' (of key moment)."""
+    count = sum(kind in kinds for kind in PAUSE_KINDS)
+    return f"Stop at: {count} kind{'s' if count != 1 else ''}"
+
+
+@solara.component
+def PauseKinds(state: AppState) -> None:
+    """Which kinds of key moment stop play, as a menu of tick boxes (the end always stops
+    play: nothing is left to play)."""
+    chosen = state.pause_kinds.value
+
+    def choose(kind: str, on: bool) -> None:
+        kinds = set(state.pause_kinds.value)
+        (kinds.add if on else kinds.discard)(kind)
+        state.pause_kinds.set(frozenset(kinds))
+
+    button = solara.Button(pause_kinds_label(chosen), outlined=True, small=True,
+                           disabled=not state.pause.value, classes=["as-pause-kinds"])
+    with (solara.lab.Menu(activator=button, close_on_content_click=False,
+                          use_activator_width=False),
+          solara.Column(gap="0", classes=["as-pause-menu"],
+                        style={"background": "white", "padding": "4px 12px"})):
+        for kind, words in PAUSE_KINDS.items():
+            solara.Checkbox(label=words, value=kind in chosen,
+                            on_value=lambda on, kind=kind: choose(kind, on))
+
+
 @solara.component
 def TopBar(state: AppState) -> None:
-    """The title and the page's switches: projector mode and pausing at key moments."""
+    """The title and the page's switches: projector mode, pausing at key moments and the
+    kinds of moment that pause."""
     projector = state.projector.value
 
     def switch_projector(on: bool) -> None:
@@ -159,9 +274,12 @@ def TopBar(state: AppState) -> None:
                       classes=["as-projector-switch"])
         solara.Switch(label="Pause at key moments", value=state.pause,
                       classes=["as-pause-switch"])
+        PauseKinds(state)
         if projector:
-            with solara.Div(style={"min-width": "320px"}):
+            with solara.Div(style={"width": "300px"}):
                 ScenarioPicker(state, compact=True)
+            solara.Switch(label="Details", value=state.details,
+                          classes=["as-details-switch"])
 
 
 @solara.component

@@ -318,3 +318,74 @@ def _sector(event: Event) -> str:
 def _mode(model: AllianceModel) -> str:
     return str(model.p.get("management_mode", ""))
 
+
+
+# --- which key moments stop play ------------------------------------------------------------
+# The kinds of key moment a teacher can choose to stop at, in the order the control lists
+# them. A moment the scenario's timeline set off always counts as "scheduled", whatever it
+# did, because the lesson is built around those.
+PAUSE_KINDS: dict[str, str] = {
+    "scheduled": "planned in the scenario",
+    "phase": "new phase",
+    "manager_left": "manager leaves",
+    "manager_arrived": "new manager arrives",
+    "partner_left": "partner leaves",
+    "partner_joined": "partner joins",
+    "shock": "external shock",
+    "end": "the end",
+}
+# At most about ten stops in a ten-year run of every shipped teaching scenario on its
+# teaching seed (tests/test_app_pauses.py counts them): the moments of the life cycle, the
+# scenario's own timeline and a manager's departure, the moment the lesson's question is
+# about. Partners coming and going and a new manager stay in the feed and the banner.
+DEFAULT_PAUSE_KINDS: frozenset[str] = frozenset({"scheduled", "phase", "manager_left", "end"})
+
+
+def pause_kind(moment: Moment) -> str:
+    """The kind of key moment ``moment`` is, as the pause control names it."""
+    if moment.scheduled or moment.category == "scheduled":
+        return "scheduled"
+    if moment.category == "manager":
+        return "manager_left" if moment.marker == "manager left" else "manager_arrived"
+    if moment.category == "partner":
+        return "partner_left" if moment.marker == "partner left" else "partner_joined"
+    return moment.category
+
+
+def pauses_at(moments: Sequence[Moment], kinds: frozenset[str] | set[str]) -> bool:
+    """Whether any of a month's key moments is of a kind the teacher chose to stop at."""
+    return any(pause_kind(m) in kinds for m in moments)
+
+
+# The rest of a busy month, in a few words: (one of them, several of them).
+REST_WORDS = {
+    "scheduled": ("a planned event", "{n} planned events"),
+    "phase": ("a new phase", "{n} phase changes"),
+    "manager_left": ("the manager left", "{n} managers left"),
+    "manager_arrived": ("a new manager arrived", "{n} new managers arrived"),
+    "partner_left": ("a partner left", "{n} partners left"),
+    "partner_joined": ("a partner joined", "{n} partners joined"),
+    "shock": ("an external shock", "{n} external shocks"),
+    "end": ("the end", "the end"),
+}
+
+
+def headline(moments: Sequence[Moment], kinds: frozenset[str] | set[str], limit: int,
+             ) -> tuple[list[Moment], str]:
+    """The ``limit`` key moments a banner spells out (the kinds play stops at first, then in
+    the order they happened) and the rest of them in a few words ('' if none is left), so a
+    busy month fits a projector's screen: 'also 3 partners left and a partner joined'."""
+    ranked = sorted(range(len(moments)),
+                    key=lambda i: (pause_kind(moments[i]) not in kinds, i))
+    shown = sorted(ranked[:limit])
+    rest: dict[str, int] = {}
+    for i in sorted(ranked[limit:]):
+        # In a few words, a planned shock is still a shock: say what it was.
+        kind = pause_kind(replace(moments[i], scheduled=False))
+        rest[kind] = rest.get(kind, 0) + 1
+    parts = [REST_WORDS[k][0 if n == 1 else 1].format(n=n) for k, n in rest.items()]
+    also = ""
+    if parts:
+        also = "also " + (" and ".join(parts) if len(parts) <= 2
+                          else ", ".join(parts[:-1]) + " and " + parts[-1])
+    return [moments[i] for i in shown], also

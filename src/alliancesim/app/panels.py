@@ -9,21 +9,32 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from html import escape
 
 import reacton.core
 import solara
 
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, Pacer
 from alliancesim.app.export import events_csv, months_csv, view_png
-from alliancesim.app.moments import Moment
+from alliancesim.app.keys import ClickerKeys
+from alliancesim.app.moments import (
+    DEFAULT_PAUSE_KINDS,
+    Moment,
+    headline,
+    intervention_words,
+    pauses_at,
+)
 from alliancesim.app.state import Run, Settings
 from alliancesim.app.summary import end_summary, manager_name, status_line
 from alliancesim.app.views import (
     Panel,
     feed_html,
+    intro_html,
+    mode_colour,
     moment_html,
     network_legend_html,
     network_option,
+    panel_for,
     phase_segments,
     scale_for,
     step_columns,
@@ -31,6 +42,16 @@ from alliancesim.app.views import (
     table_html,
     timeline_html,
     timeseries_option,
+    why_option,
+)
+from alliancesim.app.why import (
+    cost_sentence,
+    differences,
+    lifetime_sentence,
+    management_work,
+    who_counts,
+    why_sentences,
+    work_sentence,
 )
 from alliancesim.app.words import mode_name, parameter_label
 from alliancesim.model import AllianceModel
@@ -61,7 +82,8 @@ def Controls(channel: Channel, state: AppState) -> None:
                 return
             still_running = channel.advance(batch)
             pacer.stepped()
-            if not still_running or (state.pause.value and current.fresh):
+            if not still_running or (state.pause.value
+                                     and pauses_at(current.fresh, state.pause_kinds.value)):
                 current.paused_at = current.month
                 channel.playing.set(False)
                 return
@@ -70,8 +92,14 @@ def Controls(channel: Channel, state: AppState) -> None:
                       intrusive_cancel=False)
 
     def play_or_pause() -> None:
+        if not channel.playing.value and not channel.running.value:
+            return  # nothing left to play (a clicker key can ask at any time)
         current.paused_at = None
         channel.playing.set(not channel.playing.value)
+
+    def step_if_stopped() -> None:
+        if not channel.playing.value and channel.running.value:
+            step_once()
 
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"},
                     classes=["as-controls"]):
@@ -81,8 +109,9 @@ def Controls(channel: Channel, state: AppState) -> None:
                       disabled=not running and not playing, classes=["as-play"])
         solara.Button("Step", color="primary", on_click=step_once,
                       disabled=playing or not running, classes=["as-step"])
-        with solara.Div(style={"width": "300px"}, classes=["as-speed"]):
+        with solara.Div(style={"width": "250px"}, classes=["as-speed"]):
             solara.Select("Speed", values=list(SPEEDS), value=state.speed, dense=True)
+        ClickerKeys(play_or_pause, step_if_stopped)
 
 
 def pending_changes(settings: Settings, applied: Settings) -> list[str]:
@@ -144,35 +173,53 @@ def RunProblem(channel: Channel) -> None:
             solara.Error(problem, dense=True, classes=["as-run-problem"])
 
 
-def banner_moments(run: Run) -> list[tuple[str, list[Moment], int]]:
-    """Per alliance: its label, the moments to show (this month's, else the last one) and
-    the month it is at."""
+def banner_moments(run: Run, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS, limit: int = 3,
+                   ) -> list[tuple[str, list[Moment], int, str]]:
+    """Per alliance: its label, the moments to spell out (this month's, else the last one),
+    the month it is at, and the rest of a busy month in a few words."""
     shown = []
     for watched in run.watched:
         story, month = watched.story, watched.model.month
-        moments = story.latest(month) or story.moments[-1:]
-        shown.append((watched.label, moments, month))
+        moments, also = headline(story.latest(month) or story.moments[-1:], kinds, limit)
+        shown.append((watched.label, moments, month, also))
     return shown
 
 
+def timeline_words(settings: Settings) -> str:
+    """'Timeline: month 24: the manager's departure; month 30: ...' ('' without one)."""
+    if not settings.timeline:
+        return ""
+    return "Timeline: " + "; ".join(f"month {e.month}: {intervention_words(e.intervention)}"
+                                    for e in settings.timeline)
+
+
 @solara.component
-def MomentBanner(channel: Channel) -> None:
-    """What just happened and why, in one sentence per key moment; stands out in the month
-    it happened (and says so when play stopped for it)."""
+def MomentBanner(channel: Channel, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS,
+                 limit: int = 3, compact: bool = False) -> None:
+    """What just happened and why, in one sentence per key moment (at most ``limit``, the
+    rest in a few words); stands out in the month it happened (and says so when play
+    stopped for it, briefly when ``compact``). Before the first month: what the scenario is
+    about."""
     channel.tick.value  # noqa: B018  (redraw on every step)
     playing = channel.playing.value
     run = channel.run.value
-    shown = banner_moments(run)
-    fresh = any(moments and moments[0].month == month for _, moments, month in shown)
+    shown = banner_moments(run, kinds, limit)
+    fresh = any(moments and moments[0].month == month for _, moments, month, _ in shown)
     pair = len(shown) > 1
-    html = "".join(moment_html(moments, month, mode_name(label) if pair else "")
-                   for label, moments, month in shown)
+    html = "".join(moment_html(moments, month, mode_name(label) if pair else "", also)
+                   for label, moments, month, also in shown)
     paused = not playing and run.paused_at == run.month and fresh and run.running
+    settings = run.settings
     with solara.Column(gap="0", classes=["as-banner-box"]):
-        if html:
+        if run.month == 0 and settings.description:
+            solara.HTML(unsafe_innerHTML=intro_html(settings.scenario, settings.description,
+                                                    timeline_words(settings)),
+                        classes=["as-intro"])
+        elif html:
             classes = ["as-moment"] + (["as-moment-fresh"] if fresh else [])
-            lead = ('<div class="as-moment-paused">Paused at a key moment: press Play to go '
-                    "on.</div>") if paused else ""
+            how = "." if compact else ": press Play (or the clicker) to go on."
+            lead = (f'<div class="as-moment-paused">Paused at a key moment{how}</div>'
+                    if paused else "")
             solara.HTML(unsafe_innerHTML=lead + html, classes=classes,
                         attributes={"data-month": str(run.month)})
 
@@ -186,15 +233,17 @@ def PhaseTimeline(channel: Channel, index: int = 0) -> None:
 
 
 @solara.component
-def NetworkView(channel: Channel, index: int = 0, height: int = 440,
+def NetworkView(channel: Channel, index: int = 0, height: int | str = 440,
                 projector: bool = False) -> None:
-    """The members as a network at their fixed places (see :mod:`alliancesim.app.layout`)."""
+    """The members as a network at their fixed places (see :mod:`alliancesim.app.layout`);
+    ``height`` in pixels, or a CSS height such as '100%'."""
     channel.tick.value  # noqa: B018  (redraw on every step)
     watched = channel.run.value.watched[index]
     model = watched.model
+    size = f"{height}px" if isinstance(height, int) else height
     solara.FigureEcharts(option=network_option(model, watched.layout, scale_for(projector)),
                          responsive=True, attributes={
-        "style": f"height: {height}px; width: 100%;", "class": "as-network",
+        "style": f"height: {size}; width: 100%;", "class": "as-network",
         "data-month": str(model.month), "data-members": str(len(model.members))})
 
 
@@ -244,11 +293,34 @@ def Charts(channel: Channel, panels: tuple[Panel, ...], height: int = 460,
         [(label, step_columns(w.model)) for label, w in zip(labels, watched, strict=True)],
         panels, horizon=max(int(w.model.p["horizon"]) for w in watched),
         targets={"value_target": model.objectives()},
-        markers=chart_markers(run), scale=scale_for(projector), height=height)
+        markers=chart_markers(run), scale=scale_for(projector), height=height,
+        colours=[mode_colour(w.label, i) for i, w in enumerate(watched)])
     solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": f"height: {height}px; width: 100%;", "class": "as-charts",
         "data-month": str(max(w.model.month for w in watched)),
         "data-markers": ",".join(str(m.month) for m in chart_markers(run))})
+
+
+@solara.component
+def StageChart(channel: Channel, kinds: frozenset[str] = DEFAULT_PAUSE_KINDS,
+               projector: bool = True) -> None:
+    """The one chart that matters at the key moment the banner spells out (see
+    :func:`panel_for`), filling the box the projector's stage gives it."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    run = channel.run.value
+    watched = run.watched[0]
+    (_, shown, _, _), = banner_moments(run, kinds, limit=1)
+    panel = panel_for(shown[0] if shown else None)
+    markers = chart_markers(run)
+    option = timeseries_option(
+        [(watched.label, step_columns(watched.model))], (panel,),
+        horizon=int(watched.model.p["horizon"]),
+        targets={"value_target": watched.model.objectives()}, markers=markers,
+        scale=scale_for(projector))
+    solara.FigureEcharts(option=option, responsive=True, attributes={
+        "style": "height: 100%; width: 100%;", "class": "as-stage-chart",
+        "data-month": str(watched.model.month), "data-panel": panel.title,
+        "data-markers": ",".join(str(m.month) for m in markers)})
 
 
 @solara.component
@@ -264,6 +336,45 @@ def EndSummaryCard(channel: Channel, index: int = 0, title: str = "How it ended"
                 solara.HTML(unsafe_innerHTML=summary_html(summary),
                             classes=["as-summary"],
                             attributes={"data-outcome": summary.outcome})
+
+
+def why_lines(run: Run) -> list[str]:
+    """The why panel's sentences: one alliance's cost, work, skill and mechanisms; for two,
+    how long each ran, where they differed most, then each one's cost and work."""
+    works = [management_work(w.model, w.label) for w in run.watched]
+    if len(works) == 1:
+        return why_sentences(works[0])
+    left, right = works
+    lines = [lifetime_sentence(left, right)]
+    found = differences(left, right)
+    if found:
+        lines.append("Where they differed most: " + " ".join(found))
+    for work in works:
+        name = mode_name(work.mode)
+        lines += [f"{name}: {cost_sentence(work)}", f"{name}: {work_sentence(work)}"]
+    return lines
+
+
+@solara.component
+def WhyPanel(channel: Channel, projector: bool = False) -> None:
+    """Why it went this way: what management cost, who mediated and how well, skill gained
+    and the mechanisms the run shows, per alliance on screen, with a small chart."""
+    channel.tick.value  # noqa: B018  (redraw on every step)
+    run = channel.run.value
+    works = [management_work(w.model, w.label) for w in run.watched]
+    modes = [w.mode for w in works]
+    names = [mode_name(m) for m in modes]
+    height = 320 if projector else 260
+    with solara.Card("Why: the management behind it", margin=0, classes=["as-why"],
+                     style={"margin-top": "12px"}), solara.Columns([3, 2]):
+        solara.HTML(unsafe_innerHTML="".join(f"<p>{escape(line)}</p>"
+                                             for line in why_lines(run)),
+                    classes=["as-why-text"])
+        solara.FigureEcharts(
+            option=why_option(who_counts(works), modes, names, scale_for(projector)),
+            responsive=True, attributes={
+                "style": f"height: {height}px; width: 100%;", "class": "as-why-chart",
+                "data-month": str(run.month)})
 
 
 def key_figures(model: AllianceModel) -> list[tuple[str, str]]:

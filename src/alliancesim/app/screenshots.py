@@ -6,9 +6,11 @@ Runs the app on the project's scenarios and takes, with the shipped teaching see
 
 - ``app_live.png``: the live view of *Manager departure* on a laptop, just after the
   manager left (README and docs/app.md);
-- ``teaching_pause.png``: the same moment in projector mode at 1280x720, as a class sees it
-  when play stops;
+- ``teaching_pause.png``: the same moment in projector mode at 1280x610 (a 1280x720
+  projector less the browser's toolbars), as a class sees it when play stops;
 - ``teaching_summary.png``: the end summary of that alliance, in projector mode;
+- ``teaching_why.png``: its why panel (what management cost, who mediated), in projector
+  mode;
 - ``teaching_compare.png``: the comparison over 100 paired seeds.
 
 Re-run it after the model or the teaching seeds change, so the pictures stay true.
@@ -91,7 +93,7 @@ def take(out: Path, url: str) -> list[Path]:
         laptop.wait_for_timeout(400)
         shots.append(out / "teaching_compare.png")
         laptop.locator(".as-many").screenshot(path=str(shots[-1]))
-        projector = browser.new_page(viewport={"width": 1280, "height": 720})
+        projector = browser.new_page(viewport={"width": 1280, "height": 610})
         open_app(projector, url)
         use_projector(projector)  # the scenario picker moves to the top bar
         play_departure(projector)
@@ -103,6 +105,8 @@ def take(out: Path, url: str) -> list[Path]:
         projector.wait_for_timeout(400)
         shots.append(out / "teaching_summary.png")
         projector.locator(".as-summary-card").screenshot(path=str(shots[-1]))
+        shots.append(out / "teaching_why.png")
+        projector.locator(".as-why").screenshot(path=str(shots[-1]))
         browser.close()
     return shots
 

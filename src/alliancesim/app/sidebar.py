@@ -66,7 +66,8 @@ def ScenarioPicker(state: AppState, compact: bool = False) -> None:
     def pick(name: str | None) -> None:
         if not name or name == NO_SCENARIO:
             state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
-                                       scenario="", teaching_seed=None, partners=Partners()))
+                                       scenario="", teaching_seed=None, partners=Partners(),
+                                       description=""))
         else:
             choice = by_name[name]
             if choice.error:
@@ -211,7 +212,8 @@ def ParameterPanel(state: AppState) -> None:
 
     def back_to_defaults() -> None:
         state.settings.set(replace(state.settings.value, params=defaults(), timeline=(),
-                                   scenario="", teaching_seed=None, partners=Partners()))
+                                   scenario="", teaching_seed=None, partners=Partners(),
+                                   description=""))
         set_problem("")
 
     # Messages come and go inside a container that stays, so the inputs below keep their

@@ -56,6 +56,7 @@ class Settings:
     timeline: tuple[ScheduledEntry, ...] = ()
     scenario: str = ""
     teaching_seed: int | None = None  # the scenario's seed on which its story happens
+    description: str = ""  # the scenario's description, read aloud before play
     # An AllianceModel subclass passed in Python (App(Settings(model_class=...))); the app
     # never imports a class a scenario file names.
     model_class: type[AllianceModel] = AllianceModel

@@ -47,7 +47,7 @@ PHASE_COLOURS = {
     FOUNDING: "#ce93d8",
     EVOLVING: "#a5d6a7",
     TRANSFORMING: "#ffcc80",
-    COMPLETED: "#1565c0",
+    COMPLETED: "#00695c",
     DISSOLVED: "#757575",
 }
 PHASE_ABBREVIATIONS = {FORMING: "form.", FOUNDING: "found.", EVOLVING: "evol.",
@@ -61,6 +61,15 @@ MAX_MEMBERS_WITH_NAMES = 40
 SERIES_STYLES = ("solid", "dashed")
 MARKER_SERIES = "key moments"  # the chart series that carries the key-moment lines
 RUN_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a")
+# One colour per management mode in every chart that tells modes apart, so a colour never
+# means one mode in one chart and another mode (or an outcome) in the next.
+MODE_COLOURS = {"dedicated": "#1565c0", "transversal": "#ef6c00", "hybrid": "#6a1b9a",
+                "none": "#8d6e63"}
+
+
+def mode_colour(mode: str, index: int = 0) -> str:
+    """The colour of a management mode (a run's colour by its place for anything else)."""
+    return MODE_COLOURS.get(mode, RUN_COLOURS[index % len(RUN_COLOURS)])
 
 
 @dataclass(frozen=True)
@@ -129,9 +138,11 @@ def _member_node(member: MemberOrganization, xy: Position, members: int,
     # Names of members on the right run leftwards, so no name runs off the picture.
     side = "left" if xy[0] > 0.55 else "right"
     if not member.active:
+        # A former member's name shows on hover only: drawn faintly it would cross the
+        # names of the members still in the alliance.
         node["itemStyle"] = {"opacity": 0.35, "borderType": "dashed", "borderColor": "#607d8b"}
-        node["label"] = {"formatter": f"{member.name} (left, month {member.exit_month})",
-                         "color": "#90a4ae", "position": side}
+        node["label"] = {"show": False, "position": side,
+                         "formatter": f"{member.name} (left, month {member.exit_month})"}
         return node
     node["label"] = {"position": side}
     if dissolved:
@@ -218,7 +229,7 @@ def network_legend_html(model: AllianceModel) -> str:
         '<div><b>Ties</b>: mutual trust between two members, thicker and greener for more, '
         'red for distrust</div>',
         "<div><b>Place</b>: culturally similar organizations sit close together; members "
-        "who left stay greyed out, dashed, where they stood</div>",
+        "who left stay greyed out, dashed, where they stood (point at one for its name)</div>",
     ]
     if any(m.country for m in model.members):
         rows.append("<div><b>Hover</b> a member to see its sector and country</div>")
@@ -269,6 +280,20 @@ LIVE_PANELS = (
                                   ("conflicts_latent", "left latent")),
           ("#43a047", "#c62828", "#f9a825"), kind="bar"),
 )
+# The chart a pause shows on a projector: the one where a moment of this kind shows.
+MOMENT_PANELS = {"manager": "Conflicts per month", "partner": "Commitment and identity",
+                 "shock": "Value", "phase": "Value", "end": "Value", "scheduled": "Trust"}
+
+
+def panel_for(moment: Moment | None, panels: Sequence[Panel] = ()) -> Panel:
+    """The chart that matters at ``moment``: conflicts when a manager leaves or arrives (who
+    mediates now?), commitment when partners come and go, value at a phase, a shock or the
+    end, trust for a planned change; value before the first key moment."""
+    panels = panels or LIVE_PANELS
+    title = MOMENT_PANELS.get(moment.category, "Value") if moment is not None else "Value"
+    return next((p for p in panels if p.title == title), panels[0])
+
+
 COMPARISON_PANELS = (
     Panel("Mean trust", (("trust_mean", "trust"),), RUN_COLOURS, unit_range=True),
     Panel("Mean commitment", (("commitment_mean", "commitment"),), RUN_COLOURS,
@@ -297,14 +322,16 @@ def timeseries_option(
     markers: Sequence[Moment] = (),
     scale: Scale = LAPTOP,
     height: int = 430,
+    colours: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A 2x2 grid of charts over months, each with its own title and legend.
 
     With several runs (the comparison view) each run keeps one colour and line style and
     the legends name the runs; the x axis always spans the whole horizon so lines grow as
-    months pass. ``markers`` draw a dashed line at each key moment's month. Positions are
-    in pixels of a chart ``height`` high, so titles and legends keep their room at any
-    text size.
+    months pass; ``colours`` (one per run) replace the panels' colours when runs are
+    compared, so each management mode keeps its colour. ``markers`` draw a dashed line at
+    each key moment's month. Positions are in pixels of a chart ``height`` high, so titles
+    and legends keep their room at any text size.
     """
     grids, xaxes, yaxes, titles, legends, series = [], [], [], [], [], []
     cell = height // 2
@@ -312,8 +339,12 @@ def timeseries_option(
     footer = 2 * scale.axis + 26
     for i, panel in enumerate(panels):
         left, top = ("8%" if i % 2 == 0 else "58%"), cell * (i // 2)
-        grids.append({"left": left, "width": "37%", "top": top + header,
-                      "height": max(cell - header - footer, 40)})
+        if len(panels) == 1:
+            # One chart fills its box, whatever height the page gives the box.
+            grids.append({"left": left, "right": "4%", "top": header, "bottom": footer})
+        else:
+            grids.append({"left": left, "width": "37%", "top": top + header,
+                          "height": max(cell - header - footer, 40)})
         titles.append({"text": panel.title, "left": left, "top": top + 2,
                        "textStyle": {"fontSize": scale.title}})
         xaxes.append({"type": "value", "gridIndex": i, "min": 0, "max": horizon,
@@ -327,7 +358,10 @@ def timeseries_option(
             for c, (column, name) in enumerate(panel.columns):
                 shown = name if len(runs) == 1 else label
                 names.append(shown)
-                series.append(_series(panel, i, r, c, shown, months, columns.get(column, [])))
+                entry = _series(panel, i, r, c, shown, months, columns.get(column, []))
+                if colours and len(runs) > 1:
+                    _recolour(entry, colours[r % len(colours)])
+                series.append(entry)
         legends.append({"data": names, "left": left, "top": top + scale.title + 10,
                         "textStyle": {"fontSize": scale.legend}, "itemGap": 14})
         if panel.target and targets and panel.target in targets and series:
@@ -379,7 +413,9 @@ def _y_axis(panel: Panel, grid: int, runs: Sequence[tuple[str, dict[str, list[An
         highest = max([float(targets[panel.target]), *(
             float(v) for _, columns in runs for column, _ in panel.columns
             for v in columns.get(column, []))])
+        # The top is not a round number: its label would sit on the last round one.
         axis.update(min=0, max=round(highest * 1.1, 1))
+        axis["axisLabel"]["showMaxLabel"] = False
     return axis
 
 
@@ -397,6 +433,12 @@ def _series(panel: Panel, grid: int, run: int, column: int, name: str,
         entry["lineStyle"] = {"type": SERIES_STYLES[run % len(SERIES_STYLES)], "width": 2.5,
                               "color": colour}
     return entry
+
+
+def _recolour(entry: dict[str, Any], colour: str) -> None:
+    entry["itemStyle"]["color"] = colour
+    if "lineStyle" in entry:
+        entry["lineStyle"]["color"] = colour
 
 
 def _number(value: Any) -> float:
@@ -483,15 +525,28 @@ def feed_html(items: Sequence[FeedItem], hidden: int = 0) -> str:
     return "".join(rows)
 
 
-def moment_html(moments: Sequence[Moment], month: int, label: str = "") -> str:
-    """The banner's text: the key moments of the latest month, each in one sentence."""
+def moment_html(moments: Sequence[Moment], month: int, label: str = "", also: str = "",
+                ) -> str:
+    """The banner's text: the key moments of the latest month, each in one sentence, and
+    ``also`` (the rest of a busy month in a few words) after them."""
     side = f"<b>{escape(label)}</b>: " if label else ""
     if not moments:
         return ""
     fresh = all(m.month == month for m in moments)
     lead = "" if fresh else "Last key moment: "
-    return "".join(f'<div class="as-moment-line">{side}{lead}{escape(m.sentence)}</div>'
-                   for m in moments)
+    lines = [f'<div class="as-moment-line">{side}{lead}{escape(m.sentence)}</div>'
+             for m in moments]
+    if also:
+        lines.append(f'<div class="as-moment-also">{escape(also[:1].upper() + also[1:])} '
+                     "this month (see the feed).</div>")
+    return "".join(lines)
+
+
+def intro_html(scenario: str, description: str, timeline: str = "") -> str:
+    """What the scenario is about, shown before play so the teacher can read it aloud."""
+    plan = f'<div class="as-intro-timeline">{escape(timeline)}</div>' if timeline else ""
+    return (f'<div class="as-intro-head">{escape(scenario)}</div>'
+            f'<div class="as-intro-text">{escape(description)}</div>{plan}')
 
 
 # --- the end summary, the glossary, small tables ---------------------------------------------
@@ -527,7 +582,8 @@ def table_html(rows: Sequence[tuple[str, str]]) -> str:
 
 
 # --- the comparison over many seeds ------------------------------------------------------------
-OUTCOME_COLOURS = {"completed": PHASE_COLOURS[COMPLETED], "running": "#81c784",
+# Outcomes are never drawn in a mode's colour: the next chart tells modes apart by colour.
+OUTCOME_COLOURS = {"completed": PHASE_COLOURS[COMPLETED], "running": "#b2dfdb",
                    "dissolved": PHASE_COLOURS[DISSOLVED]}
 
 
@@ -551,6 +607,15 @@ def value_bins(values: Sequence[float], target: float, per_target: int = 4,
     return [f"{i * width:.0f}–{(i + 1) * width:.0f}" for i in range(n)], width
 
 
+def _category_labels(chart: int, scale: Scale, count: int) -> dict[str, Any]:
+    """The x labels of the paired-seeds charts. The first chart has a bar per mode: every
+    bar keeps its name (ECharts would drop one that does not fit), broken over lines."""
+    if chart == 0:
+        return {"fontSize": scale.axis, "interval": 0, "width": 130 if count <= 2 else 80,
+                "overflow": "break", "lineHeight": round(scale.axis * 1.2)}
+    return {"fontSize": scale.axis, "interval": "auto"}
+
+
 def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target: float,
                 scale: Scale = LAPTOP, height: int = 360) -> dict[str, Any]:
     """Three charts of the paired runs per mode: how they ended, how long they lived (by
@@ -571,7 +636,7 @@ def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target
         xaxes.append({"type": "category", "gridIndex": i, "data": categories,
                       "name": axis_name, "nameLocation": "middle", "nameGap": scale.axis + 10,
                       "nameTextStyle": {"fontSize": scale.axis},
-                      "axisLabel": {"fontSize": scale.axis, "interval": "auto"}})
+                      "axisLabel": _category_labels(i, scale, len(categories))})
         yaxes.append({"type": "value", "gridIndex": i, "minInterval": 1,
                       "axisLabel": {"fontSize": scale.axis}})
     for outcome, colour in OUTCOME_COLOURS.items():
@@ -580,7 +645,7 @@ def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target
                        "yAxisIndex": 0, "itemStyle": {"color": colour},
                        "data": [m.outcomes[outcome] for m in modes]})
     for r, (mode, name) in enumerate(zip(modes, names, strict=True)):
-        colour = RUN_COLOURS[r % len(RUN_COLOURS)]
+        colour = mode_colour(mode.mode, r)
         series.append({"type": "bar", "name": name, "xAxisIndex": 1, "yAxisIndex": 1,
                        "itemStyle": {"color": colour}, "data": year_bins(mode.lifetimes, horizon)})
         counts = [0] * len(value_labels)
@@ -598,4 +663,43 @@ def many_option(modes: Sequence[Any], names: Sequence[str], horizon: int, target
                    {"data": list(names), "left": "37%", "top": scale.title + 10,
                     "textStyle": {"fontSize": scale.legend}}],
         "grid": grids, "xAxis": xaxes, "yAxis": yaxes, "series": series,
+    }
+
+
+# --- the why panel -------------------------------------------------------------------------------
+def why_option(who: Sequence[tuple[str, list[int], list[int]]], modes: Sequence[str],
+               names: Sequence[str], scale: Scale = LAPTOP) -> dict[str, Any]:
+    """A small bar chart of who mediated the conflicts: per mediator a bar per alliance in
+    its mode's colour, the resolved part solid and the rest pale."""
+    categories = [label for label, _, _ in who]
+    pair = len(modes) > 1
+    series = []
+    for r, (mode, name) in enumerate(zip(modes, names, strict=True)):
+        colour = mode_colour(mode, r)
+        resolved = [counts[r] for _, _, counts in who]
+        rest = [mediated[r] - counts[r] for _, mediated, counts in who]
+        # Two alliances: the legend names the modes, the subtitle says solid and pale.
+        solid, pale = (name, f"{name}: not resolved") if pair else ("resolved", "not resolved")
+        series.append({"type": "bar", "name": solid, "stack": f"run{r}",
+                       "itemStyle": {"color": colour}, "data": resolved})
+        series.append({"type": "bar", "name": pale, "stack": f"run{r}",
+                       "itemStyle": {"color": colour, "opacity": 0.35}, "data": rest})
+    legend = [s["name"] for s in series[::2]] if pair else ["resolved", "not resolved"]
+    note = scale.label + 8 if pair else 0
+    return {
+        "animation": False,
+        "title": {"text": "Mediated conflicts, by who led the mediation",
+                  "subtext": "solid: resolved, pale: not resolved" if pair else "",
+                  "textStyle": {"fontSize": scale.title},
+                  "subtextStyle": {"fontSize": scale.label}},
+        "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
+        "legend": {"data": legend, "top": scale.title + 10 + note,
+                   "textStyle": {"fontSize": scale.legend}},
+        "grid": {"left": "8%", "right": "4%", "top": scale.title + scale.legend + 34 + note,
+                 "bottom": 2 * scale.axis + 24},
+        "xAxis": {"type": "category", "data": categories,
+                  "axisLabel": {"fontSize": scale.axis, "interval": 0, "width": 100,
+                                "overflow": "break", "lineHeight": round(scale.axis * 1.2)}},
+        "yAxis": {"type": "value", "minInterval": 1, "axisLabel": {"fontSize": scale.axis}},
+        "series": series,
     }
