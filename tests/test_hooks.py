@@ -364,3 +364,10 @@ def test_a_sweep_runs_an_experiment_named_manager_class(tmp_path):
     assert runs["manager_departures"].eq(0).all()
     again = replay(tmp_path / "out", 3, tmp_path / "again", allow_import=True)
     assert again.matches
+
+
+def test_the_app_refuses_a_scenario_naming_a_manager_class():
+    from alliancesim.app.scenarios import load_choice
+
+    choice = load_choice(TIRELESS)
+    assert "field 'manager_class'" in choice.error and "--allow-import" in choice.error
