@@ -258,34 +258,67 @@ def test_an_allocation_override_is_asked_for_every_kind_of_holder_and_checked():
 
 
 # --- management time for a hook's own work -------------------------------------------------
-def month_in(mode: str) -> AllianceModel:
-    model = AllianceModel(rng=4, management_mode=mode)
+class Debriefing(AllianceModel):
+    """Asks for a piece of work of its own in its second month, and notes the accounts
+    around it."""
+
+    effort: float = 0.05
+    parties: tuple[int, int] | None = None
+
+    def monthly_work(self) -> None:
+        if self.month != 2:
+            return
+        m = self.management
+        self.before = (m.paid_fte, m.used_total, m.manager_used_now)
+        self.done = m.request(self.effort, parties=self.parties)
+        self.after = (m.paid_fte, m.used_total, m.manager_used_now)
+
+
+def second_month(cls: type[Debriefing], mode: str) -> Debriefing:
+    model = cls(rng=4, management_mode=mode)
+    model.step()
     model.step()
     return model
 
 
 def test_work_a_hook_requests_is_paid_as_built_in_work_is():
     # Members hold the budget: the time they give is paid as they give it.
-    model = month_in("transversal")
-    m = model.management
-    paid, used = m.paid_fte, m.used_total
-    done = m.request(0.05)
-    given = (done.by_manager + done.by_members) * 0.05
-    assert given == pytest.approx(0.05)
-    assert m.paid_fte - paid == pytest.approx(given)
-    assert m.used_total - used == pytest.approx(given)
+    model = second_month(Debriefing, "transversal")
+    (paid, used, _), (paid_after, used_after, _) = model.before, model.after
+    given = (model.done.by_manager + model.done.by_members) * model.effort
+    assert given == pytest.approx(model.effort) and model.done.by_members == pytest.approx(1.0)
+    assert paid_after - paid == pytest.approx(given)
+    assert used_after - used == pytest.approx(given)
+
     # A manager's post is paid whether used or not: its time costs nothing more.
-    model = month_in("dedicated")
-    m = model.management
-    paid, manager_used = m.paid_fte, m.manager_used_now
-    done = m.request(0.01, parties=(0, 1))
-    assert done.by_manager == pytest.approx(1.0)
-    assert m.paid_fte == paid and m.manager_used_now - manager_used == pytest.approx(0.01)
-    for bad in (-1.0, float("nan"), "much", True):
-        with pytest.raises(ValueError, match=r"request: effort=.*allowed: a number"):
-            m.request(bad)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"request: parties=.*allowed: two different"):
-        m.request(0.01, parties=(0, 0))
+    class Mediating(Debriefing):
+        effort, parties = 0.01, (0, 1)
+
+    model = second_month(Mediating, "dedicated")
+    (paid, _, manager_used), (paid_after, _, manager_used_after) = model.before, model.after
+    assert model.done.by_manager == pytest.approx(1.0)
+    assert paid_after == paid and manager_used_after - manager_used == pytest.approx(0.01)
+
+
+def test_a_request_outside_the_month_or_of_no_sensible_size_is_refused():
+    model = AllianceModel(rng=4)
+    model.step()
+    with pytest.raises(RuntimeError, match=r"outside a month's work.*allowed: from a hook"):
+        model.management.request(0.01)  # the month's value, and its cost, are settled
+
+    class Asking(AllianceModel):
+        def monthly_work(self) -> None:
+            m = self.management
+            for bad in (-1.0, float("nan"), "much", True):
+                with pytest.raises(ValueError, match=r"request: effort=.*allowed: a number"):
+                    m.request(bad)  # type: ignore[arg-type]
+            with pytest.raises(ValueError, match=r"request: parties=.*allowed: two different"):
+                m.request(0.01, parties=(0, 0))
+            self.asked = True
+
+    model = Asking(rng=4)
+    model.step()
+    assert model.asked
 
 
 def test_a_hook_s_requested_time_shows_in_the_run_s_management_time_and_cost():

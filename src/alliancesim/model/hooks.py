@@ -34,11 +34,15 @@ a ValueError naming the hook and those values.
     ``choose_legal_form() -> str``
         Right after the governance form: ``contract``, ``association``, ``foundation`` or
         ``joint_venture``. Default: :func:`alliancesim.model.phases.choose_legal_form`.
+    ``monthly_work()``
+        Every month, after conflicts, paradoxes and stagnation and before routine upkeep
+        (which gets the time left): work of the subclass's own. Does nothing by default.
     ``allocate_time(need, time, skill, holders) -> numpy array``
         Whenever work needs time from several holders: the time each gives (between 0 and
         its ``time``, together at most ``need``). ``holders`` is ``"budget"`` (the
-        manager first, then every member), ``"spare"`` (every member's spare attention) or
-        ``"parties"`` (a conflict's two parties' spare attention). Default: the rule the
+        manager first, 0 when there is none, then every member), ``"spare"`` (every
+        member's spare attention) or ``"parties"`` (a conflict's two parties' spare
+        attention). Default: the rule the
         parameter ``work_allocation`` names (not called at all unless overridden, which
         keeps the built-in month fast). Not asked when only the manager holds budgeted
         time: the manager then gives what the work needs.
@@ -72,11 +76,12 @@ a ValueError naming the hook and those values.
 
 Management time for a model's own work
     ``model.management.request(effort, parties=None, bridging=False) -> WorkDone``
-        Any hook or ``step`` override asks for ``effort`` FTE-months of management work:
-        it is taken from whoever holds time, paid as built-in work is
+        Any hook (``monthly_work`` for work of its own) asks for ``effort`` FTE-months of
+        management work: it is taken from whoever holds time, paid as built-in work is
         (``model.management.paid_fte``, hence ``management_cost_total``), and its doers
         learn by doing. Equal budgets then still cost the same. ``WorkDone.quality`` is
-        the effective skill the work got.
+        the effective skill the work got. Work done outside the month's processes (after
+        ``super().step()``) would go unpaid, so it is refused with a RuntimeError.
 
 Parameters a class declares
     ``parameters: ClassVar[tuple[Parameter, ...]]`` on each of the three classes (empty
@@ -92,7 +97,7 @@ from __future__ import annotations
 
 # The hooks above, by the class that owns them: what tests check exists and is called.
 MODEL_HOOKS = ("mediate_conflict", "conflict_outcome", "respond_to_paradox", "partner_fit",
-               "choose_governance_form", "choose_legal_form", "allocate_time")
+               "choose_governance_form", "choose_legal_form", "monthly_work", "allocate_time")
 MEMBER_HOOKS = ("choose_conflict_mode", "wants_to_leave")
 MANAGER_HOOKS = ("hire", "hiring_skill", "initial_knowledge", "effective_skill", "learn",
                  "learn_by_doing", "learn_from_peers", "fade", "train", "decides_to_leave")

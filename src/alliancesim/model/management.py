@@ -158,6 +158,8 @@ class Management:
         # The model's own allocation rule when its class overrides ``allocate_time``
         # (None: the parameter ``work_allocation`` names a built-in rule).
         self.allocation = allocation
+        # Between begin_month and end_month: work asked for now is paid this month.
+        self.month_open = False
         p = model.params
         self.mode = p.management_mode
         self.manager_fte, self.member_fte = budget_holders(
@@ -226,6 +228,7 @@ class Management:
     def begin_month(self) -> None:
         """Turnover, replacement, knowledge of the alliance and this month's fresh time."""
         self.manager_left_now = 0
+        self.month_open = True
         if self.manager is not None:
             if self.manager.decides_to_leave():
                 self._manager_leaves("turnover")
@@ -415,10 +418,18 @@ class Management:
         (:attr:`paid_fte`), and those who gave it learn by doing. ``parties`` (two member
         rows) makes it the mediation of their conflict (:meth:`mediate`, which bridges
         their cultural distance); ``bridging`` work spans all members' cultures
-        (:meth:`work`). Returns the :class:`WorkDone`:
-        its quality (0-1) and who gave the time. Time already used this month is gone:
-        work asked for late in the month gets what built-in work left.
+        (:meth:`work`). Returns the :class:`WorkDone`: its quality (0-1) and who gave the
+        time. Time already used this month is gone: work asked for late in the month gets
+        what earlier work left.
+
+        Ask during the month (from a hook, or the model's ``monthly_work``): once the
+        month's value is created its time has been paid, so a request after
+        ``super().step()`` is refused rather than left unpaid.
         """
+        if not self.month_open:
+            raise RuntimeError("request: asked for management time outside a month's work "
+                               "(its time is paid when the month's value is created); "
+                               "allowed: from a hook or the model's monthly_work()")
         if isinstance(effort, bool) or not isinstance(effort, numbers.Real) \
                 or not math.isfinite(effort) or effort < 0.0:
             raise ValueError(f"request: effort={effort!r}; allowed: a number of FTE-months, "
@@ -529,6 +540,7 @@ class Management:
         """What this month's work did to those who did it: members gained commitment
         (participation) and openness (practice across cultures), and everyone who worked
         learned from the more skilled among those they worked with."""
+        self.month_open = False
         p, s = self.model.params, self.model.state
         if self.member_used_now <= 0.0:
             return

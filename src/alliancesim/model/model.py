@@ -286,6 +286,7 @@ class AllianceModel(mesa.Model):
             run_paradoxes(self)
         if a.phase == phases.EVOLVING:
             run_stagnation(self)
+        self.monthly_work()
         if working:
             self._keep_in_touch()
             self._cooperate()
@@ -475,11 +476,18 @@ class AllianceModel(mesa.Model):
         foundation or joint_venture. :func:`~alliancesim.model.phases.choose_legal_form`."""
         return phases.choose_legal_form(self)
 
+    def monthly_work(self) -> None:
+        """Work of a subclass's own, every month: called after conflicts, paradoxes and
+        stagnation and before routine upkeep (which gets the time left). Ask for its time
+        with ``self.management.request(effort)`` to have it paid as built-in work is.
+        Does nothing here."""
+
     def allocate_time(self, need: float, time: np.ndarray, skill: np.ndarray,
                       holders: str) -> np.ndarray:
         """Time each holder gives to work needing ``need`` FTE-months, from the ``time``
         each has left and its effective ``skill``: ``holders`` says whose time it is
-        (``"budget"``: the manager first, then every member's row; ``"spare"``: every
+        (``"budget"``: the manager first (0 when there is none), then every member's
+        row; ``"spare"``: every
         member's spare attention; ``"parties"``: a conflict's two parties' spare
         attention). Each gives between 0 and its time, together at most ``need``.
 
