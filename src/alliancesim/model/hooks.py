@@ -85,7 +85,8 @@ Management time for a model's own work
 
 Parameters a class declares
     ``parameters: ClassVar[tuple[Parameter, ...]]`` on each of the three classes (empty
-    by default): the parameters a subclass adds beyond the package's own.
+    by default): the parameters a subclass adds beyond the package's own, read as
+    ``model.params.<name>`` (see :mod:`alliancesim.params.declared`).
 
 Draws: a hook that draws random numbers should use ``model.rng`` (the model's processes)
 or ``model.management_rng`` (hiring and turnover), as the defaults do; any extra draw
