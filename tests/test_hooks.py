@@ -30,7 +30,7 @@ TIRELESS, RESTLESS = HERE / "tireless.toml", HERE / "restless.toml"
 SWEEP = HERE / "tireless_sweep.toml"
 if str(HERE) not in sys.path:
     sys.path.append(str(HERE))
-from coaching import TirelessManager  # noqa: E402
+from steady_managers import TirelessManager  # noqa: E402
 
 SEEDS = range(6)
 SHORT = {"horizon": 48}
@@ -362,7 +362,7 @@ def test_the_command_line_runs_and_replays_a_file_named_manager_class(tmp_path):
     assert done.exit_code == 0, done.output
     manifest = json.loads((out / "manifest.json").read_text())
     recipe = manifest["recipe"]["scenarios"][0]
-    assert recipe["manager_class"] == "coaching:TirelessManager"
+    assert recipe["manager_class"] == "steady_managers:TirelessManager"
     again = CliRunner().invoke(app, ["replay", str(out), "--run-id", "0"])
     assert again.exit_code == 2 and "--allow-import" in again.output
     replayed = replay(out, 0, tmp_path / "again", allow_import=True)
@@ -380,7 +380,7 @@ def test_a_comparison_runs_the_manager_class(given, tmp_path):
         assert by["Tireless"] == 0 and by["Restless"] > 0
         manifest = json.loads((tmp_path / "manifest.json").read_text())
         recipes = {r["name"]: r for r in manifest["recipe"]["scenarios"]}
-        assert recipes["Tireless"]["manager_class"] == "coaching:TirelessManager"
+        assert recipes["Tireless"]["manager_class"] == "steady_managers:TirelessManager"
         assert "manager_class" not in recipes["Restless"]  # as before: older folders resume
     else:
         result = compare_scenarios([RESTLESS], replicates=2, seed=2, workers=1,
@@ -404,3 +404,26 @@ def test_the_app_refuses_a_scenario_naming_a_manager_class():
 
     choice = load_choice(TIRELESS)
     assert "field 'manager_class'" in choice.error and "--allow-import" in choice.error
+
+
+def test_a_sweep_varies_the_manager_class_as_a_factor(tmp_path):
+    (tmp_path / "managers.toml").write_text(
+        'name = "managers"\nseed = 3\nreplicates = 2\nhorizon = 24\n'
+        "[parameters]\nmanager_turnover = 0.3\n[vary]\nmanager_class = { values = "
+        '["alliancesim.model.agents:AllianceManager", "steady_managers:TirelessManager"] }\n'
+        '[design]\nkind = "grid"\n')
+    run_sweep(tmp_path / "managers.toml", tmp_path / "out", workers=1, allow_import=True)
+    runs = load_results(tmp_path / "out")
+    by = runs.groupby("manager_class")["manager_departures"].sum()
+    assert by["steady_managers:TirelessManager"] == 0
+    assert by["alliancesim.model.agents:AllianceManager"] > 0
+
+
+def test_the_ema_model_runs_the_manager_class():
+    from alliancesim.ema.model import RunReplicate
+
+    runner = RunReplicate(0, ("manager_turnover",), (), True, ("manager_departures",),
+                          manager_class=TirelessManager)
+    assert runner(0, manager_turnover=0.3) == {"manager_departures": 0}
+    plain = RunReplicate(0, ("manager_turnover",), (), True, ("manager_departures",))
+    assert plain(0, manager_turnover=0.3)["manager_departures"] > 0
