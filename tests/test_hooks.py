@@ -363,6 +363,7 @@ def test_the_command_line_runs_and_replays_a_file_named_manager_class(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     recipe = manifest["recipe"]["scenarios"][0]
     assert recipe["manager_class"] == "steady_managers:TirelessManager"
+    assert "steady_managers" in json.dumps(manifest["provenance"])  # its code is recorded
     again = CliRunner().invoke(app, ["replay", str(out), "--run-id", "0"])
     assert again.exit_code == 2 and "--allow-import" in again.output
     replayed = replay(out, 0, tmp_path / "again", allow_import=True)
