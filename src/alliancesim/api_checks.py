@@ -42,6 +42,16 @@ def check_member_class(cls: Any) -> type:
     return cls
 
 
+def check_manager_class(cls: Any) -> type:
+    """``cls`` if it is ``AllianceManager`` or a subclass, else a clear TypeError."""
+    from alliancesim.model.agents import AllianceManager
+
+    if not (isinstance(cls, type) and issubclass(cls, AllianceManager)):
+        raise TypeError(f"manager_class must be AllianceManager or a subclass of it, got "
+                        f"{shown(cls)}")
+    return cls
+
+
 def check_step_columns(columns: Iterable[str] | None) -> list[str] | None:
     """The step columns asked for, each one of ``STEP_COLUMNS`` (None: all of them)."""
     if columns is None:

@@ -75,8 +75,8 @@ class RunTables:
 def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
              spawn_key: Sequence[int] = (), interventions: Sequence[Any] = (), *,
              record: Recording | None = None, model_class: type | None = None,
-             member_class: type | None = None, kind: str = "run",
-             about: Mapping[str, Any] | None = None,
+             member_class: type | None = None, manager_class: type | None = None,
+             kind: str = "run", about: Mapping[str, Any] | None = None,
              scenario_folder: Path | None = None) -> RunTables:
     """Run one alliance into ``out`` with its steps and events (and the tables ``record``
     adds) and read it back. ``about`` adds what the manifest should say about the run.
@@ -88,7 +88,7 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
     store = ResultsStore(out)
     spec = RunSpec(0, 0, int(spawn_key[-1]) if spawn_key else 0, {}, tuple(spawn_key))
     task = ChunkTask(root_seed, dict(params), (spec,), tuple(interventions), recording,
-                     model_class, member_class)
+                     model_class, member_class, manager_class)
     manifest: dict[str, Any] = {
         "format": 2, "kind": kind, "runs_total": 1, "root_seed": root_seed,
         "seed_scheme": SINGLE_SEED_SCHEME, **(about or {}),
@@ -96,8 +96,10 @@ def run_into(out: str | Path, params: Mapping[str, Any], root_seed: int,
             "parameters": recipe_parameters(params),
             "timeline": [asdict(getattr(i, "intervention", i)) for i in interventions],
             "model_class": class_path(model_class), "member_class": class_path(member_class),
+            # only when given: the manifests of runs without one stay as they were
+            **({"manager_class": class_path(manager_class)} if manager_class else {}),
             "record": asdict(recording)}]},
-        "declared_parameters": declared_records([(model_class, member_class)]),
+        "declared_parameters": declared_records([(model_class, member_class, manager_class)]),
         "provenance": provenance({"root_seed": root_seed, "spawn_key": list(spawn_key)},
                                  SINGLE_SEED_SCHEME),
         "created": now(), "status": "created", "sessions": [],
@@ -161,7 +163,7 @@ def read_run(store: ResultsStore, run_id: int = 0) -> RunTables:
 # --- replay -------------------------------------------------------------------------------
 def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
            model_class: type | None = None, member_class: type | None = None,
-           allow_import: bool = False, panel: bool = True,
+           manager_class: type | None = None, allow_import: bool = False, panel: bool = True,
            network_months: Iterable[int] | None = None,
            use_recorded_code: bool = False) -> RunTables:
     """Rerun run ``run_id`` of the results folder ``results`` with its full tables.
@@ -186,7 +188,8 @@ def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
     params, interventions, recipe, months_recorded = _checked_recipe(
         manifest, row, str(source.manifest_path))
     code = recorded_code(manifest)
-    given = {"model_class": model_class, "member_class": member_class}
+    given = {"model_class": model_class, "member_class": member_class,
+             "manager_class": manager_class}
     classes = {role: given.get(role) or _recorded_class(
         recipe.get(role), role, source, code, allow_import, use_recorded_code)
         for role in ROLES}
@@ -196,10 +199,9 @@ def replay(results: str | Path, run_id: int, out: str | Path | None = None, *,
     replayed = run_into(
         target, params, int(row["seed_entropy"]), key, interventions,
         record=Recording(panel=panel, network_months=check_months("network_months", months)),
-        model_class=classes["model_class"], member_class=classes["member_class"],
-        kind="replay", about={"replay_of": {"results": str(source.root.resolve()),
-                                            "run_id": run_id,
-                                            "kind": manifest.get("kind", "sweep")}})
+        **classes, kind="replay",
+        about={"replay_of": {"results": str(source.root.resolve()), "run_id": run_id,
+                             "kind": manifest.get("kind", "sweep")}})
     replayed.code_differences = loaded_code_differences(code, classes.values())
     replayed.stored = row
     replayed.differences = _differences(row, replayed.outcome)

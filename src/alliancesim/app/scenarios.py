@@ -46,10 +46,12 @@ def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
 
 
 def own_class_refusal(scenario: Scenario) -> str:
-    """Why the app will not open a scenario that names its own model or member class
+    """Why the app will not open a scenario that names its own model, member or manager class
     ('' if it names none): the app never imports code a file names, and running the
     package's model instead would show something the file did not ask for."""
-    for name in ("model_class", "member_class"):
+    from alliancesim.engine.classes import ROLES
+
+    for name in ROLES:
         named = getattr(scenario, name)
         if named:
             return (f"{scenario.source}: field {name!r}: names the class {named!r}; the app "

@@ -134,8 +134,9 @@ FlushSecondsOption = Annotated[float, typer.Option(
     min=0.0, help="...or after this many seconds, whichever comes first.")]
 VerboseOption = Annotated[bool, typer.Option(
     "--verbose", help="Also show Dask's own error reports (tracebacks).")]
-ALLOW_IMPORT_HELP = ("Import the model or member class a file names as 'package.module:Class' "
-                     "(this runs that module's code; without it such a file is refused).")
+ALLOW_IMPORT_HELP = ("Import the model, member or manager class a file names as "
+                     "'package.module:Class' (this runs that module's code; without it such "
+                     "a file is refused).")
 OVERWRITE_HELP = ("Replace a different comparison already stored in --out (its runs and "
                   "reports are deleted); without it such a folder is refused. The same one "
                   "is always resumed.")

@@ -51,7 +51,8 @@ def _declared(scenario: str | None, model_class: str | None,
         from alliancesim.cli.run import load_or_fail
 
         loaded = load_or_fail(scenario, allow_import)
-        owner = loaded.model_class or loaded.member_class or scenario
+        owner = (loaded.model_class or loaded.member_class or loaded.manager_class
+                 or scenario)
         return [(p, owner) for p in loaded.declared]
     if model_class is None:
         return []

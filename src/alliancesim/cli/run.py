@@ -120,16 +120,17 @@ def _graphml(network: Any, panel: Any, month: int, out: Path) -> Path:
         fail(f"--graphml {month}: {error}")
 
 
-def resolve_classes(scenario: Scenario, allow_import: bool) -> tuple[Any, Any]:
-    """The model and member classes a scenario names (imported only when allowed)."""
-    from alliancesim.engine.classes import ClassImportError, resolve_class
+def resolve_classes(scenario: Scenario, allow_import: bool) -> dict[str, Any]:
+    """The model, member and manager classes a scenario names, by field (imported only
+    when allowed)."""
+    from alliancesim.engine.classes import ROLES, ClassImportError, resolve_class
 
     source = Path(scenario.source)
     search = source.parent if source.is_file() else None
     try:
-        return tuple(resolve_class(getattr(scenario, name), name, source=scenario.source,
-                                   allow_import=allow_import, search=search)
-                     for name in ("model_class", "member_class"))  # type: ignore[return-value]
+        return {name: resolve_class(getattr(scenario, name), name, source=scenario.source,
+                                    allow_import=allow_import, search=search)
+                for name in ROLES}
     except ClassImportError as error:
         fail(str(error))
 
@@ -185,7 +186,7 @@ def run(
     key = () if replicate is None else (replicate,)
     try:
         result = run_into(out, chosen.model_arguments(), seed, key, scheduled_entries(chosen),
-                          record=record, model_class=classes[0], member_class=classes[1],
+                          record=record, **classes,
                           about={"scenario": chosen.name, "scenario_file": chosen.source,
                                  "replicate": replicate},
                           scenario_folder=_folder_of(chosen.source))

@@ -117,6 +117,7 @@ def compare_scenarios(
     record: Recording | None = None,
     model_class: str | type | None = None,
     member_class: str | type | None = None,
+    manager_class: str | type | None = None,
     allow_import: bool = False,
     verbose: bool = False,
     flush_runs: int = 1000,
@@ -147,6 +148,7 @@ def compare_scenarios(
         model_class: an ``AllianceModel`` subclass (or an import path) for every scenario,
             instead of what the files name.
         member_class: a ``MemberOrganization`` subclass (or an import path), likewise.
+        manager_class: an ``AllianceManager`` subclass (or an import path), likewise.
         allow_import: import the classes scenario files name as ``"package.module:Class"``.
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
         flush_runs: write finished runs to ``out`` after this many runs...
@@ -180,6 +182,7 @@ def compare_scenarios(
     runs = run_comparison(loaded, replicates, seed, workers=workers, progress=progress,
                           out=out, scheduler=scheduler, client=client, record=record,
                           model_class=model_class, member_class=member_class,
+                          manager_class=manager_class,
                           allow_import=allow_import, verbose=verbose,
                           flush_runs=flush_runs, flush_seconds=flush_seconds,
                           overwrite=overwrite, parameter_sets=parameter_sets)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from alliancesim.bounds import check_replicates
-from alliancesim.engine.classes import class_path, classes_by_role, resolve_class
+from alliancesim.engine.classes import ROLES, class_path, classes_by_role, resolve_class
 from alliancesim.engine.execute import (
     EngineOptions,
     RunSummary,
@@ -116,15 +116,19 @@ class _Arm:
     record: Recording
     model_class: type | None
     member_class: type | None
+    manager_class: type | None = None
 
     def recipe(self) -> dict[str, Any]:
         """What it takes to rerun one of its runs (for the manifest and replay)."""
-        return {"name": self.scenario.name, "source": self.scenario.source,
-                "parameters": recipe_parameters(self.params),
-                "timeline": [asdict(e.intervention) for e in self.entries],
-                "model_class": class_path(self.model_class),
-                "member_class": class_path(self.member_class),
-                "record": asdict(self.record)}
+        recipe = {"name": self.scenario.name, "source": self.scenario.source,
+                  "parameters": recipe_parameters(self.params),
+                  "timeline": [asdict(e.intervention) for e in self.entries],
+                  "model_class": class_path(self.model_class),
+                  "member_class": class_path(self.member_class),
+                  "record": asdict(self.record)}
+        if self.manager_class is not None:  # only when given: older folders resume
+            recipe["manager_class"] = class_path(self.manager_class)
+        return recipe
 
 
 def run_comparison(
@@ -142,6 +146,7 @@ def run_comparison(
     record: Recording | None = None,
     model_class: str | type | None = None,
     member_class: str | type | None = None,
+    manager_class: str | type | None = None,
     allow_import: bool = False,
     kind: str = "compare",
     flush_runs: int = 1000,
@@ -159,7 +164,8 @@ def run_comparison(
     and reports; one holding a sweep, or a validation for a comparison, is always refused.
     ``record`` adds tables to every run (``panel``, ``events``, ``network``), on top of what
     each scenario file asks for.
-    ``model_class``/``member_class`` replace the classes of every scenario. Finished runs
+    ``model_class``/``member_class``/``manager_class`` replace the classes of every
+    scenario. Finished runs
     are written every ``flush_runs`` runs or ``flush_seconds`` seconds.
 
     ``progress(done, total)`` is called as runs finish. A failing run stops the comparison
@@ -171,8 +177,9 @@ def run_comparison(
     ``parameter_set``.
     """
     check_replicates("replicates", replicates, max(1, len(scenarios)))  # before allocating
-    arms = [_arm(s, trajectories, record, model_class, member_class, allow_import)
-            for s in scenarios]
+    given = {"model_class": model_class, "member_class": member_class,
+             "manager_class": manager_class}
+    arms = [_arm(s, trajectories, record, given, allow_import) for s in scenarios]
     options = EngineOptions(workers, scheduler, backend, client, progress or False,
                             flush_runs=flush_runs, flush_seconds=flush_seconds,
                             verbose=verbose, caller="compare_scenarios")
@@ -203,8 +210,7 @@ def run_comparison(
 
 
 def _arm(scenario: Scenario, trajectories: bool, record: Recording | None,
-         model_class: str | type | None, member_class: str | type | None,
-         allow_import: bool) -> _Arm:
+         given: dict[str, str | type | None], allow_import: bool) -> _Arm:
     """A scenario with its classes resolved and its recording merged with ``record``."""
     own = scenario.recording()
     extra = record or Recording()
@@ -216,15 +222,18 @@ def _arm(scenario: Scenario, trajectories: bool, record: Recording | None,
                           network_months=merged.network_months)
     search = Path(scenario.source).parent if Path(scenario.source).is_file() else None
 
-    def chosen(given: str | type | None, fieldname: str) -> type | None:
-        spec = given if given is not None else getattr(scenario, fieldname)
-        # A class (or path) given in Python is the caller's own choice; a file's needs leave.
-        allowed = allow_import or given is not None
-        return resolve_class(spec, fieldname, source=scenario.source if given is None
-                             else "<python>", allow_import=allowed, search=search)
+    def chosen(fieldname: str) -> type | None:
+        spec = given.get(fieldname)
+        if spec is None:  # the file's class, imported only when allowed
+            return resolve_class(getattr(scenario, fieldname), fieldname,
+                                 source=scenario.source, allow_import=allow_import,
+                                 search=search)
+        # A class (or path) given in Python is the caller's own choice: no flag needed.
+        return resolve_class(spec, fieldname, source="<python>", allow_import=True,
+                             search=search)
 
     return _Arm(scenario, scenario.model_arguments(), scheduled_entries(scenario), recording,
-                chosen(model_class, "model_class"), chosen(member_class, "member_class"))
+                *(chosen(role) for role in ROLES))
 
 
 def fingerprint(arms: Sequence[_Arm], replicates: int, seed: int, kind: str,
@@ -272,7 +281,7 @@ def _prepare(store: ResultsStore, arms: Sequence[_Arm], replicates: int, seed: i
         "fingerprint": key,
         "recipe": {"scenarios": [arm.recipe() for arm in arms]},
         "declared_parameters": declared_records(
-            [(arm.model_class, arm.member_class) for arm in arms]),
+            [(arm.model_class, arm.member_class, arm.manager_class) for arm in arms]),
         "provenance": provenance({"root_seed": seed, "replicates": replicates},
                                  COMPARE_SEED_SCHEME, keep_imported_code(
                                      store.root, _arm_classes(arms), _shared_folder(arms))),
@@ -332,7 +341,7 @@ def _set_values(arm: _Arm, sets: ParameterSets | None, replicate: int) -> dict[s
 
 def _task(arm: _Arm, seed: int, runs: list[RunSpec]) -> ChunkTask:
     return ChunkTask(seed, arm.params, tuple(runs), arm.entries, arm.record, arm.model_class,
-                     arm.member_class)
+                     arm.member_class, arm.manager_class)
 
 
 def _refuse_other_kinds(store: ResultsStore, old: dict[str, Any], kind: str) -> None:

@@ -62,6 +62,7 @@ def ema_model(
     common_seeds: bool = True,
     model_class: type | None = None,
     member_class: type | None = None,
+    manager_class: type | None = None,
     parameters: Iterable[Parameter] | None = None,
     interventions: Iterable[Any] = (),
     name: str = "alliancesim",
@@ -85,11 +86,12 @@ def ema_model(
             yes/no outcomes) or ``"array"`` (one value per replicate).
         common_seeds: every policy of a scenario runs on the same seeds (default); off, the
             levers' values enter the seeds too.
-        model_class, member_class: classes of one's own to run (see
+        model_class, member_class, manager_class: classes of one's own to run (see
             :func:`alliancesim.simulate`).
         parameters: the parameters the names above are taken from (default: the built-in
-            :data:`~alliancesim.params.PARAMETERS` and the parameters ``model_class`` and
-            ``member_class`` declare in a ``parameters`` class attribute).
+            :data:`~alliancesim.params.PARAMETERS` and the parameters ``model_class``,
+            ``member_class`` and ``manager_class`` declare in a ``parameters`` class
+            attribute).
         interventions: a timeline applied to every run.
         name: the EMA model's name (a Python identifier).
 
@@ -107,12 +109,12 @@ def ema_model(
     if replicates_as not in MODEL_REPLICATES_AS:
         raise ValueError(f"replicates_as {replicates_as!r} is not known; allowed: "
                          f"{', '.join(MODEL_REPLICATES_AS)}")
-    known = _parameters_by_name(parameters, (model_class, member_class))
+    known = _parameters_by_name(parameters, (model_class, member_class, manager_class))
     roles = _roles(known, uncertainties, levers, constants or {}, ranges or {})
     names = _outcome_names(outcomes, model_class, roles.constants)
     runner = RunReplicate(seed, tuple(p.name for p in roles.uncertainties),
                           tuple(p.name for p in roles.levers), common_seeds, names,
-                          model_class, member_class, tuple(interventions))
+                          model_class, member_class, tuple(interventions), manager_class)
     return _build(name, runner, roles, names, replicates, replicates_as)
 
 
@@ -298,6 +300,7 @@ class RunReplicate:
     model_class: type | None = None
     member_class: type | None = None
     interventions: tuple[Any, ...] = ()
+    manager_class: type | None = None
 
     def seed_of(self, values: Mapping[str, Any], replicate: int) -> np.random.SeedSequence:
         """The seed of replicate ``replicate`` of the experiment with ``values``."""
@@ -312,7 +315,8 @@ class RunReplicate:
         params = {name: value.item() if isinstance(value, np.generic) else value
                   for name, value in values.items()}
         result = simulate(params, self.seed_of(params, replicate), self.interventions,
-                          model_class=self.model_class, member_class=self.member_class)
+                          model_class=self.model_class, member_class=self.member_class,
+                          manager_class=self.manager_class)
         record = dict(result.outcome)
         record[SURVIVED] = record.get("outcome") != "dissolved"
         return {name: record[name] for name in self.outcomes}

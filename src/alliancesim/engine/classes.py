@@ -1,8 +1,9 @@
-"""Model and member classes named by import path (``"package.module:Class"``).
+"""Model, member and manager classes named by import path (``"package.module:Class"``).
 
 A scenario or experiment file may name an :class:`~alliancesim.model.AllianceModel`
-subclass (``model_class``) or a :class:`~alliancesim.model.MemberOrganization` subclass
-(``member_class``). Importing a module runs its code, so a file never makes that happen by
+subclass (``model_class``), a :class:`~alliancesim.model.MemberOrganization` subclass
+(``member_class``) or an :class:`~alliancesim.model.AllianceManager` subclass
+(``manager_class``). Importing a module runs its code, so a file never makes that happen by
 itself: the class is imported only when the user opts in (``--allow-import`` on the command
 line, ``allow_import=True`` in Python). Reading the file checks the path's form only.
 """
@@ -19,7 +20,8 @@ from typing import Any
 IMPORT_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 PATH_FORM = "an import path like 'my_models:MentoredAlliance' (package.module:Class)"
 ROLES = {"model_class": ("AllianceModel", "alliancesim.model"),
-         "member_class": ("MemberOrganization", "alliancesim.model")}
+         "member_class": ("MemberOrganization", "alliancesim.model"),
+         "manager_class": ("AllianceManager", "alliancesim.model")}
 
 
 class ClassImportError(ValueError):

@@ -108,7 +108,7 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """A batch of runs sharing the base parameters, timeline, recording and model class."""
+    """A batch of runs sharing the base parameters, timeline, recording and classes."""
 
     root_seed: int
     base: Mapping[str, Any]
@@ -117,13 +117,15 @@ class ChunkTask:
     record: Recording = field(default_factory=Recording)
     model_class: type | None = None
     member_class: type | None = None
+    manager_class: type | None = None
     # Classes varied as factors: by field, the class of each import path a run may name.
     class_levels: Mapping[str, Mapping[str, type]] = field(default_factory=dict)
 
     def classes_of(self, values: Mapping[str, Any]) -> dict[str, type | None]:
         """The classes one run uses: the task's, or those its values name as a factor."""
         chosen: dict[str, type | None] = {"model_class": self.model_class,
-                                          "member_class": self.member_class}
+                                          "member_class": self.member_class,
+                                          "manager_class": self.manager_class}
         for role, levels in self.class_levels.items():
             chosen[role] = levels[str(values[role])]
         return chosen

@@ -13,6 +13,8 @@ from alliancesim.model.organizations import GOALS, SECTORS
 from alliancesim.params.definitions import Parameter
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from alliancesim.model.model import AllianceModel
 
 
@@ -23,6 +25,8 @@ class MemberOrganization(mesa.Agent):
     row ``slot`` while it is a member, so monthly updates can be vectorised; the agent owns
     the decisions: how it responds in a conflict, how it assesses the relationship, whether
     it leaves. When it exits, its last state is frozen on the agent and it never acts again.
+
+    Subclass it to change how members decide (see :mod:`alliancesim.model.hooks`).
     """
 
     model: AllianceModel
@@ -158,9 +162,16 @@ class AllianceManager(mesa.Agent):
     particular alliance as tenure grows, learns from the work it does (and from those it works
     with), forgets what it does not use, and may leave: the same rules as members'
     representatives, so whether one person is a single point of failure is a result.
+
+    Subclass it and pass ``manager_class=`` to change how managers are hired, use their
+    skill, learn and leave: the model calls the methods below (the stable hooks are listed
+    in :mod:`alliancesim.model.hooks`).
     """
 
     model: AllianceModel
+    #: Parameters this class declares for its own mechanisms (see
+    #: :mod:`alliancesim.params.declared`); read as ``self.model.params.<name>``.
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
 
     def __init__(self, model: AllianceModel, name: str, skill: float, fte: float) -> None:
         super().__init__(model)
@@ -168,32 +179,60 @@ class AllianceManager(mesa.Agent):
         self.skill = skill
         self.hired_skill = skill  # the level learned skill fades back to
         self.fte = fte
-        self.knowledge = model.params.knowledge_initial
+        self.knowledge = self.initial_knowledge()
         self.start_month = model.month
 
+    # -- hiring --------------------------------------------------------------------------
+    @classmethod
+    def hire(cls, model: AllianceModel, name: str, fte: float) -> Self:
+        """A new manager called ``name`` takes up a post of ``fte``: called at the start and
+        when a vacancy is filled. Draws the hiring skill (:meth:`hiring_skill`) first."""
+        return cls(model, name, cls.hiring_skill(model), fte)
+
+    @classmethod
+    def hiring_skill(cls, model: AllianceModel) -> float:
+        """The skill a new manager brings: drawn around the members' mean skill plus the
+        professional's premium (``manager_skill_premium``, spread ``manager_skill_sd``),
+        from the management stream, within [0, 1]."""
+        p = model.params
+        level = p.member_skill_mean + p.manager_skill_premium
+        return float(np.clip(model.management_rng.normal(level, p.manager_skill_sd), 0.0, 1.0))
+
+    def initial_knowledge(self) -> float:
+        """How well a newcomer knows this alliance on arrival (``knowledge_initial``, as a
+        member's new representative)."""
+        return self.model.params.knowledge_initial
+
+    # -- using skill ---------------------------------------------------------------------
     @property
     def effective_skill(self) -> float:
-        """Skill, discounted by how little the manager yet knows the alliance."""
+        """Skill, discounted by how little the manager yet knows the alliance: the skill
+        every piece of work the manager does is done with."""
         weight = self.model.params.knowledge_weight
         return self.skill * (1.0 - weight + weight * self.knowledge)
 
+    # -- learning ------------------------------------------------------------------------
     def learn(self) -> None:
-        """Get to know the alliance's people and history a little better each month."""
+        """Get to know the alliance's people and history a little better each month (called
+        at the start of every month the manager stays)."""
         self.knowledge += self.model.params.knowledge_gain * (1.0 - self.knowledge)
 
     def learn_by_doing(self, time: float) -> None:
-        """Close a share of the skill gap for ``time`` FTE-months of work, as members do."""
+        """Close a share of the skill gap for ``time`` FTE-months of work, as members do
+        (called after every piece of work the manager gave time to)."""
         rate = self.model.params.skill_learning_rate
         if rate > 0.0 and time > 0.0:
             self.skill += min(rate * time, 1.0) * (1.0 - self.skill)
 
     def learn_from_peers(self, level: float, time: float, rate: float) -> None:
-        """Close a share ``rate * time`` of the gap to the skill ``level`` of co-workers."""
+        """Close a share ``rate * time`` of the gap to the skill ``level`` of co-workers
+        (called at the month's end when members worked)."""
         if level > self.skill and time > 0.0:
             self.skill += min(rate * time, 1.0) * (level - self.skill)
 
     def fade(self, rate: float) -> None:
-        """Skill above the hiring level fades, as members' skill above their entry level."""
+        """Skill above the hiring level fades, as members' skill above their entry level
+        (called at every month's end)."""
         if self.skill > self.hired_skill:
             self.skill -= rate * (self.skill - self.hired_skill)
 
@@ -201,8 +240,9 @@ class AllianceManager(mesa.Agent):
         """A training programme closes ``amount`` of the skill gap."""
         self.skill += amount * (1.0 - self.skill)
 
+    # -- leaving -------------------------------------------------------------------------
     def decides_to_leave(self) -> bool:
-        """Monthly turnover draw."""
+        """Monthly turnover draw (called at the start of every month in post)."""
         return bool(self.model.management_rng.random() < self.model.params.manager_turnover)
 
 

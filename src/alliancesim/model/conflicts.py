@@ -112,8 +112,13 @@ def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> 
     return CONFLICT_TOPICS[best]
 
 
-def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
-             help_: WorkDone) -> str:
+# How a conflict can end.
+CONFLICT_OUTCOMES = ("constructive", "compromise", "latent", "escalated")
+_OUTCOME_SET = frozenset(CONFLICT_OUTCOMES)
+
+
+def conflict_outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
+                     help_: WorkDone) -> str:
     """Draw how the conflict ends, given the mediation work it received."""
     s, p = model.state, model.params
     quality = 0.5 * (STYLE_QUALITY[styles[0]] + STYLE_QUALITY[styles[1]])
@@ -130,6 +135,9 @@ def _outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, str],
     if styles[0] in YIELDING_STYLES or styles[1] in YIELDING_STYLES:
         return "latent"
     return "escalated"
+
+
+_outcome = conflict_outcome  # the name it had before it was public
 
 
 def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
@@ -193,17 +201,19 @@ def run_conflicts(model: AllianceModel) -> None:
     if count == 0:
         return
     members, trust = model.members, s.trust
-    effort = model.params.effort_conflict
     for _ in range(count):
         i, j = draw_pair(model)
         a, b = members[i], members[j]
         topic = _topic(model, i, j, drivers)
         noise = model.rng.standard_normal(4).tolist()
         styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
-        help_ = model.management.mediate(effort, i, j)
+        help_ = model.mediate_conflict(i, j, styles)
         if help_.led_by_third_party:
             model.totals["third_party_mediations"] += 1
-        outcome = _outcome(model, i, j, styles, help_)
+        outcome = model.conflict_outcome(i, j, styles, help_)
+        if outcome not in _OUTCOME_SET:
+            raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
+                             f"{', '.join(CONFLICT_OUTCOMES)}")
         before = float(trust[i, j]) + float(trust[j, i])
         _apply(model, i, j, outcome)
         change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0

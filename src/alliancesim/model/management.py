@@ -25,6 +25,9 @@ the budget. Every effect is computed from time and skill, the same way in every 
 
 from __future__ import annotations
 
+import math
+import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +48,13 @@ _min = np.minimum.reduce
 # Time below this (FTE-months, about a minute) counts as none; it keeps float dust from
 # turning into work.
 NO_TIME = 1e-9
+# Whose time an allocation divides (the ``holders`` argument of the allocation hook): the
+# budgeted time (the manager first, then every member's row), the members' spare attention
+# (every member's row), or a conflict's two parties' spare attention (i, then j).
+BUDGET, SPARE, PARTIES = "budget", "spare", "parties"
+# An allocation rule: a built-in rule's name, or the model's own
+# ``allocate_time(need, time, skill, holders)`` when a subclass overrides it.
+Allocation = Callable[[float, np.ndarray, np.ndarray, str], np.ndarray]
 
 
 def budget_holders(mode: str, budget: float, hybrid_manager_share: float) -> tuple[float, float]:
@@ -91,13 +101,17 @@ class WorkDone:
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
 
 
-def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str,
-             total: float | None = None) -> np.ndarray:
+def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str | Allocation,
+             total: float | None = None, holders: str = SPARE) -> np.ndarray:
     """Time each holder gives to a task needing ``need``, under the allocation ``rule``.
 
     ``shared``: everyone with time left gives in proportion to it. ``most_skilled``: the
     most skilled holder gives first, then the next. ``total`` is ``time.sum()`` if known.
+    A model's own rule (a callable) is asked for every allocation, ``holders`` telling it
+    whose time ``time`` is.
     """
+    if not isinstance(rule, str):
+        return _own_allocation(rule, need, time, skill, holders)
     total = float(_sum(time)) if total is None else total
     if total <= need:
         return time.copy()
@@ -113,11 +127,39 @@ def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str,
     return taken
 
 
-class Management:
-    """The alliance's management time this month: who holds it, who used it, what it cost."""
+def _own_allocation(rule: Allocation, need: float, time: np.ndarray, skill: np.ndarray,
+                    holders: str) -> np.ndarray:
+    """A model's own allocation, checked: a holder gives between none and all of its time,
+    and the holders together no more than the work needs."""
+    taken = np.asarray(rule(need, time, skill, holders), dtype=float)
+    if taken.shape != time.shape:
+        raise ValueError(f"allocate_time returned {taken.shape[0] if taken.ndim else 'a'} "
+                         f"value(s) for {len(time)} holders; allowed: one time per holder")
+    slack = NO_TIME * (1.0 + need)
+    if (not np.isfinite(taken).all() or (taken < -slack).any()
+            or (taken > time + slack).any() or float(_sum(taken)) > need + slack):
+        raise ValueError(f"allocate_time gave {taken.tolist()} from holders' time "
+                         f"{time.tolist()} for a need of {need}; allowed: each between 0 and "
+                         "the holder's time, together at most the need")
+    return np.clip(taken, 0.0, time)
 
-    def __init__(self, model: AllianceModel) -> None:
+
+class Management:
+    """The alliance's management time this month: who holds it, who used it, what it cost.
+
+    Work asks for time with :meth:`request` (built-in work calls :meth:`work` and
+    :meth:`mediate`, which it wraps): the time comes from whoever holds it and is paid as
+    built-in work is (:attr:`paid_fte`), so a model's own work costs what the same hours of
+    built-in work cost.
+    """
+
+    def __init__(self, model: AllianceModel, allocation: Allocation | None = None) -> None:
         self.model = model
+        # The model's own allocation rule when its class overrides ``allocate_time``
+        # (None: the parameter ``work_allocation`` names a built-in rule).
+        self.allocation = allocation
+        # Between begin_month and end_month: work asked for now is paid this month.
+        self.month_open = False
         p = model.params
         self.mode = p.management_mode
         self.manager_fte, self.member_fte = budget_holders(
@@ -186,6 +228,7 @@ class Management:
     def begin_month(self) -> None:
         """Turnover, replacement, knowledge of the alliance and this month's fresh time."""
         self.manager_left_now = 0
+        self.month_open = True
         if self.manager is not None:
             if self.manager.decides_to_leave():
                 self._manager_leaves("turnover")
@@ -256,14 +299,12 @@ class Management:
 
     # --- the manager ----------------------------------------------------------------------
     def _hire(self) -> None:
-        model, p = self.model, self.model.params
+        model = self.model
         rng = model.management_rng
         name = MANAGER_NAMES[int(rng.integers(len(MANAGER_NAMES)))]
         if self.departures and name == self.manager_names[-1]:
             name = MANAGER_NAMES[(MANAGER_NAMES.index(name) + 1) % len(MANAGER_NAMES)]
-        level = p.member_skill_mean + p.manager_skill_premium
-        skill = float(np.clip(rng.normal(level, p.manager_skill_sd), 0.0, 1.0))
-        self.manager = AllianceManager(model, name, skill, self.manager_fte)
+        self.manager = model.manager_class.hire(model, name, self.manager_fte)
         self.manager_time = self.manager.fte
         self.manager_names.append(name)
         self.hires += 1
@@ -338,7 +379,7 @@ class Management:
         manager_skill, skill = self._skills()
         if effort <= 0.0:
             return self._effortless(manager_skill, skill, None)
-        rule = self.model.params.work_allocation
+        rule = self.allocation or self.model.params.work_allocation
         if self.funded_left > NO_TIME:
             by_manager, funded = _split(effort, self.manager_time, manager_skill, self.funded,
                                         skill, rule)
@@ -351,7 +392,7 @@ class Management:
         given = by_manager if funded is None else by_manager + funded_total
         members = funded
         if effort - given > NO_TIME and self.spare_left > NO_TIME:
-            spare = allocate(effort - given, self.spare, skill, rule, self.spare_left)
+            spare = allocate(effort - given, self.spare, skill, rule, self.spare_left, SPARE)
             self.spare -= spare
             used = float(_sum(spare))
             self.spare_left = max(0.0, self.spare_left - used)
@@ -366,6 +407,41 @@ class Management:
             self._members_worked(members, by_members,
                                  self.model.state.partner_distance if bridging else None)
         return WorkDone(quality, by_manager / effort, by_members / effort)
+
+    def request(self, effort: float, *, parties: tuple[int, int] | None = None,
+                bridging: bool = False) -> WorkDone:
+        """Ask for ``effort`` FTE-months of management work now, as built-in work does.
+
+        The public way for a model's own work (a hook, a subclass's ``step``) to use
+        management time: the time comes from whoever holds it this month (the manager, the
+        members' budgeted time, then their spare attention), is paid as built-in work is
+        (:attr:`paid_fte`), and those who gave it learn by doing. ``parties`` (two member
+        rows) makes it the mediation of their conflict (:meth:`mediate`, which bridges
+        their cultural distance); ``bridging`` work spans all members' cultures
+        (:meth:`work`). Returns the :class:`WorkDone`: its quality (0-1) and who gave the
+        time. Time already used this month is gone: work asked for late in the month gets
+        what earlier work left.
+
+        Ask during the month (from a hook, or the model's ``monthly_work``): once the
+        month's value is created its time has been paid, so a request after
+        ``super().step()`` is refused rather than left unpaid.
+        """
+        if not self.month_open:
+            raise RuntimeError("request: asked for management time outside a month's work "
+                               "(its time is paid when the month's value is created); "
+                               "allowed: from a hook or the model's monthly_work()")
+        if isinstance(effort, bool) or not isinstance(effort, numbers.Real) \
+                or not math.isfinite(effort) or effort < 0.0:
+            raise ValueError(f"request: effort={effort!r}; allowed: a number of FTE-months, "
+                             "0 or more")
+        if parties is None:
+            return self.work(float(effort), bridging)
+        i, j = parties
+        n = len(self.model.state)
+        if not (0 <= i < n and 0 <= j < n and i != j):
+            raise ValueError(f"request: parties={parties!r}; allowed: two different member "
+                             f"rows from 0 to {n - 1}")
+        return self.mediate(float(effort), int(i), int(j))
 
     def mediate(self, effort: float, i: int, j: int) -> WorkDone:
         """Mediate a conflict between the members in rows ``i`` and ``j``.
@@ -389,9 +465,10 @@ class Management:
         partial[j] *= 1.0 - p.self_mediation_discount
         if effort <= 0.0:
             return self._effortless(manager_skill, partial, [i, j])
+        rule = self.allocation or p.work_allocation
         if self.funded_left > NO_TIME:
             by_manager, members = _split(effort, self.manager_time, manager_skill, self.funded,
-                                         partial, p.work_allocation)
+                                         partial, rule)
             self.funded -= members
             self.funded_left = max(0.0, self.funded_left - float(_sum(members)))
         else:
@@ -400,7 +477,7 @@ class Management:
         need = effort - by_manager - float(_sum(members))
         if need > NO_TIME:
             extra = _split_few(need, [float(self.spare[i]), float(self.spare[j])],
-                               [float(partial[i]), float(partial[j])], p.work_allocation)
+                               [float(partial[i]), float(partial[j])], rule)
             for row, time in ((i, extra[0]), (j, extra[1])):
                 self.spare[row] -= time
                 members[row] += time
@@ -463,6 +540,7 @@ class Management:
         """What this month's work did to those who did it: members gained commitment
         (participation) and openness (practice across cultures), and everyone who worked
         learned from the more skilled among those they worked with."""
+        self.month_open = False
         p, s = self.model.params, self.model.state
         if self.member_used_now <= 0.0:
             return
@@ -501,8 +579,12 @@ class Management:
 
 
 def _split(need: float, manager_time: float, manager_skill: float, member_time: np.ndarray,
-           member_skill: np.ndarray, rule: str) -> tuple[float, np.ndarray]:
+           member_skill: np.ndarray, rule: str | Allocation) -> tuple[float, np.ndarray]:
     """Budgeted time the manager and each member give to a task needing ``need``."""
+    if not isinstance(rule, str):
+        taken = _own_allocation(rule, need, np.concatenate(([manager_time], member_time)),
+                                np.concatenate(([manager_skill], member_skill)), BUDGET)
+        return float(taken[0]), taken[1:]
     total = manager_time + float(_sum(member_time))
     if total <= need:
         return manager_time, member_time.copy()
@@ -514,8 +596,12 @@ def _split(need: float, manager_time: float, manager_skill: float, member_time: 
     return float(taken[0]), taken[1:]
 
 
-def _split_few(need: float, times: list[float], skills: list[float], rule: str) -> list[float]:
-    """:func:`allocate` for a few holders given as lists."""
+def _split_few(need: float, times: list[float], skills: list[float],
+               rule: str | Allocation) -> list[float]:
+    """:func:`allocate` for a few holders given as lists (a conflict's parties)."""
+    if not isinstance(rule, str):
+        taken = _own_allocation(rule, need, np.array(times), np.array(skills), PARTIES)
+        return [float(t) for t in taken]
     total = sum(times)
     if total <= need:
         return list(times)

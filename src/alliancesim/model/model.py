@@ -11,14 +11,19 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from alliancesim.api_checks import check_member_class, check_seed, check_step_columns
+from alliancesim.api_checks import (
+    check_manager_class,
+    check_member_class,
+    check_seed,
+    check_step_columns,
+)
 from alliancesim.culture.partners import Partners, as_partners, check_combination
-from alliancesim.model import kernels, phases
-from alliancesim.model.agents import MemberOrganization
+from alliancesim.model import conflicts, kernels, phases, tensions
+from alliancesim.model.agents import AllianceManager, MemberOrganization
 from alliancesim.model.alliance import AllianceState
 from alliancesim.model.conflicts import run_conflicts
 from alliancesim.model.events import Event, events_frame
-from alliancesim.model.management import Management
+from alliancesim.model.management import Allocation, Management, WorkDone, allocate
 from alliancesim.model.mechanisms import (
     DISENGAGED,
     NEXT_STATE,
@@ -120,17 +125,26 @@ class AllianceModel(mesa.Model):
             :meth:`member_table` or Mesa's ``get_agent_vars_dataframe()``.
         member_class: the agent class of member organizations for this model (default: the
             class attribute :attr:`member_class`, :class:`MemberOrganization`).
+        manager_class: the agent class of the dedicated alliance manager (default: the
+            class attribute :attr:`manager_class`, :class:`AllianceManager`).
         partners: the countries of the candidate partners, beyond the ``country_set``
             parameter: a :class:`~alliancesim.culture.Partners` or a mapping with
             ``countries`` (a list in drawing order, founders first) and/or ``country_mix``
             (country = weight), names as in Hofstede's matrix or common aliases.
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
+
+    A subclass changes decisions by overriding the hooks listed in
+    :mod:`alliancesim.model.hooks` (each calls the package's own rule by default).
     """
 
     #: The agent class of member organizations; a subclass of :class:`MemberOrganization`
     #: set here (or passed as ``member_class=``) changes how members decide.
     member_class: type[MemberOrganization] = MemberOrganization
+    #: The agent class of the dedicated alliance manager; a subclass of
+    #: :class:`AllianceManager` set here (or passed as ``manager_class=``) changes how
+    #: managers are hired, use their skill, learn and leave.
+    manager_class: type[AllianceManager] = AllianceManager
     #: Parameters this class declares for its own mechanisms (see
     #: :mod:`alliancesim.params.declared`); read as ``model.params.<name>``.
     parameters: ClassVar[tuple[Parameter, ...]] = ()
@@ -138,11 +152,12 @@ class AllianceModel(mesa.Model):
     def classes_in_use(self) -> tuple[type, ...]:
         """The classes whose declared parameters this model takes: its own, its members'
         and its manager's."""
-        return (type(self), self.member_class, getattr(self, "manager_class", None))
+        return (type(self), self.member_class, self.manager_class)
 
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
                  record_members: bool = False,
                  member_class: type[MemberOrganization] | None = None,
+                 manager_class: type[AllianceManager] | None = None,
                  partners: Partners | Mapping[str, Any] | None = None, **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
@@ -151,6 +166,8 @@ class AllianceModel(mesa.Model):
         kernels.compile_loops()  # numba loads with the first model a process makes
         if member_class is not None:
             self.member_class = check_member_class(member_class)
+        if manager_class is not None:
+            self.manager_class = check_manager_class(manager_class)
         self.params = make_params(params, declared_parameters(*self.classes_in_use()))
         self.partners = _checked_partners(partners, self.params.country_set)
         # One seed, several independent streams: the main one for the model's processes,
@@ -196,7 +213,7 @@ class AllianceModel(mesa.Model):
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
         self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p, self.partners)
-        self.management = Management(self)
+        self.management = Management(self, self._own_allocation())
         self._recruit_founders()
         self.collect_steps = collect_steps or record_members
         self.record_members = record_members
@@ -210,6 +227,13 @@ class AllianceModel(mesa.Model):
     for _name in _ALLIANCE_FIELDS:
         locals()[_name] = _read_alliance(_name)
     del _name
+
+    def _own_allocation(self) -> Allocation | None:
+        """The class's own :meth:`allocate_time`, if it overrides it (else the built-in
+        rules run without the call)."""
+        if type(self).allocate_time is AllianceModel.allocate_time:
+            return None
+        return self.allocate_time
 
     def _remember_seed(self, sequence: np.random.SeedSequence, given: Any) -> None:
         """Keep the seed the run starts from, so that every run can be repeated.
@@ -262,6 +286,7 @@ class AllianceModel(mesa.Model):
             run_paradoxes(self)
         if a.phase == phases.EVOLVING:
             run_stagnation(self)
+        self.monthly_work()
         if working:
             self._keep_in_touch()
             self._cooperate()
@@ -414,6 +439,63 @@ class AllianceModel(mesa.Model):
         names = ", ".join(m.name for m in self.members)
         raise KeyError(f"no active member called {name!r}; members are: {names}")
 
+    # --- hooks: decisions a subclass may take its own way (see alliancesim.model.hooks) -
+    def mediate_conflict(self, i: int, j: int, styles: tuple[str, str]) -> WorkDone:
+        """Mediation of a conflict between the members in rows ``i`` and ``j``, who
+        responded with ``styles``: management work of ``effort_conflict`` FTE-months by
+        whoever holds time (:meth:`Management.mediate`)."""
+        return self.management.mediate(self.params.effort_conflict, i, j)
+
+    def conflict_outcome(self, i: int, j: int, styles: tuple[str, str],
+                         work: WorkDone) -> str:
+        """How the conflict between rows ``i`` and ``j`` ends, given their ``styles`` and
+        the mediation ``work``: one of ``CONFLICT_OUTCOMES`` (constructive, compromise,
+        latent, escalated), drawn by :func:`~alliancesim.model.conflicts.conflict_outcome`."""
+        return conflicts.conflict_outcome(self, i, j, styles, work)
+
+    def respond_to_paradox(self, tension: str, category: str, intensity: float,
+                           work: WorkDone) -> str:
+        """The alliance's response to a paradox (``tension``, ``category``, ``intensity``)
+        after the ``work`` put into it: both_and, either_or or suppressed, drawn by
+        :func:`~alliancesim.model.tensions.respond_to_paradox`."""
+        return tensions.respond_to_paradox(self, work.quality)
+
+    def partner_fit(self, rows: np.ndarray) -> np.ndarray:
+        """How well the candidates in pool ``rows`` fit the alliance (higher is better):
+        the best fitting are invited. :func:`~alliancesim.model.phases.partner_fit`."""
+        return phases.partner_fit(self, rows)
+
+    def choose_governance_form(self, fitting: str, quality: float) -> str:
+        """The governance form agreed, given the ``fitting`` one (Provan & Kenis) and the
+        ``quality`` of the negotiation or renewal work: one of ``GOVERNANCE_FORMS``.
+        :func:`~alliancesim.model.phases.governance_form`."""
+        return phases.governance_form(self, fitting, quality)
+
+    def choose_legal_form(self) -> str:
+        """The legal construction chosen with the governance form: contract, association,
+        foundation or joint_venture. :func:`~alliancesim.model.phases.choose_legal_form`."""
+        return phases.choose_legal_form(self)
+
+    def monthly_work(self) -> None:
+        """Work of a subclass's own, every month: called after conflicts, paradoxes and
+        stagnation and before routine upkeep (which gets the time left). Ask for its time
+        with ``self.management.request(effort)`` to have it paid as built-in work is.
+        Does nothing here."""
+
+    def allocate_time(self, need: float, time: np.ndarray, skill: np.ndarray,
+                      holders: str) -> np.ndarray:
+        """Time each holder gives to work needing ``need`` FTE-months, from the ``time``
+        each has left and its effective ``skill``: ``holders`` says whose time it is
+        (``"budget"``: the manager first (0 when there is none), then every member's
+        row; ``"spare"``: every
+        member's spare attention; ``"parties"``: a conflict's two parties' spare
+        attention). Each gives between 0 and its time, together at most ``need``.
+
+        The parameter ``work_allocation`` names the rule; when a subclass does not
+        override this method, the built-in rules run without calling it.
+        """
+        return allocate(need, time, skill, self.params.work_allocation)
+
     # --- mechanisms used by the processes ---------------------------------------------------
     def signal_pair_trust(self, i: int, j: int, signal: float) -> None:
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
@@ -517,7 +599,7 @@ class AllianceModel(mesa.Model):
         rows = np.flatnonzero(self.pool.available)
         if len(rows) == 0:
             return None
-        best = rows[int(np.argmax(phases.partner_fit(self, rows)))]
+        best = rows[int(np.argmax(self.partner_fit(rows)))]
         self.pool.available[best] = False
         agent = self.add_members([best])[0]
         self._intervened(f"{agent.name} was brought in as a new partner")

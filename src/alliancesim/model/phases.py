@@ -97,7 +97,7 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
     screened = max(seats, round(seats * (1.0 + p.search_breadth * search.quality)))
     rng = model.recruitment_rng
     sample = open_rows[rng.permutation(len(open_rows))[:screened]]
-    fit = partner_fit(model, sample)
+    fit = model.partner_fit(sample)
     order = np.argsort(-fit, kind="stable")[:seats]
     chosen, fit = sample[order], fit[order]
     pool.available[chosen] = False
@@ -168,17 +168,29 @@ def choose_legal_form(model: AllianceModel) -> str:
     return "association"
 
 
+def governance_form(model: AllianceModel, fitting: str, quality: float) -> str:
+    """The governance form chosen: the ``fitting`` one more often when the deliberation
+    was skilled and given time (``quality``), else one drawn at random."""
+    p = model.params
+    if model.rng.random() < p.governance_insight + (1.0 - p.governance_insight) * quality:
+        return fitting
+    return GOVERNANCE_FORMS[int(model.rng.integers(len(GOVERNANCE_FORMS)))]
+
+
 def choose_governance(model: AllianceModel, quality: float) -> None:
-    """Pick a governance form (the fitting one more often when the deliberation was skilled
-    and given time) and a legal form."""
+    """Pick a governance form (the model's ``choose_governance_form``) and a legal form
+    (its ``choose_legal_form``), and set them."""
     p, n, trust = model.params, len(model.state), model.trust_mean()
     fitting = fitting_governance(n, trust, p.shared_max_members, p.shared_min_trust,
                                  p.lead_max_members)
-    if model.rng.random() < p.governance_insight + (1.0 - p.governance_insight) * quality:
-        form = fitting
-    else:
-        form = GOVERNANCE_FORMS[int(model.rng.integers(len(GOVERNANCE_FORMS)))]
-    legal = choose_legal_form(model)
+    form = model.choose_governance_form(fitting, quality)
+    if form not in GOVERNANCE_FORMS:
+        raise ValueError(f"choose_governance_form returned {form!r}; allowed: "
+                         f"{', '.join(GOVERNANCE_FORMS)}")
+    legal = model.choose_legal_form()
+    if legal not in LEGAL_BARRIER:
+        raise ValueError(f"choose_legal_form returned {legal!r}; allowed: "
+                         f"{', '.join(LEGAL_BARRIER)}")
     fit = governance_fit(form, fitting)
     barrier = 1.0 - p.legal_barrier_weight * (1.0 - LEGAL_BARRIER[legal])
     model.alliance.set_governance(form, legal, fit, barrier)

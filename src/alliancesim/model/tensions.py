@@ -101,6 +101,11 @@ def _draw(model: AllianceModel, weights: list[float]) -> int:
     return len(weights) - 1
 
 
+# How an alliance can respond to a paradox.
+PARADOX_RESPONSES = ("both_and", "either_or", "suppressed")
+_RESPONSE_SET = frozenset(PARADOX_RESPONSES)
+
+
 def respond_to_paradox(model: AllianceModel, work_quality: float) -> str:
     """Both/and needs the work of skilled people with time, experience and openness;
     otherwise the alliance chooses a pole, or suppresses the tension (more readily when
@@ -163,7 +168,10 @@ def run_paradoxes(model: AllianceModel) -> None:
     for _ in range(count):
         tension, category, intensity = draw_paradox(model, conditions)
         help_ = model.management.work(model.params.effort_paradox * intensity, bridging=True)
-        response = respond_to_paradox(model, help_.quality)
+        response = model.respond_to_paradox(tension, category, intensity, help_)
+        if response not in _RESPONSE_SET:
+            raise ValueError(f"respond_to_paradox returned {response!r}; allowed: "
+                             f"{', '.join(PARADOX_RESPONSES)}")
         apply_response(model, category, response, intensity)
         model.count_paradox(category, response)
         model.log(Event(model.month, "paradox", model.phase, tension=tension,

@@ -114,6 +114,7 @@ def simulate(
     keep_model: bool = False,
     model_class: type[AllianceModel] | None = None,
     member_class: type[Any] | None = None,
+    manager_class: type[Any] | None = None,
     step_columns: Iterable[str] | None = None,
 ) -> SimulationResult:
     """Run one alliance with ``params`` and ``seed`` and return its results.
@@ -129,12 +130,15 @@ def simulate(
         network_months: months (0 = the founders' start) at which to keep the trust network.
         model_class: an :class:`AllianceModel` subclass to run instead (it takes the same
             keywords); ``member_class``: a :class:`MemberOrganization` subclass for its
-            members.
+            members; ``manager_class``: an :class:`AllianceManager` subclass for its
+            dedicated managers.
         step_columns: keep only these columns of the per-step table (``month`` first).
     """
     cls = check_model_class(model_class or AllianceModel)
     check_step_columns(step_columns)  # before the run, not after it
-    extra = {} if member_class is None else {"member_class": member_class}
+    extra = {name: given for name, given in (("member_class", member_class),
+                                             ("manager_class", manager_class))
+             if given is not None}
     model = cls(rng=seed, collect_steps=record_steps or keep_model, record_members=record_panel,
                 **extra, **dict(params or {}))
     model.schedule(interventions)

@@ -74,6 +74,7 @@ def run_scenario(
     network_months: tuple[int, ...] | None = None,
     model_class: type | None = None,
     member_class: type | None = None,
+    manager_class: type | None = None,
     allow_import: bool = False,
 ) -> SimulationResult:
     """Run ``scenario`` once with ``seed``: its parameters, then its timeline month by month.
@@ -81,24 +82,25 @@ def run_scenario(
     Returns the :class:`~alliancesim.model.timeline.SimulationResult` (outcome record and, by
     default, the per-step table and the event log as DataFrames). The per-member panel and
     the trust network are kept as the scenario's ``[record]`` table says, unless
-    ``record_panel`` / ``network_months`` say otherwise. The model and member classes are
-    ``model_class`` / ``member_class`` when given, else those the file names, imported only
-    with ``allow_import``.
+    ``record_panel`` / ``network_months`` say otherwise. The model, member and manager
+    classes are ``model_class`` / ``member_class`` / ``manager_class`` when given, else those
+    the file names, imported only with ``allow_import``.
     """
-    from alliancesim.engine.classes import resolve_class
+    from alliancesim.engine.classes import ROLES, resolve_class
     from alliancesim.model.timeline import simulate
 
     own = scenario.recording()
     source = Path(scenario.source)
     search = source.parent if source.is_file() else None
-    classes = [given if given is not None else resolve_class(
+    given = {"model_class": model_class, "member_class": member_class,
+             "manager_class": manager_class}
+    classes = {name: given[name] if given[name] is not None else resolve_class(
         getattr(scenario, name), name, source=scenario.source, allow_import=allow_import,
-        search=search) for name, given in (("model_class", model_class),
-                                           ("member_class", member_class))]
+        search=search) for name in ROLES}
     return simulate(
         scenario.model_arguments(), seed, scheduled_entries(scenario),  # type: ignore[arg-type]
         record_steps=record_steps, record_events=record_events, keep_model=keep_model,
         record_panel=own.panel if record_panel is None else record_panel,
         network_months=own.network_months if network_months is None else network_months,
-        model_class=classes[0], member_class=classes[1],
+        **classes,
     )

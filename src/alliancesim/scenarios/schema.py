@@ -256,6 +256,9 @@ class Scenario(BaseModel):
     member_class: str | None = Field(
         default=None, description="a MemberOrganization subclass for the members, as an "
         "import path like 'my_models:ListeningMember' (imported only with --allow-import)")
+    manager_class: str | None = Field(
+        default=None, description="an AllianceManager subclass for the dedicated manager, as "
+        "an import path like 'my_models:CoachManager' (imported only with --allow-import)")
     record: ScenarioRecord = Field(
         default_factory=lambda: ScenarioRecord(),
         description="a [record] table of what each run keeps besides its outcome: panel, "
@@ -286,7 +289,7 @@ class Scenario(BaseModel):
             raise field_error(error.name, str(error)) from None
         return checked
 
-    @field_validator("model_class", "member_class", mode="after")
+    @field_validator("model_class", "member_class", "manager_class", mode="after")
     @classmethod
     def _import_path_form(cls, value: str | None) -> str | None:
         from alliancesim.engine.classes import check_import_path

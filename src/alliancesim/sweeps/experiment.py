@@ -265,6 +265,8 @@ class Experiment(BaseModel):
                                     "--allow-import)")
     member_class: str | None = Field(default=None, description="a MemberOrganization "
                                      "subclass, as 'package.module:Class'")
+    manager_class: str | None = Field(default=None, description="an AllianceManager "
+                                      "subclass, as 'package.module:Class'")
     seed: int | None = Field(default=None, ge=0, description="root seed of every run")
     replicates: int = Field(default=1, ge=1)
     horizon: int | None = None
@@ -461,9 +463,9 @@ class Experiment(BaseModel):
                          panel=r.panel, events=r.events,
                          network_months=tuple(sorted(set(r.network_months))))
 
-    def classes(self, allow_import: bool = False) -> tuple[type | None, type | None]:
-        """The model and member classes the file names (None: the package's own), imported
-        only with ``allow_import``; a file never runs code by itself."""
+    def classes(self, allow_import: bool = False) -> tuple[type | None, ...]:
+        """The model, member and manager classes the file names (None: the package's own),
+        imported only with ``allow_import``; a file never runs code by itself."""
         from alliancesim.engine.classes import resolve_class
 
         paths = self.class_paths()
@@ -484,11 +486,10 @@ class Experiment(BaseModel):
                 for role, paths in self.class_factors().items()}
 
     def class_paths(self) -> dict[str, tuple[str | None, Path]]:
-        """The import path of the model and member classes the runs use, and the folder
-        to find its module in: the file's own, else the one its scenario names (a
+        """The import path of the model, member and manager classes the runs use, and the
+        folder to find its module in: the file's own, else the one its scenario names (a
         scenario's class is never dropped for the package's default)."""
-        own = {field: (getattr(self, field), Path(self.base_dir))
-               for field in ("model_class", "member_class")}
+        own = {field: (getattr(self, field), Path(self.base_dir)) for field in class_roles()}
         if self.scenario is None or all(path for path, _ in own.values()):
             return own
         scenario, folder = load_scenario_classes(self.scenario, Path(self.base_dir),
@@ -538,11 +539,10 @@ def load_scenario_base(name_or_path: str, base_dir: Path, source: str, *,
 
 def load_scenario_classes(name_or_path: str, base_dir: Path, source: str, *,
                           allow_import: bool = False) -> tuple[dict[str, str | None], Path]:
-    """The model and member classes a scenario names (import paths, or None), and the
-    folder of the scenario file, where their modules are looked for."""
+    """The model, member and manager classes a scenario names (import paths, or None), and
+    the folder of the scenario file, where their modules are looked for."""
     scenario, path = _base_scenario(name_or_path, base_dir, source, allow_import)
-    return ({"model_class": scenario.model_class, "member_class": scenario.member_class},
-            path.parent)
+    return {field: getattr(scenario, field) for field in class_roles()}, path.parent
 
 
 def _base_scenario(name_or_path: str, base_dir: Path, source: str,
@@ -837,7 +837,7 @@ def _check_class_path_forms(exp: Experiment) -> None:
     """Every class the file names, or varies, is written as an import path."""
     from alliancesim.engine.classes import check_import_path
 
-    for field in ("model_class", "member_class"):
+    for field in class_roles():
         value = getattr(exp, field)
         problem = check_import_path(value) if value is not None else None
         if problem:

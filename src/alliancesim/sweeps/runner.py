@@ -72,8 +72,9 @@ def run_sweep(
             can cost at most).
         runs_per_task: runs per chunk sent to a worker (default: chosen from the size).
         verbose: let Dask log its own errors (tracebacks of lost connections) as well.
-        allow_import: import the ``model_class`` / ``member_class`` the experiment file
-            names (``"package.module:Class"``); without it such a file is refused.
+        allow_import: import the ``model_class`` / ``member_class`` / ``manager_class`` the
+            experiment file names (``"package.module:Class"``); without it such a file is
+            refused.
         replicate_targets: run only replicates ``0 .. targets[point] - 1`` of each point
             (one entry per design point, at most the experiment's ``replicates``): a round
             of an adaptive design. Run ids and seeds are those of the whole sweep, so later
@@ -209,7 +210,7 @@ def wanted(done: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
 
 
 def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,
-               per_task: int, classes: tuple[type | None, type | None] = (None, None),
+               per_task: int, classes: tuple[type | None, ...] = (None, None, None),
                levels: Mapping[str, Mapping[str, type]] | None = None
                ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily; ``levels`` are
