@@ -160,11 +160,14 @@ def test_a_verdict_varies_a_declared_parameter(tmp_path):
 def test_cli_lists_a_declared_parameter_with_its_label_unit_and_range():
     refused = invoke("parameters", COACHED)
     assert refused.exit_code == 2 and "--allow-import" in refused.output
-    listed = CliRunner().invoke(app, ["parameters", str(COACHED), "--allow-import",
-                                      "--mechanism", "coaching"], env={"COLUMNS": "200"})
-    assert listed.exit_code == 0, listed.output
+    # A process of its own, so that the table takes the width it is given.
+    program = Path(sys.executable).parent / "alliancesim"
+    listed = subprocess.run([str(program), "parameters", str(COACHED), "--allow-import",
+                             "--mechanism", "coaching"], capture_output=True, text=True,
+                            env={"COLUMNS": "200", "PATH": str(program.parent)})
+    assert listed.returncode == 0, listed.stderr
     for text in ("coaching_rate", "Coaching rate", "1/month", "[0, 0.5]", "assumption"):
-        assert text in listed.output
+        assert text in listed.stdout
 
 
 def test_the_ema_model_samples_a_declared_parameter_as_an_uncertainty():
