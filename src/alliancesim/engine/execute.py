@@ -185,34 +185,33 @@ def _run(engine: Backend, tasks: Iterator[ChunkTask], store: ResultsStore,
     session = {"started": now(), "backend": engine.name, "workers": engine.workers,
                "runs_before": summary.runs_before, "versions": versions()}
     manifest.setdefault("sessions", []).append(session)
-    manifest["status"] = "running"
-    store.write_manifest(manifest)
     started = time.monotonic()
-    report = _reporter(options.progress, summary)
-    with report as advance:
-        try:
+    try:  # from the moment the manifest says "running", it will also say how it ended
+        manifest["status"] = "running"
+        store.write_manifest(manifest)
+        with _reporter(options.progress, summary) as advance:
             for result in engine.map_unordered(tasks):
                 buffer.add(result)
                 _count(summary, result)
                 advance(len(result.rows), summary)
                 if stop_on_failure and result.failures:
                     raise StoppedOnFailure(summary)
-            summary.status = "complete"
-        except KeyboardInterrupt:
-            summary.status = "interrupted"
-            raise
+        summary.status = "complete"
+    except KeyboardInterrupt:
+        summary.status = "interrupted"
+        raise
+    except BaseException:
+        summary.status = "stopped"
+        raise
+    finally:
+        try:
+            buffer.flush()
         except BaseException:
             summary.status = "stopped"
             raise
-        finally:
-            try:
-                buffer.flush()
-            except BaseException:
-                summary.status = "stopped"
-                raise
-            finally:  # the manifest says how it ended, even when the last write failed
-                summary.runs_now = buffer.stored
-                _record_session(store, manifest, session, summary, started)
+        finally:  # the manifest says how it ended, even when the last write failed
+            summary.runs_now = buffer.stored
+            _record_session(store, manifest, session, summary, started)
 
 
 def _record_session(store: ResultsStore, manifest: dict[str, Any], session: dict[str, Any],
