@@ -7,14 +7,24 @@ replicates (``growth`` times as many) only to the points still *undecided* on th
 outcome: a point is decided when a mode (or two, tied) is clearly better than every other,
 or when every pair of modes is clearly different or equivalent within the margin
 (:mod:`alliancesim.compare.answers`). It stops when every point is decided or has reached
-``max_replicates``.
+``max_replicates``, or once ``stop_share`` of the points is decided.
+
+With ``[verdict] metamodel`` (the default), a point its own runs leave open may be decided by
+a metamodel over the design (:mod:`alliancesim.verdict.metamodel`): per pair of modes, a
+Gaussian process of the mean paired difference on the factors, whose posterior at the point
+combines its own runs with its neighbours'. It is used only when its leave-one-out check of
+predictive coverage passes; each round records, per pair, that coverage and whether the
+model was used, and how many points each source decided (``adaptive.json``); the last
+round's answer per point and pair, with its source, is in ``adaptive_answers.csv``. The
+undecided points, by either source, get the next round's replicates.
 
 Each round is an ordinary resumable sweep per mode (the same folders as a fixed verdict of
 ``max_replicates`` replicates: run ``(point, replicate)`` keeps its id and seed whatever the
 round), run on any backend. The targets of every round are written to ``adaptive.json``
 before the round runs, and each round's decisions are a function of the stored runs only,
 so an interrupted verdict resumes where it stopped and the decisions do not depend on the
-number of workers or the scheduler.
+number of workers or the scheduler (the metamodel's fit has no random restarts and a fixed
+subsample: a function of the stored runs alone).
 
 Repeated looks at the same points make "decided" a little easier to reach by chance than a
 single look at the final replicates would (the usual price of sequential testing); the
