@@ -263,10 +263,10 @@ def metamodel_lines(metamodel: dict[str, Any] | None) -> list[str]:
         "### Metamodel", "",
         f"Decided by their own runs: {metamodel['decided_own']:,} points; by the metamodel "
         f"(a Gaussian process of the paired difference on the factors, combined with the "
-        f"point's own runs): {metamodel['decided_metamodel']:,} more. Points whose own runs "
-        f"and metamodel gave different decided answers: {metamodel['disagreements']} (the "
-        "own runs' answer stands). Leave-one-out check of each pair's metamodel, on the "
-        "deciding outcome:", "",
+        f"point's own runs): {metamodel['decided_metamodel']:,} more. Answers (a point and "
+        f"a pair of modes) the own runs and the metamodel decided differently: "
+        f"{metamodel['disagreements']} (the own runs' answer stands). Leave-one-out check "
+        "of each pair's metamodel, on the deciding outcome:", "",
         *[f"- {line}" for line in checks], "",
         "The metamodel's answers are calibrated over the points, as a Bayesian model's are, "
         "not at each point separately; the per-point tables below use each point's own runs; "
