@@ -1,5 +1,6 @@
 """The adaptive verdict: rounds add replicates only at undecided points, resume, and give the
-same decisions on one worker, two worker processes and a local Dask scheduler."""
+same decisions (the metamodel's included) on one worker, two worker processes and a local
+Dask scheduler."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from alliancesim.sweeps import load_results
 from alliancesim.verdict import load_verdict, run_verdict
-from alliancesim.verdict.adaptive import STATE, next_targets
+from alliancesim.verdict.adaptive import ANSWERS, STATE, next_targets
 from alliancesim.verdict.analysis import mode_folder
 
 SMALL = """
@@ -36,7 +37,7 @@ management_budget = { low = 0.25, high = 4.0 }  # a large post costs much: clear
 
 [design]
 kind = "sobol"
-samples = 2
+samples = 8  # 8 x (3 + 2) = 40 points: enough for the metamodel
 """
 
 
@@ -77,6 +78,19 @@ def test_rounds_add_replicates_only_where_the_answer_is_still_open(serial):
     assert "## Adaptive rounds" in report and "fixed design" in report
 
 
+def test_every_round_records_the_metamodel_check_and_the_source_of_each_decision(serial):
+    for done in _rounds(serial):
+        metamodel = done["metamodel"]
+        assert metamodel["decided_own"] + metamodel["decided_metamodel"] == done["decided"]
+        check = metamodel["checks"]["dedicated - transversal"]
+        assert 0 <= check["coverage"] <= 1 and check["points"] == done["points"]
+        assert check["passed"] == (check["coverage"] >= check["floor"])
+    answers = (serial / ANSWERS).read_text()
+    assert "own runs" in answers
+    report = (serial / "report.md").read_text()
+    assert "### Metamodel" in report and "held-out points" in report
+
+
 def test_the_decisions_do_not_depend_on_workers_or_the_scheduler(serial, tmp_path):
     from dask.distributed import LocalCluster
 
@@ -91,6 +105,8 @@ def test_the_decisions_do_not_depend_on_workers_or_the_scheduler(serial, tmp_pat
         assert _rounds(tmp_path / other) == expected, other
         points = (tmp_path / other / "points.csv").read_text()
         assert points == (serial / "points.csv").read_text(), other
+        answers = (tmp_path / other / ANSWERS).read_text()
+        assert answers == (serial / ANSWERS).read_text(), other
 
 
 def test_next_targets_grow_the_undecided_points_up_to_the_cap():

@@ -140,6 +140,14 @@ def print_verdict(result: VerdictResult) -> None:
                       f"({a['decided_share']:.0%}) in {a['rounds']} rounds, {a['runs']:,} runs "
                       f"(a fixed design reaching the same decisions: {a['fixed_runs']:,})",
                       highlight=False)
+        if a.get("metamodel"):
+            m = a["metamodel"]
+            coverage = ", ".join(
+                f"{pair} {c['coverage']:.0%}{'' if c['passed'] else ' (failed: not used)'}"
+                for pair, c in m["checks"].items() if c is not None)
+            console.print(f"  decided by their own runs: {m['decided_own']:,}; by the "
+                          f"metamodel: {m['decided_metamodel']:,} (held-out coverage: "
+                          f"{coverage or 'too few points'})", highlight=False)
     for note in result.analysis.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     if result.failures:

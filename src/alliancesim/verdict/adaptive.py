@@ -7,14 +7,24 @@ replicates (``growth`` times as many) only to the points still *undecided* on th
 outcome: a point is decided when a mode (or two, tied) is clearly better than every other,
 or when every pair of modes is clearly different or equivalent within the margin
 (:mod:`alliancesim.compare.answers`). It stops when every point is decided or has reached
-``max_replicates``.
+``max_replicates``, or once ``stop_share`` of the points is decided.
+
+With ``[verdict] metamodel`` (the default), a point its own runs leave open may be decided by
+a metamodel over the design (:mod:`alliancesim.verdict.metamodel`): per pair of modes, a
+Gaussian process of the mean paired difference on the factors, whose posterior at the point
+combines its own runs with its neighbours'. It is used only when its leave-one-out check of
+predictive coverage passes; each round records, per pair, that coverage and whether the
+model was used, and how many points each source decided (``adaptive.json``); the last
+round's answer per point and pair, with its source, is in ``adaptive_answers.csv``. The
+undecided points, by either source, get the next round's replicates.
 
 Each round is an ordinary resumable sweep per mode (the same folders as a fixed verdict of
 ``max_replicates`` replicates: run ``(point, replicate)`` keeps its id and seed whatever the
 round), run on any backend. The targets of every round are written to ``adaptive.json``
 before the round runs, and each round's decisions are a function of the stored runs only,
 so an interrupted verdict resumes where it stopped and the decisions do not depend on the
-number of workers or the scheduler.
+number of workers or the scheduler (the metamodel's fit has no random restarts and a fixed
+subsample: a function of the stored runs alone).
 
 Repeated looks at the same points make "decided" a little easier to reach by chance than a
 single look at the final replicates would (the usual price of sequential testing); the
@@ -32,13 +42,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliancesim.compare.answers import UNDECIDED
+from alliancesim.compare.answers import DIFFERENT, UNDECIDED
 from alliancesim.engine.store import ResultsError
-from alliancesim.verdict.analysis import RUNS, load_paired
-from alliancesim.verdict.paired import NO_WINNER, differences, winners
+from alliancesim.sweeps.design import Design
+from alliancesim.verdict.analysis import RUNS, box_inputs, load_paired
+from alliancesim.verdict.metamodel import design_matrix, disagreements, pair_answers
+from alliancesim.verdict.paired import NO_WINNER, column, differences, winners
 from alliancesim.verdict.spec import VerdictExperiment, verdict_from_dict
 
 STATE = "adaptive.json"
+ANSWERS = "adaptive_answers.csv"  # the last round's answer per point and pair of modes
 FORMAT = 1
 
 
@@ -101,17 +114,61 @@ def save_state(out: Path, state: AdaptiveState) -> None:
 
 
 def point_decisions(verdict: VerdictExperiment, paired: pd.DataFrame) -> pd.Series:
-    """Per design point: decided or not, on the deciding outcome. A point is decided when
-    the verdict's question has its answer there: a mode (or two, tied) is clearly better
-    than every other, or every pair of modes is clearly different or equivalent. More runs
-    on a pair the answer does not hinge on (the two modes behind a clear winner) are not
-    spent."""
+    """Per design point: decided or not from its own runs, on the deciding outcome. A point
+    is decided when the verdict's question has its answer there: a mode (or two, tied) is
+    clearly better than every other, or every pair of modes is clearly different or
+    equivalent. More runs on a pair the answer does not hinge on (the two modes behind a
+    clear winner) are not spent."""
     spec = verdict.spec
     diffs = differences(paired, spec.modes, [verdict.decider], spec.confidence,
                         margins=verdict.margins)
+    return decided_points(diffs, spec.modes)
+
+
+def decided_points(diffs: pd.DataFrame, modes: list[str]) -> pd.Series:
+    """Per point of a table of pairwise answers (``point``, ``outcome``, ``a``, ``b``,
+    ``answer``, ``better``): whether a mode (or two) wins or every pair is decided."""
     settled = diffs.groupby("point")["answer"].agg(lambda a: bool((a != UNDECIDED).all()))
-    won = winners(diffs, spec.modes).set_index("point")["winner"] != NO_WINNER
+    won = winners(diffs, modes).set_index("point")["winner"] != NO_WINNER
     return settled | won.reindex(settled.index, fill_value=False)
+
+
+def round_decisions(verdict: VerdictExperiment, design: Design, paired: pd.DataFrame,
+                    n_points: int) -> tuple[np.ndarray, dict[str, Any], pd.DataFrame]:
+    """Which points a round decided, how (own runs, metamodel), and the per-pair answers.
+
+    Without ``[verdict] metamodel`` only the points' own runs decide. With it, each pair of
+    modes gets a metamodel (:mod:`alliancesim.verdict.metamodel`) whose answers decide the
+    points their own runs leave open, when its cross-validation check passes."""
+    spec = verdict.spec
+    outcome = verdict.decider
+    diffs = differences(paired, spec.modes, [outcome], spec.confidence,
+                        margins=verdict.margins)
+    own = decided_points(diffs, spec.modes).reindex(range(n_points), fill_value=False)
+    if not spec.metamodel:
+        return own.to_numpy(), {}, diffs
+    x = pd.DataFrame(design_matrix(box_inputs(verdict, design, paired)), index=range(n_points))
+    tables, checks = [], {}
+    for (a, b), group in diffs.groupby(["a", "b"], sort=False):
+        values = paired[column(outcome.name, a)] - paired[column(outcome.name, b)]
+        table, verdict_check = pair_answers(group, x, values, paired["point"],
+                                            verdict.margins[outcome.name], spec.confidence)
+        table.insert(1, "outcome", outcome.name)
+        table.insert(2, "a", a)
+        table.insert(3, "b", b)
+        table["better"] = [(a if outcome.better(d) else b) if answer == DIFFERENT
+                           else NO_WINNER
+                           for d, answer in zip(table["diff"], table["answer"], strict=True)]
+        tables.append(table)
+        checks[f"{a} - {b}"] = None if verdict_check is None else verdict_check.as_dict()
+    combined = pd.concat(tables, ignore_index=True)
+    decided = decided_points(combined, spec.modes).reindex(range(n_points), fill_value=False)
+    info = {"checks": checks,
+            "used": any(c is not None and c["passed"] for c in checks.values()),
+            "decided_own": int(own.sum()),
+            "decided_metamodel": int((decided & ~own).sum()),
+            "disagreements": sum(disagreements(t) for t in tables)}
+    return decided.to_numpy(), info, combined
 
 
 def next_targets(targets: np.ndarray, decided: np.ndarray, cap: int,
@@ -134,15 +191,18 @@ def run_adaptive(verdict: VerdictExperiment, out: Path, **options: Any) -> Adapt
         current = state.rounds[-1]
         save_state(out, state)  # the targets are on disk before their runs start
         run_sweeps(capped.sweeps, out, RUNS, replicate_targets=state.targets, **options)
-        _, paired, _ = load_paired(capped, out)
+        design, paired, _ = load_paired(capped, out)
         targets = state.targets
         paired = paired[paired["replicate"].to_numpy() < targets[paired["point"].to_numpy()]]
-        decided = point_decisions(verdict, paired).reindex(range(n_points), fill_value=False)
+        decided, metamodel, answers = round_decisions(capped, design, paired, n_points)
         current.update(status="done", runs=int(targets.sum()) * len(verdict.spec.modes),
                        decided=int(decided.sum()), points=n_points,
-                       decided_points=[int(p) for p in np.flatnonzero(decided.to_numpy())])
-        following = next_targets(targets, decided.to_numpy(), state.cap, state.growth)
-        if np.array_equal(following, targets):
+                       decided_points=[int(p) for p in np.flatnonzero(decided)])
+        if metamodel:
+            current["metamodel"] = metamodel
+        answers.to_csv(Path(out) / ANSWERS, index=False)
+        following = next_targets(targets, decided, state.cap, state.growth)
+        if np.array_equal(following, targets) or decided.mean() >= verdict.spec.stop_share:
             current["final"] = True
             save_state(out, state)
             return state
@@ -163,7 +223,8 @@ def spending(state: AdaptiveState, modes: int) -> dict[str, Any]:
             "fixed_runs": len(targets) * most * modes, "fixed_replicates": most,
             "replicates": {str(k): int(v) for k, v in
                            zip(*np.unique(targets, return_counts=True), strict=True)},
-            "undecided_at_cap": int(((targets >= state.cap) & ~decided).sum())}
+            "undecided_at_cap": int(((targets >= state.cap) & ~decided).sum()),
+            "metamodel": final.get("metamodel")}
 
 
 def spending_lines(summary: dict[str, Any], modes: int) -> list[str]:
@@ -180,4 +241,35 @@ def spending_lines(summary: dict[str, Any], modes: int) -> list[str]:
         f"{summary['runs']:,} runs ({modes} modes), against {summary['fixed_runs']:,} for a "
         f"fixed design giving every point the {summary['fixed_replicates']} replicates the "
         f"adaptive design needed at most to decide a point ({saved:.0%} fewer).", "",
+        *metamodel_lines(summary.get("metamodel")),
+    ]
+
+
+def metamodel_lines(metamodel: dict[str, Any] | None) -> list[str]:
+    """Which decisions came from the metamodel and which from the points' own runs, beside
+    the cross-validation coverage each pair's metamodel reached."""
+    if not metamodel:
+        return []
+    checks = []
+    for pair, check in metamodel["checks"].items():
+        if check is None:
+            checks.append(f"{pair}: too few points for a metamodel")
+            continue
+        verdict = "passed: used" if check["passed"] else (
+            "failed: not used, its points decided by their own runs alone")
+        checks.append(f"{pair}: {check['coverage']:.1%} of {check['points']:,} held-out "
+                      f"points inside their {check['nominal']:.0%} predictive intervals "
+                      f"(at least {check['floor']:.1%} needed; {verdict})")
+    return [
+        "### Metamodel", "",
+        f"Decided by their own runs: {metamodel['decided_own']:,} points; by the metamodel "
+        f"(a Gaussian process of the paired difference on the factors, combined with the "
+        f"point's own runs): {metamodel['decided_metamodel']:,} more. Answers (a point and "
+        f"a pair of modes) the own runs and the metamodel decided differently: "
+        f"{metamodel['disagreements']} (the own runs' answer stands). Leave-one-out check "
+        "of each pair's metamodel, on the deciding outcome:", "",
+        *[f"- {line}" for line in checks], "",
+        "The metamodel's answers are calibrated over the points, as a Bayesian model's are, "
+        "not at each point separately; the per-point tables below use each point's own runs; "
+        f"every point's answer and its source are in `{ANSWERS}`.", "",
     ]

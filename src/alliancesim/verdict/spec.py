@@ -98,6 +98,11 @@ class VerdictSpec(BaseModel):
                                 "replicates a point gets before it is left undecided")
     growth: int = Field(default=2, ge=2, description="adaptive verdict: each round multiplies "
                         "the replicates of the undecided points by this")
+    metamodel: bool = Field(default=True, description="adaptive verdict: a Gaussian-process "
+                            "metamodel over the design decides the points their own runs leave "
+                            "open, when its cross-validation check passes")
+    stop_share: float = Field(default=1.0, gt=0, le=1, description="adaptive verdict: stop "
+                              "adding rounds once this share of the points is decided")
     prim_max_dims: int = Field(default=3, ge=1, le=10,
                                description="most factors a box of scenario discovery restricts")
     assumptions: list[str] = Field(
