@@ -140,7 +140,9 @@ def viable(model: AllianceModel, rows: np.ndarray | None = None) -> bool:
     base = model.state.base_resources if rows is None else model.state.base_resources[rows]
     if len(base) < FEWEST_PARTNERS:
         return False
-    return float(base.sum()) >= model.params.viability_share * model.alliance.pooled_resources
+    # np.add.reduce: ndarray.sum's reduction, without its Python-level wrapper.
+    needed = model.params.viability_share * model.alliance.pooled_resources
+    return float(np.add.reduce(base)) >= needed
 
 
 # --- founding ----------------------------------------------------------------------------

@@ -90,18 +90,21 @@ class MemberArrays:
         k, n = len(rows), len(self)
         culture = pool.culture[rows]
         commitment = np.full(k, commitment_initial)
+        # Concatenation below copies every column, so a column drawn from the pool once
+        # can start two fields (skill and its entry level, goals and ambition).
+        goals, skill, resources = pool.goals[rows], pool.skill[rows], pool.resources[rows]
         new = {
             "sector": pool.sector[rows],
             "culture": culture,
-            "goals": pool.goals[rows],
-            "ambition": pool.goals[rows].copy(),
+            "goals": goals,
+            "ambition": goals,
             "commitment": commitment,
             "cstate": initial_commitment_states(commitment, *self.thresholds),
-            "skill": pool.skill[rows],
-            "skill_entry": pool.skill[rows],
+            "skill": skill,
+            "skill_entry": skill,
             "openness": pool.openness[rows],
-            "resources": pool.resources[rows],
-            "base_resources": pool.resources[rows],
+            "resources": resources,
+            "base_resources": resources,
             "expectations": pool.expectations[rows],
             "assertiveness": pool.assertiveness[rows],
             "joined": np.full(k, month),
@@ -202,7 +205,7 @@ class MemberArrays:
 
     def get_to_know(self, gain: float) -> None:
         """Every representative knows the alliance a little better each month."""
-        self.knowledge += gain * (1.0 - self.knowledge)
+        kernels.get_to_know(self.knowledge, gain)
 
     def replace_representatives(self, rows: np.ndarray, knowledge_initial: float) -> None:
         """New representatives in ``rows``: back to the entry skill, new to the alliance."""
