@@ -35,6 +35,7 @@ import numpy as np
 from alliancesim.model import kernels
 from alliancesim.model.agents import AllianceManager
 from alliancesim.model.events import Event
+from alliancesim.model.state import without_row
 from alliancesim.params import MANAGEMENT_MODES
 
 if TYPE_CHECKING:
@@ -292,10 +293,10 @@ class Management:
         """A leaver's unused time leaves with it."""
         self.funded_left = max(0.0, self.funded_left - float(self.funded[slot]))
         self.spare_left = max(0.0, self.spare_left - float(self.spare[slot]))
-        self.funded = np.delete(self.funded, slot)
-        self.spare = np.delete(self.spare, slot)
-        self.given = np.delete(self.given, slot)
-        self.bridged = np.delete(self.bridged, slot)
+        self.funded = without_row(self.funded, slot)
+        self.spare = without_row(self.spare, slot)
+        self.given = without_row(self.given, slot)
+        self.bridged = without_row(self.bridged, slot)
         self._factor = None
 
     # --- the manager ----------------------------------------------------------------------
