@@ -255,7 +255,8 @@ class MemberArrays:
         n = len(self)
         if n < 2:
             return 0.0
-        return float((_sum(matrix, axis=None) - matrix.trace()) / (n * (n - 1)))
+        # Python floats: the same double arithmetic as numpy scalars, without their overhead.
+        return (float(_sum(matrix, axis=None)) - float(matrix.trace())) / (n * (n - 1))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
