@@ -126,7 +126,7 @@ class MemberArrays:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         trust = np.full((n + k, n + k), trust_initial)
         trust[:n, :n] = self.trust
-        np.fill_diagonal(trust, 1.0)
+        trust.ravel()[:: n + k + 1] = 1.0  # the diagonal, as np.fill_diagonal sets it
         self.trust = trust
         distance = np.empty((n + k, n + k))
         distance[:n, :n] = self.distance
