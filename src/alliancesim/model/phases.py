@@ -77,7 +77,7 @@ def _distance_to_members(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
     the members scored on it, when countries lack scores)."""
     pool, s = model.pool, model.state
     if pool.complete:
-        centre = s.culture.mean(axis=0)[None, :]
+        centre = _column_means(s.culture)[None, :]
         return kogut_singh_matrix(pool.culture[rows], centre, REFERENCE_VARIANCES)[:, 0]
     scored = ~np.isnan(s.culture)
     counts = scored.sum(axis=0)
