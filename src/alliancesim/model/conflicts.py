@@ -144,10 +144,10 @@ def conflict_outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, st
 _outcome = conflict_outcome  # the name it had before it was public
 
 
-def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
+def _apply(model: AllianceModel, i: int, j: int, outcome: str, weight: float) -> None:
+    """What the outcome does; ``weight`` is :meth:`AllianceModel.pair_weight` (a pair's
+    conflict weighs on the whole alliance less the more members it has)."""
     s, p, a = model.state, model.params, model.alliance
-    # A pair's conflict weighs on the whole alliance less the more members it has.
-    weight = model.pair_weight()
     if outcome == "constructive":
         model.signal_pair_trust(i, j, 1.0)
         a.add_experience(1.0)
@@ -206,6 +206,7 @@ def run_conflicts(model: AllianceModel) -> None:
     if count == 0:
         return
     members, trust = model.members, s.trust
+    weight = model.pair_weight()  # membership does not change while conflicts play out
     for _ in range(count):
         i, j = draw_pair(model)
         a, b = members[i], members[j]
@@ -221,7 +222,7 @@ def run_conflicts(model: AllianceModel) -> None:
             raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
                              f"{', '.join(CONFLICT_OUTCOMES)}")
         before = float(trust[i, j]) + float(trust[j, i])
-        _apply(model, i, j, outcome)
+        _apply(model, i, j, outcome, weight)
         change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
         model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),

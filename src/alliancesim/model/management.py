@@ -244,11 +244,13 @@ class Management:
             self.vacancy_months += 1
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
         self._representatives_turn_over()
-        n, p = len(self.model.state), self.model.params
-        self.model.state.get_to_know(p.knowledge_gain)
+        state, p = self.model.state, self.model.params
+        n = len(state.commitment)
+        state.get_to_know(p.knowledge_gain)
         self._factor = None
-        if len(self.funded) == n:  # refill in place: cheaper than new arrays every month
-            self.funded.fill(self.member_fte / n if n else 0.0)
+        funded = self.funded
+        if len(funded) == n:  # refill in place: cheaper than new arrays every month
+            funded.fill(self.member_fte / n if n else 0.0)
             self.spare.fill(p.spare_attention * p.member_time)
             self.given.fill(0.0)
             self.bridged.fill(0.0)
@@ -265,15 +267,15 @@ class Management:
 
     def _representatives_turn_over(self) -> None:
         """Members' representatives are replaced by colleagues at the turnover rate."""
-        model, p = self.model, self.model.params
-        n = len(model.state)
-        if p.representative_turnover <= 0.0 or n == 0:
+        model = self.model
+        rate, n = model.params.representative_turnover, len(model.state.commitment)
+        if rate <= 0.0 or n == 0:
             return
         draws = model.representative_rng.random(n)
-        if _min(draws) >= p.representative_turnover:  # the usual month: nobody is replaced
+        if _min(draws) >= rate:  # the usual month: nobody is replaced
             return
-        leaving = (draws < p.representative_turnover).nonzero()[0]
-        model.state.replace_representatives(leaving, p.knowledge_initial)
+        leaving = (draws < rate).nonzero()[0]
+        model.state.replace_representatives(leaving, model.params.knowledge_initial)
         self.representative_changes += len(leaving)
         for row in leaving.tolist():
             model.log(Event(model.month, "representative_changed", model.phase,
