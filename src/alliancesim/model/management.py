@@ -379,6 +379,17 @@ class Management:
             self._factor_weight = weight
         return self.model.state.skill * self._factor
 
+    def _manager_alone(self, effort: float) -> WorkDone | None:
+        """The work, when only the manager holds budgeted time, and enough of it: the
+        manager does it all (what the general rule of :meth:`work` and :meth:`mediate`
+        gives then, without building the members' arrays). None otherwise."""
+        if effort > 0.0 and self.funded_left <= NO_TIME and self.manager_time >= effort:
+            manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
+            self.manager_time -= effort
+            self._manager_worked(effort)
+            return WorkDone(effort * manager_skill / effort, effort / effort, 0.0)
+        return None
+
     def work(self, effort: float, bridging: bool = False) -> WorkDone:
         """Do a piece of alliance-wide work needing ``effort`` FTE-months.
 
@@ -388,6 +399,9 @@ class Management:
         learn from the time they gave. ``bridging`` work (paradoxes) spans the members'
         cultures: each member bridges its mean distance to its partners.
         """
+        alone = self._manager_alone(effort)
+        if alone is not None:
+            return alone
         manager_skill = self._manager_skill()
         if effort <= 0.0:
             return self._effortless(manager_skill, self._member_skills(), None)
@@ -467,14 +481,10 @@ class Management:
         their spare attention. The parties' skill counts less (``self_mediation_discount``):
         they mediate their own quarrel.
         """
+        alone = self._manager_alone(effort)
+        if alone is not None:
+            return alone
         p = self.model.params
-        if effort > 0.0 and self.funded_left <= NO_TIME and self.manager_time >= effort:
-            # Only the manager holds budgeted time, and enough of it: the manager does it
-            # (the general rule below, without building the members' arrays).
-            manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
-            self.manager_time -= effort
-            self._manager_worked(effort)
-            return WorkDone(effort * manager_skill / effort, effort / effort, 0.0)
         manager_skill, skill = self._skills()
         partial = skill.copy()
         partial[i] *= 1.0 - p.self_mediation_discount
