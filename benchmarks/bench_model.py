@@ -3,7 +3,8 @@
 Skeleton: a Mesa model of 8 agents that each draw a random number in ``shuffle_do`` and an
 8 x 8 numpy trust update, stepped 120 times: the least any Mesa model of an 8-member alliance
 costs. The model's default runs (until the alliance ends, or 120 months) are timed in the
-same process, interleaved with the skeleton so that a busy machine slows both alike, and
+same process, interleaved with the skeleton so that a busy machine slows both alike, in
+CPU time of this process (time another process takes on a shared core is not counted), and
 reported as ratios. Targets: a default run that records only its outcome at most 5 times
 the skeleton; with the per-month table at most 6 times (the floor of the readable Python
 model's bookkeeping; one source of truth is kept rather than a second, compiled engine).
@@ -54,21 +55,21 @@ class Skeleton(mesa.Model):
 
 
 def time_skeleton(seed: int) -> float:
-    """Seconds for 120 steps of the skeleton."""
-    start = time.perf_counter()
+    """CPU seconds for 120 steps of the skeleton."""
+    start = time.process_time()
     model = Skeleton(seed)
     for _ in range(120):
         model.step()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, int]:
-    """Seconds and months of one run until it ends (or reaches its horizon)."""
-    start = time.perf_counter()
+    """CPU seconds and months of one run until it ends (or reaches its horizon)."""
+    start = time.process_time()
     model = AllianceModel(rng=seed, collect_steps=collect_steps, **params)
     while model.running:
         model.step()
-    return time.perf_counter() - start, model.month
+    return time.process_time() - start, model.month
 
 
 def against_skeleton(runs: int) -> dict[str, float]:

@@ -60,6 +60,7 @@ def test_open_up_fade_and_learn(n: int) -> None:
         entry[: n // 2] = skill[: n // 2]  # some members exactly at their entry level
         _both("fade", skill, entry, float(rng.random()))
         _both("learn", rng.random(n), rng.uniform(0.0, 6.0, n), float(rng.random()))
+        _both("get_to_know", rng.random(n), float(rng.random()))
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -257,3 +257,20 @@ def test_conflicting_pairs_are_drawn_in_proportion_to_their_hazard():
         hazard.sum())
     _, p_value = stats.chisquare(counts[cells], draws * expected[cells])
     assert p_value > 0.001
+
+
+def test_rows_and_pairs_are_dropped_as_np_delete_drops_them():
+    from alliancesim.model.state import without_pair, without_row
+
+    rng = np.random.default_rng(0)
+    for n in range(1, 9):
+        for slot in range(n):
+            for values in (rng.random(n), rng.integers(0, 3, n), rng.random((n, 6))):
+                dropped = without_row(values, slot)
+                expected = np.delete(values, slot, axis=0)
+                assert dropped.dtype == expected.dtype and dropped.shape == expected.shape
+                assert dropped.tobytes() == expected.tobytes()
+            matrix = rng.random((n, n))
+            dropped = without_pair(matrix, slot)
+            expected = np.delete(np.delete(matrix, slot, axis=0), slot, axis=1)
+            assert dropped.flags.c_contiguous and dropped.tobytes() == expected.tobytes()

@@ -102,12 +102,16 @@ def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> 
     """What the conflict is about: its largest driver (the first one on a tie)."""
     s, p = model.state, model.params
     trust = s.trust
+    # The drivers in order, culture first; as max() compares, only a larger value takes over.
     best, largest = "culture", p.culture_conflict_weight * float(s.distance[i, j])
-    pair = (("goals", p.goal_conflict_weight * float(s.goal_gap[i, j])),
-            ("trust", p.distrust_conflict_weight
-             * (1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i])))))
-    for name, value in (*pair, *alliance.items()):
-        if value > largest:  # as max() compares: only a larger value takes over
+    goals = p.goal_conflict_weight * float(s.goal_gap[i, j])
+    if goals > largest:
+        best, largest = "goals", goals
+    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i])))
+    if distrust > largest:
+        best, largest = "trust", distrust
+    for name, value in alliance.items():
+        if value > largest:
             best, largest = name, value
     return CONFLICT_TOPICS[best]
 
@@ -140,10 +144,10 @@ def conflict_outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, st
 _outcome = conflict_outcome  # the name it had before it was public
 
 
-def _apply(model: AllianceModel, i: int, j: int, outcome: str) -> None:
+def _apply(model: AllianceModel, i: int, j: int, outcome: str, weight: float) -> None:
+    """What the outcome does; ``weight`` is :meth:`AllianceModel.pair_weight` (a pair's
+    conflict weighs on the whole alliance less the more members it has)."""
     s, p, a = model.state, model.params, model.alliance
-    # A pair's conflict weighs on the whole alliance less the more members it has.
-    weight = model.pair_weight()
     if outcome == "constructive":
         model.signal_pair_trust(i, j, 1.0)
         a.add_experience(1.0)
@@ -189,24 +193,27 @@ def handler_text(model: AllianceModel, help_: WorkDone) -> str:
 def run_conflicts(model: AllianceModel) -> None:
     """Draw this month's conflicts, let the parties respond, mediate and apply outcomes."""
     s = model.state
-    n = len(s)
+    n = len(s.commitment)
     if n < 2:
         return
     drivers = alliance_drivers(model)
     total = total_hazard(model, drivers)
-    count = int(model.rng.poisson(total)) if total > 0 else 0
+    rng = model.rng
+    count = int(rng.poisson(total)) if total > 0 else 0
     # A month is the model's time scale: at most one new conflict per pair and month, so
     # that extreme drivers saturate instead of flooding the alliance with conflicts.
     count = min(count, n * (n - 1) // 2)
     if count == 0:
         return
     members, trust = model.members, s.trust
+    weight = model.pair_weight()  # membership does not change while conflicts play out
     for _ in range(count):
         i, j = draw_pair(model)
         a, b = members[i], members[j]
         topic = _topic(model, i, j, drivers)
-        noise = model.rng.standard_normal(4).tolist()
-        styles = (a.choose_conflict_mode(b, noise[:2]), b.choose_conflict_mode(a, noise[2:]))
+        first, second, third, fourth = rng.standard_normal(4).tolist()
+        styles = (a.choose_conflict_mode(b, (first, second)),
+                  b.choose_conflict_mode(a, (third, fourth)))
         help_ = model.mediate_conflict(i, j, styles)
         if help_.led_by_third_party:
             model.totals["third_party_mediations"] += 1
@@ -215,7 +222,7 @@ def run_conflicts(model: AllianceModel) -> None:
             raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
                              f"{', '.join(CONFLICT_OUTCOMES)}")
         before = float(trust[i, j]) + float(trust[j, i])
-        _apply(model, i, j, outcome)
+        _apply(model, i, j, outcome, weight)
         change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
         model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),

@@ -72,6 +72,19 @@ def _loop_open_up(openness: np.ndarray, exposure: np.ndarray, rate: float) -> No
         openness[i] = o + e * (1.0 - o)
 
 
+# --- knowledge of the alliance ------------------------------------------------------------
+def _numpy_get_to_know(knowledge: np.ndarray, gain: float) -> None:
+    """Each representative closes ``gain`` of the gap to knowing the alliance fully, in
+    place."""
+    knowledge += gain * (1.0 - knowledge)
+
+
+def _loop_get_to_know(knowledge: np.ndarray, gain: float) -> None:
+    for i in range(knowledge.shape[0]):
+        k = knowledge[i]
+        knowledge[i] = k + gain * (1.0 - k)
+
+
 # --- skill: fading and learning ------------------------------------------------------------
 def _numpy_fade(skill: np.ndarray, entry: np.ndarray, rate: float) -> None:
     """Skill above the entry level fades at ``rate``, in place."""
@@ -245,13 +258,15 @@ def _numba_jit() -> Callable[..., Any] | None:
 # The monthly updates by name: their loops, and the numpy forms used until (and unless) the
 # loops are compiled.
 _LOOPS: dict[str, Callable[..., Any]] = {
-    "build_trust": _loop_build_trust, "open_up": _loop_open_up, "fade": _loop_fade,
+    "build_trust": _loop_build_trust, "open_up": _loop_open_up,
+    "get_to_know": _loop_get_to_know, "fade": _loop_fade,
     "learn": _loop_learn, "shift_all": _loop_shift_all, "shift_each": _loop_shift_each,
     "next_states": _loop_next_states, "recover": _loop_recover,
     "pool_ambitions": _loop_pool_ambitions, "min_offdiagonal": _loop_min_offdiagonal,
 }
 build_trust = _numpy_build_trust
 open_up = _numpy_open_up
+get_to_know = _numpy_get_to_know
 fade = _numpy_fade
 learn = _numpy_learn
 shift_all = _numpy_shift_all

@@ -55,7 +55,7 @@ def kogut_singh_matrix(
     scale = 1.0 / np.sqrt(variances)
     x = np.asarray(rows, dtype=float) * scale
     y = np.asarray(cols, dtype=float) * scale
-    sq = (x * x).sum(axis=1)[:, None] + (y * y).sum(axis=1)[None, :] - 2.0 * (x @ y.T)
+    sq = _sum(x * x, axis=1)[:, None] + _sum(y * y, axis=1)[None, :] - 2.0 * (x @ y.T)
     return np.maximum(sq, 0.0) / x.shape[1]
 
 

@@ -519,10 +519,13 @@ class AllianceModel(mesa.Model):
         """Count a conflict by how it ended, and the pair's mean trust change it caused."""
         key = _CONFLICT_COUNTS[outcome]
         # counter.get(k, 0) + ..., not counter[k] += ...: the same sums, without a call of
-        # Counter.__missing__ for every key not yet counted this month.
-        for counter in (self.month_counts, self.totals):
-            counter["conflicts_new"] = counter.get("conflicts_new", 0) + 1
-            counter[key] = counter.get(key, 0) + 1
+        # Counter.__missing__ for every key not yet counted this month (and written out for
+        # both counters: this runs for every conflict).
+        month, totals = self.month_counts, self.totals
+        month["conflicts_new"] = month.get("conflicts_new", 0) + 1
+        month[key] = month.get(key, 0) + 1
+        totals["conflicts_new"] = totals.get("conflicts_new", 0) + 1
+        totals[key] = totals.get(key, 0) + 1
         outcomes, changes = self.conflict_outcomes, self.trust_changes
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         changes[outcome] = changes.get(outcome, 0) + trust_change

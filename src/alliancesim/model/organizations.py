@@ -134,9 +134,11 @@ def _beta_with_mean(rng: np.random.Generator, mean: float, size: int,
 
 def _names(rng: np.random.Generator, sector: np.ndarray) -> list[str]:
     used: dict[str, int] = {}
-    shuffled = {s: [NAMES[s][k] for k in rng.permutation(len(NAMES[s]))] for s in SECTORS}
+    # Plain ints (tolist): indexing with numpy integers is several times slower.
+    shuffled = {s: [NAMES[s][k] for k in rng.permutation(len(NAMES[s])).tolist()]
+                for s in SECTORS}
     names = []
-    for code in sector:
+    for code in sector.tolist():
         s = SECTORS[code]
         k = used.get(s, 0)
         base = shuffled[s][k % len(shuffled[s])]

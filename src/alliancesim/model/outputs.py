@@ -3,6 +3,7 @@ and the trust network, declared in one place."""
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,6 +70,7 @@ _READ = (
 )
 _COUNTED = tuple(key for key in STEP_COLUMNS if key not in _READ)
 SNAPSHOT_KEYS = (*_READ, *_COUNTED)
+_NONE_COUNTED = (0,) * len(_COUNTED)
 if set(SNAPSHOT_KEYS) != set(STEP_COLUMNS):
     raise ImportError("the snapshot's columns do not match STEP_COLUMNS")
 
@@ -87,8 +89,7 @@ def snapshot_values(model: AllianceModel) -> list[Any]:
         m.time_in_post, m.used_now, a.management_cost_now, a.upkeep, s.mean(s.skill),
         s.mean(s.openness), a.experience, a.identity, a.tension,
     ]
-    get = c.get
-    values.extend([get(key, 0) for key in _COUNTED])
+    values.extend(map(c.get, _COUNTED, _NONE_COUNTED))  # c.get(key, 0) for every key
     return values
 
 
@@ -190,15 +191,15 @@ class StepCollector(DataCollector):
         self.record_members = record_members
         # The columns in snapshot order, looked up once, not every month (the lists
         # themselves, so that copies of the collector keep to their own columns).
-        self._columns = [self.model_vars[key] for key in SNAPSHOT_KEYS]
+        self._columns = [self.model_vars[key] for key in (*SNAPSHOT_KEYS, *SEED_COLUMNS)]
 
     def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
         """Append this step's snapshot (and the outcome record once the run has ended)."""
         self._collection_steps.append(model.time)
-        for column, value in zip(self._columns, snapshot_values(model), strict=True):
-            column.append(value)
-        self.model_vars["seed_entropy"].append(model.seed_entropy)
-        self.model_vars["seed_spawn_key"].append(model.seed_spawn_key)
+        values = snapshot_values(model)
+        values.extend((model.seed_entropy, model.seed_spawn_key))
+        # One append per column, looped in C (map) rather than in Python.
+        deque(map(list.append, self._columns, values), maxlen=0)
         if not model.running:
             self._collect_outcome(model)
         if self.record_members:

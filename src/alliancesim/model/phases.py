@@ -77,7 +77,7 @@ def _distance_to_members(model: AllianceModel, rows: np.ndarray) -> np.ndarray:
     the members scored on it, when countries lack scores)."""
     pool, s = model.pool, model.state
     if pool.complete:
-        centre = s.culture.mean(axis=0)[None, :]
+        centre = _column_means(s.culture)[None, :]
         return kogut_singh_matrix(pool.culture[rows], centre, REFERENCE_VARIANCES)[:, 0]
     scored = ~np.isnan(s.culture)
     counts = scored.sum(axis=0)
@@ -140,7 +140,9 @@ def viable(model: AllianceModel, rows: np.ndarray | None = None) -> bool:
     base = model.state.base_resources if rows is None else model.state.base_resources[rows]
     if len(base) < FEWEST_PARTNERS:
         return False
-    return float(base.sum()) >= model.params.viability_share * model.alliance.pooled_resources
+    # np.add.reduce: ndarray.sum's reduction, without its Python-level wrapper.
+    needed = model.params.viability_share * model.alliance.pooled_resources
+    return float(np.add.reduce(base)) >= needed
 
 
 # --- founding ----------------------------------------------------------------------------

@@ -33,6 +33,17 @@ _sum = np.add.reduce
 RECOVERED = kernels.RECOVERED
 
 
+def without_row(values: np.ndarray, slot: int) -> np.ndarray:
+    """``np.delete(values, slot, axis=0)``: a new array without row ``slot``, made by one
+    concatenation (np.delete's Python-level work costs several times more)."""
+    return np.concatenate((values[:slot], values[slot + 1:]))
+
+
+def without_pair(matrix: np.ndarray, slot: int) -> np.ndarray:
+    """A new pairwise matrix without row and column ``slot`` (C-ordered, as np.delete's)."""
+    rows = np.concatenate((matrix[:slot], matrix[slot + 1:]))
+    return np.concatenate((rows[:, :slot], rows[:, slot + 1:]), axis=1)
+
 
 class MemberArrays:
     """Column arrays of the active members plus their pairwise trust and distance."""
@@ -90,18 +101,21 @@ class MemberArrays:
         k, n = len(rows), len(self)
         culture = pool.culture[rows]
         commitment = np.full(k, commitment_initial)
+        # Concatenation below copies every column, so a column drawn from the pool once
+        # can start two fields (skill and its entry level, goals and ambition).
+        goals, skill, resources = pool.goals[rows], pool.skill[rows], pool.resources[rows]
         new = {
             "sector": pool.sector[rows],
             "culture": culture,
-            "goals": pool.goals[rows],
-            "ambition": pool.goals[rows].copy(),
+            "goals": goals,
+            "ambition": goals,
             "commitment": commitment,
             "cstate": initial_commitment_states(commitment, *self.thresholds),
-            "skill": pool.skill[rows],
-            "skill_entry": pool.skill[rows],
+            "skill": skill,
+            "skill_entry": skill,
             "openness": pool.openness[rows],
-            "resources": pool.resources[rows],
-            "base_resources": pool.resources[rows],
+            "resources": resources,
+            "base_resources": resources,
             "expectations": pool.expectations[rows],
             "assertiveness": pool.assertiveness[rows],
             "joined": np.full(k, month),
@@ -112,7 +126,7 @@ class MemberArrays:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         trust = np.full((n + k, n + k), trust_initial)
         trust[:n, :n] = self.trust
-        np.fill_diagonal(trust, 1.0)
+        trust.ravel()[:: n + k + 1] = 1.0  # the diagonal, as np.fill_diagonal sets it
         self.trust = trust
         distance = np.empty((n + k, n + k))
         distance[:n, :n] = self.distance
@@ -141,10 +155,10 @@ class MemberArrays:
     def remove(self, slot: int) -> None:
         """Delete the row (and pairwise row and column) of the member in ``slot``."""
         for name in _ROW_FIELDS:
-            setattr(self, name, np.delete(getattr(self, name), slot, axis=0))
-        self.trust = np.delete(np.delete(self.trust, slot, axis=0), slot, axis=1)
-        self.distance = np.delete(np.delete(self.distance, slot, axis=0), slot, axis=1)
-        self.goal_gap = np.delete(np.delete(self.goal_gap, slot, axis=0), slot, axis=1)
+            setattr(self, name, without_row(getattr(self, name), slot))
+        self.trust = without_pair(self.trust, slot)
+        self.distance = without_pair(self.distance, slot)
+        self.goal_gap = without_pair(self.goal_gap, slot)
         self._refresh_composition()
 
     def _refresh_composition(self) -> None:
@@ -202,7 +216,7 @@ class MemberArrays:
 
     def get_to_know(self, gain: float) -> None:
         """Every representative knows the alliance a little better each month."""
-        self.knowledge += gain * (1.0 - self.knowledge)
+        kernels.get_to_know(self.knowledge, gain)
 
     def replace_representatives(self, rows: np.ndarray, knowledge_initial: float) -> None:
         """New representatives in ``rows``: back to the entry skill, new to the alliance."""
@@ -241,7 +255,8 @@ class MemberArrays:
         n = len(self)
         if n < 2:
             return 0.0
-        return float((_sum(matrix, axis=None) - matrix.trace()) / (n * (n - 1)))
+        # Python floats: the same double arithmetic as numpy scalars, without their overhead.
+        return (float(_sum(matrix, axis=None)) - float(matrix.trace())) / (n * (n - 1))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
