@@ -187,7 +187,7 @@ class EcosystemModel(mesa.Model):
     def _found(self, lead: int) -> None:
         p, ap = self.params, self.alliance_params
         size = 2 + int(self.rng.poisson(p.alliance_size_mean - 2.0))
-        wanted = int(math.ceil(ap.candidate_pool * size)) + 1  # partners besides the lead
+        wanted = math.ceil(ap.candidate_pool * size) + 1  # partners besides the lead
         candidates = self._candidates(lead)
         if len(candidates) == 0:
             return
