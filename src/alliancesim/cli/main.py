@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from alliancesim.cli import app as app_command
-from alliancesim.cli import compare, parameters, replay, run, sweep, validate, verdict
+from alliancesim.cli import compare, ecosystem, parameters, replay, run, sweep, validate, verdict
 
 app = typer.Typer(
     name="alliancesim",
@@ -20,7 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (run, compare, sweep, verdict, replay, app_command, validate, parameters):
+for module in (run, compare, sweep, verdict, replay, app_command, validate, parameters,
+               ecosystem):
     module.register(app)
 
 

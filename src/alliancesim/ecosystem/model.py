@@ -90,7 +90,8 @@ class EcosystemModel(mesa.Model):
 
     def __init__(self, rng: Any = 0, *, alliance: Mapping[str, Any] | None = None,
                  partners: Partners | Mapping[str, Any] | None = None,
-                 keep_alliance_specs: bool = False, **params: Any) -> None:
+                 keep_alliance_specs: bool = False, _check_only: bool = False,
+                 **params: Any) -> None:
         self.params: EcosystemParams = make_ecosystem_params(params)
         self.alliance_values = _checked_alliance_values(alliance)
         self.alliance_params = make_params(self.alliance_values)
@@ -98,6 +99,8 @@ class EcosystemModel(mesa.Model):
         problem = check_combination(self.partners, self.alliance_params.country_set)
         if problem is not None:
             raise ParameterError("country_set", problem)
+        if _check_only:  # a scenario file's values are checked without drawing anything
+            return
         seed = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(rng)
         self.seed = seed
         super().__init__(rng=np.random.default_rng(_child(seed, 0)))
