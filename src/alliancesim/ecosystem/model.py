@@ -11,6 +11,7 @@ year organizations train, lose and hire people and decide how to manage alliance
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -125,10 +126,12 @@ class EcosystemModel(mesa.Model):
         self.spend_history = np.zeros((years, p.n_organizations))
         self.panel: list[dict[str, np.ndarray]] = []
         self.profession: list[dict[str, float]] = []
-        self.year_counts: dict[str, int] = {}
+        self.year_counts: dict[str, int] = dict(yearly.YEAR_COUNTS)
         self.professional_entry_skill = float(np.clip(
             self.orgs.base_skill.mean() + p.professional_skill_premium, 0.0, 1.0))
-        yearly.staff_functions(self)
+        # The functions that exist at the start are staffed: one professional each.
+        for org in np.flatnonzero(self.orgs.practice == FUNCTION).tolist():
+            self.people.add(org, self.professional_entry_skill)
 
     def _initial_practices(self, p: EcosystemParams) -> np.ndarray:
         draws = self.rng.random(p.n_organizations)
@@ -207,8 +210,8 @@ class EcosystemModel(mesa.Model):
             self.people.worked[professional] = True
         seed = _child(self.seed, 2, self.founded)
         pool = self.orgs.pool(rows)
-        spec = {"pool": pool, "params": values, "seed": seed} if self.keep_alliance_specs \
-            else None
+        spec = ({"pool": copy.deepcopy(pool), "params": dict(values), "seed": seed}
+                if self.keep_alliance_specs else None)
         model = AllianceModel(rng=seed, collect_steps=False, pool=pool, **values)
         live = LiveAlliance(self.founded, model, rows, {n: k for k, n in enumerate(pool.names)},
                             lead, self.month, mode, professional, spec=spec)
@@ -217,12 +220,17 @@ class EcosystemModel(mesa.Model):
         self.live.append(live)
 
     def _candidates(self, lead: int) -> np.ndarray:
-        """A random sample of organizations with room in their portfolio, the lead left out."""
+        """Organizations with room in their portfolio that the lead screens, itself left out:
+        a random sample, and (when prior ties count) its past partners, whom it knows."""
         p, n = self.params, len(self.orgs)
         k = min(p.candidate_sample + 1, n)
-        sample = self.rng.choice(n, size=k, replace=False)
+        sample = self.rng.choice(n, size=k, replace=False)[:p.candidate_sample + 1]
+        if p.tie_weight > 0.0:
+            known = self.ties.partners(lead)
+            if len(known):
+                sample = np.concatenate((known, sample[~np.isin(sample, known)]))
         keep = (sample != lead) & (self.orgs.portfolio[sample] < p.max_portfolio)
-        return sample[keep][:p.candidate_sample]
+        return sample[keep]
 
     def _partner_scores(self, lead: int, candidates: np.ndarray) -> np.ndarray:
         """How attractive each candidate looks to the lead: complementary goals and sector,
@@ -314,9 +322,9 @@ class EcosystemModel(mesa.Model):
         record.update(alliance_id=live.number, start_month=live.start_month,
                       close_month=self.month, lead=live.lead, mode=live.mode,
                       professional=live.professional,
-                      founders=";".join(str(int(o)) for o in live.orgs[:2]),
-                      members_ever=";".join(str(o) for o in live.ever),
-                      members_final=";".join(str(o) for o in sorted(live.current)))
+                      founder_ids=";".join(str(int(o)) for o in live.orgs[:2]),
+                      member_ids_ever=";".join(str(o) for o in live.ever),
+                      member_ids_final=";".join(str(o) for o in sorted(live.current)))
         self.records.append(record)
         if live.spec is not None:
             self.specs.append({**live.spec, "months": model.month,

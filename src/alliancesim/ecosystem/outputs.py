@@ -72,7 +72,7 @@ def alliance_table(model: EcosystemModel) -> pd.DataFrame:
     if frame.empty:
         return frame
     first = ["alliance_id", "start_month", "close_month", "lead", "mode", "professional",
-             "founders", "members_ever", "members_final"]
+             "founder_ids", "member_ids_ever", "member_ids_final"]
     return frame[first + [c for c in frame.columns if c not in first]].sort_values(
         "alliance_id", ignore_index=True)
 
@@ -86,7 +86,7 @@ def network_by_year(alliances: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     rows: list[tuple[int, int, int]] = []
     for start, close, members in zip(alliances["start_month"], alliances["close_month"],
-                                     alliances["members_ever"], strict=True):
+                                     alliances["member_ids_ever"], strict=True):
         orgs = sorted(int(m) for m in str(members).split(";") if m)
         years = range((int(start) - 1) // 12 + 1, (int(close) - 1) // 12 + 2)
         pairs = [(a, b) for i, a in enumerate(orgs) for b in orgs[i + 1:]]

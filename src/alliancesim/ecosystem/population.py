@@ -129,6 +129,10 @@ class Ties:
         fade = (1.0 - self.decay) ** ((month - since) / 12.0)
         return self.initial + (value - self.initial) * fade
 
+    def partners(self, a: int) -> np.ndarray:
+        """The organizations ``a`` has a tie with."""
+        return np.fromiter(self._trust.get(a, {}), dtype=int)
+
     def excess(self, a: int, others: np.ndarray, month: int) -> np.ndarray:
         """Trust above the initial level that ``a`` has in each of ``others`` (0 without a
         tie; negative after a bad one)."""

@@ -20,6 +20,10 @@ from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
 if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel, LiveAlliance
 
+# What the profession table counts each year (zero when nothing happened).
+YEAR_COUNTS = {"hired": 0, "poached": 0, "unfilled": 0, "demand": 0, "professionals_left": 0,
+               "practice_changes": 0}
+
 
 # --- what an ended alliance leaves its members --------------------------------------------
 def retention(model: EcosystemModel, org: int) -> float:
@@ -179,8 +183,6 @@ def _decide(model: EcosystemModel) -> None:
             others = [k for k in range(len(PRACTICES)) if k != orgs.practice[org]]
             new = others[int(rng.integers(len(others)))]
         if new != orgs.practice[org]:
-            if orgs.practice[org] == FUNCTION:  # closing the function frees its people
-                model.people.employer[model.people.of(org)] = -1
             orgs.practice[org] = new
             orgs.practice_since[org] = model.year
             changed += 1
@@ -204,6 +206,9 @@ def staff_functions(model: EcosystemModel) -> None:
     first), then by newcomers (more at a higher wage), then by poaching; the wage moves
     with the posts left unfilled and the professionals left idle; idle ones may leave."""
     p, people, rng = model.params, model.people, model.rng
+    employed = np.flatnonzero(people.employer >= 0)
+    closed = model.orgs.practice[people.employer[employed]] != FUNCTION
+    people.employer[employed[closed]] = -1  # a function closed: its people are free
     need = posts_needed(model)
     have = people.counts(len(model.orgs))
     open_posts = np.flatnonzero(need > have)
@@ -278,4 +283,4 @@ def _record_year(model: EcosystemModel) -> None:
                                  / len(model.live)) if model.live else math.nan,
         **{k: float(v) for k, v in model.year_counts.items()},
     })
-    model.year_counts = {}
+    model.year_counts = dict(YEAR_COUNTS)

@@ -1,0 +1,69 @@
+"""Time and peak memory of ecosystem runs: 1,000 and 10,000 organizations (and 50,000 with
+``--large``) over 30 years, monthly, at the default alliance rate, each in a fresh process.
+
+Target: 10,000 organizations over 30 years in at most 10 minutes on one core and under
+2 GB, with a cost about linear in organizations at a fixed alliance rate.
+
+    python benchmarks/bench_ecosystem.py [--years N] [--large] [--sizes 1000,10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+TARGET_SECONDS, TARGET_MB = 600.0, 2048.0
+
+
+def one_run(organizations: int, years: int, seed: int) -> dict[str, float]:
+    """Run one ecosystem in this process and measure it (peak memory of this process)."""
+    from alliancesim.ecosystem import EcosystemModel
+    from alliancesim.ecosystem.outputs import collect
+
+    started = time.perf_counter()
+    model = EcosystemModel(seed, n_organizations=organizations, years=years,
+                           alliance={"country_set": "four_continents"}).run()
+    ran = time.perf_counter() - started
+    result = collect(model)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    months = sum(int(r["end_month"]) for r in model.records)
+    return {"organizations": organizations, "years": years, "seconds": ran,
+            "seconds_with_tables": time.perf_counter() - started, "peak_mb": peak_mb,
+            "alliances": len(result.alliances), "alliance_months": months,
+            "panel_rows": len(result.organizations), "network_rows": len(result.network)}
+
+
+def main() -> None:
+    """Run each size in a fresh process and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=30)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--large", action="store_true", help="also 50,000 organizations")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one is not None:
+        print(json.dumps(one_run(args.one, args.years, args.seed)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")] + ([50000] if args.large else [])
+    for size in sizes:
+        done = subprocess.run([sys.executable, __file__, "--one", str(size), "--years",
+                               str(args.years), "--seed", str(args.seed)],
+                              capture_output=True, text=True, check=True)
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        verdict = ""
+        if size == 10000 and args.years == 30:
+            ok = figures["seconds"] <= TARGET_SECONDS and figures["peak_mb"] <= TARGET_MB
+            verdict = "  (target met)" if ok else "  (target NOT met)"
+        print(f"{size:>7,} organizations, {args.years} years: {figures['seconds']:7.1f} s "
+              f"({figures['seconds_with_tables']:.1f} s with tables), peak "
+              f"{figures['peak_mb']:.0f} MB, {figures['alliances']:,} alliances, "
+              f"{figures['alliance_months']:,} alliance-months{verdict}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
