@@ -2,7 +2,9 @@
 ``--large``) over 30 years, monthly, at the default alliance rate, each in a fresh process.
 
 Target: 10,000 organizations over 30 years in at most 10 minutes on one core and under
-2 GB, with a cost about linear in organizations at a fixed alliance rate.
+2 GB, with a cost about linear in organizations at a fixed alliance rate. Time is reported
+as the process's CPU time (one core; a busy shared machine stretches the wall clock) and as
+wall-clock time.
 
     python benchmarks/bench_ecosystem.py [--years N] [--large] [--sizes 1000,10000]
 """
@@ -24,14 +26,15 @@ def one_run(organizations: int, years: int, seed: int) -> dict[str, float]:
     from alliancesim.ecosystem import EcosystemModel
     from alliancesim.ecosystem.outputs import collect
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     model = EcosystemModel(seed, n_organizations=organizations, years=years,
                            alliance={"country_set": "four_continents"}).run()
-    ran = time.perf_counter() - started
+    ran, ran_cpu = time.perf_counter() - started, time.process_time() - cpu
     result = collect(model)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     months = sum(int(r["end_month"]) for r in model.records)
     return {"organizations": organizations, "years": years, "seconds": ran,
+            "cpu_seconds": ran_cpu,
             "seconds_with_tables": time.perf_counter() - started, "peak_mb": peak_mb,
             "alliances": len(result.alliances), "alliance_months": months,
             "panel_rows": len(result.organizations), "network_rows": len(result.network)}
@@ -57,10 +60,11 @@ def main() -> None:
         figures = json.loads(done.stdout.strip().splitlines()[-1])
         verdict = ""
         if size == 10000 and args.years == 30:
-            ok = figures["seconds"] <= TARGET_SECONDS and figures["peak_mb"] <= TARGET_MB
+            ok = figures["cpu_seconds"] <= TARGET_SECONDS and figures["peak_mb"] <= TARGET_MB
             verdict = "  (target met)" if ok else "  (target NOT met)"
-        print(f"{size:>7,} organizations, {args.years} years: {figures['seconds']:7.1f} s "
-              f"({figures['seconds_with_tables']:.1f} s with tables), peak "
+        print(f"{size:>7,} organizations, {args.years} years: {figures['cpu_seconds']:7.1f} s "
+              f"on one core ({figures['seconds']:.1f} s wall clock, "
+              f"{figures['seconds_with_tables']:.1f} s with tables), peak "
               f"{figures['peak_mb']:.0f} MB, {figures['alliances']:,} alliances, "
               f"{figures['alliance_months']:,} alliance-months{verdict}", flush=True)
 

@@ -425,3 +425,11 @@ def test_a_bad_scenario_file_is_refused_naming_file_and_field(tmp_path, text, me
     assert message in str(caught.value)
     done = CliRunner().invoke(app, ["ecosystem", str(path), "--out", str(tmp_path / "o")])
     assert done.exit_code != 0 and message in done.output.replace("\n", "")
+
+
+def test_the_user_page_lists_every_ecosystem_parameter_once():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "ecosystem.md").read_text()
+    for param in ECOSYSTEM_PARAMETERS:
+        assert text.count(f"| `{param.name}` |") == 1, param.name

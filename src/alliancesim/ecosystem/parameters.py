@@ -251,3 +251,18 @@ def ecosystem_mechanism_off(name: str) -> dict[str, Any]:
                        f"{', '.join(ECOSYSTEM_MECHANISMS)}")
     return {p.name: p.off for p in ECOSYSTEM_PARAMETERS
             if p.mechanism == name and p.off is not None}
+
+
+def markdown_table() -> str:
+    """Every ecosystem parameter in one Markdown table: name, meaning, unit, default, range
+    (with the value that switches its mechanism off), source."""
+    lines = ["| name | meaning | unit | default | range | mechanism (off) | source |",
+             "|---|---|---|---|---|---|---|"]
+    for p in ECOSYSTEM_PARAMETERS:
+        allowed = ", ".join(p.choices) if p.kind == "choice" else f"{p.low:g} – {p.high:g}"
+        off = f"{p.mechanism} ({p.off:g})" if p.mechanism and p.off is not None else ""
+        meaning = p.meaning + (" (set-up only)" if p.setup_only else "")
+        lines.append(f"| `{p.name}` | {meaning} | {p.unit} | {p.default} | {allowed} | "
+                     f"{off} | {p.source} |")
+    return "\n".join(lines)
+

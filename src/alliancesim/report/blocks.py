@@ -30,7 +30,8 @@ RESULTS = Path("docs") / "results"
 # Every document holding blocks, relative to the repository's root.
 DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md", Path("docs") / "results.md",
              Path("docs") / "model.md", Path("docs") / "commands.md",
-             Path("docs") / "statistics.md", Path("docs") / "app.md")
+             Path("docs") / "statistics.md", Path("docs") / "app.md",
+             Path("docs") / "ecosystem.md")
 BLOCK = re.compile(r"(<!-- (?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)",
                    re.DOTALL)
 SIGNIFICANT = 0.05
@@ -775,6 +776,13 @@ def cli_options(root: Path) -> str:
     return "\n".join(lines)
 
 
+def ecosystem_parameters(root: Path) -> str:
+    """The ecosystem's parameter table, from their definitions (``root`` is unused)."""
+    from alliancesim.ecosystem.parameters import markdown_table
+
+    return markdown_table()
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "validation-predictions": validation_predictions,
@@ -802,6 +810,7 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "tie-point-mechanisms": tie_point_mechanisms,
     "size": size_table,
     "cli-options": cli_options,
+    "ecosystem-parameters": ecosystem_parameters,
 }
 
 
