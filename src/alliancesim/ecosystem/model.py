@@ -68,6 +68,19 @@ class LiveAlliance:
     spec: dict[str, Any] | None = None  # what made it (kept for replays on request)
 
 
+def _advance(alliance: AllianceModel) -> None:
+    """One month of an alliance: ``AllianceModel.step`` itself, called as Mesa's step
+    wrapper calls it, without the wrapper's event queue (an alliance schedules no events;
+    the queue costs about a tenth of a month's time), keeping Mesa's clock in step."""
+    own_step = getattr(alliance, "_user_step", None)
+    if own_step is None or len(alliance._event_list) > 1:  # not the plain Mesa 3 set-up
+        alliance.step()
+        return
+    alliance.time += 1
+    alliance.steps += 1
+    own_step()
+
+
 def _child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     """The child of ``seed`` at ``key``, without spawning from (changing) ``seed``."""
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, *key),
@@ -151,7 +164,7 @@ class EcosystemModel(mesa.Model):
         self._found_alliances()
         still = []
         for live in self.live:
-            live.model.step()
+            _advance(live.model)
             if live.model.month_counts.get("entries", 0) or \
                     live.model.month_counts.get("exits", 0):
                 self._membership_changed(live)
