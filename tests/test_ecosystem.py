@@ -292,6 +292,7 @@ def _new_functions(**params) -> EcosystemModel:
 def test_poaching_fills_posts_only_when_switched_on():
     on = _new_functions(entry_rate=0.0, poaching_rate=1.0)
     assert on.year_counts["poached"] > 0 and on.year_counts["hired"] == 0
+    assert on.people.employers.max() == 2  # a poached professional's second employer
     off = _new_functions(entry_rate=0.0, **ecosystem_mechanism_off("poaching"))
     assert off.year_counts["poached"] == 0 and off.year_counts["unfilled"] > 0
 
@@ -377,7 +378,7 @@ def test_the_command_writes_every_table_and_the_figure(tmp_path):
     done = CliRunner().invoke(app, ["ecosystem", str(path), "--out", str(out)])
     assert done.exit_code == 0, done.output
     for name in ("organizations.csv", "alliances.csv", "network.csv", "profession.csv",
-                 "profession.png", "summary.json"):
+                 "professionals.csv", "profession.png", "summary.json"):
         assert (out / name).stat().st_size > 0, name
     panel = pd.read_csv(out / "organizations.csv")
     assert len(panel) == 60 * 3 and set(panel["year"]) == {1, 2, 3}

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel
 
 FILES = {"organizations": "organizations.csv", "alliances": "alliances.csv",
-         "network": "network.csv", "profession": "profession.csv"}
+         "network": "network.csv", "profession": "profession.csv",
+         "professionals": "professionals.csv"}
 FIGURE = "profession.png"
 
 
@@ -31,6 +32,7 @@ class EcosystemResult:
     alliances: pd.DataFrame  # one outcome record per alliance, with its members
     network: pd.DataFrame  # year, organization pair, alliances they shared that year
     profession: pd.DataFrame  # one row per year
+    professionals: pd.DataFrame  # one row per professional, at the end
 
     def write(self, out: str | Path) -> list[Path]:
         """Write every table as CSV, the figure and a summary into directory ``out``."""
@@ -105,7 +107,8 @@ def collect(model: EcosystemModel) -> EcosystemResult:
     """Every output table of a finished (or stopped) run."""
     alliances = alliance_table(model)
     return EcosystemResult(model, organization_panel(model), alliances,
-                           network_by_year(alliances), profession_table(model))
+                           network_by_year(alliances), profession_table(model),
+                           pd.DataFrame(model.people.table()))
 
 
 def summarize(result: EcosystemResult) -> dict[str, Any]:

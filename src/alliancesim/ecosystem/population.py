@@ -162,6 +162,8 @@ class People:
     worked: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
     active: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))  # in the
     # profession (False once they left it)
+    employers: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))  # the
+    # organizations each has worked for, in turn (a career)
 
     def __len__(self) -> int:
         return len(self.skill)
@@ -175,7 +177,20 @@ class People:
         self.load = np.append(self.load, 0)
         self.worked = np.append(self.worked, False)
         self.active = np.append(self.active, True)
+        self.employers = np.append(self.employers, 1)
         return len(self.skill) - 1
+
+    def hire(self, person: int, org: int) -> None:
+        """``org`` hires ``person`` (from the market or from another organization)."""
+        self.employer[person] = org
+        self.employers[person] += 1
+
+    def table(self) -> dict[str, np.ndarray]:
+        """One entry per professional who ever entered the profession."""
+        return {"professional": np.arange(len(self)), "employer": self.employer.copy(),
+                "in_profession": self.active.copy(), "skill": self.skill.copy(),
+                "entry_skill": self.entry_skill.copy(), "alliances_managed": self.experience.copy(),
+                "managing_now": self.load.copy(), "employers": self.employers.copy()}
 
     def of(self, org: int) -> np.ndarray:
         """Indices of the professionals ``org`` employs."""

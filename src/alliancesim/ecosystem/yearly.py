@@ -216,16 +216,17 @@ def staff_functions(model: EcosystemModel) -> None:
     demand = int(need.sum())
     entry = min(1.0, p.entry_rate * (model.wage / p.wage_base) ** p.supply_elasticity)
     unfilled = hired = poached = 0
+    moved: set[int] = set()  # poached this year: not poached again the same year
     for org in open_posts.tolist():
         for _ in range(int(need[org] - have[org])):
             idle = people.idle()
             if len(idle):
-                people.employer[idle[np.argmax(people.skill[idle])]] = org
+                people.hire(int(idle[np.argmax(people.skill[idle])]), org)
                 hired += 1
             elif rng.random() < entry:
                 people.add(org, model.professional_entry_skill)
                 hired += 1
-            elif rng.random() < p.poaching_rate and _poach(model, org):
+            elif rng.random() < p.poaching_rate and _poach(model, org, moved):
                 poached += 1
             else:
                 unfilled += 1
@@ -240,14 +241,18 @@ def staff_functions(model: EcosystemModel) -> None:
     model.year_counts.update(hired=hired, poached=poached, unfilled=unfilled, demand=demand)
 
 
-def _poach(model: EcosystemModel, org: int) -> bool:
+def _poach(model: EcosystemModel, org: int, moved: set[int]) -> bool:
     """Hire a random professional away from another organization (which is left with an
-    open post until next year)."""
+    open post until next year); one not already poached this year."""
     people = model.people
     others = np.flatnonzero((people.employer >= 0) & (people.employer != org))
+    if moved:
+        others = others[~np.isin(others, list(moved))]
     if not len(others):
         return False
-    people.employer[others[int(model.rng.integers(len(others)))]] = org
+    person = int(others[int(model.rng.integers(len(others)))])
+    people.hire(person, org)
+    moved.add(person)
     return True
 
 
@@ -277,6 +282,8 @@ def _record_year(model: EcosystemModel) -> None:
         "wage": model.wage,
         "professional_skill_mean": float(people.skill[employed].mean()) if employed.any()
         else math.nan,
+        "professional_employers_mean": float(people.employers[employed].mean())
+        if employed.any() else math.nan,
         "staff_skill_mean": float(orgs.staff_skill.mean()),
         "alliances_live": len(model.live),
         "dedicated_share_live": (sum(live.mode == "dedicated" for live in model.live)
