@@ -434,3 +434,40 @@ def test_the_user_page_lists_every_ecosystem_parameter_once():
     text = (Path(__file__).resolve().parents[1] / "docs" / "ecosystem.md").read_text()
     for param in ECOSYSTEM_PARAMETERS:
         assert text.count(f"| `{param.name}` |") == 1, param.name
+
+
+def test_without_experiential_learning_only_codified_practice_keeps_skill():
+    base = {"training_effect": 0.0, "forgetting": 0.0, "staff_turnover": 0.0,
+            "switch_rate": 0.0, "imitation_rate": 0.0}
+    off = ecosystem(2, **base, **ecosystem_mechanism_off("experiential_learning"))
+    gained = off.orgs.staff_skill - off.orgs.base_skill
+    uncodified = off.orgs.practice == NONE
+    assert (gained[uncodified] == 0).all() and (gained[~uncodified] > 0).any()
+    on = ecosystem(2, **base)
+    assert (on.orgs.staff_skill - on.orgs.base_skill)[on.orgs.practice == NONE].max() > 0
+
+
+def test_problemistic_search_alone_changes_only_practices_that_fall_short():
+    model = ecosystem(7, switch_rate=1.0, aspiration=0.6,
+                      **ecosystem_mechanism_off("mimetic_isomorphism"))
+    panel = collect(model).organizations.sort_values(["organization", "year"])
+    previous = panel.groupby("organization")["practice"].shift()
+    changed = panel[previous.notna() & (panel["practice"] != previous)]
+    assert len(changed) > 0
+    assert (changed["judged_result"] < 0.6).all()
+
+
+@pytest.mark.parametrize(("rule", "expected"), [("lead", "transversal"),
+                                                 ("any_member", "dedicated"),
+                                                 ("majority", "dedicated")])
+def test_the_mode_rule_says_whose_function_makes_an_alliance_dedicated(rule, expected):
+    model = EcosystemModel(1, alliance=WORLD, **{**SMALL, "alliance_rate": 0.0,
+                                                 "initial_function_share": 0.0,
+                                                 "mode_rule": rule})
+    model.orgs.practice[1] = FUNCTION
+    yearly.staff_functions(model)  # the new function hires its professional
+    mode, professional = model._management(np.array([0, 1]))
+    assert mode == expected
+    assert (professional >= 0) == (expected == "dedicated")
+    if professional >= 0:
+        assert model.people.employer[professional] == 1
