@@ -281,10 +281,9 @@ class EcosystemModel(mesa.Model):
         mode dedicated; otherwise the members' own people hold the management time
         (transversal), unless nobody has trained them and ``untrained_mode`` is 'none'.
         """
-        p, practice = self.params, self.orgs.practice[founders]
+        p, practice = self.params, self.orgs.practice
         deciding = founders[:1] if p.mode_rule == "lead" else founders
-        with_function = [o for o in deciding.tolist() if practice[founders.tolist().index(o)]
-                         == FUNCTION]
+        with_function = [org for org in deciding.tolist() if practice[org] == FUNCTION]
         enough = (len(with_function) >= 1 if p.mode_rule != "majority"
                   else 2 * len(with_function) >= len(deciding))
         if enough:
