@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 # What the profession table counts each year (zero when nothing happened).
 YEAR_COUNTS = {"hired": 0, "poached": 0, "unfilled": 0, "demand": 0, "professionals_left": 0,
-               "practice_changes": 0}
+               "practice_changes": 0, "ended_dedicated": 0, "failed_dedicated": 0,
+               "ended_transversal": 0, "failed_transversal": 0, "ended_none": 0,
+               "failed_none": 0}
 
 
 # --- what an ended alliance leaves its members --------------------------------------------
@@ -44,6 +46,10 @@ def carry_back(model: EcosystemModel, live: LiveAlliance, record: dict[str, Any]
     """The members carry skill, trust and reputation from the alliance that just ended; the
     professional who managed it carries skill and experience."""
     p, orgs, alliance = model.params, model.orgs, live.model
+    if record["ended"]:  # not those still running at the horizon
+        counts = model.year_counts
+        counts[f"ended_{live.mode}"] += 1
+        counts[f"failed_{live.mode}"] += int(record["failed"])
     if founded:
         _keep_skill(model, live)
         _remember_ties(model, live)
@@ -289,5 +295,9 @@ def _record_year(model: EcosystemModel) -> None:
         "dedicated_share_live": (sum(live.mode == "dedicated" for live in model.live)
                                  / len(model.live)) if model.live else math.nan,
         **{k: float(v) for k, v in model.year_counts.items()},
+        **{f"failed_share_{mode}": (model.year_counts[f"failed_{mode}"]
+                                    / model.year_counts[f"ended_{mode}"])
+           if model.year_counts[f"ended_{mode}"] else math.nan
+           for mode in ("dedicated", "transversal", "none")},
     })
     model.year_counts = dict(YEAR_COUNTS)
