@@ -378,7 +378,8 @@ def test_the_command_writes_every_table_and_the_figure(tmp_path):
     done = CliRunner().invoke(app, ["ecosystem", str(path), "--out", str(out)])
     assert done.exit_code == 0, done.output
     for name in ("organizations.csv", "alliances.csv", "network.csv", "profession.csv",
-                 "professionals.csv", "profession.png", "summary.json"):
+                 "professionals.csv", "network_summary.csv", "profession.png",
+                 "summary.json"):
         assert (out / name).stat().st_size > 0, name
     panel = pd.read_csv(out / "organizations.csv")
     assert len(panel) == 60 * 3 and set(panel["year"]) == {1, 2, 3}
@@ -387,6 +388,10 @@ def test_the_command_writes_every_table_and_the_figure(tmp_path):
     network = pd.read_csv(out / "network.csv")
     assert len(alliances) > 0 and len(network) > 0
     assert (network["organization_a"] < network["organization_b"]).all()
+    shape = pd.read_csv(out / "network_summary.csv")
+    counted = network.groupby("year").size()
+    assert shape.set_index("year")["ties"].to_dict() == counted.to_dict()
+    assert shape["largest_component_share"].between(0, 1).all()
 
 
 def test_run_ecosystem_in_python_matches_the_file(tmp_path):
@@ -417,6 +422,7 @@ def test_the_shipped_scenario_file_is_valid():
     ("[alliance]\ntrust_gainn = 0.1\n", "alliance.trust_gainn: unknown parameter"),
     ("seed = -1\n", "seed must be a whole number >= 0"),
     ("[ecosystem\n", "not a valid TOML file"),
+    ("[partners]\ncountries = ['Narnia']\n", "partners.countries[1]: "),
 ])
 def test_a_bad_scenario_file_is_refused_naming_file_and_field(tmp_path, text, message):
     path = tmp_path / "bad.toml"

@@ -43,6 +43,9 @@ class EcosystemResult:
             path = folder / file
             getattr(self, name).to_csv(path, index=False)
             written.append(path)
+        shape = folder / "network_summary.csv"
+        network_summary(self.network, len(self.model.orgs)).to_csv(shape, index=False)
+        written.append(shape)
         written.append(profession_figure(self.profession, folder / FIGURE))
         summary = folder / "summary.json"
         summary.write_text(json.dumps(summarize(self), indent=2) + "\n")
@@ -96,6 +99,27 @@ def network_by_year(alliances: pd.DataFrame) -> pd.DataFrame:
     edges = pd.DataFrame(rows, columns=columns[:3])
     return edges.groupby(columns[:3], as_index=False).size().rename(
         columns={"size": "alliances"})
+
+
+def network_summary(network: pd.DataFrame, organizations: int) -> pd.DataFrame:
+    """The alliance network's shape year by year: ties, the share of organizations with at
+    least one, mean degree, average clustering (over tied organizations) and the share of
+    all organizations in the largest connected component."""
+    import networkx as nx
+
+    rows = []
+    for year, edges in network.groupby("year"):
+        graph = nx.Graph()
+        graph.add_edges_from(zip(edges["organization_a"], edges["organization_b"],
+                                 strict=True))
+        largest = max((len(c) for c in nx.connected_components(graph)), default=0)
+        rows.append({"year": int(year), "ties": graph.number_of_edges(),
+                     "tied_share": graph.number_of_nodes() / organizations,
+                     "mean_degree": 2.0 * graph.number_of_edges() / organizations,
+                     "clustering": nx.average_clustering(graph) if len(graph) else 0.0,
+                     "largest_component_share": largest / organizations})
+    return pd.DataFrame(rows, columns=["year", "ties", "tied_share", "mean_degree",
+                                       "clustering", "largest_component_share"])
 
 
 def profession_table(model: EcosystemModel) -> pd.DataFrame:
