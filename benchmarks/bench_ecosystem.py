@@ -6,18 +6,25 @@ Target: 10,000 organizations over 30 years in at most 10 minutes on one core and
 as the process's CPU time (one core; a busy shared machine stretches the wall clock) and as
 wall-clock time.
 
-    python benchmarks/bench_ecosystem.py [--years N] [--large] [--sizes 1000,10000]
+    python benchmarks/bench_ecosystem.py [--years N] [--large] [--sizes 1000,10000] [--write]
+
+``--write`` also stores the figures in docs/results/bench_ecosystem.json (one entry per size
+and horizon, replacing an earlier one), from which the speed table of docs/ecosystem.md is
+written by ``python -m alliancesim.report.blocks``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+RESULTS = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_ecosystem.json"
 TARGET_SECONDS, TARGET_MB = 600.0, 2048.0
 
 
@@ -47,6 +54,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--large", action="store_true", help="also 50,000 organizations")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--write", action="store_true",
+                        help="store the figures in docs/results/bench_ecosystem.json")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one is not None:
@@ -67,6 +76,20 @@ def main() -> None:
               f"{figures['seconds_with_tables']:.1f} s with tables), peak "
               f"{figures['peak_mb']:.0f} MB, {figures['alliances']:,} alliances, "
               f"{figures['alliance_months']:,} alliance-months{verdict}", flush=True)
+        if args.write:
+            store(figures)
+
+
+def store(figures: dict[str, float]) -> None:
+    """Add one run's figures to the results file (replacing a run of the same size and
+    horizon), with the machine's load while it ran."""
+    runs = json.loads(RESULTS.read_text())["runs"] if RESULTS.exists() else []
+    runs = [r for r in runs if (r["organizations"], r["years"])
+            != (figures["organizations"], figures["years"])]
+    load = os.getloadavg()[0]
+    runs.append({**figures, "machine": f"{os.cpu_count()} cores, load average {load:.1f}"})
+    runs.sort(key=lambda r: (r["years"], r["organizations"]))
+    RESULTS.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -783,6 +783,29 @@ def ecosystem_parameters(root: Path) -> str:
     return markdown_table()
 
 
+def ecosystem_speed(root: Path) -> str:
+    """The ecosystem benchmark's figures, one row per size and horizon."""
+    runs = _read_json(root, "bench_ecosystem.json")["runs"]
+    lines = ["| organizations | years | CPU time | wall clock | peak memory | alliances | "
+             "alliance-months | machine |", "|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r['organizations']:,} | {r['years']} | {r['cpu_seconds']:.1f} s | "
+                     f"{r['seconds']:.1f} s | {r['peak_mb']:,.0f} MB | {r['alliances']:,} | "
+                     f"{r['alliance_months']:,} | {r['machine']} |")
+    per_month = [1000.0 * r["cpu_seconds"] / r["alliance_months"] for r in runs
+                 if r["alliance_months"]]
+    text = "\n".join(lines)
+    if per_month:
+        text += (f"\n\nFrom {min(per_month):.2f} to {max(per_month):.2f} ms of CPU per "
+                 "alliance-month.")
+    target = [r for r in runs if (r["organizations"], r["years"]) == (10000, 30)]
+    if target:
+        met = target[0]["cpu_seconds"] <= 600 and target[0]["peak_mb"] <= 2048
+        text += (" The target (10,000 organizations over 30 years within 10 minutes on one "
+                 f"core and 2 GB) is {'met' if met else 'not met'} on CPU time and memory.")
+    return text
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "validation-predictions": validation_predictions,
@@ -811,6 +834,7 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "size": size_table,
     "cli-options": cli_options,
     "ecosystem-parameters": ecosystem_parameters,
+    "ecosystem-speed": ecosystem_speed,
 }
 
 
