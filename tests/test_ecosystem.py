@@ -477,3 +477,44 @@ def test_the_mode_rule_says_whose_function_makes_an_alliance_dedicated(rule, exp
     assert (professional >= 0) == (expected == "dedicated")
     if professional >= 0:
         assert model.people.employer[professional] == 1
+
+
+def test_training_is_free_only_with_its_cost_switched_off():
+    quiet = {**SMALL, "alliance_rate": 0.0, "initial_trained_share": 0.5,
+             "initial_function_share": 0.0}
+    paid = EcosystemModel(1, alliance=WORLD, **quiet)
+    yearly._train(paid)
+    free = EcosystemModel(1, alliance=WORLD, **quiet, **ecosystem_mechanism_off("training_cost"))
+    yearly._train(free)
+    trained = paid.orgs.practice == TRAINED
+    assert (paid.orgs.spend[trained] > 0).all() and (free.orgs.spend == 0).all()
+    assert np.array_equal(paid.orgs.staff_skill, free.orgs.staff_skill)
+
+
+def test_without_cost_awareness_organizations_judge_by_results_alone():
+    model = ecosystem(3, initial_function_share=0.3,
+                      **ecosystem_mechanism_off("cost_awareness"))
+    judged, known = yearly.judged_results(model)
+    year, first = model.year, max(1, model.year - model.params.memory_years + 1)
+    share = model.results_sum[first:year + 1].sum(axis=0)[known] \
+        / model.results_n[first:year + 1].sum(axis=0)[known]
+    assert np.allclose(judged[known], share)
+    aware = ecosystem(3, initial_function_share=0.3)
+    judged, known = yearly.judged_results(aware)
+    spends = aware.spend_history.sum(axis=0) > 0
+    assert (judged[known & spends] < 1.0).all()
+
+
+def test_newcomers_enter_and_idle_professionals_leave_only_when_switched_on():
+    closed = _new_functions(entry_rate=1.0, poaching_rate=0.0)
+    assert closed.year_counts["hired"] > 0  # nobody was idle: newcomers filled the posts
+    assert closed.year_counts["unfilled"] == 0
+    shut = _new_functions(poaching_rate=0.0, **ecosystem_mechanism_off("profession_entry"))
+    assert shut.year_counts["hired"] == 0
+    for off, left in ((ecosystem_mechanism_off("leaving_profession"), False), ({}, True)):
+        model = EcosystemModel(1, alliance=WORLD, **{**SMALL, "alliance_rate": 0.0,
+                                                     "initial_function_share": 0.5,
+                                                     "leave_profession": 1.0, **off})
+        model.orgs.practice[:] = NONE  # every function closes: all professionals idle
+        yearly.staff_functions(model)
+        assert (model.people.employer == -2).any() == left

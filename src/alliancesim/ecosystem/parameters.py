@@ -37,6 +37,10 @@ ECOSYSTEM_MECHANISMS: dict[str, str] = {
     "poaching": "organizations that cannot fill a post hire professionals away from others",
     "wage_response": "professionals' wages rise with unfilled posts and fall with unemployment",
     "training": "a training programme raises the skill of those it trains, at a price",
+    "training_cost": "a training programme is paid for, per person trained",
+    "profession_entry": "newcomers enter the profession to fill open posts",
+    "leaving_profession": "professionals without a post leave the profession",
+    "cost_awareness": "organizations count what their practice costs when they judge it",
     "problemistic_search": "an organization whose alliances do worse than its aspiration "
                            "tries another practice",
     "mimetic_isomorphism": "organizations imitate the practice of peers that do better",
@@ -157,7 +161,8 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "manager_skill_premium)", group=_E),
     _P("entry_rate", "float", 0.5,
        "Share of unfilled posts that newcomers to the profession fill each year at the base "
-       "wage (more at a higher wage)", "1/year", 0.0, 1.0, source="assumption", group=_E),
+       "wage (more at a higher wage)", "1/year", 0.0, 1.0, source="assumption", group=_E,
+       mechanism="profession_entry", off=0.0),
     _P("supply_elasticity", "float", 1.0,
        "How strongly newcomers respond to the wage (entry x (wage / base)^elasticity)", "-",
        0.0, 5.0, source="assumption", group=_E, mechanism="wage_response", off=0.0),
@@ -173,7 +178,7 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "-", 0.0, 5.0, source="assumption", group=_E, mechanism="wage_response", off=0.0),
     _P("leave_profession", "float", 0.3,
        "Yearly chance that a professional without a post leaves the profession", "1/year",
-       0.0, 1.0, source="assumption", group=_E),
+       0.0, 1.0, source="assumption", group=_E, mechanism="leaving_profession", off=0.0),
     _P("staff_per_size", "float", 3.0,
        "People an organization has in alliance work per unit of size (resources)", "people",
        0.5, 50.0, source="assumption", group=_E),
@@ -183,7 +188,7 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        source="assumption", group=_E, mechanism="training", off=0.0),
     _P("training_price", "float", 0.1,
        "Yearly price of training one person", "FTE-years", 0.0, 2.0, source="assumption",
-       group=_E),
+       group=_E, mechanism="training_cost", off=0.0),
     # --- yearly decisions ------------------------------------------------------------------
     _P("memory_years", "int", 5,
        "Years of ended alliances an organization judges its practice by", "years", 1, 30,
@@ -191,7 +196,7 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     _P("cost_weight", "float", 0.2,
        "Weight of management spending (FTE-years per unit of size) against the share of "
        "successful alliances in an organization's judgement", "-", 0.0, 5.0,
-       source="assumption", group=_E),
+       source="assumption", group=_E, mechanism="cost_awareness", off=0.0),
     _P("aspiration", "float", 0.5,
        "Judged result below which an organization considers another practice", "-", -5.0,
        1.0, source="performance feedback against an aspiration level (Cyert & March 1963; "
