@@ -87,8 +87,11 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "Management mode of alliances without a deciding function whose members have not "
        "trained their staff: members' people still hold the time (transversal) or nobody "
        "does (none)", choices=UNTRAINED_MODES, group=_E),
-    _P("alliances_per_professional", "int", 3,
-       "Alliances one professional manages at the same time", "alliances", 1, 20,
+    _P("alliances_per_professional", "int", 1,
+       "Alliances one professional manages at the same time (each alliance still budgets "
+       "its own management_budget of time, so more than one shares a professional's time "
+       "beyond what each alliance pays for)", "alliances", 1, 20,
+       source="assumption: one, so that a professional's time is the post's one FTE",
        group=_E),
     # --- partner search --------------------------------------------------------------------
     _P("complementarity_weight", "float", 0.4,

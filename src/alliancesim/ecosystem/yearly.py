@@ -146,7 +146,24 @@ def _train(model: EcosystemModel) -> None:
         employed = people.employer >= 0
         people.skill[employed] += p.training_effect * (1.0 - people.skill[employed])
     orgs.spend += np.where(trained, p.training_price * staff, 0.0)
-    orgs.spend += people.counts(len(orgs)) * (p.training_price + model.wage)
+    orgs.spend += people.counts(len(orgs)) * p.training_price
+    orgs.spend += professionals_cost(model)
+
+
+def professionals_cost(model: EcosystemModel) -> np.ndarray:
+    """What each organization pays for its professionals beyond what its alliances pay.
+
+    An alliance pays for its management time at the same price in every mode (a manager's
+    post while held, members' time as used), and that price is the base wage's. So an
+    organization bears, for each professional, the wage of the time not held in posts
+    (idle time) and the market's premium over the base wage (negative below it) for the
+    time that is; its staff's time in alliances costs it nothing more, as the alliances pay.
+    """
+    p, people = model.params, model.people
+    employed = np.flatnonzero(people.employer >= 0)
+    busy = np.minimum(people.load[employed] / p.alliances_per_professional, 1.0)
+    cost = (1.0 - busy) * model.wage + busy * (model.wage - p.wage_base)
+    return np.bincount(people.employer[employed], weights=cost, minlength=len(model.orgs))
 
 
 def staff_count(model: EcosystemModel) -> np.ndarray:
