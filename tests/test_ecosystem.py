@@ -80,20 +80,28 @@ def test_one_seed_gives_the_same_ecosystem_and_another_seed_another():
 
 def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and_seed():
     model = EcosystemModel(3, alliance=WORLD, keep_alliance_specs=True,
-                           **{**SMALL, "tie_trust_carry": 0.0})
+                           **{**SMALL, "tie_trust_carry": 0.0, "initial_function_share": 0.4,
+                              "professional_turnover": 0.3})
     model.run()
     assert len(model.specs) == len(model.records) > 50
     by_id = {r["alliance_id"]: r for r in model.records}
     extra = {"alliance_id", "start_month", "close_month", "lead", "mode", "professional",
              "founder_ids", "member_ids_ever", "member_ids_final"}
+    changes = 0
     for spec in model.specs:
         alone = AllianceModel(rng=spec["seed"], collect_steps=False, pool=spec["pool"],
                               **spec["params"])
+        # The professionals' moves the ecosystem made, at the months it made them.
+        planned = dict(spec.get("interventions", []))
+        changes += len(planned)
         for _ in range(spec["months"]):
             alone.step()
+            if alone.month in planned:
+                getattr(alone, planned[alone.month])()
         ecosystem_record = {k: v for k, v in by_id[spec["alliance_id"]].items()
                             if k not in extra}
         assert same_record(alone.outcome_record(), ecosystem_record), spec["alliance_id"]
+    assert changes > 0  # professionals left some of the alliances they managed
 
 
 def test_each_alliance_draws_from_its_own_stream_of_the_ecosystem_seed():

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 YEAR_COUNTS = {"hired": 0, "poached": 0, "unfilled": 0, "demand": 0, "professionals_left": 0,
                "practice_changes": 0, "ended_dedicated": 0, "failed_dedicated": 0,
                "ended_transversal": 0, "failed_transversal": 0, "ended_none": 0,
-               "failed_none": 0}
+               "failed_none": 0, "managers_changed": 0}
 
 
 # --- what an ended alliance leaves its members --------------------------------------------
@@ -104,6 +104,7 @@ def year_end(model: EcosystemModel) -> None:
     _train(model)
     _decide(model)
     staff_functions(model)
+    _reassign_managers(model)
     _record_year(model)
     model.orgs.worked[:] = False
     model.people.worked[:] = model.people.load > 0
@@ -262,6 +263,36 @@ def staff_functions(model: EcosystemModel) -> None:
     people.active[leaving] = False
     people.employer[leaving] = -2
     model.year_counts.update(hired=hired, poached=poached, unfilled=unfilled, demand=demand)
+
+
+def _reassign_managers(model: EcosystemModel) -> None:
+    """Dedicated alliances whose professional no longer works for their lead (it left, was
+    poached, or the function closed) get another of the lead's professionals with time to
+    spare, appointed at once; without one, the post falls vacant and the alliance's own
+    mechanics (its vacancy, then a hire at the level it was founded with) take over."""
+    p, people = model.params, model.people
+    for live in model.live:
+        old = live.professional
+        if old < 0 or people.employer[old] == live.lead:
+            continue
+        people.load[old] -= 1
+        staff = people.of(live.lead)
+        free = staff[people.load[staff] < p.alliances_per_professional]
+        if len(free):
+            new = int(free[np.argmin(people.load[free])])
+            people.load[new] += 1
+            people.worked[new] = True
+            live.professional = new
+            live.model.replace_manager()
+            action = "replace_manager"
+        else:
+            live.professional = -1
+            live.model.manager_leaves()
+            action = "manager_leaves"
+        model.year_counts["managers_changed"] += 1
+        if live.spec is not None:  # so that a replay makes the same change
+            live.spec.setdefault("interventions", []).append(
+                (live.model.month, action))
 
 
 def _poach(model: EcosystemModel, org: int, moved: set[int]) -> bool:
