@@ -86,6 +86,7 @@ def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and
     assert len(model.specs) == len(model.records) > 50
     by_id = {r["alliance_id"]: r for r in model.records}
     extra = {"alliance_id", "start_month", "close_month", "lead", "mode", "professional",
+             "first_professional",
              "founder_ids", "member_ids_ever", "member_ids_final"}
     changes = 0
     for spec in model.specs:
@@ -115,8 +116,9 @@ def test_the_management_mode_follows_the_lead_organizations_practice():
     model = ecosystem(6, initial_function_share=0.5, initial_trained_share=0.5)
     table = collect(model).alliances
     dedicated = table[table["mode"] == "dedicated"]
-    assert len(dedicated) and (dedicated["professional"] >= 0).all()
-    assert (table.loc[table["mode"] != "dedicated", "professional"] == -1).all()
+    assert len(dedicated) and (dedicated["first_professional"] >= 0).all()
+    others = table[table["mode"] != "dedicated"]
+    assert (others["first_professional"] == -1).all() and (others["professional"] == -1).all()
     assert (dedicated["manager_work_share"] > 0).any()
     assert (table.loc[table["mode"] == "transversal", "manager_work_share"] == 0).all()
 

@@ -63,6 +63,7 @@ class LiveAlliance:
     start_month: int
     mode: str
     professional: int  # index of the professional managing it, -1 if none
+    first_professional: int = -1  # the professional who managed it at the start
     current: set[int] = field(default_factory=set)  # organizations in it now
     ever: list[int] = field(default_factory=list)  # organizations ever in it, by entry
     spec: dict[str, Any] | None = None  # what made it (kept for replays on request)
@@ -227,7 +228,7 @@ class EcosystemModel(mesa.Model):
                 if self.keep_alliance_specs else None)
         model = AllianceModel(rng=seed, collect_steps=False, pool=pool, **values)
         live = LiveAlliance(self.founded, model, rows, {n: k for k, n in enumerate(pool.names)},
-                            lead, self.month, mode, professional, spec=spec)
+                            lead, self.month, mode, professional, professional, spec=spec)
         self.founded += 1
         self._membership_changed(live)
         self.live.append(live)
@@ -333,6 +334,7 @@ class EcosystemModel(mesa.Model):
         record = model.outcome_record()
         record.update(alliance_id=live.number, start_month=live.start_month,
                       close_month=self.month, lead=live.lead, mode=live.mode,
+                      first_professional=live.first_professional,
                       professional=live.professional,
                       founder_ids=";".join(str(int(o)) for o in live.orgs[:2]),
                       member_ids_ever=";".join(str(o) for o in live.ever),
