@@ -11,7 +11,17 @@ from typing import Annotated
 import typer
 
 from alliancesim.cli import app as app_command
-from alliancesim.cli import calibrate, compare, parameters, replay, run, sweep, validate, verdict
+from alliancesim.cli import (
+    calibrate,
+    compare,
+    ecosystem,
+    parameters,
+    replay,
+    run,
+    sweep,
+    validate,
+    verdict,
+)
 
 app = typer.Typer(
     name="alliancesim",
@@ -21,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 for module in (run, compare, sweep, verdict, replay, app_command, validate, parameters,
-               calibrate):
+               calibrate, ecosystem):
     module.register(app)
 
 

@@ -32,7 +32,7 @@ from alliancesim.model.mechanisms import (
     converge_ambitions,
     update_trust,
 )
-from alliancesim.model.organizations import SECTOR_LABELS, draw_pool
+from alliancesim.model.organizations import SECTOR_LABELS, CandidatePool, draw_pool
 from alliancesim.model.outputs import STEP_COLUMNS, StepCollector, member_panel, trust_edges
 from alliancesim.model.state import MemberArrays
 from alliancesim.model.tensions import apply_shock, run_paradoxes, run_shocks, run_stagnation
@@ -66,6 +66,16 @@ def _checked_partners(partners: Partners | Mapping[str, Any] | None,
     if problem is not None:
         raise ParameterError("country_set", problem)
     return checked
+
+
+def _checked_pool(pool: CandidatePool) -> CandidatePool:
+    """A pool given from outside, refused when it cannot supply the two founders."""
+    if not isinstance(pool, CandidatePool):
+        raise TypeError(f"pool must be a CandidatePool, got {type(pool).__name__}")
+    if len(pool) < phases.FOUNDERS:
+        raise ValueError(f"pool has {len(pool)} candidates; an alliance needs at least "
+                         f"{phases.FOUNDERS} founders")
+    return pool
 
 
 def _seed_sequence(rng: Any) -> np.random.SeedSequence:
@@ -131,6 +141,12 @@ class AllianceModel(mesa.Model):
             parameter: a :class:`~alliancesim.culture.Partners` or a mapping with
             ``countries`` (a list in drawing order, founders first) and/or ``country_mix``
             (country = weight), names as in Hofstede's matrix or common aliases.
+        pool: candidate organizations given from outside (an ecosystem's population)
+            instead of the pool the run draws itself: its first two rows are the founders,
+            the others the candidates in the order offered. Their traits (culture, goals,
+            skill, openness, resources, reputation) are used as given; ``member_skill_mean``
+            then only sets the level a manager is hired at. Without it (the default) the run
+            draws its own pool, exactly as before.
         **params: parameter values that differ from the defaults; unknown names, wrong types
             and out-of-range values raise :class:`~alliancesim.params.ParameterError`.
 
@@ -158,7 +174,8 @@ class AllianceModel(mesa.Model):
                  record_members: bool = False,
                  member_class: type[MemberOrganization] | None = None,
                  manager_class: type[AllianceManager] | None = None,
-                 partners: Partners | Mapping[str, Any] | None = None, **params: Any) -> None:
+                 partners: Partners | Mapping[str, Any] | None = None,
+                 pool: CandidatePool | None = None, **params: Any) -> None:
         # Mesa's SolaraViz hands every new model a bare mesa Scenario on Reset; parameters
         # live in ``params`` here, so only a seed it may carry is taken from it.
         if rng is None and scenario is not None:
@@ -212,7 +229,8 @@ class AllianceModel(mesa.Model):
         self._distance_since = 0
         self.renewal_commitments: list[float] = []
         self._timeline: dict[int, list[Any]] = {}
-        self.pool = draw_pool(self.recruitment_rng, self._pool_size(), p, self.partners)
+        self.pool = (draw_pool(self.recruitment_rng, self._pool_size(), p, self.partners)
+                     if pool is None else _checked_pool(pool))
         self.management = Management(self, self._own_allocation())
         self._recruit_founders()
         self.collect_steps = collect_steps or record_members

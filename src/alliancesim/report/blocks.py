@@ -30,7 +30,8 @@ RESULTS = Path("docs") / "results"
 # Every document holding blocks, relative to the repository's root.
 DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md", Path("docs") / "results.md",
              Path("docs") / "model.md", Path("docs") / "commands.md",
-             Path("docs") / "statistics.md", Path("docs") / "app.md")
+             Path("docs") / "statistics.md", Path("docs") / "app.md",
+             Path("docs") / "ecosystem.md")
 BLOCK = re.compile(r"(<!-- (?P<name>[a-z-]+):start -->\n)(?P<body>.*?)(<!-- (?P=name):end -->)",
                    re.DOTALL)
 SIGNIFICANT = 0.05
@@ -775,6 +776,36 @@ def cli_options(root: Path) -> str:
     return "\n".join(lines)
 
 
+def ecosystem_parameters(root: Path) -> str:
+    """The ecosystem's parameter table, from their definitions (``root`` is unused)."""
+    from alliancesim.ecosystem.parameters import markdown_table
+
+    return markdown_table()
+
+
+def ecosystem_speed(root: Path) -> str:
+    """The ecosystem benchmark's figures, one row per size and horizon."""
+    runs = _read_json(root, "bench_ecosystem.json")["runs"]
+    lines = ["| organizations | years | CPU time | wall clock | peak memory | alliances | "
+             "alliance-months | machine |", "|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r['organizations']:,} | {r['years']} | {r['cpu_seconds']:.1f} s | "
+                     f"{r['seconds']:.1f} s | {r['peak_mb']:,.0f} MB | {r['alliances']:,} | "
+                     f"{r['alliance_months']:,} | {r['machine']} |")
+    per_month = [1000.0 * r["cpu_seconds"] / r["alliance_months"] for r in runs
+                 if r["alliance_months"]]
+    text = "\n".join(lines)
+    if per_month:
+        text += (f"\n\nFrom {min(per_month):.2f} to {max(per_month):.2f} ms of CPU per "
+                 "alliance-month.")
+    target = [r for r in runs if (r["organizations"], r["years"]) == (10000, 30)]
+    if target:
+        met = target[0]["cpu_seconds"] <= 600 and target[0]["peak_mb"] <= 2048
+        text += (" The target (10,000 organizations over 30 years within 10 minutes on one "
+                 f"core and 2 GB) is {'met' if met else 'not met'} on CPU time and memory.")
+    return text
+
+
 RENDERERS: dict[str, Callable[[Path], str]] = {
     "validation-table": validation_table,
     "validation-predictions": validation_predictions,
@@ -802,6 +833,8 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "tie-point-mechanisms": tie_point_mechanisms,
     "size": size_table,
     "cli-options": cli_options,
+    "ecosystem-parameters": ecosystem_parameters,
+    "ecosystem-speed": ecosystem_speed,
 }
 
 

@@ -1,0 +1,55 @@
+"""``alliancesim ecosystem``: a population of organizations with alliance portfolios over
+decades, from a scenario file, into a folder of tables and a figure."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alliancesim.cli.console import check_seed, console, fail
+
+
+def ecosystem(
+    scenario: Annotated[Path, typer.Argument(
+        help="An ecosystem scenario file (TOML: seed, [ecosystem], [alliance], [partners]).",
+        show_default=False)],
+    out: Annotated[Path, typer.Option(help="Folder for the tables and the figure.")]
+        = Path("out/ecosystem"),
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the run (0 or more), instead of the file's.", show_default=False)]
+        = None,
+) -> None:
+    """Run a population of organizations forming and ending alliances over decades; write
+    the organization panel, the alliance table, the network by year, the profession's
+    indicators and a figure into --out."""
+    from alliancesim.ecosystem.scenario import (
+        EcosystemScenarioError,
+        load_ecosystem_scenario,
+        run_ecosystem,
+    )
+
+    if seed is not None:
+        check_seed(seed)
+    try:
+        chosen = load_ecosystem_scenario(scenario)
+    except EcosystemScenarioError as error:
+        fail(str(error))
+    started = time.perf_counter()
+    result = run_ecosystem(chosen, seed=seed, out=out)
+    last = result.profession.iloc[-1] if len(result.profession) else None
+    console.print(f"{len(result.model.orgs):,} organizations, {len(result.alliances):,} "
+                  f"alliances over {result.model.params.years} years in "
+                  f"{time.perf_counter() - started:.1f} s")
+    if last is not None:
+        console.print(f"last year: {last['share_function']:.1%} of organizations keep a "
+                      f"dedicated function, {int(last['professionals_employed'])} "
+                      f"professionals at a wage of {last['wage']:.2f} FTE-years")
+    console.print(f"written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the ``alliancesim`` app."""
+    app.command()(ecosystem)
