@@ -415,7 +415,7 @@ def test_run_ecosystem_in_python_matches_the_file(tmp_path):
 
 
 def test_the_shipped_scenario_file_is_valid():
-    scenario = load_ecosystem_scenario("scenarios/ecosystem.toml")
+    scenario = load_ecosystem_scenario("scenarios/ecosystems/baseline.toml")
     assert scenario.ecosystem["n_organizations"] >= 1000
 
 
