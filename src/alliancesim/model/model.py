@@ -281,6 +281,13 @@ class AllianceModel(mesa.Model):
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
+    def discusses_stagnation(self, drawn: bool) -> bool:
+        """Whether a stagnating alliance puts its stagnation on the table this month;
+        ``drawn`` is the model's own draw (its chance grows with the quality of the work
+        done on it and the alliance's learning environment). A subclass may decide
+        otherwise."""
+        return drawn
+
     def schedule(self, interventions: Iterable[Any]) -> None:
         """Queue interventions (objects with ``month`` and ``apply(model)``) for later months."""
         for item in interventions:
