@@ -281,13 +281,6 @@ def reevaluation_scores(model: AllianceModel) -> np.ndarray:
         + noise
 
 
-def members_decide_to_stay(model: AllianceModel, judged: np.ndarray) -> np.ndarray:
-    """Each member's own last word on the model's judgement ``judged`` (who would stay),
-    through :meth:`MemberOrganization.stays_at_reevaluation`."""
-    return np.array([member.stays_at_reevaluation(bool(keep))
-                     for member, keep in zip(model.members, judged, strict=True)], dtype=bool)
-
-
 def reevaluate(model: AllianceModel) -> tuple[str, str]:
     """The partners' re-evaluation: renewed (leavers go), completed or dissolved."""
     s, p, a = model.state, model.params, model.alliance
@@ -296,12 +289,12 @@ def reevaluate(model: AllianceModel) -> tuple[str, str]:
     reason = a.transform_reason
     if reason == AMBITION_REACHED:
         stay &= model.rng.random(len(s)) < p.renewal_propensity
-        stay = members_decide_to_stay(model, stay)
+        stay = model.members_stay(stay)
         go_on = viable(model, stay) and stay.mean() > MAJORITY
         decision = (EVOLVING, "renewed with a new ambition") if go_on else (
             COMPLETED, "ambition fulfilled, ended as planned")
     else:
-        stay = members_decide_to_stay(model, stay)
+        stay = model.members_stay(stay)
         go_on = viable(model, stay)
         decision = (EVOLVING, f"renewed after {reason}") if go_on else (
             DISSOLVED, f"could not recover from {reason}")
