@@ -27,7 +27,8 @@ import secrets
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -281,7 +282,11 @@ class ClassSession:
 
     def ask_time_now(self) -> None:
         """Ask every student now how much of their member's time goes to management."""
-        self._begin(lambda: self.model.ask_time_shares())
+        self._begin(self._ask_time)
+
+    def _ask_time(self) -> None:
+        with self._computing_model():
+            self.model.ask_time_shares()
 
     def _begin(self, job: Callable[[], None]) -> None:
         with self._cond:
@@ -295,11 +300,19 @@ class ClassSession:
                                         name=f"class-{self.code}")
         self._worker.start()
 
+    @contextmanager
+    def _computing_model(self) -> Iterator[None]:
+        """Hold the model lock while the model computes (one month or one question)."""
+        with self.model_lock:
+            self._computing = threading.get_ident()
+            try:
+                yield
+            finally:
+                self._computing = 0
+
     def _work(self, job: Callable[[], None]) -> None:
         try:
-            with self.model_lock:
-                self._computing = threading.get_ident()
-                job()
+            job()
         except Exception as error:  # shown to the teacher; the session stays usable
             with self._cond:
                 self.problem = f"{type(error).__name__}: {error}"
@@ -317,8 +330,9 @@ class ClassSession:
                     return
                 self._conflict_month = watched.model.month + 1 if conflicts else None
                 self._conflicts_left = 2 * CONFLICTS_PER_CLASS_MONTH
-            watched.model.step()
-            watched.story.update(watched.model)
+            with self._computing_model():  # pages draw between months
+                watched.model.step()
+                watched.story.update(watched.model)
             with self._cond:
                 self._assign_members()
                 self._changed()
