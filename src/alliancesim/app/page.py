@@ -23,23 +23,34 @@ from alliancesim.app.class_pages import (
 from alliancesim.app.components import App
 from alliancesim.app.server import class_mode_on
 
+STUDENT, TEACHER, TEACHING_APP = "student", "teacher", "app"
+
+
+def page_for(path: str, local: bool, classroom: bool) -> str:
+    """Which page a connection gets: outside class mode the teaching app; in class mode
+    ``/join``, and anything a device elsewhere on the network asks for, the students' page;
+    ``/class`` on this machine the teacher's page."""
+    if not classroom:
+        return TEACHING_APP
+    if path.startswith(JOIN_PATH) or not local:
+        return STUDENT
+    return TEACHER if path.startswith(TEACHER_PATH) else TEACHING_APP
+
 
 @solara.component
 def AppPage() -> None:
     """The teaching app: one page with the live alliance and the comparison view (and in
     class mode the class's pages)."""
-    path = solara.use_router().path
-    if class_mode_on():
-        if path.startswith(JOIN_PATH) or not connection_is_local():
-            solara.Title("alliancesim · join the class")
-            StudentPage()
-            return
-        if path.startswith(TEACHER_PATH):
-            solara.Title("alliancesim · class mode")
-            TeacherPage()
-            return
-    solara.Title("alliancesim · the life of an alliance")
-    App()
+    shown = page_for(solara.use_router().path, connection_is_local(), class_mode_on())
+    if shown == STUDENT:
+        solara.Title("alliancesim · join the class")
+        StudentPage()
+    elif shown == TEACHER:
+        solara.Title("alliancesim · class mode")
+        TeacherPage()
+    else:
+        solara.Title("alliancesim · the life of an alliance")
+        App()
 
 
 @solara.component
