@@ -258,3 +258,15 @@ def test_the_class_model_never_asked_is_the_model():
             while model.running:
                 model.step()
         assert finite(plain.outcome_record()) == finite(played.outcome_record())
+
+
+def test_the_projector_network_draws_the_class_members():
+    from alliancesim.app.views import network_option
+
+    made = session(students=2, time_limit=0.0)
+    made.start()
+    made.advance(3)
+    assert made.wait_idle(WAIT)
+    option = network_option(made.model, made.watched.layout)
+    names = {node["name"] for node in option["series"][0]["data"]}
+    assert {m.name for m in made.model.members} <= names

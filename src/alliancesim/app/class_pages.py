@@ -29,6 +29,7 @@ from alliancesim.app.classroom import (
     Student,
     beside_the_model,
 )
+from alliancesim.app.components import CSS as APP_CSS
 from alliancesim.app.origin import LOCAL_HEADER
 from alliancesim.app.scenarios import list_scenarios
 from alliancesim.app.state import Settings
@@ -39,7 +40,8 @@ TEACHER_PATH = "/class"
 # Redraws wait this long after a change for the next one: thirty answers in a second then
 # cost a few redraws, not thirty.
 COALESCE = 0.05
-TIME_LIMITS = {"30 seconds": 30.0, "45 seconds": 45.0, "60 seconds": 60.0, "90 seconds": 90.0}
+TIME_LIMITS = {"30 seconds": 30.0, "45 seconds": 45.0, "60 seconds": 60.0, "90 seconds": 90.0,
+               "3 minutes": 180.0}
 QUESTION_WORDS = {
     TIME: "How much of your time goes to managing the alliance?",
     CONFLICT: "A conflict! How does your organization meet it?",
@@ -54,6 +56,7 @@ OPTION_WORDS = {
     "stay": "Stay", "leave": "Leave",
 }
 
+EMPTY_NETWORK: dict[str, Any] = {"series": [{"type": "graph", "layout": "none", "data": []}]}
 WHO_CHOSE = {CHOSEN: "you chose", DEFAULTED: "the model chose"}
 
 _lock = threading.Lock()
@@ -270,7 +273,7 @@ def Results(session: ClassSession, student: Student, version: int = 0) -> None:
 @solara.component
 def TeacherPage() -> None:
     """The projector page: code and QR, who joined, the shared alliance and the controls."""
-    solara.Style(CSS)
+    solara.Style(APP_CSS + CSS)
     session, set_session = solara.use_state(current_session())
     version = use_session_version(session)
     with solara.Column(classes=["as-class", "as-teacher"]):
@@ -284,8 +287,7 @@ def TeacherPage() -> None:
             solara.HTML(tag="div", unsafe_innerHTML=qr_svg(join_address()))
             Roster(session, version)
         TeacherControls(session, set_session, version)
-        if session.watched is not None:
-            SharedAlliance(session, version)
+        SharedAlliance(session, version)
 
 
 @solara.component
@@ -389,17 +391,26 @@ def TeacherControls(session: ClassSession, set_session: Callable[[Any], None],
 def SharedAlliance(session: ClassSession, version: int = 0) -> None:
     """The shared alliance as the whole class sees it: month, phases, members."""
     watched = session.watched
-    assert watched is not None
-    with session.model_lock:  # the worker computes under this lock; draw between steps
-        model = watched.model
-        status = f"Month {model.month} · {model.phase} · {len(model.members)} members"
-        option = network_option(model, watched.layout)
-        timeline = timeline_html(phase_segments(model))
+    model = watched.model if watched is not None else None
+    # Redrawn when the month, the members or the ending change, not at every answer.
+    shown = (model.month, len(model.members), model.outcome) if model else (-1, 0, "")
+
+    def draw() -> tuple[str, dict[str, Any], str]:
+        if watched is None or model is None:
+            return "The alliance starts when everyone has joined.", EMPTY_NETWORK, ""
+        with session.model_lock:  # the worker computes under this lock; draw between steps
+            status = f"Month {model.month} · {model.phase} · {len(model.members)} members"
+            return (status, network_option(model, watched.layout),
+                    timeline_html(phase_segments(model)))
+
+    status, option, timeline = solara.use_memo(draw, dependencies=[model, *shown])
     solara.Text(status, classes=["as-class-status"])
     solara.HTML(unsafe_innerHTML=timeline, classes=["as-timeline"])
+    # The chart is on the page from the start: ECharts loads once, before the first
+    # alliance is drawn, and every later month only updates it.
     solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": "height: 420px; width: 100%;", "class": "as-network",
-        "data-month": str(model.month), "data-members": str(len(model.members))})
+        "data-month": str(shown[0]), "data-members": str(shown[1])})
 
 
 def beside_html(rows: list[dict[str, Any]]) -> str:
