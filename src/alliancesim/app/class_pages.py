@@ -34,6 +34,7 @@ from alliancesim.app.origin import LOCAL_HEADER
 from alliancesim.app.scenarios import list_scenarios
 from alliancesim.app.state import Settings
 from alliancesim.app.views import network_option, phase_segments, timeline_html
+from alliancesim.model.organizations import SECTOR_LABELS
 
 JOIN_PATH = "/join"
 TEACHER_PATH = "/class"
@@ -205,9 +206,12 @@ def StudentView(session: ClassSession, student: Student, version: int = 0) -> No
     else:
         where = f" from {member.country}" if member.country else ""
         state = member.commitment_state
+        sector = SECTOR_LABELS.get(member.sector, member.sector)
+        article = "an" if sector[:1].lower() in "aeiou" or sector == "NGO" else "a"
         solara.HTML(tag="div", classes=["as-member"], unsafe_innerHTML=(
-            f"You speak for <b>{html.escape(member.name)}</b>, a {html.escape(member.sector)}"
-            f" organization{html.escape(where)}. Its commitment: <b>{state}</b>."))
+            f"You speak for <b>{html.escape(member.name)}</b>, {article} "
+            f"{html.escape(sector)} organization{html.escape(where)}. "
+            f"Its commitment: <b>{state}</b>."))
     if session.watched is not None:
         model = session.watched.model
         solara.Text(f"Month {model.month}, {model.phase}, {len(model.members)} members",
