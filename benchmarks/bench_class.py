@@ -17,6 +17,7 @@ Prints both medians and their ratio, and writes them to test-artifacts/class_ben
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -75,10 +76,8 @@ def ready(teacher) -> None:
     close = teacher.locator(".as-close-question:not([disabled])")
     while not enabled.is_visible():
         if close.is_visible():
-            try:  # the question may close on its own meanwhile
+            with contextlib.suppress(PlaywrightError):  # it may close on its own meanwhile
                 close.click(timeout=2000)
-            except PlaywrightError:
-                pass
         teacher.wait_for_timeout(100)
 
 
