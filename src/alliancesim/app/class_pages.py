@@ -373,6 +373,8 @@ def TeacherControls(session: ClassSession, set_session: Callable[[Any], None],
             solara.Button("Stop", on_click=session.stop, disabled=idle, classes=["as-stop"])
             solara.FileDownload(session.log_csv, "class-decisions.csv",
                                 label="Decisions (CSV)")
+            solara.FileDownload(lambda: class_debrief(session), "class-debrief.png",
+                                label="Debrief (PNG)")
             solara.Button("Beside the model", disabled=not idle,
                           on_click=lambda: set_beside(beside_the_model(session)))
         solara.Button("End the class", text=True, on_click=end_class)
@@ -415,6 +417,23 @@ def SharedAlliance(session: ClassSession, version: int = 0) -> None:
     solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": "height: 420px; width: 100%;", "class": "as-network",
         "data-month": str(shown[0]), "data-members": str(shown[1])})
+
+
+def class_debrief(session: ClassSession) -> bytes:
+    """The class's debrief page: its run, the two compared modes over 100 paired seeds of
+    the same parameters (run in the worker process), its choices, and the model beside it."""
+    from alliancesim.app.debrief import debrief_png, paired_in_background
+
+    watched = session.watched
+    if watched is None:
+        raise ClassError("Start the class's alliance first.")
+    runs = paired_in_background(session.settings)
+    with session.model_lock:
+        beside = beside_the_model(session)
+        title = (f"Class debrief: {session.settings.scenario or 'alliance'}, seed "
+                 f"{session.settings.seed}, month {watched.model.month}")
+        return debrief_png(watched.model, watched.story, session.settings, runs, title,
+                           class_log=session.log_rows(), beside=beside)
 
 
 def beside_html(rows: list[dict[str, Any]]) -> str:
