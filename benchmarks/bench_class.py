@@ -29,9 +29,11 @@ from alliancesim.app.probe import CHROMIUM, CHROMIUM_ARGS, choose, start_app
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 2.0
 TIMEOUT = 240_000  # ms
+STALLS: list[str] = []  # the status line of every click the page did not redraw in a minute
 
 # Resolves with the ms from the click to the status and network showing the next month,
-# or with -1 when a question opened instead (the month waits for the class).
+# with -1 when a question opened instead (the month waits for the class), or with -2 when
+# nothing was redrawn within a minute (counted apart, as a stall).
 NEXT_MONTH_JS = """
 () => new Promise((resolve, reject) => {
   const status = document.querySelector('.as-class-status');
@@ -41,7 +43,7 @@ NEXT_MONTH_JS = """
   const drawn = () => status.textContent !== before
       && network().getAttribute('data-month') === month();
   const start = performance.now();
-  const timer = setTimeout(() => { observer.disconnect(); reject('no redraw in 60 s'); }, 60000);
+  const timer = setTimeout(() => { observer.disconnect(); resolve(-2); }, 60000);
   const observer = new MutationObserver(() => {
     const asked = document.querySelector('.as-open-question');
     if (!drawn() && !asked) return;
@@ -65,6 +67,9 @@ def time_clicks(teacher, clicks: int) -> list[float]:
         ms = teacher.evaluate(NEXT_MONTH_JS)
         if ms >= 0:
             timings.append(float(ms))
+        elif ms == -2:
+            STALLS.append(teacher.locator(".as-class-status").inner_text())
+        print(f"  click: {ms:.0f} ms", flush=True)
     return timings
 
 
@@ -130,6 +135,7 @@ def main() -> int:
         "median_ms_with_students": round(statistics.median(crowded), 1),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
+        "stalls": STALLS,
     }
     result["ratio"] = round(result["median_ms_with_students"]
                             / result["median_ms_one_viewer"], 2)

@@ -385,7 +385,7 @@ def TeacherControls(session: ClassSession, set_session: Callable[[Any], None],
     question = session.question
     if question is not None:
         answered, asked = session.answered_count()
-        left = max(0, int(question.deadline - session._clock()))
+        left = int(session.seconds_left())
         solara.HTML(tag="div", classes=["as-open-question"], unsafe_innerHTML=(
             f"<b>{html.escape(QUESTION_WORDS[question.kind])}</b> "
             f"{answered} of {asked} answered · <span class='as-countdown'>{left} s</span>"))

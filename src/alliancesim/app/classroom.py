@@ -456,6 +456,13 @@ class ClassSession:
                            question.answers.get(part.member, ""),
                            max(0.0, question.deadline - self._clock()))
 
+    def seconds_left(self) -> float:
+        """Seconds until the open question closes on the defaults (0 when none is open)."""
+        with self._cond:
+            if self.question is None:
+                return 0.0
+            return max(0.0, self.question.deadline - self._clock())
+
     def answered_count(self) -> tuple[int, int]:
         """(answered, asked) for the open question; (0, 0) when none is open."""
         with self._cond:
