@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import solara
@@ -34,6 +34,7 @@ from alliancesim.app.origin import LOCAL_HEADER
 from alliancesim.app.scenarios import list_scenarios
 from alliancesim.app.state import Settings
 from alliancesim.app.views import network_option, phase_segments, timeline_html
+from alliancesim.model.events import Event
 from alliancesim.model.organizations import SECTOR_LABELS
 
 JOIN_PATH = "/join"
@@ -108,26 +109,64 @@ def qr_svg(text: str) -> str:
     return f'<img class="as-qr" alt="QR code of {html.escape(text)}" src="{uri}">'
 
 
-def use_session_version(session: ClassSession | None) -> int:
-    """Redraw the calling component whenever the session changes, and every second while
-    a question is open (its countdown); returns the version drawn."""
-    version = solara.use_reactive(0)
-    tick = solara.use_reactive(0)
+def use_session_version(session: ClassSession | None,
+                        key: Callable[[], Hashable] | None = None,
+                        dependencies: Sequence[Any] = ()) -> int:
+    """Redraw the calling component when the session changes, and every second while a
+    question is open (its countdown); with ``key``, only when what ``key`` returns changes
+    (a phone redraws for its own member, not for every month). Returns a redraw count."""
+    count = solara.use_reactive(0)
 
     def follow(cancel: threading.Event) -> None:
-        seen = -1
+        seen, drawn = -1, None
         while session is not None and not cancel.is_set():
             now = session.wait_for_change(seen, 1.0)
             if cancel.wait(COALESCE):
                 return
-            if now != seen:
-                seen = session.version
-                version.set(seen)
+            changed = now != seen
+            seen = session.version
+            if key is not None:
+                try:
+                    current = key()
+                except RuntimeError:  # a list the worker changed meanwhile: read it again
+                    seen = -1
+                    continue
+                changed, drawn = current != drawn, current
             elif session.question is not None:
-                tick.set(tick.value + 1)
+                changed = True  # the countdown
+            if changed:
+                count.set(count.value + 1)
 
-    solara.use_thread(follow, dependencies=[session], intrusive_cancel=False)
-    return version.value + tick.value
+    solara.use_thread(follow, dependencies=[session, *dependencies], intrusive_cancel=False)
+    return count.value
+
+
+def recent_events(session: ClassSession, member: str, months: int = 2) -> list[Event]:
+    """The events of the last ``months`` months that name ``member``, newest first."""
+    if session.watched is None or not member:
+        return []
+    model = session.watched.model
+    found = []
+    for event in reversed(model.events):
+        if event.month < model.month - months + 1:
+            break
+        if member in event.actors:
+            found.append(event)
+    return found
+
+
+def student_key(session: ClassSession, token: str) -> Hashable:
+    """What a student's page shows, in short: it redraws only when this changes."""
+    student = session.student(token) if token else None
+    if student is None:
+        return ("not in the class", bool(token))
+    member = session.member_of(token)
+    pending = session.pending(token)
+    phase = session.watched.model.phase if session.watched is not None else ""
+    decisions = sum(1 for entry in session.log if entry.student == student.name)
+    return (student.member, member.commitment_state if member else "", phase,
+            (pending.question, pending.answered, int(pending.seconds_left)) if pending else None,
+            decisions, tuple(id(e) for e in recent_events(session, student.member)))
 
 
 CSS = """
@@ -151,8 +190,10 @@ def StudentPage() -> None:
     """A phone's page: join with the code, then answer for one's own member."""
     solara.Style(CSS)
     session = current_session()
-    version = use_session_version(session)
     token, set_token = solara.use_state("")
+    version = use_session_version(
+        session, key=lambda: student_key(session, token) if session else None,
+        dependencies=[token])
     with solara.Column(classes=["as-class", "as-join"]):
         if session is None:
             solara.HTML(tag="h1", unsafe_innerHTML="No class is open")
@@ -212,10 +253,9 @@ def StudentView(session: ClassSession, student: Student, version: int = 0) -> No
             f"You speak for <b>{html.escape(member.name)}</b>, {article} "
             f"{html.escape(sector)} organization{html.escape(where)}. "
             f"Its commitment: <b>{state}</b>."))
-    if session.watched is not None:
-        model = session.watched.model
-        solara.Text(f"Month {model.month}, {model.phase}, {len(model.members)} members",
-                    classes=["as-student-month"])
+    if session.watched is not None:  # the phase only: a phone does not redraw every month
+        solara.Text(f"The alliance is {session.watched.model.phase}.",
+                    classes=["as-student-phase"])
     QuestionCard(session, student, version)
     Results(session, student, version)
 
@@ -264,10 +304,8 @@ def Results(session: ClassSession, student: Student, version: int = 0) -> None:
     mine = [e for e in session.log if e.student == student.name][-3:]
     lines = [f"Month {e.month}: {e.decision}, {WHO_CHOSE[e.how]} "
              f"{OPTION_WORDS.get(e.choice, e.choice).lower()}" for e in reversed(mine)]
-    if session.watched is not None and student.member:
-        events = [e for e in session.watched.model.events if student.member in e.actors][-2:]
-        lines += [f"Month {e.month}: {e.kind}" + (f", {e.outcome}" if e.outcome else "")
-                  for e in reversed(events)]
+    lines += [f"Month {e.month}: {e.kind}" + (f", {e.outcome}" if e.outcome else "")
+              for e in recent_events(session, student.member)[:3]]
     if lines:
         solara.HTML(tag="ul", classes=["as-results"], unsafe_innerHTML="".join(
             f"<li>{html.escape(line)}</li>" for line in lines))

@@ -491,10 +491,14 @@ class ClassSession:
         student = self.student(token)
         if student is None or not student.member or self.watched is None:
             return None
-        for agent in self.watched.model.agents:
-            if isinstance(agent, ClassMember) and agent.name == student.member:
+        model = self.watched.model
+        # A copy of the list: the worker may change it meanwhile (members join and leave).
+        for agent in list(model.members):
+            if agent.name == student.member:
                 return agent
-        return None
+        with self.model_lock:  # a former member: read the agents while nothing changes them
+            return next((a for a in model.agents
+                         if isinstance(a, ClassMember) and a.name == student.member), None)
 
 
 # --- the class beside the model ---------------------------------------------------------
