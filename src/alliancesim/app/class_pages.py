@@ -390,8 +390,9 @@ def TeacherControls(session: ClassSession, set_session: Callable[[Any], None],
         close_session()
         set_session(None)
 
-    idle = not session.busy
     started = session.watched is not None
+    # Nothing to play once the alliance has ended (or before it starts).
+    idle = not session.busy and started and session.watched.model.running
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
         if not started:
             solara.Button("Start the alliance", color="primary", on_click=guarded(session.start),
@@ -408,12 +409,13 @@ def TeacherControls(session: ClassSession, set_session: Callable[[Any], None],
                           disabled=not idle, classes=["as-ask-time"])
             solara.Button("Close the question", on_click=session.close_question,
                           disabled=session.question is None, classes=["as-close-question"])
-            solara.Button("Stop", on_click=session.stop, disabled=idle, classes=["as-stop"])
+            solara.Button("Stop", on_click=session.stop, disabled=not session.busy,
+                          classes=["as-stop"])
             solara.FileDownload(session.log_csv, "class-decisions.csv",
                                 label="Decisions (CSV)")
             solara.FileDownload(lambda: class_debrief(session), "class-debrief.png",
                                 label="Debrief (PNG)")
-            solara.Button("Beside the model", disabled=not idle,
+            solara.Button("Beside the model", disabled=session.busy,
                           on_click=lambda: set_beside(beside_the_model(session)))
         solara.Button("End the class", text=True, on_click=end_class)
     if error:
