@@ -126,7 +126,7 @@ def main() -> int:
                 join(phone, code, f"Student {k + 1:02d}")
             teacher.get_by_text(f"{args.students} joined").wait_for()
             teacher.locator(".as-start").click()
-            teacher.locator(".as-network canvas").wait_for()
+            teacher.locator(".as-network[data-month='0']").wait_for()
             for phone in phones:
                 phone.locator(".as-member, .as-no-member").first.wait_for()
             crowded = time_clicks(teacher, args.clicks)
