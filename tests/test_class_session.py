@@ -270,3 +270,34 @@ def test_the_projector_network_draws_the_class_members():
     option = network_option(made.model, made.watched.layout)
     names = {node["name"] for node in option["series"][0]["data"]}
     assert {m.name for m in made.model.members} <= names
+
+
+class AlwaysDesk:
+    """A desk that answers every question of a kind with one option."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def ask(self, kind, month, asks):
+        self.asked.append(kind)
+        return {a.member: self.answers.get(kind, a.default) for a in asks}
+
+    def asks_conflicts(self, month):
+        return True
+
+
+def test_answers_change_the_run_through_the_models_hooks():
+    def run(desk) -> dict:
+        model = ClassAllianceModel(rng=4, management_mode="transversal", n_members=8)
+        model.desk = desk
+        while model.running:
+            model.step()
+        return model.outcome_record()
+
+    plain = run(AlwaysDesk({}))
+    no_time = AlwaysDesk({TIME: "none"})
+    assert run(no_time)["management_time_used"] != plain["management_time_used"]
+    assert TIME in no_time.asked
+    avoiding = AlwaysDesk({CONFLICT: "avoiding"})
+    assert run(avoiding)["conflicts_latent"] != plain["conflicts_latent"]
