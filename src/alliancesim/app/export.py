@@ -25,13 +25,13 @@ from alliancesim.app.views import (
     MARKER_COLOURS,
     MAX_MEMBERS_WITH_TIES,
     Panel,
+    member_agents,
     node_size,
     phase_segments,
     step_columns,
     trust_colour,
 )
 from alliancesim.app.words import mode_name
-from alliancesim.model import MemberOrganization
 
 MPL_MARKERS = {"business": "o", "ngo": "D", "government": "s", "knowledge_institute": "^"}
 FIGURE_SIZE = (16.0, 9.0)
@@ -132,7 +132,7 @@ def _draw_network(ax: Any, side: Watched) -> None:
     if len(active) <= MAX_MEMBERS_WITH_TIES:
         _draw_ties(ax, model, layout)
     dissolved = model.outcome == "dissolved"
-    everyone = [m for m in model.agents_by_type.get(MemberOrganization, [])
+    everyone = [m for m in member_agents(model)
                 if m.name in layout]
     for member in everyone:
         x, y = layout[member.name]

@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,10 +101,13 @@ class AppProcess:
             self.process.wait(timeout)
 
 
-def start_app(log: Path, scenarios: Path | None = None, port: int | None = None) -> AppProcess:
-    """Start the app on a free loopback port and wait until it serves its page."""
+def start_app(log: Path, scenarios: Path | None = None, port: int | None = None,
+              options: Sequence[str] = ()) -> AppProcess:
+    """Start the app on a free loopback port and wait until it serves its page
+    (``options``: more command-line options, such as ``--class``)."""
     port = free_port() if port is None else port
-    command = [sys.executable, "-m", "alliancesim.cli.main", "app", "--port", str(port)]
+    command = [sys.executable, "-m", "alliancesim.cli.main", "app", "--port", str(port),
+               *options]
     if scenarios is not None:
         command += ["--scenarios", str(scenarios)]
     log.parent.mkdir(parents=True, exist_ok=True)

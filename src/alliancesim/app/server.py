@@ -62,9 +62,49 @@ def port_is_free(port: int, host: str = HOST) -> bool:
     return True
 
 
-def serve(port: int, host: str = HOST, scenarios: Path | None = None) -> None:
-    """Run the app until interrupted (blocking)."""
+# Set when the app is started with ``--class``: the class pages exist only then.
+CLASS_ENV = "ALLIANCESIM_CLASS"
+
+
+def class_mode_on() -> bool:
+    """Whether this server was started for a class (``alliancesim app --class``)."""
+    return os.environ.get(CLASS_ENV) == "1"
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses on its networks (loopback left out), the one its
+    default route leaves from first; found without sending anything."""
+    found: list[str] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # a UDP "connect" only picks the route
+            found.append(probe.getsockname()[0])
+        except OSError:
+            pass
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    found += [str(info[4][0]) for info in infos]
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.") and a != "0.0.0.0"]
+
+
+def join_address(host: str, port: int) -> str:
+    """The address students type (or scan) to join: this machine on the classroom network
+    when the app listens there, else the address served."""
+    if host == "0.0.0.0":
+        addresses = lan_addresses()
+        host = addresses[0] if addresses else HOST
+    return f"http://{host}:{port}/join"
+
+
+def serve(port: int, host: str = HOST, scenarios: Path | None = None,
+          classroom: bool = False) -> None:
+    """Run the app until interrupted (blocking); ``classroom`` opens the class pages."""
     offline_environment(scenarios)
+    if classroom:
+        os.environ[CLASS_ENV] = "1"
+        os.environ["ALLIANCESIM_JOIN_ADDRESS"] = join_address(host, port)
     import uvicorn
 
     # Imported only now, so Solara reads the settings above when it first loads.
@@ -72,4 +112,5 @@ def serve(port: int, host: str = HOST, scenarios: Path | None = None) -> None:
 
     from alliancesim.app.origin import guarded_app
 
-    uvicorn.run(guarded_app(app, host, port), host=host, port=port, log_level="warning")
+    lan = lan_addresses() if host == "0.0.0.0" else []
+    uvicorn.run(guarded_app(app, host, port, lan), host=host, port=port, log_level="warning")

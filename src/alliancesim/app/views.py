@@ -151,6 +151,13 @@ def _member_node(member: MemberOrganization, xy: Position, members: int,
     return node
 
 
+def member_agents(model: AllianceModel) -> list[MemberOrganization]:
+    """Every member organization the model made, former members included, of the member
+    class or any subclass (Mesa files agents under their exact class)."""
+    return [agent for cls, agents in model.agents_by_type.items()
+            if issubclass(cls, MemberOrganization) for agent in agents]
+
+
 def network_option(model: AllianceModel, layout: dict[str, Position],
                    scale: Scale = LAPTOP) -> dict[str, Any]:
     """An ECharts graph: members at their fixed places, coloured by commitment state,
@@ -160,7 +167,7 @@ def network_option(model: AllianceModel, layout: dict[str, Position],
     organization keeps its name) and shows it on hover; with many members only hover shows
     names.
     """
-    everyone = list(model.agents_by_type.get(MemberOrganization, []))
+    everyone = member_agents(model)
     placed = [m for m in everyone if m.name in layout]
     active = len(model.members)
     dissolved = model.outcome == DISSOLVED

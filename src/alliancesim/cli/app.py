@@ -17,17 +17,45 @@ def app(
         typer.Option(help="Folder of scenario TOML files for the picker "
                           "(default: ./scenarios, else the project's scenarios/ folder)."),
     ] = None,
+    classroom: Annotated[
+        bool,
+        typer.Option("--class", help="Open class mode: students join from their phones with "
+                                     "a code (at /join); the teacher's page is /class."),
+    ] = False,
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on. Only with --class may it leave this "
+                          "machine: 0.0.0.0 (every network) or this machine's address on "
+                          "the classroom network."),
+    ] = "127.0.0.1",
 ) -> None:
     """Start the teaching app on 127.0.0.1 and print its address (works with no internet)."""
-    from alliancesim.app.server import HOST, port_is_free, serve
+    from alliancesim.app.server import HOST, join_address, port_is_free, serve
 
     if scenarios is not None and not scenarios.is_dir():
         fail(f"--scenarios: {scenarios} is not a folder")
-    if not port_is_free(port):
-        fail(f"--port: {port} is already in use on {HOST}; choose another with --port N")
+    check_host(host, classroom)
+    if not port_is_free(port, host):
+        fail(f"--port: {port} is already in use on {host}; choose another with --port N")
     console.print(f"alliancesim app: open http://{HOST}:{port}/ in a browser "
                   "(Ctrl+C stops it)", highlight=False)
-    serve(port, scenarios=scenarios)
+    if classroom:
+        console.print(f"class mode: the teacher's page is http://{HOST}:{port}/class; "
+                      f"students join at {join_address(host, port)}", highlight=False)
+    serve(port, host=host, scenarios=scenarios, classroom=classroom)
+
+
+def check_host(host: str, classroom: bool) -> None:
+    """Refuse a host that is not an IPv4 address, and any address beyond this machine
+    without ``--class``."""
+    import ipaddress
+
+    try:
+        address = ipaddress.IPv4Address(host)
+    except ValueError:
+        fail(f"--host: {host!r} is not an IPv4 address such as 127.0.0.1 or 0.0.0.0")
+    if not address.is_loopback and not classroom:
+        fail("--host: the app listens beyond this machine only in class mode; add --class")
 
 
 def register(root: typer.Typer) -> None:

@@ -140,6 +140,17 @@ class MemberOrganization(mesa.Agent):
         rate = self.model.params.exit_rate * self.model.alliance.exit_barrier
         return bool(self.model.rng.random() < rate)
 
+    def stays_at_reevaluation(self, judged_to_stay: bool) -> bool:
+        """Whether the member goes on after a re-evaluation; ``judged_to_stay`` is the
+        model's own judgement (its score against the stay threshold, and for a new round
+        its propensity to renew). A subclass may decide otherwise."""
+        return judged_to_stay
+
+    def management_time_factor(self) -> float:
+        """The multiple of its share of the members' management budget this member sets
+        aside this month (1: its equal share; read only when a subclass overrides it)."""
+        return 1.0
+
     def freeze(self, month: int, reason: str) -> None:
         """Record the final state and stop reading the arrays: the member has left."""
         state = self.model.state

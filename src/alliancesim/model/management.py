@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from alliancesim.model import kernels
-from alliancesim.model.agents import AllianceManager
+from alliancesim.model.agents import AllianceManager, MemberOrganization
 from alliancesim.model.events import Event
 from alliancesim.model.state import without_row
 from alliancesim.params import MANAGEMENT_MODES
@@ -195,6 +195,9 @@ class Management:
         # only when knowledge does (monthly, at turnover, with membership), so it is kept.
         self._factor: np.ndarray | None = None
         self._factor_weight = 0.0
+        # Read each month only when the member class sets its own time (a hook subclasses use).
+        self._members_set_time = (model.member_class.management_time_factor
+                                  is not MemberOrganization.management_time_factor)
         if self.manager_fte > 0:
             self._hire()
 
@@ -258,12 +261,24 @@ class Management:
             self.funded, self.spare = self._member_shares(n)
             self.given, self.bridged = np.zeros(n), np.zeros(n)
         self.funded_left = self.member_fte if n else 0.0
+        if self._members_set_time and n:
+            self._members_set_their_time()
         self.spare_left = n * p.spare_attention * p.member_time
         self.used_now = 0.0
         self.spare_used_now = 0.0
         self.member_used_now = 0.0
         self.manager_used_now = 0.0
         self.training_now = 0.0
+
+    def _members_set_their_time(self) -> None:
+        """Members whose class sets its own share of the budget
+        (:meth:`MemberOrganization.management_time_factor`) take that multiple of it; an
+        equal share for all is left as it is, to the last digit."""
+        factors = np.array([m.management_time_factor() for m in self.model.members])
+        if np.all(factors == 1.0):
+            return
+        self.funded *= np.clip(factors, 0.0, None)
+        self.funded_left = float(_sum(self.funded))
 
     def _representatives_turn_over(self) -> None:
         """Members' representatives are replaced by colleagues at the turnover rate."""

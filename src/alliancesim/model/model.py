@@ -324,6 +324,21 @@ class AllianceModel(mesa.Model):
         if self.datacollector is not None:
             self.datacollector.collect(self)
 
+    def members_stay(self, judged: np.ndarray) -> np.ndarray:
+        """Who goes on after a re-evaluation: each member's last word
+        (:meth:`MemberOrganization.stays_at_reevaluation`) on the model's judgement
+        ``judged`` (one bool per member row). A subclass may ask all members at once."""
+        return np.array([member.stays_at_reevaluation(bool(keep))
+                         for member, keep in zip(self.members, judged, strict=True)],
+                        dtype=bool)
+
+    def discusses_stagnation(self, drawn: bool) -> bool:
+        """Whether a stagnating alliance puts its stagnation on the table this month;
+        ``drawn`` is the model's own draw (its chance grows with the quality of the work
+        done on it and the alliance's learning environment). A subclass may decide
+        otherwise."""
+        return drawn
+
     def schedule(self, interventions: Iterable[Any]) -> None:
         """Queue interventions (objects with ``month`` and ``apply(model)``) for later months."""
         for item in interventions:

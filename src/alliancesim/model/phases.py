@@ -303,10 +303,12 @@ def reevaluate(model: AllianceModel) -> tuple[str, str]:
     reason = a.transform_reason
     if reason == AMBITION_REACHED:
         stay &= model.rng.random(len(s)) < p.renewal_propensity
+        stay = model.members_stay(stay)
         go_on = viable(model, stay) and stay.mean() > MAJORITY
         decision = (EVOLVING, "renewed with a new ambition") if go_on else (
             COMPLETED, "ambition fulfilled, ended as planned")
     else:
+        stay = model.members_stay(stay)
         go_on = viable(model, stay)
         decision = (EVOLVING, f"renewed after {reason}") if go_on else (
             DISSOLVED, f"could not recover from {reason}")

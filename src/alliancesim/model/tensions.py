@@ -198,7 +198,8 @@ def run_stagnation(model: AllianceModel) -> None:
     help_ = model.management.work(p.effort_stagnation)
     learning = 1.0 - p.stagnation_learning_weight + p.stagnation_learning_weight \
         * a.learning_environment
-    if model.rng.random() < p.stagnation_discussion * help_.quality * learning:
+    drawn = model.rng.random() < p.stagnation_discussion * help_.quality * learning
+    if model.discusses_stagnation(drawn):
         a.end_stagnation()
         a.clear_open_issues()
         a.add_tension(-p.stagnation_relief)
