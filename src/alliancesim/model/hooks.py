@@ -46,6 +46,13 @@ a ValueError naming the hook and those values.
         parameter ``work_allocation`` names (not called at all unless overridden, which
         keeps the built-in month fast). Not asked when only the manager holds budgeted
         time: the manager then gives what the work needs.
+    ``members_stay(judged) -> numpy array of bool``
+        At each re-evaluation: who goes on, given the model's judgement ``judged`` (one bool
+        per member row). Default: each member's
+        ``MemberOrganization.stays_at_reevaluation``.
+    ``discusses_stagnation(drawn) -> bool``
+        Each month of stagnation, after the work put into it: whether the stagnation is put
+        on the table. ``drawn`` is the model's own draw. Default: ``drawn``.
     ``step()``, ``outcome_record()``
         The month and the run's record, extended with ``super()``.
 
@@ -55,6 +62,12 @@ a ValueError naming the hook and those values.
     ``wants_to_leave() -> bool``
         Each month after founding: whether the member leaves (by default only a disengaged
         member, with a monthly chance).
+    ``stays_at_reevaluation(judged_to_stay) -> bool``
+        At each re-evaluation: whether the member goes on, given the model's judgement.
+        Default: ``judged_to_stay``.
+    ``management_time_factor() -> float``
+        Each month: the multiple of its equal share of the members' management budget the
+        member sets aside (read only when a subclass overrides it). Default: 1.
 
 :class:`~alliancesim.model.agents.AllianceManager` (``manager_class``)
     ``hire(model, name, fte)`` (class method)
@@ -98,7 +111,9 @@ from __future__ import annotations
 
 # The hooks above, by the class that owns them: what tests check exists and is called.
 MODEL_HOOKS = ("mediate_conflict", "conflict_outcome", "respond_to_paradox", "partner_fit",
-               "choose_governance_form", "choose_legal_form", "monthly_work", "allocate_time")
-MEMBER_HOOKS = ("choose_conflict_mode", "wants_to_leave")
+               "choose_governance_form", "choose_legal_form", "monthly_work", "allocate_time",
+               "members_stay", "discusses_stagnation")
+MEMBER_HOOKS = ("choose_conflict_mode", "wants_to_leave", "stays_at_reevaluation",
+                "management_time_factor")
 MANAGER_HOOKS = ("hire", "hiring_skill", "initial_knowledge", "effective_skill", "learn",
                  "learn_by_doing", "learn_from_peers", "fade", "train", "decides_to_leave")
