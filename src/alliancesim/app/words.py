@@ -283,7 +283,8 @@ GLOSSARY: tuple[tuple[str, tuple[Term, ...]], ...] = (
              "paid from the budget. When the manager leaves, the post stays empty until a "
              "successor arrives.", ("dedicated",)),
         Term("transversal skill", "Management as a skill every partner practises, with the "
-             "same budget spent on the members' own time; no single point of failure.",
+             "same budget spent on the members' own time; representatives who leave are "
+             "replaced by colleagues, who start again.",
              ("transversal",)),
         Term("hybrid", "Half the budget pays a manager, half is the members' own time.",
              ("hybrid",)),
