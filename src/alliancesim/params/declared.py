@@ -28,9 +28,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, fields
+from functools import cache
 from typing import Any
 
-from alliancesim.params.definitions import PARAMETERS_BY_NAME, Parameter, Value
+from alliancesim.params.definitions import PARAMETERS_BY_NAME, Parameter
 
 # Declared parameters seen in this process, by name (classes gathered, records read).
 _REGISTERED: dict[str, Parameter] = {}
@@ -44,6 +45,11 @@ class DeclarationError(TypeError):
 def declared_parameters(*classes: type | None) -> tuple[Parameter, ...]:
     """The parameters ``classes`` declare (each class's ``parameters`` attribute and its
     bases'), checked, in declaration order; built-in classes declare none."""
+    return _gathered(classes)
+
+
+@cache  # every model made asks again for the same classes: check them once per process
+def _gathered(classes: tuple[type | None, ...]) -> tuple[Parameter, ...]:
     found: dict[str, tuple[Parameter, str]] = {}
     for cls in classes:
         if cls is None:
@@ -130,9 +136,12 @@ def lookup(name: str) -> Parameter | None:
     return PARAMETERS_BY_NAME.get(name) or _REGISTERED.get(name)
 
 
-def declared_defaults(parameters: Iterable[Parameter]) -> dict[str, Value]:
-    """The default value of every declared parameter, by name."""
-    return {p.name: p.default for p in parameters}
+def unimported_message(name: str, what: str, named: Iterable[str]) -> str:
+    """Why a file's unknown parameter may yet be a declared one: ``what`` (the file, the
+    experiment) names classes that were not imported."""
+    return (f"unknown parameter {name}. A parameter that a class declares can be set once "
+            f"that class is imported: this {what} names {', '.join(map(repr, named))}; add "
+            "--allow-import (in Python: allow_import=True)")
 
 
 def parameter_record(param: Parameter) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from alliancesim.params import (
     suggest,
     validate_parameters,
 )
+from alliancesim.params.declared import unimported_message
 
 if TYPE_CHECKING:
     from alliancesim.model.timeline import Intervention
@@ -192,10 +193,7 @@ def _unknown_parameter_message(name: str, info: ValidationInfo | None = None) ->
     declared = dict(context.get("declared", {}))
     named = tuple(context.get("named", ()))
     if named and "declared" not in context:  # the classes were not imported
-        return (f"unknown parameter {shown(name)}. A parameter that a class declares can be "
-                f"set once that class is imported: this file names "
-                f"{', '.join(map(repr, named))}; add --allow-import (in Python: "
-                "allow_import=True)")
+        return unimported_message(shown(name), "file", named)
     hint = suggest(name, [*PARAMETERS_BY_NAME, *declared])
     allowed = "" if hint else " Allowed: " + ", ".join([*PARAMETERS_BY_NAME, *declared]) + "."
     if named:

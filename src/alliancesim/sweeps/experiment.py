@@ -76,6 +76,7 @@ from alliancesim.params import (
     suggest,
     validate_parameters,
 )
+from alliancesim.params.declared import unimported_message
 from alliancesim.sweeps.design import (
     DESIGN_KINDS,
     DUMMY,
@@ -738,7 +739,7 @@ def check_against_parameters(exp: Experiment) -> None:
     _check_design(exp)
     _check_constraints(exp, base)
     _check_record_columns(exp)
-    _check_class_paths(exp)
+    _check_network_months(exp)
     _check_analysis_outcomes(exp)
     _check_size(exp)
 
@@ -821,10 +822,9 @@ def _check_record_columns(exp: Experiment) -> None:
                 )
 
 
-def _check_class_paths(exp: Experiment) -> None:
-    """A class named by the file must be written as an import path (nothing is imported
-    here; that waits for --allow-import)."""
-    _check_class_path_forms(exp)
+def _check_network_months(exp: Experiment) -> None:
+    """The months the runs keep their trust network lie within the run (the class paths
+    were checked before anything was imported: :func:`_check_class_path_forms`)."""
     horizon = int(exp.base_parameters()["horizon"])
     for month in exp.record.network_months:
         if not 0 <= month <= horizon:
@@ -916,10 +916,7 @@ def _known(src: str, field: str, name: str, exp: Experiment | None = None) -> Pa
     named = [path for path, _ in exp.class_paths().values() if path] if exp is not None else []
     named += [p for levels in exp.class_factors().values() for p in levels] if exp else []
     if named and exp is not None and not exp._allow_import:
-        raise ExperimentError(src, field, f"unknown parameter {name!r}. A parameter that a "
-                              "class declares can be set once that class is imported: this "
-                              f"experiment names {', '.join(map(repr, named))}; add "
-                              "--allow-import (in Python: allow_import=True)")
+        raise ExperimentError(src, field, unimported_message(repr(name), "experiment", named))
     known = [*PARAMETERS_BY_NAME, *(exp._declared if exp is not None else {})]
     raise ExperimentError(src, field, f"unknown parameter {name!r}.{suggest(name, known)}")
 
