@@ -10,12 +10,14 @@ generator, because drawing from that generator would change the simulated allian
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
 
 from alliancesim.model import AllianceModel
+from alliancesim.model.organizations import CandidatePool
 
 Position = tuple[float, float]
 # Spawn key that separates the layout's random stream from the model's own streams.
@@ -106,3 +108,44 @@ def _normalise(xy: np.ndarray) -> np.ndarray:
     span = np.where(high - low > 0, high - low, 1.0)
     out = (xy - low) / span
     return np.where(high - low > 0, out, 0.5)
+
+
+# --- the ecosystem's population: one group per sector ------------------------------------------
+# Where each sector's group sits (centres in [0, 1]^2, in the order of model.organizations'
+# SECTORS): four groups in a square, a fifth and more on a row below.
+SECTOR_CENTRES = ((0.25, 0.27), (0.75, 0.27), (0.25, 0.77), (0.75, 0.77))
+GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+GROUP_RADIUS = 0.23  # the largest group's radius (the groups never touch)
+
+
+def sector_layout(traits: CandidatePool) -> list[Position]:
+    """Positions in [0, 1]^2 for a population of organizations, one per organization, fixed
+    for a run: each sector a disc of its own, the organizations in it evenly spread
+    (a sunflower pattern, so none covers another even at 1,000) and ordered by their
+    culture's first principal component from the centre out, so culturally similar
+    organizations sit in the same ring. Deterministic: no random draw at all."""
+    n = len(traits)
+    xy = np.zeros((n, 2))
+    if n == 0:
+        return []
+    culture_order = _projection(_scored(np.asarray(traits.culture, dtype=float)))[:, 0] \
+        if n > 1 else np.zeros(1)
+    sectors = np.asarray(traits.sector, dtype=int)
+    largest = max(int(np.count_nonzero(sectors == s)) for s in np.unique(sectors))
+    for s in np.unique(sectors).tolist():
+        members = np.flatnonzero(sectors == s)
+        members = members[np.argsort(culture_order[members], kind="stable")]
+        centre = _sector_centre(s)
+        # Area follows the group's size, so spacing is the same in every group.
+        radius = GROUP_RADIUS * math.sqrt(len(members) / largest)
+        for k, org in enumerate(members.tolist()):
+            r = radius * math.sqrt((k + 0.5) / len(members))
+            xy[org] = (centre[0] + r * math.cos(k * GOLDEN_ANGLE),
+                       centre[1] + r * math.sin(k * GOLDEN_ANGLE))
+    return [(float(x), float(y)) for x, y in xy]
+
+
+def _sector_centre(sector: int) -> Position:
+    if sector < len(SECTOR_CENTRES):
+        return SECTOR_CENTRES[sector]
+    return (0.15 + 0.25 * ((sector - len(SECTOR_CENTRES)) % 4), 1.2)

@@ -1,0 +1,307 @@
+"""What the ecosystem view draws, as plain data: the population's network, the charts over
+the years, the legend and the sentences (ECharts options and HTML, as
+:mod:`alliancesim.app.views` does for one alliance).
+
+Colours follow the app's palette: a practice takes the colour of the management mode it
+leads to (a dedicated function: the dedicated manager's blue; trained staff: transversal
+skill's orange; neither: no management's brown), and a tie the colour of its alliance's
+mode, so a colour means one thing on every tab. The three stay apart under the common
+colour-vision deficiencies (tests/test_app_ecosystem.py checks it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from statsmodels.stats.proportion import proportion_confint
+
+from alliancesim.app.ecosystem_state import MANAGEMENT_MODES, EcoRun, Year
+from alliancesim.app.layout import GROUP_RADIUS, SECTOR_CENTRES
+from alliancesim.app.views import LAPTOP, MODE_COLOURS, Scale
+from alliancesim.app.words import mode_name
+from alliancesim.ecosystem.parameters import PRACTICES
+from alliancesim.model.organizations import SECTORS
+
+PRACTICE_MODES = {"function": "dedicated", "trained": "transversal", "none": "none"}
+PRACTICE_COLOURS = {practice: MODE_COLOURS[mode] for practice, mode in PRACTICE_MODES.items()}
+PRACTICE_WORDS = {"function": "a dedicated alliance function", "trained": "trained staff",
+                  "none": "neither"}
+HOVER_WORDS = {"function": "has a dedicated alliance function",
+               "trained": "trains its staff in alliance work",
+               "none": "no function, no training"}
+SECTOR_GROUPS = {"business": "Businesses", "ngo": "NGOs", "government": "Government bodies",
+                 "knowledge_institute": "Knowledge institutes"}
+# An organization in no alliance this year is drawn faintly: the busy ones stand out.
+IDLE_OPACITY = 0.35
+# How sure the failed-share intervals are (Wilson score intervals per year and mode).
+CONFIDENCE = 0.95
+
+
+def node_size(organizations: int) -> float:
+    """Marker size in pixels: the same space around every node from 100 to 1,000."""
+    return float(max(3.0, min(9.0, 9.0 * math.sqrt(150.0 / max(organizations, 1)))))
+
+
+# --- the network ---------------------------------------------------------------------------
+def _node(xy: tuple[float, float], practice: int, tied: bool, size: float,
+          name: str) -> dict[str, Any]:
+    node: dict[str, Any] = {"name": name, "x": round(xy[0] * 100, 2),
+                            "y": round(xy[1] * 100, 2), "category": practice,
+                            "symbolSize": size}
+    if not tied:
+        node["itemStyle"] = {"opacity": IDLE_OPACITY}
+    return node
+
+
+def node_names(run: EcoRun, shown: Year) -> list[str]:
+    """What pointing at an organization says: its name, country and practice. ECharts needs
+    every node's name to be unique, so a name drawn twice carries its number."""
+    traits = run.model.orgs.traits
+    names = [str(n) for n in traits.names]
+    seen: dict[str, int] = {}
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+    out = []
+    for k, name in enumerate(names):
+        country = traits.country_name(k)
+        where = f" ({country})" if country else ""
+        number = f" #{k + 1}" if seen[name] > 1 else ""
+        practice = HOVER_WORDS[PRACTICES[int(shown.practice[k])]]
+        out.append(f"{name}{number}{where}: {practice}")
+    return out
+
+
+def sector_labels(scale: Scale) -> list[dict[str, Any]]:
+    """Invisible nodes that carry each sector group's name above it."""
+    labels = []
+    for sector, (x, y) in zip(SECTORS, SECTOR_CENTRES, strict=False):
+        labels.append({"name": f"__sector_{sector}", "x": round(x * 100, 2),
+                       "y": round((y - GROUP_RADIUS - 0.035) * 100, 2), "symbolSize": 0,
+                       "tooltip": {"show": False},
+                       "label": {"show": True, "position": "inside",
+                                 "formatter": SECTOR_GROUPS[sector],
+                                 "fontSize": scale.label, "color": "#37474f"}})
+    return labels
+
+
+def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP) -> dict[str, Any]:
+    """An ECharts graph of the population at its fixed places: organizations coloured by
+    practice (faint when in no alliance this year), ties of this year's alliances coloured
+    by the alliance's management mode."""
+    shown = run.years[-1]
+    tied = {org for pair in shown.ties for org in pair}
+    size = node_size(len(run.layout))
+    names = node_names(run, shown)
+    nodes = [_node(xy, int(shown.practice[k]), k in tied, size, names[k])
+             for k, xy in enumerate(run.layout)]
+    nodes += sector_labels(scale)
+    # The commonest mode is the series' colour, so most ties carry only their two ends (a
+    # thousand organizations can have thousands of ties: each step sends them all).
+    modes = list(shown.ties.values())
+    common = max(set(modes), key=modes.count) if modes else "transversal"
+    links = [{"source": a, "target": b} if mode == common else
+             {"source": a, "target": b, "lineStyle": {"color": MODE_COLOURS.get(mode)}}
+             for (a, b), mode in shown.ties.items()]
+    return {
+        "animation": False,
+        "tooltip": {"show": True, "textStyle": {"fontSize": scale.label}},
+        "series": [{
+            "type": "graph", "layout": "none", "roam": False,
+            "categories": [{"name": PRACTICE_WORDS[p],
+                            "itemStyle": {"color": PRACTICE_COLOURS[p]}} for p in PRACTICES],
+            "data": nodes, "links": links,
+            "label": {"show": False},
+            "lineStyle": {"width": 1, "opacity": 0.45, "color": MODE_COLOURS[common]},
+            "emphasis": {"focus": "adjacency", "lineStyle": {"width": 2, "opacity": 1}},
+            "top": 10, "bottom": 10, "left": 10, "right": 10,
+        }],
+    }
+
+
+def ecosystem_legend_html(run: EcoRun) -> str:
+    """What colour, faintness, ties and place mean in the population's picture."""
+    practices = "".join(
+        f'<span class="as-key"><span class="as-swatch" style="background:'
+        f'{PRACTICE_COLOURS[p]}"></span>{escape(PRACTICE_WORDS[p])}</span>'
+        for p in reversed(PRACTICES))
+    modes = "".join(
+        f'<span class="as-key"><span class="as-swatch" style="background:'
+        f'{MODE_COLOURS[m]}"></span>{escape(mode_name(m).lower())}</span>'
+        for m in MANAGEMENT_MODES)
+    return "".join([
+        f"<div><b>Colour</b>: how an organization manages its alliances: {practices}</div>",
+        f"<div><b>Ties</b>: two organizations in the same alliance this year, coloured by "
+        f"how that alliance is managed: {modes}</div>",
+        "<div><b>Faint</b>: an organization in no alliance this year</div>",
+        "<div><b>Place</b>: each sector a group; culturally similar organizations in the "
+        "same ring; every organization keeps its place all run (point at one for its "
+        "name)</div>",
+    ])
+
+
+# --- charts over the years -------------------------------------------------------------------
+@dataclass(frozen=True)
+class EcoPanel:
+    """One chart of the ecosystem view."""
+
+    key: str
+    title: str
+
+
+ECO_PANELS = (
+    EcoPanel("practices", "How organizations manage alliances"),
+    EcoPanel("profession", "Professionals employed and their wage"),
+    EcoPanel("results", "Alliances that ended and failed, by management"),
+)
+
+
+def wilson(failed: int, ended: int) -> tuple[float, float]:
+    """The Wilson score interval of a failed share (its noise: few endings, wide)."""
+    low, high = proportion_confint(failed, ended, alpha=1.0 - CONFIDENCE, method="wilson")
+    return float(low), float(high)
+
+
+def _axes(grid: int, years: int, scale: Scale, name: str, **y: Any) -> tuple[dict, dict]:
+    x = {"type": "value", "gridIndex": grid, "min": 0, "max": years, "minInterval": 1,
+         "name": "year", "nameLocation": "middle", "nameGap": scale.axis + 8,
+         "nameTextStyle": {"fontSize": scale.axis}, "axisLabel": {"fontSize": scale.axis}}
+    yaxis = {"type": "value", "gridIndex": grid, "name": name,
+             "nameTextStyle": {"fontSize": scale.axis, "align": "left"},
+             "axisLabel": {"fontSize": scale.axis}, **y}
+    return x, yaxis
+
+
+def _practice_series(years: Sequence[Year], grid: int) -> list[dict[str, Any]]:
+    return [{"type": "line", "name": PRACTICE_WORDS[p], "stack": "practices",
+             "xAxisIndex": grid, "yAxisIndex": grid, "showSymbol": False,
+             "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0},
+             "itemStyle": {"color": PRACTICE_COLOURS[p]},
+             "data": [[y.year, round(100 * y.figures[f"share_{p}"], 1)] for y in years]}
+            for p in reversed(PRACTICES)]
+
+
+def _profession_series(years: Sequence[Year], grid: int, wage_axis: int,
+                       ) -> list[dict[str, Any]]:
+    return [
+        {"type": "line", "name": "professionals employed", "xAxisIndex": grid,
+         "yAxisIndex": grid, "showSymbol": False, "itemStyle": {"color": "#6a1b9a"},
+         "lineStyle": {"width": 2.5},
+         "data": [[y.year, int(y.figures["professionals_employed"])] for y in years]},
+        {"type": "line", "name": "wage (FTE-years)", "xAxisIndex": grid,
+         "yAxisIndex": wage_axis, "showSymbol": False, "itemStyle": {"color": "#455a64"},
+         "lineStyle": {"width": 2.5, "type": "dashed"},
+         "data": [[y.year, round(y.figures["wage"], 3)] for y in years]},
+    ]
+
+
+def result_points(years: Sequence[Year], mode: str) -> list[tuple[int, int, int]]:
+    """(year, failed, ended) for each year in which alliances of ``mode`` ended."""
+    return [(y.year, int(y.figures.get(f"failed_{mode}", 0)),
+             int(y.figures.get(f"ended_{mode}", 0)))
+            for y in years if y.figures.get(f"ended_{mode}", 0)]
+
+
+def _result_series(years: Sequence[Year], grid: int, scale: Scale) -> list[dict[str, Any]]:
+    """Per mode: the failed share each year as points on a line, and its interval as a pale
+    band (a transparent lower edge stacked under the band's height)."""
+    series: list[dict[str, Any]] = []
+    for mode in MANAGEMENT_MODES:
+        colour, name = MODE_COLOURS[mode], mode_name(mode)
+        points = result_points(years, mode)
+        shares, lows, spans = [], [], []
+        for year, failed, ended in points:
+            low, high = wilson(failed, ended)
+            words = (f"{escape(name)}, year {year}: {failed} of {ended} failed "
+                     f"({failed / ended:.0%}; {CONFIDENCE:.0%} interval {low:.0%}–{high:.0%})")
+            shares.append({"value": [year, round(100 * failed / ended, 1)],
+                           "tooltip": {"formatter": words}})
+            lows.append([year, round(100 * low, 1)])
+            spans.append([year, round(100 * (high - low), 1)])
+        common = {"xAxisIndex": grid, "yAxisIndex": grid, "showSymbol": False,
+                  "silent": True, "tooltip": {"show": False}, "stack": f"band_{mode}",
+                  "lineStyle": {"opacity": 0}, "connectNulls": False}
+        series.append({**common, "type": "line", "name": f"{name} low", "data": lows,
+                       "itemStyle": {"color": colour}, "areaStyle": {"opacity": 0}})
+        series.append({**common, "type": "line", "name": f"{name} interval", "data": spans,
+                       "itemStyle": {"color": colour},
+                       "areaStyle": {"color": colour, "opacity": 0.15}})
+        series.append({"type": "line", "name": name, "xAxisIndex": grid, "yAxisIndex": grid,
+                       "data": shares, "symbolSize": 7, "showSymbol": True,
+                       "itemStyle": {"color": colour}, "lineStyle": {"width": 2},
+                       "tooltip": {"trigger": "item"}})
+    return series
+
+
+def ecosystem_charts_option(run: EcoRun, panels: Sequence[EcoPanel] = ECO_PANELS,
+                            scale: Scale = LAPTOP) -> dict[str, Any]:
+    """The charts over the years so far, side by side: the share of organizations per
+    practice (stacked), professionals employed and their wage, and the failed share of the
+    alliances that ended each year by management mode with its interval."""
+    years, last = run.years, run.last_year
+    width = 100.0 / len(panels)
+    grids, xs, ys, titles, series, legends = [], [], [], [], [], []
+    top = scale.title + scale.legend + 36
+    for i, panel in enumerate(panels):
+        left = width * i + 5.5
+        grids.append({"left": f"{left:.1f}%", "width": f"{width - 10:.1f}%", "top": top,
+                      "bottom": 2 * scale.axis + 16})
+        titles.append({"text": panel.title, "left": f"{width * i + 1:.1f}%", "top": 0,
+                       "textStyle": {"fontSize": scale.title}})
+        y_extra: dict[str, Any] = {}
+        if panel.key in ("practices", "results"):
+            y_extra = {"min": 0, "max": 100, "axisLabel": {"fontSize": scale.axis,
+                                                           "formatter": "{value}%"}}
+        x, y = _axes(i, last, scale, "", **y_extra)
+        xs.append(x)
+        ys.append(y)
+        if panel.key == "practices":
+            added = _practice_series(years, i)
+        elif panel.key == "profession":
+            ys.append({"type": "value", "gridIndex": i, "position": "right",
+                       "splitLine": {"show": False}, "axisLabel": {"fontSize": scale.axis}})
+            added = _profession_series(years, i, len(ys) - 1)
+        else:
+            added = _result_series(years, i, scale)
+        series += added
+        shown = [s["name"] for s in added if "interval" not in s["name"]
+                 and not s["name"].endswith(" low")]
+        legends.append({"data": shown, "left": f"{width * i + 1:.1f}%",
+                        "top": scale.title + 8, "itemGap": 8,
+                        "textStyle": {"fontSize": scale.legend}})
+    return {"animation": False, "title": titles, "legend": legends,
+            "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},
+            "grid": grids, "xAxis": xs, "yAxis": ys, "series": series}
+
+
+# --- sentences ------------------------------------------------------------------------------
+def year_feed_html(years: Sequence[Year], limit: int = 40) -> str:
+    """Every year's sentence, newest first (all text escaped)."""
+    shown = list(years)[::-1][:limit]
+    return "".join(f'<div class="as-feed-item as-eco-sentence" data-year="{y.year}">'
+                   f"{escape(y.sentence)}</div>" for y in shown)
+
+
+def status_words(run: EcoRun) -> str:
+    """'Year 7 of 30 · 300 organizations · 41 alliances alive · 9% with a function'."""
+    figures = run.years[-1].figures
+    # The profession table counts the alliances alive at the year's end, before the last
+    # year closes them all.
+    alive = int(figures.get("alliances_live", len(run.model.live)))
+    done = "" if run.running else " · the end"
+    return (f"Year {run.year} of {run.last_year} · {len(run.layout):,} organizations · "
+            f"{alive} alliance{'s' if alive != 1 else ''} alive · "
+            f"{figures['share_function']:.0%} with a dedicated function, "
+            f"{figures['share_trained']:.0%} training staff{done}")
+
+
+def caption_words(run: EcoRun) -> str:
+    """'Scenario: ecosystem · seed 20261206 · 300 of the file's 1,000 organizations'."""
+    settings = run.settings
+    own = settings.scenario.ecosystem.get("n_organizations")
+    size = (f" · {settings.n_organizations:,} of the file's {int(own):,} organizations"
+            if own and int(own) != settings.n_organizations else "")
+    return f"Scenario: {settings.scenario.name} · seed {settings.seed}{size}"
