@@ -171,6 +171,8 @@ class AppState:
     details: solara.Reactive[bool]
     # The ecosystem tab's population, stepped a year at a time.
     ecosystem: EcoChannel
+    # The tab on show, kept when projector mode redraws the page around the tabs.
+    tab: solara.Reactive[int]
 
 
 def _use_channel(start: Callable[[], Run]) -> Channel:
@@ -212,7 +214,8 @@ def use_app_state(settings: Settings | None = None) -> AppState:
     live = _use_channel(lambda: start_live(chosen.value, projector.value))
     pair = _use_channel(lambda: start_comparison(chosen.value, modes.value, projector.value))
     ecosystem = use_eco_channel()
+    tab = solara.use_reactive(0)
     # One AppState object for the page's lifetime, so components given it are not redrawn
     # just because the page function ran again.
     return solara.use_memo(lambda: AppState(chosen, live, pair, modes, speed, projector, pause,
-                                            many, pause_kinds, details, ecosystem), [])
+                                            many, pause_kinds, details, ecosystem, tab), [])

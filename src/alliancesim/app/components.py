@@ -288,7 +288,7 @@ def Main(state: AppState) -> None:
     """The title, the switches and the four tabs."""
     with solara.Column():
         TopBar(state)
-        with solara.lab.Tabs(lazy=True):
+        with solara.lab.Tabs(value=state.tab, lazy=True):
             with solara.lab.Tab("Live alliance"):
                 LiveView(state)
             with solara.lab.Tab("Compare management modes"):

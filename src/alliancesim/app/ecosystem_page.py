@@ -39,7 +39,7 @@ from alliancesim.app.views import scale_for
 from alliancesim.ecosystem.parameters import PRACTICES
 
 CSS = """
-.as-eco-stage { display: grid; grid-template-columns: 11fr 9fr; gap: 8px;
+.as-eco-stage { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 8px;
                 height: calc(100vh - 300px); min-height: 280px; }
 .as-eco-key { font-size: 13px; color: #37474f; }
 .as-projector .as-eco-setup { display: none; }
@@ -234,7 +234,7 @@ def EcoCaption(eco: EcoChannel) -> None:
 @solara.component
 def EcoChartPicker(eco: EcoChannel) -> None:
     """Which chart the projector's stage shows."""
-    names = {p.title: p.key for p in ECO_PANELS}
+    names = {p.short: p.key for p in ECO_PANELS}
     current = next(t for t, k in names.items() if k == eco.chart.value)
     solara.ToggleButtonsSingle(value=current, values=list(names),
                                on_value=lambda title: eco.chart.set(names[title]),

@@ -37,6 +37,8 @@ SECTOR_GROUPS = {"business": "Businesses", "ngo": "NGOs", "government": "Governm
                  "knowledge_institute": "Knowledge institutes"}
 # An organization in no alliance this year is drawn faintly: the busy ones stand out.
 IDLE_OPACITY = 0.35
+# Up to this many ties are drawn at the full (half-transparent) opacity.
+TIES_AT_FULL_OPACITY = 200
 # How sure the failed-share intervals are (Wilson score intervals per year and mode).
 CONFIDENCE = 0.95
 
@@ -55,6 +57,11 @@ def _node(xy: tuple[float, float], practice: int, tied: bool, size: float,
     if not tied:
         node["itemStyle"] = {"opacity": IDLE_OPACITY}
     return node
+
+
+def tie_opacity(ties: int) -> float:
+    """Ties fade as they grow many, so a dense year stays a picture rather than a blot."""
+    return round(max(0.08, 0.5 * min(1.0, math.sqrt(TIES_AT_FULL_OPACITY / max(ties, 1)))), 3)
 
 
 def node_names(run: EcoRun, shown: Year) -> list[str]:
@@ -76,14 +83,17 @@ def node_names(run: EcoRun, shown: Year) -> list[str]:
 
 
 def sector_labels(scale: Scale) -> list[dict[str, Any]]:
-    """Invisible nodes that carry each sector group's name above it."""
+    """Invisible nodes that carry each sector group's name above it. A name runs outward
+    from its group's inner edge, so the names of two groups side by side never meet."""
     labels = []
     for sector, (x, y) in zip(SECTORS, SECTOR_CENTRES, strict=False):
-        labels.append({"name": f"__sector_{sector}", "x": round(x * 100, 2),
+        left_side = x < 0.5
+        edge = x + GROUP_RADIUS if left_side else x - GROUP_RADIUS
+        labels.append({"name": f"__sector_{sector}", "x": round(edge * 100, 2),
                        "y": round((y - GROUP_RADIUS - 0.035) * 100, 2), "symbolSize": 0,
                        "tooltip": {"show": False},
-                       "label": {"show": True, "position": "inside",
-                                 "formatter": SECTOR_GROUPS[sector],
+                       "label": {"show": True, "position": "left" if left_side else "right",
+                                 "distance": 0, "formatter": SECTOR_GROUPS[sector],
                                  "fontSize": scale.label, "color": "#37474f"}})
     return labels
 
@@ -115,9 +125,12 @@ def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP) -> dict[str, An
                             "itemStyle": {"color": PRACTICE_COLOURS[p]}} for p in PRACTICES],
             "data": nodes, "links": links,
             "label": {"show": False},
-            "lineStyle": {"width": 1, "opacity": 0.45, "color": MODE_COLOURS[common]},
+            "lineStyle": {"width": 1, "opacity": tie_opacity(len(links)),
+                          "color": MODE_COLOURS[common]},
             "emphasis": {"focus": "adjacency", "lineStyle": {"width": 2, "opacity": 1}},
-            "top": 10, "bottom": 10, "left": 10, "right": 10,
+            # Only the centre is given: ECharts then keeps the layout's aspect (round
+            # groups stay round) and fits it into the box, whatever the box's shape.
+            "left": "center", "top": "middle",
         }],
     }
 
@@ -150,12 +163,13 @@ class EcoPanel:
 
     key: str
     title: str
+    short: str  # the projector's chart picker names it so
 
 
 ECO_PANELS = (
-    EcoPanel("practices", "How organizations manage alliances"),
-    EcoPanel("profession", "Professionals employed and their wage"),
-    EcoPanel("results", "Alliances that ended and failed, by management"),
+    EcoPanel("practices", "How organizations manage alliances", "Practices"),
+    EcoPanel("profession", "Professionals and their wage", "Professionals"),
+    EcoPanel("results", "Failed share of alliances that ended", "Failures"),
 )
 
 
@@ -165,75 +179,102 @@ def wilson(failed: int, ended: int) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _axes(grid: int, years: int, scale: Scale, name: str, **y: Any) -> tuple[dict, dict]:
-    x = {"type": "value", "gridIndex": grid, "min": 0, "max": years, "minInterval": 1,
-         "name": "year", "nameLocation": "middle", "nameGap": scale.axis + 8,
-         "nameTextStyle": {"fontSize": scale.axis}, "axisLabel": {"fontSize": scale.axis}}
-    yaxis = {"type": "value", "gridIndex": grid, "name": name,
-             "nameTextStyle": {"fontSize": scale.axis, "align": "left"},
-             "axisLabel": {"fontSize": scale.axis}, **y}
-    return x, yaxis
+def _x_axis(grid: int, years: int, scale: Scale) -> dict[str, Any]:
+    # Years as categories: ECharts stacks series index by index only on a category axis.
+    return {"type": "category", "gridIndex": grid, "data": list(range(years + 1)),
+            "boundaryGap": False, "name": "year", "nameLocation": "middle",
+            "nameGap": scale.axis + 8, "nameTextStyle": {"fontSize": scale.axis},
+            "axisLabel": {"fontSize": scale.axis}}
 
 
-def _practice_series(years: Sequence[Year], grid: int) -> list[dict[str, Any]]:
+def _y_axis(grid: int, scale: Scale, **extra: Any) -> dict[str, Any]:
+    return {"type": "value", "gridIndex": grid, "axisLabel": {"fontSize": scale.axis},
+            **extra}
+
+
+def _practice_series(years: Sequence[Year], grid: int, axis: int) -> list[dict[str, Any]]:
     return [{"type": "line", "name": PRACTICE_WORDS[p], "stack": "practices",
-             "xAxisIndex": grid, "yAxisIndex": grid, "showSymbol": False,
+             "xAxisIndex": grid, "yAxisIndex": axis, "showSymbol": False,
              "areaStyle": {"opacity": 0.85}, "lineStyle": {"width": 0},
              "itemStyle": {"color": PRACTICE_COLOURS[p]},
-             "data": [[y.year, round(100 * y.figures[f"share_{p}"], 1)] for y in years]}
+             "data": [round(100 * y.figures[f"share_{p}"], 1) for y in years]}
             for p in reversed(PRACTICES)]
 
 
-def _profession_series(years: Sequence[Year], grid: int, wage_axis: int,
+def _profession_series(years: Sequence[Year], grid: int, axis: int, wage_axis: int,
                        ) -> list[dict[str, Any]]:
     return [
         {"type": "line", "name": "professionals employed", "xAxisIndex": grid,
-         "yAxisIndex": grid, "showSymbol": False, "itemStyle": {"color": "#6a1b9a"},
+         "yAxisIndex": axis, "showSymbol": False, "itemStyle": {"color": "#6a1b9a"},
          "lineStyle": {"width": 2.5},
-         "data": [[y.year, int(y.figures["professionals_employed"])] for y in years]},
-        {"type": "line", "name": "wage (FTE-years)", "xAxisIndex": grid,
+         "data": [int(y.figures["professionals_employed"]) for y in years]},
+        {"type": "line", "name": "wage (FTE-years, right)", "xAxisIndex": grid,
          "yAxisIndex": wage_axis, "showSymbol": False, "itemStyle": {"color": "#455a64"},
          "lineStyle": {"width": 2.5, "type": "dashed"},
-         "data": [[y.year, round(y.figures["wage"], 3)] for y in years]},
+         "data": [round(y.figures["wage"], 3) for y in years]},
     ]
 
 
-def result_points(years: Sequence[Year], mode: str) -> list[tuple[int, int, int]]:
-    """(year, failed, ended) for each year in which alliances of ``mode`` ended."""
-    return [(y.year, int(y.figures.get(f"failed_{mode}", 0)),
-             int(y.figures.get(f"ended_{mode}", 0)))
-            for y in years if y.figures.get(f"ended_{mode}", 0)]
+def result_points(years: Sequence[Year], mode: str) -> list[tuple[int, int] | None]:
+    """(failed, ended) for each year so far, None in a year no alliance of ``mode`` ended."""
+    return [(int(y.figures.get(f"failed_{mode}", 0)), int(y.figures[f"ended_{mode}"]))
+            if y.figures.get(f"ended_{mode}", 0) else None for y in years]
 
 
-def _result_series(years: Sequence[Year], grid: int, scale: Scale) -> list[dict[str, Any]]:
-    """Per mode: the failed share each year as points on a line, and its interval as a pale
-    band (a transparent lower edge stacked under the band's height)."""
+def _result_series(years: Sequence[Year], grid: int, axis: int) -> list[dict[str, Any]]:
+    """Per mode: the failed share each year as points, and its interval as a pale band (a
+    transparent lower edge with the band's height stacked on it)."""
     series: list[dict[str, Any]] = []
     for mode in MANAGEMENT_MODES:
         colour, name = MODE_COLOURS[mode], mode_name(mode)
-        points = result_points(years, mode)
-        shares, lows, spans = [], [], []
-        for year, failed, ended in points:
+        shares: list[Any] = []
+        lows: list[float | None] = []
+        spans: list[float | None] = []
+        for year, point in enumerate(result_points(years, mode)):
+            if point is None:
+                shares.append(None)
+                lows.append(None)
+                spans.append(None)
+                continue
+            failed, ended = point
             low, high = wilson(failed, ended)
             words = (f"{escape(name)}, year {year}: {failed} of {ended} failed "
                      f"({failed / ended:.0%}; {CONFIDENCE:.0%} interval {low:.0%}–{high:.0%})")
-            shares.append({"value": [year, round(100 * failed / ended, 1)],
+            shares.append({"value": round(100 * failed / ended, 1),
                            "tooltip": {"formatter": words}})
-            lows.append([year, round(100 * low, 1)])
-            spans.append([year, round(100 * (high - low), 1)])
-        common = {"xAxisIndex": grid, "yAxisIndex": grid, "showSymbol": False,
-                  "silent": True, "tooltip": {"show": False}, "stack": f"band_{mode}",
-                  "lineStyle": {"opacity": 0}, "connectNulls": False}
-        series.append({**common, "type": "line", "name": f"{name} low", "data": lows,
-                       "itemStyle": {"color": colour}, "areaStyle": {"opacity": 0}})
-        series.append({**common, "type": "line", "name": f"{name} interval", "data": spans,
-                       "itemStyle": {"color": colour},
+            lows.append(round(100 * low, 1))
+            spans.append(round(100 * (high - low), 1))
+        common = {"type": "line", "xAxisIndex": grid, "yAxisIndex": axis,
+                  "showSymbol": False, "silent": True, "tooltip": {"show": False},
+                  "stack": f"band_{mode}", "lineStyle": {"opacity": 0},
+                  "itemStyle": {"color": colour}}
+        series.append({**common, "name": f"{name} low", "data": lows,
+                       "areaStyle": {"opacity": 0}})
+        series.append({**common, "name": f"{name} interval", "data": spans,
                        "areaStyle": {"color": colour, "opacity": 0.15}})
-        series.append({"type": "line", "name": name, "xAxisIndex": grid, "yAxisIndex": grid,
-                       "data": shares, "symbolSize": 7, "showSymbol": True,
-                       "itemStyle": {"color": colour}, "lineStyle": {"width": 2},
+        # Points, not a line: a line from year to year would read as a trend in what is
+        # mostly the noise of a few endings (the band shows how much).
+        series.append({"type": "line", "name": name, "xAxisIndex": grid, "yAxisIndex": axis,
+                       "data": shares, "symbolSize": 8, "showSymbol": True,
+                       "itemStyle": {"color": colour}, "lineStyle": {"width": 0},
                        "tooltip": {"trigger": "item"}})
     return series
+
+
+def _panel_series(panel: EcoPanel, years: Sequence[Year], grid: int, ys: list[dict],
+                  scale: Scale) -> list[dict[str, Any]]:
+    """The panel's series; adds its y axes (two for the profession: head count and wage)."""
+    axis = len(ys)
+    if panel.key == "profession":
+        ys.append(_y_axis(grid, scale, minInterval=1))
+        ys.append(_y_axis(grid, scale, position="right", min=0, splitLine={"show": False}))
+        return _profession_series(years, grid, axis, axis + 1)
+    percent = {"min": 0, "max": 100,
+               "axisLabel": {"fontSize": scale.axis, "formatter": "{value}%"}}
+    ys.append(_y_axis(grid, scale, **percent))
+    if panel.key == "practices":
+        return _practice_series(years, grid, axis)
+    return _result_series(years, grid, axis)
 
 
 def ecosystem_charts_option(run: EcoRun, panels: Sequence[EcoPanel] = ECO_PANELS,
@@ -244,33 +285,20 @@ def ecosystem_charts_option(run: EcoRun, panels: Sequence[EcoPanel] = ECO_PANELS
     years, last = run.years, run.last_year
     width = 100.0 / len(panels)
     grids, xs, ys, titles, series, legends = [], [], [], [], [], []
-    top = scale.title + scale.legend + 36
+    # Room for the title and a legend of up to two lines (one on a wide panel).
+    lines = 1 if len(panels) == 1 else 2
+    top = scale.title + lines * (scale.legend + 10) + 24
     for i, panel in enumerate(panels):
-        left = width * i + 5.5
-        grids.append({"left": f"{left:.1f}%", "width": f"{width - 10:.1f}%", "top": top,
-                      "bottom": 2 * scale.axis + 16})
+        grids.append({"left": f"{width * i + 1:.1f}%", "width": f"{width - 4:.1f}%",
+                      "top": top, "bottom": 2 * scale.axis + 16, "containLabel": True})
         titles.append({"text": panel.title, "left": f"{width * i + 1:.1f}%", "top": 0,
                        "textStyle": {"fontSize": scale.title}})
-        y_extra: dict[str, Any] = {}
-        if panel.key in ("practices", "results"):
-            y_extra = {"min": 0, "max": 100, "axisLabel": {"fontSize": scale.axis,
-                                                           "formatter": "{value}%"}}
-        x, y = _axes(i, last, scale, "", **y_extra)
-        xs.append(x)
-        ys.append(y)
-        if panel.key == "practices":
-            added = _practice_series(years, i)
-        elif panel.key == "profession":
-            ys.append({"type": "value", "gridIndex": i, "position": "right",
-                       "splitLine": {"show": False}, "axisLabel": {"fontSize": scale.axis}})
-            added = _profession_series(years, i, len(ys) - 1)
-        else:
-            added = _result_series(years, i, scale)
+        xs.append(_x_axis(i, last, scale))
+        added = _panel_series(panel, years, i, ys, scale)
         series += added
-        shown = [s["name"] for s in added if "interval" not in s["name"]
-                 and not s["name"].endswith(" low")]
+        shown = [s["name"] for s in added if not s.get("silent")]
         legends.append({"data": shown, "left": f"{width * i + 1:.1f}%",
-                        "top": scale.title + 8, "itemGap": 8,
+                        "width": f"{width - 2:.1f}%", "top": scale.title + 10, "itemGap": 8,
                         "textStyle": {"fontSize": scale.legend}})
     return {"animation": False, "title": titles, "legend": legends,
             "tooltip": {"trigger": "axis", "textStyle": {"fontSize": scale.label}},

@@ -115,7 +115,7 @@ def _normalise(xy: np.ndarray) -> np.ndarray:
 # SECTORS): four groups in a square, a fifth and more on a row below.
 SECTOR_CENTRES = ((0.25, 0.27), (0.75, 0.27), (0.25, 0.77), (0.75, 0.77))
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
-GROUP_RADIUS = 0.23  # the largest group's radius (the groups never touch)
+GROUP_RADIUS = 0.22  # the largest group's radius (the groups and their names never touch)
 
 
 def sector_layout(traits: CandidatePool) -> list[Position]:
