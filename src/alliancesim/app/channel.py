@@ -121,6 +121,7 @@ class EcoChannel:
     running: solara.Reactive[bool]
     speed: solara.Reactive[str]
     chart: solara.Reactive[str]  # the chart the projector's stage shows
+    ties: solara.Reactive[str]  # which alliances' ties the network draws (TIES_SHOWN)
 
     def advance(self, batch: AbstractContextManager[Any] | None = None) -> bool:
         """Run the ecosystem one year and tell the views; returns whether a year is left."""
@@ -150,7 +151,8 @@ def use_eco_channel() -> EcoChannel:
                       tick=solara.use_reactive(0), playing=solara.use_reactive(False),
                       running=solara.use_reactive(run.running),
                       speed=solara.use_reactive(ECO_DEFAULT_SPEED),
-                      chart=solara.use_reactive("practices"))
+                      chart=solara.use_reactive("practices"),
+                      ties=solara.use_reactive("alive"))
 
 
 @dataclass(frozen=True, eq=False)

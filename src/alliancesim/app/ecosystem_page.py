@@ -26,10 +26,12 @@ from alliancesim.app.ecosystem_views import (
     ECO_PANELS,
     PRACTICE_COLOURS,
     PRACTICE_WORDS,
+    TIES_SHOWN,
     caption_words,
     ecosystem_charts_option,
     ecosystem_legend_html,
     ecosystem_network_option,
+    shown_ties,
     status_words,
     year_feed_html,
 )
@@ -42,7 +44,6 @@ CSS = """
 .as-eco-stage { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); gap: 8px;
                 height: calc(100vh - 300px); min-height: 280px; }
 .as-eco-key { font-size: 13px; color: #37474f; }
-.as-projector .as-eco-setup { display: none; }
 .as-eco-feed { max-height: 420px; overflow-y: auto; }
 """
 
@@ -145,6 +146,11 @@ def EcoSetup(eco: EcoChannel) -> None:
         with solara.Div(style={"width": "200px"}):
             solara.InputText("Seed", value=seed_text, on_value=enter_seed,
                              continuous_update=False, classes=["as-eco-seed"])
+        with solara.Div(style={"width": "280px"}):
+            solara.Select("Ties drawn", values=list(TIES_SHOWN.values()),
+                          value=TIES_SHOWN[eco.ties.value], classes=["as-eco-ties"],
+                          on_value=lambda words: eco.ties.set(
+                              next(k for k, w in TIES_SHOWN.items() if w == words)))
     with solara.Column(gap="0"):
         if not choices:
             solara.Text("No ecosystem scenario files found (scenarios/ecosystems/).",
@@ -180,10 +186,11 @@ def EcoNetwork(eco: EcoChannel, height: int | str = 460, projector: bool = False
     eco.tick.value  # noqa: B018  (redraw on every step)
     run = eco.run.value
     size = f"{height}px" if isinstance(height, int) else height
-    solara.FigureEcharts(option=ecosystem_network_option(run, scale_for(projector)),
-                         responsive=True, attributes={
+    which = eco.ties.value
+    option = ecosystem_network_option(run, scale_for(projector), which)
+    solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": f"height: {size}; width: 100%;", "class": "as-eco-network",
-        "data-year": str(run.year), "data-ties": str(len(run.years[-1].ties))})
+        "data-year": str(run.year), "data-ties": str(len(shown_ties(run.years[-1], which)))})
 
 
 @solara.component
@@ -198,7 +205,7 @@ def EcoKey() -> None:
 @solara.component
 def EcoLegend(eco: EcoChannel) -> None:
     """What colour, ties, faintness and place mean."""
-    solara.HTML(unsafe_innerHTML=ecosystem_legend_html(eco.run.value),
+    solara.HTML(unsafe_innerHTML=ecosystem_legend_html(),
                 classes=["as-network-legend", "as-eco-legend"])
 
 

@@ -110,6 +110,7 @@ class Year:
     # PRACTICES)
     ties: dict[tuple[int, int], str]  # pair of organizations -> mode of an alliance they
     # shared this year
+    new_ties: dict[tuple[int, int], str]  # the same, for alliances founded this year only
     figures: dict[str, float]  # the profession table's row (year 0: the starting state)
     founded: int  # alliances founded this year
     sentence: str
@@ -164,17 +165,21 @@ class EcoRun:
         practice = model.orgs.practice.copy()
         sentence = year_sentence(int(figures["year"]), before.practice, practice,
                                  before.figures["wage"], figures, founded)
-        self.years.append(Year(int(figures["year"]), practice, year_ties(model, ended),
+        year = int(figures["year"])
+        self.years.append(Year(year, practice, year_ties(model, ended),
+                               year_ties(model, ended, since_month=12 * (year - 1) + 1),
                                figures, founded, sentence))
 
 
-def year_ties(model: EcosystemModel, ended: list[dict[str, Any]]) -> dict[tuple[int, int], str]:
+def year_ties(model: EcosystemModel, ended: list[dict[str, Any]], since_month: int = 0,
+              ) -> dict[tuple[int, int], str]:
     """Pairs of organizations that were in the same alliance this year (every member who was
     ever in it, as ``network.csv`` counts them), with the alliance's management mode: the
-    alliances alive at the year's end and those that ended during it."""
-    groups = [(live.ever, live.mode) for live in model.live]
+    alliances alive at the year's end and those that ended during it (only those founded
+    in ``since_month`` or later, when given)."""
+    groups = [(live.ever, live.mode) for live in model.live if live.start_month >= since_month]
     groups += [([int(m) for m in str(r["member_ids_ever"]).split(";") if m], str(r["mode"]))
-               for r in ended]
+               for r in ended if int(r["start_month"]) >= since_month]
     ties: dict[tuple[int, int], str] = {}
     for members, mode in groups:
         orgs = sorted(set(members))
@@ -205,7 +210,7 @@ def start_ecosystem(settings: EcoSettings) -> EcoRun:
                            partners=scenario.partners or None,
                            **{**scenario.ecosystem, "n_organizations": settings.n_organizations})
     practice = model.orgs.practice.copy()
-    start = Year(0, practice, {}, starting_figures(model), 0,
+    start = Year(0, practice, {}, {}, starting_figures(model), 0,
                  start_sentence(practice, int(model.params.years)))
     return EcoRun(model, sector_layout(model.orgs.traits), settings, [start])
 

@@ -98,11 +98,22 @@ def sector_labels(scale: Scale) -> list[dict[str, Any]]:
     return labels
 
 
-def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP) -> dict[str, Any]:
+TIES_SHOWN = {"alive": "alliances alive this year", "founded": "alliances founded this year"}
+
+
+def shown_ties(year: Year, which: str = "alive") -> dict[tuple[int, int], str]:
+    """The ties the picture draws: of every alliance alive in the year, or of those founded
+    in it."""
+    return year.new_ties if which == "founded" else year.ties
+
+
+def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP,
+                             which: str = "alive") -> dict[str, Any]:
     """An ECharts graph of the population at its fixed places: organizations coloured by
-    practice (faint when in no alliance this year), ties of this year's alliances coloured
-    by the alliance's management mode."""
+    practice (faint when in no alliance this year), ties of this year's alliances (all, or
+    those founded this year) coloured by the alliance's management mode."""
     shown = run.years[-1]
+    ties = shown_ties(shown, which)
     tied = {org for pair in shown.ties for org in pair}
     size = node_size(len(run.layout))
     names = node_names(run, shown)
@@ -111,11 +122,11 @@ def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP) -> dict[str, An
     nodes += sector_labels(scale)
     # The commonest mode is the series' colour, so most ties carry only their two ends (a
     # thousand organizations can have thousands of ties: each step sends them all).
-    modes = list(shown.ties.values())
+    modes = list(ties.values())
     common = max(set(modes), key=modes.count) if modes else "transversal"
     links = [{"source": a, "target": b} if mode == common else
              {"source": a, "target": b, "lineStyle": {"color": MODE_COLOURS.get(mode)}}
-             for (a, b), mode in shown.ties.items()]
+             for (a, b), mode in ties.items()]
     return {
         "animation": False,
         "tooltip": {"show": True, "textStyle": {"fontSize": scale.label}},
@@ -135,7 +146,7 @@ def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP) -> dict[str, An
     }
 
 
-def ecosystem_legend_html(run: EcoRun) -> str:
+def ecosystem_legend_html() -> str:
     """What colour, faintness, ties and place mean in the population's picture."""
     practices = "".join(
         f'<span class="as-key"><span class="as-swatch" style="background:'
@@ -147,8 +158,9 @@ def ecosystem_legend_html(run: EcoRun) -> str:
         for m in MANAGEMENT_MODES)
     return "".join([
         f"<div><b>Colour</b>: how an organization manages its alliances: {practices}</div>",
-        f"<div><b>Ties</b>: two organizations in the same alliance this year, coloured by "
-        f"how that alliance is managed: {modes}</div>",
+        f"<div><b>Ties</b>: two organizations in the same alliance this year (or, as "
+        f"chosen, in an alliance founded this year), coloured by how that alliance is "
+        f"managed: {modes}</div>",
         "<div><b>Faint</b>: an organization in no alliance this year</div>",
         "<div><b>Place</b>: each sector a group; culturally similar organizations in the "
         "same ring; every organization keeps its place all run (point at one for its "
