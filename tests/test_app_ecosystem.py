@@ -179,6 +179,13 @@ def test_the_feed_escapes_and_puts_the_newest_first(five_years) -> None:
     assert "<script" not in year_feed_html([hostile])
 
 
+def test_the_glossary_explains_the_practices() -> None:
+    from alliancesim.app.words import glossary_codes
+    from alliancesim.ecosystem.parameters import PRACTICES
+
+    assert set(PRACTICES) - glossary_codes() == set()
+
+
 # --- the picture ------------------------------------------------------------------------------
 def test_the_layout_is_fixed_spread_and_grouped_by_sector(five_years) -> None:
     traits = five_years.model.orgs.traits
