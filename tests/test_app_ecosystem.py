@@ -191,7 +191,9 @@ def test_the_layout_is_fixed_spread_and_grouped_by_sector(five_years) -> None:
     traits = five_years.model.orgs.traits
     xy = np.array(sector_layout(traits))
     assert xy.shape == (SMALL, 2)
-    assert np.all((xy > -0.01) & (xy < 1.01))
+    assert np.array_equal(xy, np.array(five_years.layout))
+    wide = np.array(five_years.wide_layout)
+    assert np.ptp(wide[:, 0]) > 2.5 * np.ptp(wide[:, 1]), "one row on a projector"
     nearest = min(np.linalg.norm(a - b) for a, b in itertools.combinations(xy, 2))
     assert nearest > 0.005, "no organization covers another"
     for sector in np.unique(traits.sector):

@@ -187,7 +187,8 @@ def EcoNetwork(eco: EcoChannel, height: int | str = 460, projector: bool = False
     run = eco.run.value
     size = f"{height}px" if isinstance(height, int) else height
     which = eco.ties.value
-    option = ecosystem_network_option(run, scale_for(projector), which)
+    # A projector's box is wide and low: the sectors' groups go in one row there.
+    option = ecosystem_network_option(run, scale_for(projector), which, wide=projector)
     solara.FigureEcharts(option=option, responsive=True, attributes={
         "style": f"height: {size}; width: 100%;", "class": "as-eco-network",
         "data-year": str(run.year), "data-ties": str(len(shown_ties(run.years[-1], which)))})

@@ -36,6 +36,7 @@ MONTHS_PER_YEAR = 12
 MANAGEMENT_MODES = ("dedicated", "transversal", "none")
 # A change of the wage smaller than this (relative) is said to leave it where it was.
 STEADY_WAGE = 0.005
+SQUARE, WIDE = 2, 4  # sector groups per row in the two pictures
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,8 @@ class EcoRun:
     """
 
     model: EcosystemModel
-    layout: list[Position]
+    layout: list[Position]  # the sectors' groups in a square (a laptop's card)
+    wide_layout: list[Position]  # the same in one row (a projector's wide, low box)
     settings: EcoSettings
     years: list[Year] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -212,7 +214,9 @@ def start_ecosystem(settings: EcoSettings) -> EcoRun:
     practice = model.orgs.practice.copy()
     start = Year(0, practice, {}, {}, starting_figures(model), 0,
                  start_sentence(practice, int(model.params.years)))
-    return EcoRun(model, sector_layout(model.orgs.traits), settings, [start])
+    traits = model.orgs.traits
+    return EcoRun(model, sector_layout(traits, SQUARE), sector_layout(traits, WIDE), settings,
+                  [start])
 
 
 # --- the year's sentence ---------------------------------------------------------------------

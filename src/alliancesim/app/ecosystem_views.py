@@ -19,8 +19,8 @@ from typing import Any
 
 from statsmodels.stats.proportion import proportion_confint
 
-from alliancesim.app.ecosystem_state import MANAGEMENT_MODES, EcoRun, Year
-from alliancesim.app.layout import GROUP_RADIUS, SECTOR_CENTRES
+from alliancesim.app.ecosystem_state import MANAGEMENT_MODES, SQUARE, WIDE, EcoRun, Year
+from alliancesim.app.layout import GROUP_RADIUS, LABEL_ROOM, sector_centre
 from alliancesim.app.views import LAPTOP, MODE_COLOURS, Scale
 from alliancesim.app.words import mode_name
 from alliancesim.ecosystem.parameters import PRACTICES
@@ -33,8 +33,10 @@ PRACTICE_WORDS = {"function": "a dedicated alliance function", "trained": "train
 HOVER_WORDS = {"function": "has a dedicated alliance function",
                "trained": "trains its staff in alliance work",
                "none": "no function, no training"}
-SECTOR_GROUPS = {"business": "Businesses", "ngo": "NGOs", "government": "Government bodies",
-                 "knowledge_institute": "Knowledge institutes"}
+# Two lines for the long names, so that a name is never wider than its group.
+SECTOR_GROUPS = {"business": "Businesses", "ngo": "NGOs",
+                 "government": "Government\nbodies",
+                 "knowledge_institute": "Knowledge\ninstitutes"}
 # An organization in no alliance this year is drawn faintly: the busy ones stand out.
 IDLE_OPACITY = 0.35
 # Up to this many ties are drawn at the full (half-transparent) opacity.
@@ -82,18 +84,17 @@ def node_names(run: EcoRun, shown: Year) -> list[str]:
     return out
 
 
-def sector_labels(scale: Scale) -> list[dict[str, Any]]:
-    """Invisible nodes that carry each sector group's name above it. A name runs outward
-    from its group's inner edge, so the names of two groups side by side never meet."""
+def sector_labels(scale: Scale, columns: int) -> list[dict[str, Any]]:
+    """Invisible nodes that carry each sector group's name, centred above it."""
     labels = []
-    for sector, (x, y) in zip(SECTORS, SECTOR_CENTRES, strict=False):
-        left_side = x < 0.5
-        edge = x + GROUP_RADIUS if left_side else x - GROUP_RADIUS
-        labels.append({"name": f"__sector_{sector}", "x": round(edge * 100, 2),
-                       "y": round((y - GROUP_RADIUS - 0.035) * 100, 2), "symbolSize": 0,
-                       "tooltip": {"show": False},
-                       "label": {"show": True, "position": "left" if left_side else "right",
-                                 "distance": 0, "formatter": SECTOR_GROUPS[sector],
+    for k, sector in enumerate(SECTORS):
+        x, y = sector_centre(k, columns)
+        labels.append({"name": f"__sector_{sector}", "x": round(x * 100, 2),
+                       "y": round((y - GROUP_RADIUS - LABEL_ROOM / 2) * 100, 2),
+                       "symbolSize": 0, "tooltip": {"show": False},
+                       "label": {"show": True, "position": "inside",
+                                 "formatter": SECTOR_GROUPS[sector],
+                                 "lineHeight": round(scale.label * 1.2),
                                  "fontSize": scale.label, "color": "#37474f"}})
     return labels
 
@@ -107,19 +108,21 @@ def shown_ties(year: Year, which: str = "alive") -> dict[tuple[int, int], str]:
     return year.new_ties if which == "founded" else year.ties
 
 
-def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP,
-                             which: str = "alive") -> dict[str, Any]:
-    """An ECharts graph of the population at its fixed places: organizations coloured by
-    practice (faint when in no alliance this year), ties of this year's alliances (all, or
-    those founded this year) coloured by the alliance's management mode."""
+def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP, which: str = "alive",
+                             wide: bool = False) -> dict[str, Any]:
+    """An ECharts graph of the population at its fixed places (the sectors in a square, or
+    in a row when ``wide``): organizations coloured by practice (faint when in no alliance
+    this year), ties of this year's alliances (all, or those founded this year) coloured by
+    the alliance's management mode."""
     shown = run.years[-1]
     ties = shown_ties(shown, which)
     tied = {org for pair in shown.ties for org in pair}
     size = node_size(len(run.layout))
     names = node_names(run, shown)
+    layout = run.wide_layout if wide else run.layout
     nodes = [_node(xy, int(shown.practice[k]), k in tied, size, names[k])
-             for k, xy in enumerate(run.layout)]
-    nodes += sector_labels(scale)
+             for k, xy in enumerate(layout)]
+    nodes += sector_labels(scale, WIDE if wide else SQUARE)
     # The commonest mode is the series' colour, so most ties carry only their two ends (a
     # thousand organizations can have thousands of ties: each step sends them all).
     modes = list(ties.values())
@@ -136,12 +139,15 @@ def ecosystem_network_option(run: EcoRun, scale: Scale = LAPTOP,
                             "itemStyle": {"color": PRACTICE_COLOURS[p]}} for p in PRACTICES],
             "data": nodes, "links": links,
             "label": {"show": False},
+            # In a row, a tie between groups far apart arcs over the groups between.
             "lineStyle": {"width": 1, "opacity": tie_opacity(len(links)),
-                          "color": MODE_COLOURS[common]},
+                          "color": MODE_COLOURS[common], "curveness": 0.2 if wide else 0},
             "emphasis": {"focus": "adjacency", "lineStyle": {"width": 2, "opacity": 1}},
-            # Only the centre is given: ECharts then keeps the layout's aspect (round
-            # groups stay round) and fits it into the box, whatever the box's shape.
-            "left": "center", "top": "middle",
+            # One side and the centre only: ECharts then keeps the layout's aspect (round
+            # groups stay round). The row of groups fills a wide box's width, the square
+            # a card's height.
+            "left": "center", "top": "middle", **({"width": "97%"} if wide else
+                                                  {"height": "94%"}),
         }],
     }
 

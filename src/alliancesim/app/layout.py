@@ -111,19 +111,26 @@ def _normalise(xy: np.ndarray) -> np.ndarray:
 
 
 # --- the ecosystem's population: one group per sector ------------------------------------------
-# Where each sector's group sits (centres in [0, 1]^2, in the order of model.organizations'
-# SECTORS): four groups in a square, a fifth and more on a row below.
-SECTOR_CENTRES = ((0.25, 0.27), (0.75, 0.27), (0.25, 0.77), (0.75, 0.77))
+# Each sector's group sits in a cell of its own, one unit wide, with room above it for its
+# name; cells run in rows of ``columns`` (2: a square for a laptop's card; 4: one row for a
+# projector's wide, low box).
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
-GROUP_RADIUS = 0.22  # the largest group's radius (the groups and their names never touch)
+GROUP_RADIUS = 0.45  # the largest group's radius, in cells (the groups never touch)
+LABEL_ROOM = 0.3  # height above each cell for the group's name, in cells
 
 
-def sector_layout(traits: CandidatePool) -> list[Position]:
-    """Positions in [0, 1]^2 for a population of organizations, one per organization, fixed
-    for a run: each sector a disc of its own, the organizations in it evenly spread
-    (a sunflower pattern, so none covers another even at 1,000) and ordered by their
-    culture's first principal component from the centre out, so culturally similar
-    organizations sit in the same ring. Deterministic: no random draw at all."""
+def sector_centre(sector: int, columns: int = 2) -> Position:
+    """Where sector number ``sector``'s group is centred, in cell units."""
+    row, column = divmod(sector, columns)
+    return (column + 0.5, row * (1.0 + LABEL_ROOM) + LABEL_ROOM + 0.5)
+
+
+def sector_layout(traits: CandidatePool, columns: int = 2) -> list[Position]:
+    """Positions (in cell units) for a population of organizations, one per organization,
+    fixed for a run: each sector a disc of its own (see :func:`sector_centre`), the
+    organizations in it evenly spread (a sunflower pattern, so none covers another even at
+    1,000) and ordered by their culture's first principal component from the centre out, so
+    culturally similar organizations sit in the same ring. Deterministic: no random draw."""
     n = len(traits)
     xy = np.zeros((n, 2))
     if n == 0:
@@ -135,7 +142,7 @@ def sector_layout(traits: CandidatePool) -> list[Position]:
     for s in np.unique(sectors).tolist():
         members = np.flatnonzero(sectors == s)
         members = members[np.argsort(culture_order[members], kind="stable")]
-        centre = _sector_centre(s)
+        centre = sector_centre(s, columns)
         # Area follows the group's size, so spacing is the same in every group.
         radius = GROUP_RADIUS * math.sqrt(len(members) / largest)
         for k, org in enumerate(members.tolist()):
@@ -143,9 +150,3 @@ def sector_layout(traits: CandidatePool) -> list[Position]:
             xy[org] = (centre[0] + r * math.cos(k * GOLDEN_ANGLE),
                        centre[1] + r * math.sin(k * GOLDEN_ANGLE))
     return [(float(x), float(y)) for x, y in xy]
-
-
-def _sector_centre(sector: int) -> Position:
-    if sector < len(SECTOR_CENTRES):
-        return SECTOR_CENTRES[sector]
-    return (0.15 + 0.25 * ((sector - len(SECTOR_CENTRES)) % 4), 1.2)
