@@ -15,6 +15,12 @@ from typing import Any
 
 import solara
 
+from alliancesim.app.ecosystem_state import (
+    EcoRun,
+    EcoSettings,
+    opening_eco_settings,
+    start_ecosystem,
+)
 from alliancesim.app.many import ManyState
 from alliancesim.app.moments import DEFAULT_PAUSE_KINDS
 from alliancesim.app.scenarios import ScenarioChoice, list_scenarios
@@ -34,6 +40,12 @@ SPEED_RATES = {"slow": 1.0, "normal": 4.0, "fast": 10.0}
 SPEEDS = {f"{name} ({rate:g} month{'s' if rate != 1 else ''}/s)": rate
           for name, rate in SPEED_RATES.items()}
 DEFAULT_SPEED = next(label for label in SPEEDS if label.startswith("normal"))
+# Years per second in the ecosystem view. A year of 300 organizations takes about 0.15 s
+# here and one of 1,000 up to 1.6 s late in a run, so "fast" promises no rate: it plays as
+# fast as the machine runs (docs/app.md gives the measured times).
+ECO_SPEEDS = {"slow (1 year every 2 s)": 0.5, "normal (1 year/s)": 1.0,
+              "fast (as fast as it runs)": 50.0}
+ECO_DEFAULT_SPEED = "normal (1 year/s)"
 OPENING_SCENARIO = "baseline"  # the file stem the app opens on, when it is there
 
 
@@ -98,6 +110,52 @@ class Channel:
 
 
 @dataclass(frozen=True, eq=False)
+class EcoChannel:
+    """The ecosystem view's run and its play state (as :class:`Channel` for alliances):
+    ``tick`` counts years shown, so only the pieces that read it redraw on a step."""
+
+    settings: solara.Reactive[EcoSettings]
+    run: solara.Reactive[EcoRun]
+    tick: solara.Reactive[int]
+    playing: solara.Reactive[bool]
+    running: solara.Reactive[bool]
+    speed: solara.Reactive[str]
+    chart: solara.Reactive[str]  # the chart the projector's stage shows
+    ties: solara.Reactive[str]  # which alliances' ties the network draws (TIES_SHOWN)
+
+    def advance(self, batch: AbstractContextManager[Any] | None = None) -> bool:
+        """Run the ecosystem one year and tell the views; returns whether a year is left."""
+        still_running = self.run.value.step_year()
+        with batch or nullcontext():
+            self.tick.set(self.tick.value + 1)
+            self.running.set(still_running)
+        return still_running
+
+    def restart(self, settings: EcoSettings | None = None) -> None:
+        """Stop playing and start a fresh ecosystem (from ``settings`` when given)."""
+        self.playing.set(False)
+        if settings is not None:
+            self.settings.set(settings)
+        run = start_ecosystem(self.settings.value)
+        self.run.set(run)
+        self.running.set(run.running)
+        self.tick.set(self.tick.value + 1)
+
+
+def use_eco_channel() -> EcoChannel:
+    """The ecosystem view's state, made once per page: a 300-organization ecosystem at
+    year 0 is made in milliseconds, so it is ready before the tab is opened."""
+    first = solara.use_memo(opening_eco_settings, [])
+    run = solara.use_memo(lambda: start_ecosystem(first), [])
+    return EcoChannel(settings=solara.use_reactive(first), run=solara.use_reactive(run),
+                      tick=solara.use_reactive(0), playing=solara.use_reactive(False),
+                      running=solara.use_reactive(run.running),
+                      speed=solara.use_reactive(ECO_DEFAULT_SPEED),
+                      chart=solara.use_reactive("practices"),
+                      ties=solara.use_reactive("alive"))
+
+
+@dataclass(frozen=True, eq=False)
 class AppState:
     """Everything the page shares between its components (one instance per browser tab)."""
 
@@ -113,6 +171,10 @@ class AppState:
     pause_kinds: solara.Reactive[frozenset[str]]
     # In projector mode: the feed, all charts and the why panel below the one-screen stage.
     details: solara.Reactive[bool]
+    # The ecosystem tab's population, stepped a year at a time.
+    ecosystem: EcoChannel
+    # The tab on show, kept when projector mode redraws the page around the tabs.
+    tab: solara.Reactive[int]
 
 
 def _use_channel(start: Callable[[], Run]) -> Channel:
@@ -153,7 +215,9 @@ def use_app_state(settings: Settings | None = None) -> AppState:
     details = solara.use_reactive(False)
     live = _use_channel(lambda: start_live(chosen.value, projector.value))
     pair = _use_channel(lambda: start_comparison(chosen.value, modes.value, projector.value))
+    ecosystem = use_eco_channel()
+    tab = solara.use_reactive(0)
     # One AppState object for the page's lifetime, so components given it are not redrawn
     # just because the page function ran again.
     return solara.use_memo(lambda: AppState(chosen, live, pair, modes, speed, projector, pause,
-                                            many, pause_kinds, details), [])
+                                            many, pause_kinds, details, ecosystem, tab), [])

@@ -17,6 +17,7 @@ import solara.lab
 
 from alliancesim.app.channel import DEFAULT_SPEED, SPEEDS, AppState, Channel, use_app_state
 from alliancesim.app.compare_view import ComparisonView
+from alliancesim.app.ecosystem_page import EcosystemView
 from alliancesim.app.export import file_stem
 from alliancesim.app.moments import PAUSE_KINDS
 from alliancesim.app.panels import (
@@ -284,14 +285,16 @@ def TopBar(state: AppState) -> None:
 
 @solara.component
 def Main(state: AppState) -> None:
-    """The title, the switches and the three tabs."""
+    """The title, the switches and the four tabs."""
     with solara.Column():
         TopBar(state)
-        with solara.lab.Tabs(lazy=True):
+        with solara.lab.Tabs(value=state.tab, lazy=True):
             with solara.lab.Tab("Live alliance"):
                 LiveView(state)
             with solara.lab.Tab("Compare management modes"):
                 ComparisonView(state)
+            with solara.lab.Tab("Ecosystem"):
+                EcosystemView(state)
             with solara.lab.Tab("Glossary"):
                 GlossaryView()
 
@@ -299,7 +302,7 @@ def Main(state: AppState) -> None:
 @solara.component
 def App(settings: Settings | None = None) -> None:
     """The whole page: set-up on the left (hidden on a projector), the live alliance, the
-    comparison and the glossary on the right."""
+    comparison, the ecosystem and the glossary on the right."""
     state = use_app_state(settings)
     projector = state.projector.value
     solara.Style(CSS)

@@ -10,12 +10,14 @@ generator, because drawing from that generator would change the simulated allian
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
 
 from alliancesim.model import AllianceModel
+from alliancesim.model.organizations import CandidatePool
 
 Position = tuple[float, float]
 # Spawn key that separates the layout's random stream from the model's own streams.
@@ -106,3 +108,45 @@ def _normalise(xy: np.ndarray) -> np.ndarray:
     span = np.where(high - low > 0, high - low, 1.0)
     out = (xy - low) / span
     return np.where(high - low > 0, out, 0.5)
+
+
+# --- the ecosystem's population: one group per sector ------------------------------------------
+# Each sector's group sits in a cell of its own, one unit wide, with room above it for its
+# name; cells run in rows of ``columns`` (2: a square for a laptop's card; 4: one row for a
+# projector's wide, low box).
+GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+GROUP_RADIUS = 0.45  # the largest group's radius, in cells (the groups never touch)
+LABEL_ROOM = 0.3  # height above each cell for the group's name, in cells
+
+
+def sector_centre(sector: int, columns: int = 2) -> Position:
+    """Where sector number ``sector``'s group is centred, in cell units."""
+    row, column = divmod(sector, columns)
+    return (column + 0.5, row * (1.0 + LABEL_ROOM) + LABEL_ROOM + 0.5)
+
+
+def sector_layout(traits: CandidatePool, columns: int = 2) -> list[Position]:
+    """Positions (in cell units) for a population of organizations, one per organization,
+    fixed for a run: each sector a disc of its own (see :func:`sector_centre`), the
+    organizations in it evenly spread (a sunflower pattern, so none covers another even at
+    1,000) and ordered by their culture's first principal component from the centre out, so
+    culturally similar organizations sit in the same ring. Deterministic: no random draw."""
+    n = len(traits)
+    xy = np.zeros((n, 2))
+    if n == 0:
+        return []
+    culture_order = _projection(_scored(np.asarray(traits.culture, dtype=float)))[:, 0] \
+        if n > 1 else np.zeros(1)
+    sectors = np.asarray(traits.sector, dtype=int)
+    largest = max(int(np.count_nonzero(sectors == s)) for s in np.unique(sectors))
+    for s in np.unique(sectors).tolist():
+        members = np.flatnonzero(sectors == s)
+        members = members[np.argsort(culture_order[members], kind="stable")]
+        centre = sector_centre(s, columns)
+        # Area follows the group's size, so spacing is the same in every group.
+        radius = GROUP_RADIUS * math.sqrt(len(members) / largest)
+        for k, org in enumerate(members.tolist()):
+            r = radius * math.sqrt((k + 0.5) / len(members))
+            xy[org] = (centre[0] + r * math.cos(k * GOLDEN_ANGLE),
+                       centre[1] + r * math.sin(k * GOLDEN_ANGLE))
+    return [(float(x), float(y)) for x, y in xy]

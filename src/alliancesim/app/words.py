@@ -298,6 +298,25 @@ GLOSSARY: tuple[tuple[str, tuple[Term, ...]], ...] = (
              "how hard it is to leave.",
              ("contract", "association", "foundation", "joint_venture")),
     )),
+    ("The ecosystem", (
+        Term("ecosystem", "A population of organizations founding, living through and "
+             "ending alliances with each other over decades, carrying what they learn from "
+             "one alliance to the next (the Ecosystem tab).", ()),
+        Term("dedicated alliance function", "An organization's own team of alliance "
+             "professionals: alliances it leads get one of them as a dedicated manager.",
+             ("function",)),
+        Term("trained staff", "An organization that trains all its staff in alliance work: "
+             "its alliances are managed as a transversal skill.", ("trained",)),
+        Term("alliance professionals", "People whose career is managing alliances, hired on "
+             "a labour market; their wage rises when posts go unfilled and falls when "
+             "professionals are idle.", ()),
+        Term("FTE-year", "A full-time person's work for a year: the unit of the "
+             "professionals' wage.", ()),
+        Term("failed share and its interval", "Of the alliances that ended in a year, the "
+             "share that failed; the pale band is its 95% interval (Wilson): with few "
+             "endings it is wide, and where two modes' bands overlap the class cannot tell "
+             "them apart.", ()),
+    )),
     ("Using the app", (
         Term("seed", "The number that fixes every chance event: the same seed gives the same "
              "alliance again.", ()),
