@@ -812,14 +812,17 @@ class ProfessionAnalysis:
 
 def analyze_profession(tables: Any, *, margin: float = DEFAULT_MARGIN,
                        confidence: float = CONFIDENCE,
-                       factors: Sequence[str] | None = None) -> ProfessionAnalysis:
+                       factors: Sequence[str] | None = None,
+                       followup_months: int = FOLLOWUP_MONTHS) -> ProfessionAnalysis:
     """The whole answer from the tables of one run or many (an ``EcosystemResult``, a mapping
     of ``organizations``, ``alliances`` and ``profession``, or a sweep reader's output with
-    ``run_id``, ``point``, ``replicate`` and the varied parameters on every row)."""
+    ``run_id``, ``point``, ``replicate`` and the varied parameters on every row).
+    ``followup_months``: how long after its start an alliance's dissolution counts as early
+    (the headline outcome)."""
     found = tables_of(tables)
     profession = with_run_keys(found["profession"])
     organizations = with_run_keys(found["organizations"])
-    table = alliance_practice_table(found["alliances"], organizations)
+    table = alliance_practice_table(found["alliances"], organizations, followup_months)
     bands = pd.concat([trajectory_bands(profession, column, confidence)
                        for column in ("share_function", "share_trained", "share_none",
                                       "professionals_per_1000_orgs", "wage")
@@ -849,7 +852,8 @@ def analyze_profession(tables: Any, *, margin: float = DEFAULT_MARGIN,
                                 "conditions": profession[POINT].nunique(),
                                 "organizations": int(organizations.groupby(RUN)[
                                     "organization"].nunique().max()),
-                                "years": int(profession["year"].max())}]),
+                                "years": int(profession["year"].max()),
+                                "followup_years": followup_months / 12}]),
     )
 
 
