@@ -443,8 +443,9 @@ def cluster_estimate(data: pd.DataFrame, formula: str, term: str, cluster: pd.Se
 
     groups = pd.factorize(cluster)[0]
     clusters = len(np.unique(groups))
-    if len(data) < 5 or clusters < 3:
-        return NO_ESTIMATE
+    outcome = formula.split("~")[0].strip()
+    if len(data) < 5 or clusters < 3 or data[outcome].nunique() < 2:
+        return NO_ESTIMATE  # an outcome that never varies says nothing about any term
     try:
         fit = _fit(smf.ols(formula, data=data), cluster)
     except (ValueError, np.linalg.LinAlgError):
@@ -581,7 +582,8 @@ def _within_estimate(group: pd.DataFrame, q: Question) -> Estimate:
     x_within = (x - x.groupby(keys).transform("mean")).drop(columns="Intercept")
     x_within = x_within.loc[:, x_within.abs().sum() > 1e-12]
     switchers = _switchers(group, keys)
-    if q.term not in x_within or not switchers or not identified(
+    if q.term not in x_within or not switchers or y_within.abs().to_numpy().max() < 1e-12 \
+            or not identified(
             x_within.to_numpy(), list(x_within.columns).index(q.term)):
         return NO_ESTIMATE
     import statsmodels.api as sm

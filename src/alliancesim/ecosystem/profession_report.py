@@ -84,8 +84,8 @@ def _interval(low: float, high: float, percent: bool = True) -> str:
     if not (np.isfinite(low) and np.isfinite(high)):
         return "no interval"
     if percent:
-        return f"{100 * low:.1f} to {100 * high:.1f} percentage points"
-    return f"{low:.3f} to {high:.3f}"
+        return f"interval {100 * low:.1f} to {100 * high:.1f} percentage points"
+    return f"interval {low:.3f} to {high:.3f}"
 
 
 def markdown_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
@@ -184,7 +184,7 @@ def _emergence_text(a: ProfessionAnalysis) -> str:
             f"alliance function {direction} from {_pct(row['share_start'])} in year "
             f"{_num(row['first_year'])} to {_pct(row['share_end'])} in year "
             f"{_num(row['last_year'])} (mean of {_num(row['runs'])} replicate(s)), "
-            f"a change of {_points(row['change'])} (interval "
+            f"a change of {_points(row['change'])} ("
             f"{_interval(row['ci_low'], row['ci_high'])}): **{row['answer']}**{why}. "
             f"At the end the profession counted {_num(row['professionals_end'], 1)} "
             f"professionals per thousand organizations at a wage of "
@@ -201,7 +201,7 @@ def _factors_text(a: ProfessionAnalysis) -> str:
                 "the share; only replicates of one condition.")
     noise = a.factors[a.factors["factor"] == "replicate noise"]["effect"]
     moving = a.factors[a.factors["answer"] == "moves the end share"]
-    said = "; ".join(f"{r['term']} by {_points(r['effect'])} over its range (interval "
+    said = "; ".join(f"{r['term']} by {_points(r['effect'])} over its range ("
                      f"{_interval(r['ci_low'], r['ci_high'])})" for _, r in moving.iterrows())
     return ("- Across the sweep, " + (f"these factors move the end share: {said}."
                                       if said else "no varied factor clearly moves the end "
@@ -227,7 +227,7 @@ def _practice_text(a: ProfessionAnalysis, s: pd.Series) -> str:
             lines.append(f"  Year by year, organizations with a function judged their "
                          f"portfolio (share of alliances not failed, less spending) "
                          f"{_more_less(r['effect'])} by {_num(abs(r['effect']), 3)} "
-                         f"(interval {_interval(r['ci_low'], r['ci_high'], False)}) than "
+                         f"({_interval(r['ci_low'], r['ci_high'], False)}) than "
                          f"those that train their staff: **{r['answer']}**.")
     lines.append(
         "- **Selection.** Organizations choose their practice: after doing badly (below "
@@ -251,10 +251,13 @@ def _headline_sentence(rows: pd.DataFrame, s: pd.Series) -> str:
     if answer.empty:
         return "No alliance was followed up long enough to be analysed."
     r = answer.iloc[0]
-    text = (f"Alliances led by an organization with a dedicated function were "
-            f"{_more_less(r['effect'])} in their chance of dissolving within "
-            f"{_num(s['followup_years'])} years by {_points(r['effect'])} than alliances "
-            f"led by one that trains its staff (interval of function minus trained "
+    if not np.isfinite(r["effect"]):
+        return ("Too few alliances, or too little variation, to compare function- and "
+                "trained-led alliances: **cannot tell**.")
+    text = (f"Alliances led by an organization with a dedicated function had a chance of "
+            f"dissolving within {_num(s['followup_years'])} years {_points(r['effect'])} "
+            f"{_more_less(r['effect'])} than alliances led by one that trains its staff "
+            f"(function minus trained: "
             f"{_interval(r['ci_low'], r['ci_high'])}; {_num(r['n'])} alliances of "
             f"{_num(r['clusters'])} lead organizations; adjusted for the lead's experience, "
             f"size and sector and the start year, standard errors clustered by "
@@ -262,7 +265,7 @@ def _headline_sentence(rows: pd.DataFrame, s: pd.Series) -> str:
     if len(between) and np.isfinite(between.iloc[0]["effect"]):
         b = between.iloc[0]
         text += (f" Between replicates the runs' own estimates average "
-                 f"{_points(b['effect'])} {_more_less(b['effect'])} (interval "
+                 f"{_points(b['effect'])} {_more_less(b['effect'])} ("
                  f"{_interval(b['ci_low'], b['ci_high'])}, from {_num(b['n'])} runs); the "
                  "answer uses the wider of the two intervals.")
     elif len(per_run) == 1:
@@ -278,7 +281,7 @@ def _within_sentence(rows: pd.DataFrame) -> str:
     r = within.iloc[0]
     return (f"Within organization (each lead against itself under another practice, from "
             f"{_num(r['switchers'])} leads that switched): {_points(r['effect'])} "
-            f"{_more_less(r['effect'])} (interval {_interval(r['ci_low'], r['ci_high'])}): "
+            f"{_more_less(r['effect'])} ({_interval(r['ci_low'], r['ci_high'])}): "
             f"**{r['answer']}**.")
 
 
@@ -288,8 +291,11 @@ def _ended_sentence(rows: pd.DataFrame) -> str:
         r = rows[(rows["outcome"] == outcome) & (rows["estimate"] == "answer")]
         if len(r):
             r = r.iloc[0]
+            if not np.isfinite(r["effect"]):
+                parts.append(f"{label} not estimated (**{r['answer']}**)")
+                continue
             parts.append(f"{label} {_points(r['effect'])} {_more_less(r['effect'])} "
-                         f"(interval {_interval(r['ci_low'], r['ci_high'])}, "
+                         f"({_interval(r['ci_low'], r['ci_high'])}, "
                          f"**{r['answer']}**)")
     if not parts:
         return ""
@@ -312,26 +318,38 @@ def _patterns_text(a: ProfessionAnalysis, s: pd.Series) -> str:
         slope = rows[rows["term"] == "slope at no experience"]
         curve = rows[rows["term"] == "curvature"]
         if len(slope) and len(curve):
-            sl, cu = slope.iloc[0], curve.iloc[0]
-            lines.append(
-                f"- {label}Diminishing returns to alliance experience (Anand and Khanna "
-                f"2000; Hoang and Rothaermel 2005: success rises with prior alliances at a "
-                f"decreasing rate): the first prior alliance changes the chance of success "
-                f"by {_num(sl['effect'], 3)} (interval "
-                f"{_interval(sl['ci_low'], sl['ci_high'], False)}), with a curvature of "
-                f"{_num(cu['effect'], 4)} per prior alliance squared (interval "
-                f"{_num(cu['ci_low'], 4)} to {_num(cu['ci_high'], 4)}): "
-                f"**{sl['answer']}**.")
+            lines.append(f"- {label}" + _experience_sentence(slope.iloc[0], curve.iloc[0]))
         tie = rows[rows["term"] == "repeated tie"]
         if len(tie):
-            t = tie.iloc[0]
-            lines.append(
-                f"- {label}Repeated ties (Gulati 1995: alliances between past partners fail "
-                f"less): alliances whose founders had been partners before "
-                f"({_pct(t['repeated_share'])} of them) were {_more_less(t['effect'])} in "
-                f"their chance of dissolving early by {_points(t['effect'])} (interval "
-                f"{_interval(t['ci_low'], t['ci_high'])}): **{t['answer']}**.")
+            lines.append(f"- {label}" + _tie_sentence(tie.iloc[0]))
     return "\n".join(lines) + "\n"
+
+
+NOT_ESTIMATED = ("could not be estimated (too few alliances, or too little variation in "
+                 "experience or outcome)")
+
+
+def _experience_sentence(slope: pd.Series, curve: pd.Series) -> str:
+    claim = ("Diminishing returns to alliance experience (Anand and Khanna 2000; Hoang and "
+             "Rothaermel 2005: success rises with prior alliances at a decreasing rate): ")
+    if not (np.isfinite(slope["effect"]) and np.isfinite(curve["effect"])):
+        return claim + f"{NOT_ESTIMATED}: **{slope['answer']}**."
+    return (claim + f"the first prior alliance changes the chance of success by "
+            f"{_num(slope['effect'], 3)} ({_interval(slope['ci_low'], slope['ci_high'], False)}"
+            f"), with a curvature of {_num(curve['effect'], 4)} per prior alliance squared "
+            f"(interval {_num(curve['ci_low'], 4)} to {_num(curve['ci_high'], 4)}): "
+            f"**{slope['answer']}**.")
+
+
+def _tie_sentence(tie: pd.Series) -> str:
+    claim = ("Repeated ties (Gulati 1995: alliances between past partners fail less): "
+             f"founders had been partners before in {_pct(tie['repeated_share'])} of the "
+             "alliances; ")
+    if not np.isfinite(tie["effect"]):
+        return claim + f"the effect {NOT_ESTIMATED}: **{tie['answer']}**."
+    return (claim + f"their chance of dissolving early was {_points(tie['effect'])} "
+            f"{_more_less(tie['effect'])} ({_interval(tie['ci_low'], tie['ci_high'])}): "
+            f"**{tie['answer']}**.")
 
 
 # --- the figures -------------------------------------------------------------------------------
