@@ -396,14 +396,14 @@ def _prior_alliances(alliances: pd.DataFrame) -> np.ndarray:
 def _repeated_ties(alliances: pd.DataFrame) -> np.ndarray:
     """Whether an alliance's two founders were together in an alliance past forming that
     closed before it started."""
-    members = _memberships(alliances)
+    done = alliances[_founded(alliances)]
     first_close: dict[tuple[int, int], int] = {}
-    for _, group in members.groupby("alliance_id", sort=False):
-        orgs = sorted(group["organization"].tolist())
-        close = int(group["close_month"].iloc[0])
+    for members, close in zip(done["member_ids_ever"].astype(str), done["close_month"],
+                              strict=True):
+        orgs = sorted(int(o) for o in members.split(";") if o.strip())
         for i, a in enumerate(orgs):
             for b in orgs[i + 1:]:
-                first_close[(a, b)] = min(first_close.get((a, b), close), close)
+                first_close[(a, b)] = min(first_close.get((a, b), close), int(close))
     repeated = []
     for founders, start in zip(alliances["founder_ids"], alliances["start_month"],
                                strict=True):
@@ -461,8 +461,14 @@ def identified(exog: np.ndarray, column: int) -> bool:
     """Whether column ``column`` of a design matrix is identified: dropping it lowers the
     rank (otherwise other columns, or a lack of variation, make its coefficient arbitrary)."""
     exog = np.asarray(exog, dtype=float)
-    rank = np.linalg.matrix_rank(exog)
-    return bool(np.linalg.matrix_rank(np.delete(exog, column, axis=1)) < rank)
+    norms = np.linalg.norm(exog, axis=0)
+    if norms[column] == 0:
+        return False
+    scaled = exog / np.where(norms > 0, norms, 1.0)
+    gram = scaled.T @ scaled  # same rank as the design, and small (columns x columns)
+    rank = np.linalg.matrix_rank(gram, hermitian=True)
+    kept = np.delete(np.delete(gram, column, axis=0), column, axis=1)
+    return bool(np.linalg.matrix_rank(kept, hermitian=True) < rank)
 
 
 def _fit(model: Any, cluster: pd.Series) -> Any:
