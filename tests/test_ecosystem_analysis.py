@@ -184,7 +184,7 @@ def test_a_swept_factor_that_moves_the_end_share_is_found_and_an_idle_one_is_not
         frames.append(frame.assign(imitation_rate=rate, idle_factor=idle))
     factors = emergence_factors(pd.concat(frames, ignore_index=True)).set_index("factor")
     moving = factors.loc["imitation_rate"]
-    assert moving["answer"] == "moves the end share"
+    assert moving["answer"] == "moves the end share" and moving["term"] == "imitation_rate"
     assert moving["ci_low"] <= 0.2 <= moving["ci_high"]
     assert factors.loc["idle_factor", "answer"] == "no clear effect"
     assert 0 < factors.loc["replicate noise", "effect"] < 0.05

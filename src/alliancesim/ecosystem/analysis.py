@@ -66,6 +66,11 @@ EXPERIENCE_LABELS = ("0", "1-2", "3-5", "6-10", "11+")
 # (an analysis choice, not a model parameter: long enough for most dissolutions, short
 # enough to follow up most alliances of a 30-year run).
 FOLLOWUP_MONTHS = 60
+# Fewer conditions than this: a sweep's factor fit treats runs as independent (HC1) rather
+# than clustering by condition, as cluster-robust errors need many clusters.
+MIN_CLUSTERS = 10
+# Fewer residual degrees of freedom than this: a regression is left out as uninformative.
+MIN_RESIDUAL_DF = 10
 # Columns the profession table has of itself; any other column constant within a run and
 # varying between runs is a factor a sweep varied.
 PROFESSION_COLUMNS = frozenset({
@@ -207,8 +212,10 @@ def emergence_answers(profession: pd.DataFrame, *, margin: float = DEFAULT_MARGI
     runs = emergence_per_run(profession)
     rows = []
     for point, group in runs.groupby(POINT, sort=True):
-        answer = judge_paired(group["change"].to_numpy(dtype=float), margin, confidence,
-                              test="one-sample t of last minus first year")
+        # Rounded so that changes equal but for floating-point noise count as equal (and
+        # their spread as none, which the exact sign test then judges).
+        answer = judge_paired(group["change"].round(12).to_numpy(dtype=float), margin,
+                              confidence, test="one-sample t of last minus first year")
         rows.append({POINT: point, "runs": len(group),
                      "first_year": int(group["first_year"].min()),
                      "last_year": int(group["last_year"].max()),
@@ -250,10 +257,12 @@ def emergence_factors(profession: pd.DataFrame, factors: Sequence[str] | None = 
     An ordinary least squares fit of each run's end share on the factors (numbers scaled so
     that a coefficient is the change over the factor's whole swept range; anything else as
     categories against its first level), with standard errors clustered by condition (the
-    replicates of one condition share its values). A factor *moves the end share* when its
-    interval excludes zero. The last row, ``replicate noise``, is the standard deviation of
-    the end share between replicates of one condition (pooled over conditions): a factor's
-    effect smaller than that is within what reruns of one condition already give.
+    replicates of one condition share its values; with fewer than ``MIN_CLUSTERS``
+    conditions, heteroskedasticity-robust HC1 errors treating runs as independent). A factor
+    *moves the end share* when its interval excludes zero. The last row, ``replicate
+    noise``, is the standard deviation of the end share between replicates of one condition
+    (pooled over conditions): a factor's effect smaller than that is within what reruns of
+    one condition already give.
     Empty when nothing was varied."""
     factors = list(sweep_factors(profession) if factors is None else factors)
     ends = emergence_per_run(profession)
@@ -266,13 +275,20 @@ def emergence_factors(profession: pd.DataFrame, factors: Sequence[str] | None = 
 
     data, terms = _scaled_factors(ends, factors)
     rhs = " + ".join(terms.values())
-    fit = _fit(smf.ols(f"share_end ~ {rhs}", data=data), data[POINT])
+    model = smf.ols(f"share_end ~ {rhs}", data=data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if data[POINT].nunique() >= MIN_CLUSTERS:
+            fit = _fit(model, data[POINT])
+        else:  # too few conditions to cluster on: runs as independent, robust to spread
+            fit = model.fit(cov_type="HC1", use_t=True)
     rows = []
     for name, term in terms.items():
         for coef in [c for c in fit.params.index if c == term or c.startswith(f"{term}[")]:
             low, high = fit.conf_int(1 - confidence).loc[coef]
             p = float(fit.pvalues[coef])
-            rows.append({"factor": name, "term": coef, "effect": float(fit.params[coef]),
+            rows.append({"factor": name, "term": coef.replace(term, name),
+                         "effect": float(fit.params[coef]),
                          "ci_low": float(low), "ci_high": float(high), "p_value": p,
                          "answer": "moves the end share" if p < 1 - confidence
                          else "no clear effect", "runs": len(data),
@@ -450,6 +466,8 @@ def cluster_estimate(data: pd.DataFrame, formula: str, term: str, cluster: pd.Se
         fit = _fit(smf.ols(formula, data=data), cluster)
     except (ValueError, np.linalg.LinAlgError):
         return NO_ESTIMATE
+    if fit.df_resid < MIN_RESIDUAL_DF:
+        return NO_ESTIMATE  # nearly as many coefficients as alliances: nothing to learn
     if term not in fit.params.index or not identified(fit.model.exog,
                                                       fit.model.exog_names.index(term)):
         return NO_ESTIMATE

@@ -164,7 +164,9 @@ def _condition_label(a: ProfessionAnalysis, point: Any) -> str:
 def _sentence(a: ProfessionAnalysis, point: Any, text: str) -> str:
     """A bullet about one condition: named when there are several, capitalized if not."""
     label = _condition_label(a, point)
-    return f"- {label}{text}" if label else f"- {text[:1].upper()}{text[1:]}"
+    if label:
+        return f"- {label}{text[:1].lower()}{text[1:]}"
+    return f"- {text[:1].upper()}{text[1:]}"
 
 
 def _emergence_text(a: ProfessionAnalysis) -> str:
@@ -217,7 +219,7 @@ def _practice_text(a: ProfessionAnalysis, s: pd.Series) -> str:
     practice = a.practice
     for point in _conditions(practice):
         rows = practice[practice[POINT] == point]
-        lines.append("- " + _condition_label(a, point) + _headline_sentence(rows, s))
+        lines.append(_sentence(a, point, _headline_sentence(rows, s)))
         lines.append("  " + _within_sentence(rows))
         lines.append("  " + _ended_sentence(rows))
         portfolio = a.portfolio[(a.portfolio[POINT] == point)
