@@ -286,3 +286,10 @@ def test_the_command_writes_the_report_of_a_single_run(tmp_path):
     assert done.exit_code == 0, done.output
     report = (tmp_path / "o" / "report" / REPORT).read_text()
     assert "one run" in report.lower() and "cannot tell" in report
+
+
+def test_a_run_without_alliances_gets_a_report_that_says_so(tmp_path):
+    result = run_ecosystem(None, seed=1, n_organizations=50, years=3, alliance_rate=0.0)
+    write_profession_report(result, tmp_path)
+    report = (tmp_path / REPORT).read_text()
+    assert "No alliance could be analysed" in report and "cannot tell" in report
