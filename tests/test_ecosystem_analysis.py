@@ -209,11 +209,13 @@ def test_diminishing_returns_hold_when_planted_and_fail_when_returns_rise():
     rng = np.random.default_rng(5)
     prior = rng.integers(0, 12, 20000).astype(float)
     concave = 0.3 + 0.08 * prior - 0.005 * prior**2
-    assert experience_curve(pattern_table(concave, prior, prior * 0))["answer"].iloc[0] \
-        == HOLDS
+    checks = experience_curve(pattern_table(concave, prior, prior * 0)).set_index("term")
+    assert checks.loc["overall", "answer"] == HOLDS
+    assert checks.loc["slope at no experience", "ci_low"] <= 0.08 <= \
+        checks.loc["slope at no experience", "ci_high"]
     convex = 0.3 + 0.002 * prior**2
-    assert experience_curve(pattern_table(convex, prior, prior * 0))["answer"].iloc[0] \
-        == DOES_NOT_HOLD
+    checks = experience_curve(pattern_table(convex, prior, prior * 0)).set_index("term")
+    assert checks.loc["overall", "answer"] == DOES_NOT_HOLD
 
 
 def test_repeated_ties_hold_when_planted_and_not_otherwise():

@@ -591,34 +591,43 @@ def _between(per_run: Sequence[Estimate]) -> Estimate:
 
 
 def _within_estimate(group: pd.DataFrame, q: Question) -> Estimate:
-    """The term's coefficient with lead fixed effects (each organization compared with
-    itself under another practice): outcome and regressors demeaned within run and lead,
-    clustered by run and lead (which absorbs the fixed effects' degrees of freedom)."""
-    import patsy
-
+    """The practice's coefficient with lead fixed effects (each organization compared with
+    itself under another practice); only leads that switched practice inform it."""
     org = group[RUN].astype(str) + ":" + group["lead"].astype(str)
+    switchers = _switchers(group, org)
+    if not switchers:
+        return NO_ESTIMATE
+    e = within_estimate(group, f"{q.outcome} ~ {q.within_rhs}", q.term, org)
+    return Estimate(e.effect, e.se, e.df, e.n, e.clusters, switchers) if e.usable else e
+
+
+def within_estimate(data: pd.DataFrame, formula: str, term: str, entity: pd.Series
+                    ) -> Estimate:
+    """The coefficient of ``term`` with ``entity`` fixed effects: the outcome and the
+    regressors of ``formula`` demeaned within entity, OLS, standard errors clustered by
+    entity (which absorbs the fixed effects' degrees of freedom). No estimate when the term
+    does not vary within any entity."""
+    import patsy
+    import statsmodels.api as sm
+
     try:
-        y, x = patsy.dmatrices(f"{q.outcome} ~ {q.within_rhs}", group, return_type="dataframe")
+        y, x = patsy.dmatrices(formula, data, return_type="dataframe")
     except patsy.PatsyError:
         return NO_ESTIMATE
-    keys = org.loc[y.index]
+    keys = entity.loc[y.index]
     y_within = y - y.groupby(keys).transform("mean")
     x_within = (x - x.groupby(keys).transform("mean")).drop(columns="Intercept")
     x_within = x_within.loc[:, x_within.abs().sum() > 1e-12]
-    switchers = _switchers(group, keys)
-    if q.term not in x_within or not switchers or y_within.abs().to_numpy().max() < 1e-12 \
-            or not identified(
-            x_within.to_numpy(), list(x_within.columns).index(q.term)):
+    if term not in x_within or y_within.abs().to_numpy().max() < 1e-12 or not identified(
+            x_within.to_numpy(), list(x_within.columns).index(term)):
         return NO_ESTIMATE
-    import statsmodels.api as sm
-
     try:
         fit = _fit(sm.OLS(y_within.iloc[:, 0], x_within), keys)
     except (ValueError, np.linalg.LinAlgError):
         return NO_ESTIMATE
     clusters = int(keys.nunique())
-    return Estimate(float(fit.params[q.term]), float(fit.bse[q.term]), float(clusters - 1),
-                    len(y), clusters, switchers)
+    return Estimate(float(fit.params[term]), float(fit.bse[term]), float(clusters - 1),
+                    len(y), clusters)
 
 
 def _switchers(group: pd.DataFrame, keys: pd.Series) -> int:
@@ -725,7 +734,13 @@ def experience_curve(table: pd.DataFrame, *, confidence: float = CONFIDENCE) -> 
     sector, start year and run fixed effects, clustered by run and lead), per condition:
     *holds* when the first alliance's slope is clearly positive and the curvature clearly
     negative, *does not hold* when either clearly has the other sign, *cannot tell*
-    otherwise. Rows: slope, curvature, answer."""
+    otherwise. Rows: slope and curvature across organizations, then the same within
+    organization (lead fixed effects, start-year dummies: each organization against its own
+    earlier alliances), a second estimate that removes a confound of the first: an
+    organization whose alliances dissolve quickly has more of them closed, so more
+    "experience", at any date (though the second has its own: the count is built from the
+    organization's own past closings, a lagged outcome). The ``overall`` row holds or does
+    not hold only when both estimates say so, and is *cannot tell* when they disagree."""
     rows = []
     for point, group in _followed_up(table).groupby(POINT, sort=True):
         data = group.assign(success=1.0 - group["dissolved_early"],
@@ -734,23 +749,42 @@ def experience_curve(table: pd.DataFrame, *, confidence: float = CONFIDENCE) -> 
         rhs = f"prior + prior_sq + {PATTERN_CONTROLS}" + (
             f" + C({RUN})" if data[RUN].nunique() > 1 else "")
         cluster = data[RUN].astype(str) + ":" + data["lead"].astype(str)
-        slope = cluster_estimate(data, f"success ~ {rhs}", "prior", cluster)
-        curve = cluster_estimate(data, f"success ~ {rhs}", "prior_sq", cluster)
-        judged = [_interval(e, confidence) for e in (slope, curve)]
-        for name, e, (low, high) in zip(("slope at no experience", "curvature"),
-                                        (slope, curve), judged, strict=True):
-            rows.append({POINT: point, "check": "diminishing returns to experience",
-                         "term": name, "effect": e.effect, "ci_low": low, "ci_high": high,
-                         "n": e.n, "clusters": e.clusters, "answer": ""})
-        (s_low, s_high), (c_low, c_high) = judged
-        if s_low > 0 and c_high < 0:
-            word = HOLDS
-        elif s_high < 0 or c_low > 0:
-            word = DOES_NOT_HOLD
-        else:
-            word = CANNOT_TELL
-        rows[-1]["answer"] = rows[-2]["answer"] = word
+        across = [cluster_estimate(data, f"success ~ {rhs}", term, cluster)
+                  for term in ("prior", "prior_sq")]
+        within_rhs = "prior + prior_sq + C(start_year)"
+        within = [within_estimate(data, f"success ~ {within_rhs}", term, cluster)
+                  for term in ("prior", "prior_sq")]
+        both = []
+        for suffix, (slope, curve) in (("", across), (WITHIN_SUFFIX, within)):
+            both.append(_curve_rows(point, suffix, slope, curve, confidence))
+            rows.extend(both[-1])
+        words = {part[0]["answer"] for part in both}
+        rows.append({POINT: point, "check": "diminishing returns to experience",
+                     "term": "overall", "effect": math.nan, "ci_low": math.nan,
+                     "ci_high": math.nan, "n": both[0][0]["n"],
+                     "clusters": both[0][0]["clusters"],
+                     "answer": words.pop() if len(words) == 1 else CANNOT_TELL})
     return pd.DataFrame(rows)
+
+
+WITHIN_SUFFIX = " (within organization)"
+
+
+def _curve_rows(point: Any, suffix: str, slope: Estimate, curve: Estimate,
+                confidence: float) -> list[dict[str, Any]]:
+    """The slope and curvature rows of one experience-curve fit, with their answer."""
+    (s_low, s_high), (c_low, c_high) = (_interval(e, confidence) for e in (slope, curve))
+    if s_low > 0 and c_high < 0:
+        word = HOLDS
+    elif s_high < 0 or c_low > 0:
+        word = DOES_NOT_HOLD
+    else:
+        word = CANNOT_TELL
+    return [{POINT: point, "check": "diminishing returns to experience", "term": name + suffix,
+             "effect": e.effect, "ci_low": low, "ci_high": high, "n": e.n,
+             "clusters": e.clusters, "answer": word}
+            for name, e, (low, high) in (("slope at no experience", slope, (s_low, s_high)),
+                                         ("curvature", curve, (c_low, c_high)))]
 
 
 def _followed_up(table: pd.DataFrame) -> pd.DataFrame:

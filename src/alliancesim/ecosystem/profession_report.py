@@ -22,6 +22,7 @@ from alliancesim.ecosystem.analysis import (
     CONFIDENCE,
     FOLLOWUP_MONTHS,
     POINT,
+    WITHIN_SUFFIX,
     ProfessionAnalysis,
     analyze_profession,
 )
@@ -321,6 +322,16 @@ def _patterns_text(a: ProfessionAnalysis, s: pd.Series) -> str:
         curve = rows[rows["term"] == "curvature"]
         if len(slope) and len(curve):
             lines.append(f"- {label}" + _experience_sentence(slope.iloc[0], curve.iloc[0]))
+        slope = rows[rows["term"] == "slope at no experience" + WITHIN_SUFFIX]
+        curve = rows[rows["term"] == "curvature" + WITHIN_SUFFIX]
+        if len(slope) and len(curve):
+            lines.append("  " + _experience_within_sentence(slope.iloc[0], curve.iloc[0]))
+        overall = rows[rows["term"] == "overall"]
+        if len(overall):
+            word = overall.iloc[0]["answer"]
+            lines.append(f"  Taken together: **{word}**" + (
+                " (the two estimates disagree)." if word == "cannot tell"
+                and slope.iloc[0]["answer"] != "cannot tell" else "."))
         tie = rows[rows["term"] == "repeated tie"]
         if len(tie):
             lines.append(f"- {label}" + _tie_sentence(tie.iloc[0]))
@@ -341,6 +352,20 @@ def _experience_sentence(slope: pd.Series, curve: pd.Series) -> str:
             f"), with a curvature of {_num(curve['effect'], 4)} per prior alliance squared "
             f"(interval {_num(curve['ci_low'], 4)} to {_num(curve['ci_high'], 4)}): "
             f"**{slope['answer']}**.")
+
+
+def _experience_within_sentence(slope: pd.Series, curve: pd.Series) -> str:
+    claim = ("Within organization (each lead against its own earlier alliances; across "
+             "organizations, those whose alliances dissolve quickly close more of them and "
+             "so gain experience faster, which can bias the first estimate downward, while "
+             "within one organization the count is built from its own past closings, a "
+             "lagged outcome, which biases fixed-effect estimates too): ")
+    if not (np.isfinite(slope["effect"]) and np.isfinite(curve["effect"])):
+        return claim + f"{NOT_ESTIMATED}: **{slope['answer']}**."
+    return (claim + f"slope {_num(slope['effect'], 3)} "
+            f"({_interval(slope['ci_low'], slope['ci_high'], False)}), curvature "
+            f"{_num(curve['effect'], 4)} (interval {_num(curve['ci_low'], 4)} to "
+            f"{_num(curve['ci_high'], 4)}): **{slope['answer']}**.")
 
 
 def _tie_sentence(tie: pd.Series) -> str:
@@ -451,7 +476,7 @@ def _patterns_figure(a: ProfessionAnalysis, plt: Any) -> Any:
         y = first["success_share"].to_numpy()
         err = np.vstack([y - first["ci_low"].to_numpy(), first["ci_high"].to_numpy() - y])
         left.errorbar(first["prior_alliances"], y, yerr=err, fmt="o", capsize=3)
-    answer = _answer_of(a.patterns, "slope at no experience")
+    answer = _answer_of(a.patterns, "overall")
     left.set(xlabel="lead's prior alliances (15 = 15 or more)",
              ylabel="share not dissolved early", ylim=(0, 1),
              title=f"Diminishing returns to experience: {answer}")
