@@ -238,8 +238,10 @@ def _practice_text(a: ProfessionAnalysis, s: pd.Series) -> str:
         "organizations with a function are not a random draw, and the estimates above "
         "(adjusted for experience, size, sector and year) are associations. The "
         "within-organization estimate compares each organization only with itself under "
-        "another practice, which removes what is fixed about it, not what made it switch "
-        "(a run of bad results, say).")
+        "another practice, which removes what is fixed about it, not what made it switch: "
+        "an organization that switches after a run of bad results tends to do better "
+        "afterwards whatever it switched to (regression to the mean), which favours the "
+        "practice organizations switch to.")
     return "\n".join(lines) + "\n"
 
 
@@ -357,9 +359,10 @@ def _experience_sentence(slope: pd.Series, curve: pd.Series) -> str:
 def _experience_within_sentence(slope: pd.Series, curve: pd.Series) -> str:
     claim = ("Within organization (each lead against its own earlier alliances; across "
              "organizations, those whose alliances dissolve quickly close more of them and "
-             "so gain experience faster, which can bias the first estimate downward, while "
-             "within one organization the count is built from its own past closings, a "
-             "lagged outcome, which biases fixed-effect estimates too): ")
+             "so gain experience faster, which can bias the first estimate downward; within "
+             "one organization the count is mostly its own past dissolutions, which, "
+             "measured against the organization's own mean, go with better results later, "
+             "which biases the second upward): ")
     if not (np.isfinite(slope["effect"]) and np.isfinite(curve["effect"])):
         return claim + f"{NOT_ESTIMATED}: **{slope['answer']}**."
     return (claim + f"slope {_num(slope['effect'], 3)} "
