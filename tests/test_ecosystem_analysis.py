@@ -181,12 +181,14 @@ def test_a_swept_factor_that_moves_the_end_share_is_found_and_an_idle_one_is_not
     frames = []
     for k, (rate, idle) in enumerate([(r, d) for r in (0.0, 0.5, 1.0) for d in (0, 1)]):
         frame = trajectories(0.1, 0.1 + 0.2 * rate, 0.01, 4, seed=k, point=k)
-        frames.append(frame.assign(imitation_rate=rate, idle_factor=idle))
+        frames.append(frame.assign(imitation_rate=rate, idle_factor=idle,
+                                   seed=frame["replicate"] + 100 * k))
     factors = emergence_factors(pd.concat(frames, ignore_index=True)).set_index("factor")
     moving = factors.loc["imitation_rate"]
     assert moving["answer"] == "moves the end share" and moving["term"] == "imitation_rate"
     assert moving["ci_low"] <= 0.2 <= moving["ci_high"]
     assert factors.loc["idle_factor", "answer"] == "no clear effect"
+    assert "seed" not in factors.index  # differs between replicates: not a condition's
     assert 0 < factors.loc["replicate noise", "effect"] < 0.05
 
 

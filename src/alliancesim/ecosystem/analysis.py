@@ -78,7 +78,7 @@ PROFESSION_COLUMNS = frozenset({
     "professionals_idle", "professionals_per_1000_orgs", "wage", "professional_skill_mean",
     "professional_employers_mean", "staff_skill_mean", "alliances_live",
     "dedicated_share_live", *YEAR_COUNTS, "failed_share_dedicated",
-    "failed_share_transversal", "failed_share_none", "seed", "seed_entropy",
+    "failed_share_transversal", "failed_share_none", "seed_entropy",
     "seed_spawn_key", "status", "name", "scenario"})
 
 
@@ -237,15 +237,16 @@ def _emergence_word(answer: Answer) -> str:
 
 
 def sweep_factors(frame: pd.DataFrame) -> list[str]:
-    """Columns of a profession table that a sweep varied: constant within every run,
-    different between runs, not one of the table's own columns or the run keys."""
+    """Columns of a profession table that a sweep varied: constant within every condition
+    (so not a seed or a run's own label), different between conditions, not one of the
+    table's own columns or the run keys."""
     frame = with_run_keys(frame)
     factors = []
     for column in frame.columns:
         if column in PROFESSION_COLUMNS or column in KEYS:
             continue
-        per_run = frame.groupby(RUN)[column].nunique(dropna=False)
-        if (per_run <= 1).all() and frame[column].nunique(dropna=False) > 1:
+        per_point = frame.groupby(POINT)[column].nunique(dropna=False)
+        if (per_point <= 1).all() and frame[column].nunique(dropna=False) > 1:
             factors.append(column)
     return factors
 
