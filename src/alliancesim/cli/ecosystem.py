@@ -16,15 +16,17 @@ def ecosystem(
     scenario: Annotated[Path, typer.Argument(
         help="An ecosystem scenario file (TOML: seed, [ecosystem], [alliance], [partners]).",
         show_default=False)],
-    out: Annotated[Path, typer.Option(help="Folder for the tables and the figure.")]
-        = Path("out/ecosystem"),
+    out: Annotated[Path, typer.Option(
+        help="Folder for the tables and the figure; the profession report goes into its "
+             "report/ folder.")] = Path("out/ecosystem"),
     seed: Annotated[int | None, typer.Option(
         help="Seed of the run (0 or more), instead of the file's.", show_default=False)]
         = None,
 ) -> None:
     """Run a population of organizations forming and ending alliances over decades; write
     the organization panel, the alliance table, the network by year, the profession's
-    indicators and a figure into --out."""
+    indicators and a figure into --out, and the profession report (answers with their
+    intervals, CSVs, figures) into --out/report."""
     from alliancesim.ecosystem.scenario import (
         EcosystemScenarioError,
         load_ecosystem_scenario,
@@ -47,7 +49,31 @@ def ecosystem(
         console.print(f"last year: {last['share_function']:.1%} of organizations keep a "
                       f"dedicated function, {int(last['professionals_employed'])} "
                       f"professionals at a wage of {last['wage']:.2f} FTE-years")
+    _report(result, out / "report")
     console.print(f"written to {out}")
+
+
+def _report(result: object, folder: Path) -> None:
+    """Write the profession report of one run and print its two answers."""
+    from alliancesim.ecosystem.analysis import analyze_profession
+    from alliancesim.ecosystem.profession_report import write_analysis
+
+    analysis = analyze_profession(result)
+    write_analysis(analysis, folder)
+    emergence = analysis.emergence
+    if len(emergence):
+        console.print(f"a profession: {emergence['answer'].iloc[0]} (one run: no "
+                      "replicate noise measured)")
+    practice = analysis.practice
+    if len(practice):
+        headline = practice[(practice["outcome"] == "dissolved_early")
+                            & (practice["estimate"] == "answer")]
+        if len(headline):
+            row = headline.iloc[0]
+            console.print(f"function- against trained-led alliances, early dissolution: "
+                          f"{row['effect']:+.3f} ({row['ci_low']:+.3f} to "
+                          f"{row['ci_high']:+.3f}): {row['answer']}")
+    console.print(f"report: {folder / 'report.md'}")
 
 
 def register(app: typer.Typer) -> None:
