@@ -19,7 +19,7 @@ from alliancesim.ecosystem import (
     yearly,
 )
 from alliancesim.ecosystem.outputs import collect
-from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
+from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED, appoint
 from alliancesim.ecosystem.scenario import (
     EcosystemScenarioError,
     load_ecosystem_scenario,
@@ -85,20 +85,26 @@ def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and
     model.run()
     assert len(model.specs) == len(model.records) > 50
     by_id = {r["alliance_id"]: r for r in model.records}
-    extra = {"alliance_id", "start_month", "close_month", "lead", "mode", "professional",
-             "first_professional",
+    extra = {"alliance_id", "start_month", "close_month", "closed_at_term", "lead", "mode",
+             "professional", "first_professional",
              "founder_ids", "member_ids_ever", "member_ids_final"}
     changes = 0
     for spec in model.specs:
         alone = AllianceModel(rng=spec["seed"], collect_steps=False, pool=spec["pool"],
-                              **spec["params"])
+                              manager_class=spec["manager_class"], **spec["params"])
+        if spec["appointed_skill"] is not None:
+            appoint(alone, spec["appointed_skill"])
         # The professionals' moves the ecosystem made, at the months it made them.
-        planned = dict(spec.get("interventions", []))
+        planned = {month: (action, skill) for month, action, skill
+                   in spec.get("interventions", [])}
         changes += len(planned)
         for _ in range(spec["months"]):
             alone.step()
             if alone.month in planned:
-                getattr(alone, planned[alone.month])()
+                action, skill = planned[alone.month]
+                if skill is not None:
+                    appoint(alone, skill)
+                getattr(alone, action)()
         ecosystem_record = {k: v for k, v in by_id[spec["alliance_id"]].items()
                             if k not in extra}
         assert same_record(alone.outcome_record(), ecosystem_record), spec["alliance_id"]

@@ -76,7 +76,7 @@ def alliance_table(model: EcosystemModel) -> pd.DataFrame:
     frame = pd.DataFrame(model.records)
     if frame.empty:
         return frame
-    first = ["alliance_id", "start_month", "close_month", "lead", "mode",
+    first = ["alliance_id", "start_month", "close_month", "closed_at_term", "lead", "mode",
              "first_professional", "professional",
              "founder_ids", "member_ids_ever", "member_ids_final"]
     return frame[first + [c for c in frame.columns if c not in first]].sort_values(

@@ -21,6 +21,8 @@ MODE_RULES = ("lead", "any_member", "majority")
 UNTRAINED_MODES = ("transversal", "none")
 
 ECOSYSTEM_MECHANISMS: dict[str, str] = {
+    "planned_term": "an alliance that has not ended on its own ends at the term its "
+                    "partners agreed, as a single run stops at its horizon",
     "experiential_learning": "organizations keep part of the skill their people gained in an "
                              "alliance",
     "diminishing_returns": "each further alliance adds less to what an organization learns",
@@ -64,6 +66,15 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "that dyads are the most common size", "organizations", 2.0, 20.0,
        source="most alliances are dyads (Gulati 1995; Hagedoorn 2002); the mean is an "
        "assumption", group=_E),
+    _P("alliance_term", "int", 120,
+       "Planned duration of every alliance: one still running after this many months ends "
+       "then (each alliance's own horizon), as a single run of the same horizon stops; 600 "
+       "(the single model's longest horizon) leaves alliances without a planned end",
+       "months", 12, 600,
+       source="assumption: the single-alliance model's default horizon (120 months), so "
+       "that each alliance is a single run as the single model reports it; alliances' "
+       "average life span is about seven years (Bleeke & Ernst 1995), and the term caps "
+       "the renewals of the longest-lived", group=_E, mechanism="planned_term", off=600),
     _P("max_portfolio", "int", 6,
        "Most alliances an organization is in at the same time", "alliances", 1, 100,
        group=_E),

@@ -10,10 +10,12 @@ import mesa
 import numpy as np
 
 from alliancesim.ecosystem.parameters import PRACTICES
+from alliancesim.model.agents import AllianceManager
 from alliancesim.model.organizations import SECTORS, CandidatePool
 
 if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel
+    from alliancesim.model.model import AllianceModel
 
 NONE, TRAINED, FUNCTION = (PRACTICES.index(name) for name in PRACTICES)
 
@@ -204,3 +206,31 @@ class People:
     def idle(self) -> np.ndarray:
         """Indices of professionals in the profession without a post."""
         return np.flatnonzero((self.employer < 0) & self.active)
+
+
+class ProfessionalManager(AllianceManager):
+    """The dedicated manager of an ecosystem's alliance: one of the population's
+    professionals, hired at the skill of the professional appointed to the alliance
+    (:func:`appoint`), at its founding or when another professional takes it over.
+
+    Like every newcomer it starts out knowing the alliance at ``knowledge_initial`` (the
+    hook ``initial_knowledge`` is the single model's): what a professional brings is skill,
+    while knowledge of this alliance's people and history comes with tenure in it.
+    Without an appointment it is hired as :class:`AllianceManager` is.
+    """
+
+    @classmethod
+    def hiring_skill(cls, model: AllianceModel) -> float:
+        """The appointed professional's skill (``model.appointed_skill``), else the
+        single model's draw."""
+        # Drawn all the same, so that the alliance's later management draws (turnover,
+        # names) are those of the single model.
+        drawn = super().hiring_skill(model)
+        appointed = getattr(model, "appointed_skill", None)
+        return drawn if appointed is None else float(appointed)
+
+
+def appoint(alliance: AllianceModel, skill: float) -> None:
+    """Name the professional (by its ``skill``) whom the alliance's next manager is; the
+    alliance's model must have been made with ``manager_class=ProfessionalManager``."""
+    alliance.appointed_skill = float(skill)  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from alliancesim.ecosystem.parameters import PRACTICES
-from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
+from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED, appoint
 
 if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel, LiveAlliance
@@ -45,8 +45,8 @@ def carry_back(model: EcosystemModel, live: LiveAlliance, record: dict[str, Any]
                founded: bool) -> None:
     """The members carry skill, trust and reputation from the alliance that just ended; the
     professional who managed it carries skill and experience."""
-    p, orgs, alliance = model.params, model.orgs, live.model
-    if record["ended"]:  # not those still running at the horizon
+    p, orgs = model.params, model.orgs
+    if record["ended"] or record["closed_at_term"]:  # not those cut off by the horizon
         counts = model.year_counts
         counts[f"ended_{live.mode}"] += 1
         counts[f"failed_{live.mode}"] += int(record["failed"])
@@ -60,28 +60,57 @@ def carry_back(model: EcosystemModel, live: LiveAlliance, record: dict[str, Any]
         year = min(model.year, p.years)
         model.results_sum[year, ever] += success
         model.results_n[year, ever] += 1.0
-    manager = alliance.management.manager
-    if live.professional >= 0 and manager is not None:
-        people, k = model.people, live.professional
-        employer = int(people.employer[k])
-        keep = retention(model, employer) if employer >= 0 else p.experience_retention
-        gained = max(manager.skill - manager.hired_skill, 0.0)
-        weight = diminishing(float(people.experience[k]), p.experience_half_alliances)
-        people.skill[k] = min(1.0, people.skill[k] + keep * weight * gained)
-        people.experience[k] += 1.0
+    if live.professional >= 0:
+        professional_keeps(model, live.professional, live)
+
+
+def professional_keeps(model: EcosystemModel, k: int, live: LiveAlliance) -> None:
+    """Professional ``k``, leaving the management of ``live`` (at its end or handing it
+    over), keeps a share of what it learned there by the rule organizations follow (the
+    retention of its employer now, or experience alone without one), and counts it as an
+    alliance managed."""
+    p, people = model.params, model.people
+    manager = live.model.management.manager
+    if manager is None:
+        return
+    employer = int(people.employer[k])
+    keep = retention(model, employer) if employer >= 0 else p.experience_retention
+    gained = max(manager.skill - manager.hired_skill, 0.0)
+    weight = diminishing(float(people.experience[k]), p.experience_half_alliances)
+    people.skill[k] = min(1.0, people.skill[k] + keep * weight * gained)
+    people.experience[k] += 1.0
+
+
+def keep_gain(model: EcosystemModel, org: int, gained: float) -> None:
+    """Organization ``org`` keeps its share of the skill ``gained`` by its people in an
+    alliance: its retention, weighted by the diminishing returns to its experience."""
+    p, orgs = model.params, model.orgs
+    weight = diminishing(float(orgs.experience[org]), p.experience_half_alliances)
+    orgs.staff_skill[org] = min(1.0, orgs.staff_skill[org]
+                                + retention(model, org) * weight * max(gained, 0.0))
 
 
 def _keep_skill(model: EcosystemModel, live: LiveAlliance) -> None:
     """Each member still in at the end keeps a share of what its representative learned
-    (members who left earlier took their representative's learning with them)."""
-    p, orgs, alliance = model.params, model.orgs, live.model
+    (members who left earlier kept theirs when they left: :func:`keep_leavers_skill`)."""
+    alliance = live.model
     state = alliance.state
     for row, member in enumerate(alliance.members):
         org = int(live.orgs[live.row_of[member.name]])
-        gained = max(float(state.skill[row] - state.skill_entry[row]), 0.0)
-        weight = diminishing(float(orgs.experience[org]), p.experience_half_alliances)
-        orgs.staff_skill[org] = min(1.0, orgs.staff_skill[org]
-                                    + retention(model, org) * weight * gained)
+        keep_gain(model, org, float(state.skill[row] - state.skill_entry[row]))
+
+
+def keep_leavers_skill(model: EcosystemModel, live: LiveAlliance,
+                       leavers: dict[int, Any]) -> None:
+    """Members that leave a founded alliance early keep a share of what their
+    representative learned by the rule members still in at the end follow: the skill the
+    representative left with, less the skill the member joined with."""
+    alliance = live.model
+    if not alliance.alliance.governance:  # not founded: nobody keeps anything, as at its end
+        return
+    entry = alliance.pool.skill
+    for org, member in leavers.items():
+        keep_gain(model, org, member.skill - float(entry[live.row_of[member.name]]))
 
 
 def _remember_ties(model: EcosystemModel, live: LiveAlliance) -> None:
@@ -268,21 +297,27 @@ def staff_functions(model: EcosystemModel) -> None:
 def _reassign_managers(model: EcosystemModel) -> None:
     """Dedicated alliances whose professional no longer works for their lead (it left, was
     poached, or the function closed) get another of the lead's professionals with time to
-    spare, appointed at once; without one, the post falls vacant and the alliance's own
-    mechanics (its vacancy, then a hire at the level it was founded with) take over."""
+    spare, appointed at once and hired at that professional's own skill; without one, the
+    post falls vacant and the alliance's own mechanics (its vacancy, then a hire at the
+    level of the professional last appointed) take over. The professional who left keeps
+    what it learned in the alliance so far (:func:`professional_keeps`)."""
     p, people = model.params, model.people
     for live in model.live:
         old = live.professional
         if old < 0 or people.employer[old] == live.lead:
             continue
         people.load[old] -= 1
+        professional_keeps(model, old, live)
         staff = people.of(live.lead)
         free = staff[people.load[staff] < p.alliances_per_professional]
+        skill = None
         if len(free):
             new = int(free[np.argmin(people.load[free])])
             people.load[new] += 1
             people.worked[new] = True
             live.professional = new
+            skill = float(people.skill[new])
+            appoint(live.model, skill)  # the new manager is this professional, as skilled
             live.model.replace_manager()
             action = "replace_manager"
         else:
@@ -292,7 +327,7 @@ def _reassign_managers(model: EcosystemModel) -> None:
         model.year_counts["managers_changed"] += 1
         if live.spec is not None:  # so that a replay makes the same change
             live.spec.setdefault("interventions", []).append(
-                (live.model.month, action))
+                (live.model.month, action, skill))
 
 
 def _poach(model: EcosystemModel, org: int, moved: set[int]) -> bool:
