@@ -662,3 +662,16 @@ def test_advance_month_is_the_month_step_runs():
         advanced.advance_month()
     assert same_record(stepped.outcome_record(), advanced.outcome_record())
     pd.testing.assert_frame_equal(stepped.step_table(), advanced.step_table())
+
+
+def test_a_partners_function_keeps_managing_the_alliance_it_made_dedicated():
+    # Under any_member, a founder's function that is not the lead's supplies the manager;
+    # without turnover, poaching or practice changes, nobody should be replaced.
+    still = {**ecosystem_mechanism_off("people_turnover"), "poaching_rate": 0.0,
+             "switch_rate": 0.0, "imitation_rate": 0.0}
+    model = ecosystem(3, years=3, mode_rule="any_member", initial_function_share=0.3, **still)
+    table = collect(model).alliances
+    dedicated = table[table["mode"] == "dedicated"]
+    employer = model.people.employer[dedicated["first_professional"].to_numpy()]
+    assert (employer != dedicated["lead"].to_numpy()).any()  # some managed by a partner
+    assert _profession(model)["managers_changed"].sum() == 0

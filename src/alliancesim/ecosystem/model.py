@@ -63,6 +63,7 @@ class LiveAlliance:
     mode: str
     professional: int  # index of the professional managing it, -1 if none
     first_professional: int = -1  # the professional who managed it at the start
+    function: int = -1  # the organization whose function supplies its professional
     current: set[int] = field(default_factory=set)  # organizations in it now
     agents: dict[int, Any] = field(default_factory=dict)  # their member agents, by organization
     ever: list[int] = field(default_factory=list)  # organizations ever in it, by entry
@@ -229,7 +230,9 @@ class EcosystemModel(mesa.Model):
         if appointed is not None:  # a vacancy it leaves is filled at the professional's level
             appoint(model, appointed)
         live = LiveAlliance(self.founded, model, rows, {n: k for k, n in enumerate(pool.names)},
-                            lead, self.month, mode, professional, professional, spec=spec)
+                            lead, self.month, mode, professional, professional, spec=spec,
+                            function=int(self.people.employer[professional])
+                            if professional >= 0 else -1)
         self.founded += 1
         self._membership_changed(live)
         self.live.append(live)

@@ -244,12 +244,14 @@ def _decide(model: EcosystemModel) -> None:
 
 def posts_needed(model: EcosystemModel) -> np.ndarray:
     """Professionals each organization with a function needs: one per
-    ``alliances_per_professional`` dedicated alliances it leads now, at least one."""
+    ``alliances_per_professional`` dedicated alliances its function manages now (those it
+    leads, or under ``mode_rule`` any_member or majority those it made dedicated), at
+    least one."""
     p, orgs = model.params, model.orgs
     led = np.zeros(len(orgs))
     for live in model.live:
         if live.mode == "dedicated":
-            led[live.lead] += 1
+            led[live.function] += 1
     need = np.ceil(led / p.alliances_per_professional)
     return np.where(orgs.practice == FUNCTION, np.maximum(need, 1), 0).astype(int)
 
@@ -295,20 +297,21 @@ def staff_functions(model: EcosystemModel) -> None:
 
 
 def _reassign_managers(model: EcosystemModel) -> None:
-    """Dedicated alliances whose professional no longer works for their lead (it left, was
-    poached, or the function closed) get another of the lead's professionals with time to
-    spare, appointed at once and hired at that professional's own skill; without one, the
-    post falls vacant and the alliance's own mechanics (its vacancy, then a hire at the
-    level of the professional last appointed) take over. The professional who left keeps
-    what it learned in the alliance so far (:func:`professional_keeps`)."""
+    """Dedicated alliances whose professional no longer works for the organization whose
+    function supplied it (it left, was poached, or the function closed) get another of that
+    function's professionals with time to spare, appointed at once and hired at that
+    professional's own skill; without one, the post falls vacant and the alliance's own
+    mechanics (its vacancy, then a hire at the level of the professional last appointed)
+    take over. The professional who left keeps what it learned in the alliance so far
+    (:func:`professional_keeps`)."""
     p, people = model.params, model.people
     for live in model.live:
         old = live.professional
-        if old < 0 or people.employer[old] == live.lead:
+        if old < 0 or people.employer[old] == live.function:
             continue
         people.load[old] -= 1
         professional_keeps(model, old, live)
-        staff = people.of(live.lead)
+        staff = people.of(live.function)
         free = staff[people.load[staff] < p.alliances_per_professional]
         skill = None
         if len(free):
