@@ -85,10 +85,13 @@ def test_one_seed_gives_the_same_ecosystem_and_another_seed_another():
     assert not first.alliances.equals(other.alliances)
 
 
-def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and_seed():
+@pytest.mark.parametrize("organization_turnover", [0.0, 0.2])
+def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and_seed(
+        organization_turnover):
     model = EcosystemModel(3, alliance=WORLD, keep_alliance_specs=True,
                            **{**SMALL, "tie_trust_carry": 0.0, "initial_function_share": 0.4,
-                              "professional_turnover": 0.3})
+                              "professional_turnover": 0.3,
+                              "organization_turnover": organization_turnover})
     model.run()
     assert len(model.specs) == len(model.records) > 50
     by_id = {r["alliance_id"]: r for r in model.records}
@@ -102,16 +105,11 @@ def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and
         if spec["appointed_skill"] is not None:
             appoint(alone, spec["appointed_skill"])
         # The professionals' moves the ecosystem made, at the months it made them.
-        planned = {month: (action, skill) for month, action, skill
-                   in spec.get("interventions", [])}
+        planned = spec.get("interventions", [])
         changes += len(planned)
         for _ in range(spec["months"]):
             alone.step()
-            if alone.month in planned:
-                action, skill = planned[alone.month]
-                if skill is not None:
-                    appoint(alone, skill)
-                getattr(alone, action)()
+            yearly.replay_changes(alone, planned)
         ecosystem_record = {k: v for k, v in by_id[spec["alliance_id"]].items()
                             if k not in extra}
         assert same_record(alone.outcome_record(), ecosystem_record), spec["alliance_id"]
@@ -675,3 +673,35 @@ def test_a_partners_function_keeps_managing_the_alliance_it_made_dedicated():
     employer = model.people.employer[dedicated["first_professional"].to_numpy()]
     assert (employer != dedicated["lead"].to_numpy()).any()  # some managed by a partner
     assert _profession(model)["managers_changed"].sum() == 0
+
+
+# --- organizations entering and leaving the population ------------------------------------------
+def test_organizations_leave_and_newcomers_take_their_place_only_when_switched_on():
+    on = ecosystem(5, organization_turnover=0.2)
+    off = ecosystem(5, **ecosystem_mechanism_off("population_turnover"))
+    panel_on, panel_off = collect(on).organizations, collect(off).organizations
+    assert _profession(on)["organizations_replaced"].sum() > 0
+    assert (panel_on.groupby("year").size() == SMALL["n_organizations"]).all()
+    assert panel_on["entered"].max() > 0 and panel_off["entered"].max() == 0
+    assert _profession(off)["organizations_replaced"].sum() == 0
+    # Each occupant of an index keeps its own name through the years it is in the panel.
+    assert (panel_on.groupby(["organization", "entered"])["name"].nunique() == 1).all()
+    # Newcomers start without alliance experience, so turnover dilutes what the
+    # population has accumulated.
+    assert on.orgs.experience.mean() < off.orgs.experience.mean()
+
+
+def test_an_organization_leaving_the_population_leaves_its_alliances_and_ties():
+    model = EcosystemModel(2, alliance=WORLD, **{**SMALL, "organization_turnover": 0.5})
+    for _ in range(12):  # to the first year's end, where half the organizations leave
+        model.step()
+    gone = set(np.flatnonzero(model.orgs.entered == 1).tolist())
+    assert gone and model.live
+    assert all(not (live.current & gone) for live in model.live)
+    assert (model.orgs.portfolio[list(gone)] == 0).all()
+    assert all(model.ties.partners(org).size == 0 for org in gone)
+    assert all(not (set(model.ties.partners(org).tolist()) & gone) for org in range(120))
+    # Candidates that left can no longer be invited into the alliances they were offered to.
+    for live in model.live:
+        rows = np.isin(live.orgs, list(gone))
+        assert not live.model.pool.available[rows].any()

@@ -66,6 +66,7 @@ class LiveAlliance:
     function: int = -1  # the organization whose function supplies its professional
     current: set[int] = field(default_factory=set)  # organizations in it now
     agents: dict[int, Any] = field(default_factory=dict)  # their member agents, by organization
+    departed: set[int] = field(default_factory=set)  # members that left the population
     ever: list[int] = field(default_factory=list)  # organizations ever in it, by entry
     spec: dict[str, Any] | None = None  # what made it (kept for replays on request)
 
@@ -122,7 +123,7 @@ class EcosystemModel(mesa.Model):
         self.months = 12 * p.years
         traits = draw_pool(np.random.default_rng(_child(seed, 1)), p.n_organizations,
                            self.alliance_params, self.partners)
-        self.orgs = Organizations(traits, self._initial_practices(p))
+        self.orgs = Organizations(traits, self.initial_practices(p.n_organizations))
         self.organizations = [Organization(self, k) for k in range(p.n_organizations)]
         self.people = People()
         self.ties = Ties(self.alliance_params.trust_initial, p.tie_decay)
@@ -144,9 +145,12 @@ class EcosystemModel(mesa.Model):
         for org in np.flatnonzero(self.orgs.practice == FUNCTION).tolist():
             self.people.add(org, self.professional_entry_skill)
 
-    def _initial_practices(self, p: EcosystemParams) -> np.ndarray:
-        draws = self.rng.random(p.n_organizations)
-        practice = np.full(p.n_organizations, NONE)
+    def initial_practices(self, n: int) -> np.ndarray:
+        """Practices of ``n`` organizations drawn by the initial shares (at the start, and
+        for newcomers to the population)."""
+        p = self.params
+        draws = self.rng.random(n)
+        practice = np.full(n, NONE)
         practice[draws < p.initial_function_share + p.initial_trained_share] = TRAINED
         practice[draws < p.initial_function_share] = FUNCTION
         return practice

@@ -21,6 +21,9 @@ MODE_RULES = ("lead", "any_member", "majority")
 UNTRAINED_MODES = ("transversal", "none")
 
 ECOSYSTEM_MECHANISMS: dict[str, str] = {
+    "population_turnover": "organizations leave the population (their alliances lose them, "
+                           "their professionals go to the labour market) and newcomers take "
+                           "their place",
     "planned_term": "an alliance that has not ended on its own ends at the term its "
                     "partners agreed, as a single run stops at its horizon",
     "experiential_learning": "organizations keep part of the skill their people gained in an "
@@ -81,6 +84,12 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     _P("candidate_sample", "int", 30,
        "Organizations a lead screens for partners when it founds an alliance",
        "organizations", 5, 1000, group=_E),
+    _P("organization_turnover", "float", 0.0,
+       "Yearly chance that an organization leaves the population; a newcomer, drawn as the "
+       "first organizations were (its practice by the initial shares), takes its place, so "
+       "the population keeps its size", "1/year", 0.0, 0.5,
+       source="assumption: off by default, for want of a source on the entry and exit of "
+       "alliance-active organizations", group=_E, mechanism="population_turnover", off=0.0),
     _P("initial_function_share", "float", 0.1,
        "Share of organizations that keep a dedicated alliance function at the start", "0-1",
        0.0, 1.0, source="assumption: a minority of firms had dedicated alliance functions "
