@@ -18,8 +18,15 @@ from alliancesim.ecosystem import (
     ecosystem_mechanism_off,
     yearly,
 )
+from alliancesim.ecosystem.model import LiveAlliance, _advance
 from alliancesim.ecosystem.outputs import collect
-from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
+from alliancesim.ecosystem.population import (
+    FUNCTION,
+    NONE,
+    TRAINED,
+    ProfessionalManager,
+    appoint,
+)
 from alliancesim.ecosystem.scenario import (
     EcosystemScenarioError,
     load_ecosystem_scenario,
@@ -78,27 +85,31 @@ def test_one_seed_gives_the_same_ecosystem_and_another_seed_another():
     assert not first.alliances.equals(other.alliances)
 
 
-def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and_seed():
+@pytest.mark.parametrize("organization_turnover", [0.0, 0.2])
+def test_every_alliance_record_is_what_alliance_model_produces_from_its_pool_and_seed(
+        organization_turnover):
     model = EcosystemModel(3, alliance=WORLD, keep_alliance_specs=True,
                            **{**SMALL, "tie_trust_carry": 0.0, "initial_function_share": 0.4,
-                              "professional_turnover": 0.3})
+                              "professional_turnover": 0.3,
+                              "organization_turnover": organization_turnover})
     model.run()
     assert len(model.specs) == len(model.records) > 50
     by_id = {r["alliance_id"]: r for r in model.records}
-    extra = {"alliance_id", "start_month", "close_month", "lead", "mode", "professional",
-             "first_professional",
+    extra = {"alliance_id", "start_month", "close_month", "closed_at_term", "lead", "mode",
+             "professional", "first_professional",
              "founder_ids", "member_ids_ever", "member_ids_final"}
     changes = 0
     for spec in model.specs:
         alone = AllianceModel(rng=spec["seed"], collect_steps=False, pool=spec["pool"],
-                              **spec["params"])
+                              manager_class=spec["manager_class"], **spec["params"])
+        if spec["appointed_skill"] is not None:
+            appoint(alone, spec["appointed_skill"])
         # The professionals' moves the ecosystem made, at the months it made them.
-        planned = dict(spec.get("interventions", []))
+        planned = spec.get("interventions", [])
         changes += len(planned)
         for _ in range(spec["months"]):
             alone.step()
-            if alone.month in planned:
-                getattr(alone, planned[alone.month])()
+            yearly.replay_changes(alone, planned)
         ecosystem_record = {k: v for k, v in by_id[spec["alliance_id"]].items()
                             if k not in extra}
         assert same_record(alone.outcome_record(), ecosystem_record), spec["alliance_id"]
@@ -528,3 +539,169 @@ def test_newcomers_enter_and_idle_professionals_leave_only_when_switched_on():
         model.orgs.practice[:] = NONE  # every function closes: all professionals idle
         yearly.staff_functions(model)
         assert (model.people.employer == -2).any() == left
+
+
+# --- alliances' planned term -------------------------------------------------------------------
+def _live_growth(model: EcosystemModel) -> float:
+    """Alliances alive in years 9-12 over those alive in years 4-7."""
+    live = np.array([row["alliances_live"] for row in model.profession], dtype=float)
+    return float(live[8:12].mean() / live[3:7].mean())
+
+
+def test_alliances_end_at_their_term_so_the_live_count_stops_growing():
+    steady = {"n_organizations": 400, "years": 12, "alliance_rate": 0.01}
+    on = EcosystemModel(2, alliance=WORLD, **{**steady, "alliance_term": 36}).run()
+    table = collect(on).alliances
+    assert (table["end_month"] <= 36).all()
+    at_term = table[table["closed_at_term"]]
+    assert len(at_term) and (at_term["end_month"] == 36).all()
+    assert not at_term["ended"].any()  # still running at its term, as a single run
+    off = EcosystemModel(2, alliance=WORLD,
+                         **{**steady, **ecosystem_mechanism_off("planned_term")}).run()
+    assert not collect(off).alliances["closed_at_term"].any()
+    # At a constant founding rate, a term caps how long alliances live, so their number
+    # levels off once the term has passed; without it, renewed alliances pile up.
+    assert 0.75 < _live_growth(on) < 1.33
+    assert _live_growth(off) > _live_growth(on) + 0.25
+
+
+# --- a professional taking over an alliance ------------------------------------------------------
+def _dedicated_alliance(**params) -> tuple[EcosystemModel, LiveAlliance]:
+    """An ecosystem with one dedicated alliance, led by organization 0's function."""
+    model = EcosystemModel(1, alliance=WORLD, **{**SMALL, "alliance_rate": 0.0,
+                                                 "initial_function_share": 0.0, **params})
+    model.orgs.practice[0] = FUNCTION
+    model.people.add(0, 0.3)
+    model._candidates = lambda lead: np.arange(1, 12)
+    model._found(0)
+    return model, model.live[0]
+
+
+def test_a_professional_taking_over_an_alliance_is_hired_at_its_own_skill():
+    model, live = _dedicated_alliance()
+    assert live.mode == "dedicated" and live.model.management.manager.skill == 0.3
+    for _ in range(6):
+        _advance(live.model)
+    successor = model.people.add(0, 0.8)
+    model.people.employer[live.professional] = -1  # the first professional left
+    yearly._reassign_managers(model)
+    manager = live.model.management.manager
+    assert live.professional == successor
+    assert manager.skill == manager.hired_skill == 0.8
+    assert manager.knowledge == live.model.params.knowledge_initial  # new to this alliance
+    assert model.people.experience[0] == 1.0  # the first one counts the alliance it managed
+
+
+def test_the_professional_manager_without_an_appointment_is_the_single_models_manager():
+    plain = AllianceModel(rng=4, collect_steps=False, management_mode="dedicated")
+    own = AllianceModel(rng=4, collect_steps=False, management_mode="dedicated",
+                        manager_class=ProfessionalManager)
+    for _ in range(60):
+        plain.step()
+        own.step()
+    assert same_record(plain.outcome_record(), own.outcome_record())
+
+
+# --- members who leave early -------------------------------------------------------------------
+def _founded_alliance(**params) -> tuple[EcosystemModel, LiveAlliance]:
+    """An ecosystem with one alliance stepped until its governance is agreed."""
+    for seed in range(1, 30):
+        model = EcosystemModel(seed, alliance=WORLD, **{**SMALL, "alliance_rate": 0.0,
+                                                        "initial_function_share": 0.0,
+                                                        "initial_trained_share": 0.0,
+                                                        **params})
+        model._candidates = lambda lead: np.arange(1, 12)
+        model._found(0)
+        live = model.live[0]
+        while live.model.running and not live.model.alliance.governance:
+            _advance(live.model)
+            model._membership_changed(live)  # as the ecosystem's month does
+        if live.model.running and len(live.model.members) > 2:
+            return model, live
+    raise AssertionError("no alliance got past founding")
+
+
+@pytest.mark.parametrize("learning", [True, False])
+def test_members_that_leave_early_keep_what_their_people_learned(learning):
+    off = {} if learning else {**ecosystem_mechanism_off("experiential_learning"),
+                               **ecosystem_mechanism_off("codification")}
+    model, live = _founded_alliance(**{**NO_SKILL_CHANGE, "experience_retention": 0.5, **off})
+    leaver = live.model.members[-1]
+    org = int(live.orgs[live.row_of[leaver.name]])
+    before = float(model.orgs.staff_skill[org])
+    live.model.state.skill[leaver.slot] = live.model.state.skill_entry[leaver.slot] + 0.2
+    live.model.remove_partner(leaver.name)
+    model._membership_changed(live)
+    kept = float(model.orgs.staff_skill[org]) - before
+    # Half of what its representative gained, at no experience yet (the rule at the end).
+    assert kept == (pytest.approx(0.1) if learning else 0.0)
+
+
+def test_a_member_leaving_before_the_alliance_is_founded_keeps_nothing():
+    model = EcosystemModel(1, alliance=WORLD, **{**SMALL, **NO_SKILL_CHANGE,
+                                                 "experience_retention": 1.0,
+                                                 "alliance_rate": 0.0})
+    model._candidates = lambda lead: np.arange(1, 12)
+    model._found(0)
+    live = model.live[0]
+    leaver = live.model.members[-1]
+    live.model.state.skill[leaver.slot] += 0.2
+    before = model.orgs.staff_skill.copy()
+    live.model.remove_partner(leaver.name)
+    model._membership_changed(live)
+    assert np.array_equal(model.orgs.staff_skill, before)
+
+
+# --- the alliance's public month -----------------------------------------------------------------
+def test_advance_month_is_the_month_step_runs():
+    stepped, advanced = AllianceModel(rng=8), AllianceModel(rng=8)
+    for _ in range(48):
+        stepped.step()
+        advanced.advance_month()
+    assert same_record(stepped.outcome_record(), advanced.outcome_record())
+    pd.testing.assert_frame_equal(stepped.step_table(), advanced.step_table())
+
+
+def test_a_partners_function_keeps_managing_the_alliance_it_made_dedicated():
+    # Under any_member, a founder's function that is not the lead's supplies the manager;
+    # without turnover, poaching or practice changes, nobody should be replaced.
+    still = {**ecosystem_mechanism_off("people_turnover"), "poaching_rate": 0.0,
+             "switch_rate": 0.0, "imitation_rate": 0.0}
+    model = ecosystem(3, years=3, mode_rule="any_member", initial_function_share=0.3, **still)
+    table = collect(model).alliances
+    dedicated = table[table["mode"] == "dedicated"]
+    employer = model.people.employer[dedicated["first_professional"].to_numpy()]
+    assert (employer != dedicated["lead"].to_numpy()).any()  # some managed by a partner
+    assert _profession(model)["managers_changed"].sum() == 0
+
+
+# --- organizations entering and leaving the population ------------------------------------------
+def test_organizations_leave_and_newcomers_take_their_place_only_when_switched_on():
+    on = ecosystem(5, organization_turnover=0.2)
+    off = ecosystem(5, **ecosystem_mechanism_off("population_turnover"))
+    panel_on, panel_off = collect(on).organizations, collect(off).organizations
+    assert _profession(on)["organizations_replaced"].sum() > 0
+    assert (panel_on.groupby("year").size() == SMALL["n_organizations"]).all()
+    assert panel_on["entered"].max() > 0 and panel_off["entered"].max() == 0
+    assert _profession(off)["organizations_replaced"].sum() == 0
+    # Each occupant of an index keeps its own name through the years it is in the panel.
+    assert (panel_on.groupby(["organization", "entered"])["name"].nunique() == 1).all()
+    # Newcomers start without alliance experience, so turnover dilutes what the
+    # population has accumulated.
+    assert on.orgs.experience.mean() < off.orgs.experience.mean()
+
+
+def test_an_organization_leaving_the_population_leaves_its_alliances_and_ties():
+    model = EcosystemModel(2, alliance=WORLD, **{**SMALL, "organization_turnover": 0.5})
+    for _ in range(12):  # to the first year's end, where half the organizations leave
+        model.step()
+    gone = set(np.flatnonzero(model.orgs.entered == 1).tolist())
+    assert gone and model.live
+    assert all(not (live.current & gone) for live in model.live)
+    assert (model.orgs.portfolio[list(gone)] == 0).all()
+    assert all(model.ties.partners(org).size == 0 for org in gone)
+    assert all(not (set(model.ties.partners(org).tolist()) & gone) for org in range(120))
+    # Candidates that left can no longer be invited into the alliances they were offered to.
+    for live in model.live:
+        rows = np.isin(live.orgs, list(gone))
+        assert not live.model.pool.available[rows].any()

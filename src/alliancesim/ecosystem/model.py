@@ -30,7 +30,9 @@ from alliancesim.ecosystem.population import (
     Organization,
     Organizations,
     People,
+    ProfessionalManager,
     Ties,
+    appoint,
 )
 from alliancesim.model.mechanisms import (
     REFERENCE_VARIANCES,
@@ -43,9 +45,6 @@ from alliancesim.model.organizations import draw_pool
 from alliancesim.params import ParameterError
 from alliancesim.params.values import make_params
 
-# The longest an alliance's own model runs (the single-alliance horizon's upper bound); an
-# alliance still running then is recorded as running, as at the ecosystem's end.
-ALLIANCE_HORIZON = 600
 # Alliance parameters the ecosystem sets for each alliance itself.
 SET_PER_ALLIANCE = ("n_members", "management_mode", "horizon",
                     "manager_skill_premium", "manager_skill_sd")
@@ -64,22 +63,21 @@ class LiveAlliance:
     mode: str
     professional: int  # index of the professional managing it, -1 if none
     first_professional: int = -1  # the professional who managed it at the start
+    function: int = -1  # the organization whose function supplies its professional
     current: set[int] = field(default_factory=set)  # organizations in it now
+    agents: dict[int, Any] = field(default_factory=dict)  # their member agents, by organization
+    departed: set[int] = field(default_factory=set)  # members that left the population
     ever: list[int] = field(default_factory=list)  # organizations ever in it, by entry
     spec: dict[str, Any] | None = None  # what made it (kept for replays on request)
 
 
 def _advance(alliance: AllianceModel) -> None:
-    """One month of an alliance: ``AllianceModel.step`` itself, called as Mesa's step
-    wrapper calls it, without the wrapper's event queue (an alliance schedules no events;
-    the queue costs about a tenth of a month's time), keeping Mesa's clock in step."""
-    own_step = getattr(alliance, "_user_step", None)
-    if own_step is None or len(alliance._event_list) > 1:  # not the plain Mesa 3 set-up
-        alliance.step()
-        return
+    """One month of an alliance: :meth:`AllianceModel.advance_month`, the month ``step``
+    runs, without Mesa's step wrapper (an alliance schedules no events, and the wrapper's
+    event queue costs about a tenth of a month's time), keeping Mesa's clock in step."""
     alliance.time += 1
     alliance.steps += 1
-    own_step()
+    alliance.advance_month()
 
 
 def _child(seed: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -125,7 +123,7 @@ class EcosystemModel(mesa.Model):
         self.months = 12 * p.years
         traits = draw_pool(np.random.default_rng(_child(seed, 1)), p.n_organizations,
                            self.alliance_params, self.partners)
-        self.orgs = Organizations(traits, self._initial_practices(p))
+        self.orgs = Organizations(traits, self.initial_practices(p.n_organizations))
         self.organizations = [Organization(self, k) for k in range(p.n_organizations)]
         self.people = People()
         self.ties = Ties(self.alliance_params.trust_initial, p.tie_decay)
@@ -147,9 +145,12 @@ class EcosystemModel(mesa.Model):
         for org in np.flatnonzero(self.orgs.practice == FUNCTION).tolist():
             self.people.add(org, self.professional_entry_skill)
 
-    def _initial_practices(self, p: EcosystemParams) -> np.ndarray:
-        draws = self.rng.random(p.n_organizations)
-        practice = np.full(p.n_organizations, NONE)
+    def initial_practices(self, n: int) -> np.ndarray:
+        """Practices of ``n`` organizations drawn by the initial shares (at the start, and
+        for newcomers to the population)."""
+        p = self.params
+        draws = self.rng.random(n)
+        practice = np.full(n, NONE)
         practice[draws < p.initial_function_share + p.initial_trained_share] = TRAINED
         practice[draws < p.initial_function_share] = FUNCTION
         return practice
@@ -216,7 +217,7 @@ class EcosystemModel(mesa.Model):
         rows = np.concatenate(([lead], ranked))
         mode, professional = self._management(rows[:2])
         values = {**self.alliance_values, "n_members": size, "management_mode": mode,
-                  "horizon": ALLIANCE_HORIZON}
+                  "horizon": p.alliance_term}
         if professional >= 0:  # the manager is the organization's professional, as skilled
             values.update(member_skill_mean=float(self.people.skill[professional]),
                           manager_skill_premium=0.0, manager_skill_sd=0.0)
@@ -224,11 +225,18 @@ class EcosystemModel(mesa.Model):
             self.people.worked[professional] = True
         seed = _child(self.seed, 2, self.founded)
         pool = self.orgs.pool(rows)
-        spec = ({"pool": copy.deepcopy(pool), "params": dict(values), "seed": seed}
+        appointed = values["member_skill_mean"] if professional >= 0 else None
+        spec = ({"pool": copy.deepcopy(pool), "params": dict(values), "seed": seed,
+                 "manager_class": ProfessionalManager, "appointed_skill": appointed}
                 if self.keep_alliance_specs else None)
-        model = AllianceModel(rng=seed, collect_steps=False, pool=pool, **values)
+        model = AllianceModel(rng=seed, collect_steps=False, pool=pool,
+                              manager_class=ProfessionalManager, **values)
+        if appointed is not None:  # a vacancy it leaves is filled at the professional's level
+            appoint(model, appointed)
         live = LiveAlliance(self.founded, model, rows, {n: k for k, n in enumerate(pool.names)},
-                            lead, self.month, mode, professional, professional, spec=spec)
+                            lead, self.month, mode, professional, professional, spec=spec,
+                            function=int(self.people.employer[professional])
+                            if professional >= 0 else -1)
         self.founded += 1
         self._membership_changed(live)
         self.live.append(live)
@@ -298,9 +306,11 @@ class EcosystemModel(mesa.Model):
     # --- membership -------------------------------------------------------------------------
     def _membership_changed(self, live: LiveAlliance) -> None:
         """Bring the organizations' portfolios up to date with who is in the alliance now,
-        and give newcomers the trust their past ties with the members left."""
+        let members that left keep what their people learned, and give newcomers the trust
+        their past ties with the members left."""
         model = live.model
-        now = {int(live.orgs[live.row_of[m.name]]) for m in model.members}
+        members = {int(live.orgs[live.row_of[m.name]]): m for m in model.members}
+        now = set(members)
         joined, left = now - live.current, live.current - now
         for org in joined:
             self.orgs.portfolio[org] += 1
@@ -308,7 +318,10 @@ class EcosystemModel(mesa.Model):
         for org in left:
             self.orgs.portfolio[org] -= 1
             self.orgs.worked[org] = True
+        if left:
+            yearly.keep_leavers_skill(self, live, {org: live.agents[org] for org in left})
         live.current = now
+        live.agents = members
         if joined and self.params.tie_trust_carry > 0.0:
             self._carry_trust(live, joined)
 
@@ -332,8 +345,10 @@ class EcosystemModel(mesa.Model):
         """Record the alliance and let its members carry what it left them."""
         model = live.model
         record = model.outcome_record()
+        at_term = not record["ended"] and model.month >= model.params.horizon
         record.update(alliance_id=live.number, start_month=live.start_month,
-                      close_month=self.month, lead=live.lead, mode=live.mode,
+                      close_month=self.month, closed_at_term=at_term, lead=live.lead,
+                      mode=live.mode,
                       first_professional=live.first_professional,
                       professional=live.professional,
                       founder_ids=";".join(str(int(o)) for o in live.orgs[:2]),

@@ -66,8 +66,25 @@ def organization_panel(model: EcosystemModel) -> pd.DataFrame:
     countries = np.asarray([t.country_name(k) for k in range(len(t))], dtype=object)
     frame.insert(4, "country", countries[index])
     frame.insert(5, "size", t.resources[index])
+    _name_former_organizations(frame, model)
     frame["practice"] = np.asarray(PRACTICES, dtype=object)[frame["practice"].to_numpy()]
     return frame
+
+
+def _name_former_organizations(frame: pd.DataFrame, model: EcosystemModel) -> None:
+    """Rows of organizations that later left the population take their own fixed traits,
+    not those of the newcomer that took their place (``organization_turnover``)."""
+    if not model.orgs.former:
+        return
+    former = pd.DataFrame(model.orgs.former, columns=["organization", "entered", "name",
+                                                      "sector", "country", "size"])
+    former["sector"] = np.asarray(SECTORS, dtype=object)[former["sector"].to_numpy()]
+    # A left join keeps the panel's order; (organization, entered) names one occupant.
+    merged = frame[["organization", "entered"]].merge(former, how="left",
+                                                      on=["organization", "entered"])
+    theirs = merged["name"].notna().to_numpy()
+    for column in ("name", "sector", "country", "size"):
+        frame.loc[theirs, column] = merged.loc[theirs, column].to_numpy()
 
 
 def alliance_table(model: EcosystemModel) -> pd.DataFrame:
@@ -76,7 +93,7 @@ def alliance_table(model: EcosystemModel) -> pd.DataFrame:
     frame = pd.DataFrame(model.records)
     if frame.empty:
         return frame
-    first = ["alliance_id", "start_month", "close_month", "lead", "mode",
+    first = ["alliance_id", "start_month", "close_month", "closed_at_term", "lead", "mode",
              "first_professional", "professional",
              "founder_ids", "member_ids_ever", "member_ids_final"]
     return frame[first + [c for c in frame.columns if c not in first]].sort_values(

@@ -21,6 +21,11 @@ MODE_RULES = ("lead", "any_member", "majority")
 UNTRAINED_MODES = ("transversal", "none")
 
 ECOSYSTEM_MECHANISMS: dict[str, str] = {
+    "population_turnover": "organizations leave the population (their alliances lose them, "
+                           "their professionals go to the labour market) and newcomers take "
+                           "their place",
+    "planned_term": "an alliance that has not ended on its own ends at the term its "
+                    "partners agreed, as a single run stops at its horizon",
     "experiential_learning": "organizations keep part of the skill their people gained in an "
                              "alliance",
     "diminishing_returns": "each further alliance adds less to what an organization learns",
@@ -64,12 +69,27 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "that dyads are the most common size", "organizations", 2.0, 20.0,
        source="most alliances are dyads (Gulati 1995; Hagedoorn 2002); the mean is an "
        "assumption", group=_E),
+    _P("alliance_term", "int", 120,
+       "Planned duration of every alliance: one still running after this many months ends "
+       "then (each alliance's own horizon), as a single run of the same horizon stops; 600 "
+       "(the single model's longest horizon) leaves alliances without a planned end",
+       "months", 12, 600,
+       source="assumption: the single-alliance model's default horizon (120 months), so "
+       "that each alliance is a single run as the single model reports it; alliances' "
+       "average life span is about seven years (Bleeke & Ernst 1995), and the term caps "
+       "the renewals of the longest-lived", group=_E, mechanism="planned_term", off=600),
     _P("max_portfolio", "int", 6,
        "Most alliances an organization is in at the same time", "alliances", 1, 100,
        group=_E),
     _P("candidate_sample", "int", 30,
        "Organizations a lead screens for partners when it founds an alliance",
        "organizations", 5, 1000, group=_E),
+    _P("organization_turnover", "float", 0.0,
+       "Yearly chance that an organization leaves the population; a newcomer, drawn as the "
+       "first organizations were (its practice by the initial shares), takes its place, so "
+       "the population keeps its size", "1/year", 0.0, 0.5,
+       source="assumption: off by default, for want of a source on the entry and exit of "
+       "alliance-active organizations", group=_E, mechanism="population_turnover", off=0.0),
     _P("initial_function_share", "float", 0.1,
        "Share of organizations that keep a dedicated alliance function at the start", "0-1",
        0.0, 1.0, source="assumption: a minority of firms had dedicated alliance functions "

@@ -10,10 +10,12 @@ import mesa
 import numpy as np
 
 from alliancesim.ecosystem.parameters import PRACTICES
+from alliancesim.model.agents import AllianceManager
 from alliancesim.model.organizations import SECTORS, CandidatePool
 
 if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel
+    from alliancesim.model.model import AllianceModel
 
 NONE, TRAINED, FUNCTION = (PRACTICES.index(name) for name in PRACTICES)
 
@@ -34,6 +36,34 @@ class Organizations:
         self.worked = np.zeros(n, dtype=bool)  # in alliance work at some time this year
         self.spend = np.zeros(n)  # management spending this year (FTE-years)
         self.practice_since = np.zeros(n, dtype=int)  # year the current practice began
+        self.entered = np.zeros(n, dtype=int)  # year its organization entered (0: the start)
+        # Organizations that left the population: (index, entered, name, sector, country,
+        # size), so that the panel names whoever held an index in each year.
+        self.former: list[tuple[int, int, str, int, str, float]] = []
+
+    def replace(self, rows: np.ndarray, newcomers: CandidatePool, practice: np.ndarray,
+                year: int) -> None:
+        """Newcomers take the places ``rows`` of organizations that left in ``year``: their
+        traits, their staff's skill, no experience, and ``practice``."""
+        t = self.traits
+        for k, row in enumerate(rows.tolist()):
+            self.former.append((row, int(self.entered[row]), t.names[row], int(t.sector[row]),
+                                t.country_name(row), float(t.resources[row])))
+            t.names[row] = f"{newcomers.names[k]} ~{year}"  # unique: entry year in the name
+        for name in ("sector", "country", "culture", "assertiveness", "goals", "openness",
+                     "skill", "resources", "expectations", "reputation"):
+            getattr(t, name)[rows] = getattr(newcomers, name)
+        t.complete = not bool(np.isnan(t.culture).any())
+        self.staff_skill[rows] = newcomers.skill
+        self.base_skill[rows] = newcomers.skill
+        self.reputation[rows] = newcomers.reputation
+        self.experience[rows] = 0.0
+        self.practice[rows] = practice
+        self.portfolio[rows] = 0
+        self.worked[rows] = False
+        self.spend[rows] = 0.0
+        self.practice_since[rows] = year
+        self.entered[rows] = year
 
     def __len__(self) -> int:
         return len(self.staff_skill)
@@ -129,6 +159,14 @@ class Ties:
         fade = (1.0 - self.decay) ** ((month - since) / 12.0)
         return self.initial + (value - self.initial) * fade
 
+    def forget(self, gone: set[int]) -> None:
+        """Drop every tie to and from the organizations in ``gone``."""
+        for a in gone:
+            self._trust.pop(a, None)
+        for mine in self._trust.values():
+            for b in gone & mine.keys():
+                del mine[b]
+
     def partners(self, a: int) -> np.ndarray:
         """The organizations ``a`` has a tie with."""
         return np.fromiter(self._trust.get(a, {}), dtype=int)
@@ -204,3 +242,31 @@ class People:
     def idle(self) -> np.ndarray:
         """Indices of professionals in the profession without a post."""
         return np.flatnonzero((self.employer < 0) & self.active)
+
+
+class ProfessionalManager(AllianceManager):
+    """The dedicated manager of an ecosystem's alliance: one of the population's
+    professionals, hired at the skill of the professional appointed to the alliance
+    (:func:`appoint`), at its founding or when another professional takes it over.
+
+    Like every newcomer it starts out knowing the alliance at ``knowledge_initial`` (the
+    hook ``initial_knowledge`` is the single model's): what a professional brings is skill,
+    while knowledge of this alliance's people and history comes with tenure in it.
+    Without an appointment it is hired as :class:`AllianceManager` is.
+    """
+
+    @classmethod
+    def hiring_skill(cls, model: AllianceModel) -> float:
+        """The appointed professional's skill (``model.appointed_skill``), else the
+        single model's draw."""
+        # Drawn all the same, so that the alliance's later management draws (turnover,
+        # names) are those of the single model.
+        drawn = super().hiring_skill(model)
+        appointed = getattr(model, "appointed_skill", None)
+        return drawn if appointed is None else float(appointed)
+
+
+def appoint(alliance: AllianceModel, skill: float) -> None:
+    """Name the professional (by its ``skill``) whom the alliance's next manager is; the
+    alliance's model must have been made with ``manager_class=ProfessionalManager``."""
+    alliance.appointed_skill = float(skill)  # type: ignore[attr-defined]

@@ -15,16 +15,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from alliancesim.ecosystem.parameters import PRACTICES
-from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
+from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED, appoint
+from alliancesim.model.organizations import draw_pool
 
 if TYPE_CHECKING:
     from alliancesim.ecosystem.model import EcosystemModel, LiveAlliance
+    from alliancesim.model.model import AllianceModel
 
 # What the profession table counts each year (zero when nothing happened).
 YEAR_COUNTS = {"hired": 0, "poached": 0, "unfilled": 0, "demand": 0, "professionals_left": 0,
                "practice_changes": 0, "ended_dedicated": 0, "failed_dedicated": 0,
                "ended_transversal": 0, "failed_transversal": 0, "ended_none": 0,
-               "failed_none": 0, "managers_changed": 0}
+               "failed_none": 0, "managers_changed": 0, "organizations_replaced": 0}
 
 
 # --- what an ended alliance leaves its members --------------------------------------------
@@ -45,8 +47,8 @@ def carry_back(model: EcosystemModel, live: LiveAlliance, record: dict[str, Any]
                founded: bool) -> None:
     """The members carry skill, trust and reputation from the alliance that just ended; the
     professional who managed it carries skill and experience."""
-    p, orgs, alliance = model.params, model.orgs, live.model
-    if record["ended"]:  # not those still running at the horizon
+    p, orgs = model.params, model.orgs
+    if record["ended"] or record["closed_at_term"]:  # not those cut off by the horizon
         counts = model.year_counts
         counts[f"ended_{live.mode}"] += 1
         counts[f"failed_{live.mode}"] += int(record["failed"])
@@ -54,34 +56,63 @@ def carry_back(model: EcosystemModel, live: LiveAlliance, record: dict[str, Any]
         _keep_skill(model, live)
         _remember_ties(model, live)
         success = 0.0 if record["failed"] else 1.0
-        ever = np.array(live.ever, dtype=int)
+        ever = np.array([o for o in live.ever if o not in live.departed], dtype=int)
         orgs.reputation[ever] += p.reputation_rate * (success - orgs.reputation[ever])
         orgs.experience[ever] += 1.0
         year = min(model.year, p.years)
         model.results_sum[year, ever] += success
         model.results_n[year, ever] += 1.0
-    manager = alliance.management.manager
-    if live.professional >= 0 and manager is not None:
-        people, k = model.people, live.professional
-        employer = int(people.employer[k])
-        keep = retention(model, employer) if employer >= 0 else p.experience_retention
-        gained = max(manager.skill - manager.hired_skill, 0.0)
-        weight = diminishing(float(people.experience[k]), p.experience_half_alliances)
-        people.skill[k] = min(1.0, people.skill[k] + keep * weight * gained)
-        people.experience[k] += 1.0
+    if live.professional >= 0:
+        professional_keeps(model, live.professional, live)
+
+
+def professional_keeps(model: EcosystemModel, k: int, live: LiveAlliance) -> None:
+    """Professional ``k``, leaving the management of ``live`` (at its end or handing it
+    over), keeps a share of what it learned there by the rule organizations follow (the
+    retention of its employer now, or experience alone without one), and counts it as an
+    alliance managed."""
+    p, people = model.params, model.people
+    manager = live.model.management.manager
+    if manager is None:
+        return
+    employer = int(people.employer[k])
+    keep = retention(model, employer) if employer >= 0 else p.experience_retention
+    gained = max(manager.skill - manager.hired_skill, 0.0)
+    weight = diminishing(float(people.experience[k]), p.experience_half_alliances)
+    people.skill[k] = min(1.0, people.skill[k] + keep * weight * gained)
+    people.experience[k] += 1.0
+
+
+def keep_gain(model: EcosystemModel, org: int, gained: float) -> None:
+    """Organization ``org`` keeps its share of the skill ``gained`` by its people in an
+    alliance: its retention, weighted by the diminishing returns to its experience."""
+    p, orgs = model.params, model.orgs
+    weight = diminishing(float(orgs.experience[org]), p.experience_half_alliances)
+    orgs.staff_skill[org] = min(1.0, orgs.staff_skill[org]
+                                + retention(model, org) * weight * max(gained, 0.0))
 
 
 def _keep_skill(model: EcosystemModel, live: LiveAlliance) -> None:
     """Each member still in at the end keeps a share of what its representative learned
-    (members who left earlier took their representative's learning with them)."""
-    p, orgs, alliance = model.params, model.orgs, live.model
+    (members who left earlier kept theirs when they left: :func:`keep_leavers_skill`)."""
+    alliance = live.model
     state = alliance.state
     for row, member in enumerate(alliance.members):
         org = int(live.orgs[live.row_of[member.name]])
-        gained = max(float(state.skill[row] - state.skill_entry[row]), 0.0)
-        weight = diminishing(float(orgs.experience[org]), p.experience_half_alliances)
-        orgs.staff_skill[org] = min(1.0, orgs.staff_skill[org]
-                                    + retention(model, org) * weight * gained)
+        keep_gain(model, org, float(state.skill[row] - state.skill_entry[row]))
+
+
+def keep_leavers_skill(model: EcosystemModel, live: LiveAlliance,
+                       leavers: dict[int, Any]) -> None:
+    """Members that leave a founded alliance early keep a share of what their
+    representative learned by the rule members still in at the end follow: the skill the
+    representative left with, less the skill the member joined with."""
+    alliance = live.model
+    if not alliance.alliance.governance:  # not founded: nobody keeps anything, as at its end
+        return
+    entry = alliance.pool.skill
+    for org, member in leavers.items():
+        keep_gain(model, org, member.skill - float(entry[live.row_of[member.name]]))
 
 
 def _remember_ties(model: EcosystemModel, live: LiveAlliance) -> None:
@@ -100,6 +131,7 @@ def year_end(model: EcosystemModel) -> None:
     """Forgetting, turnover, training, decisions, the labour market, and the year's record."""
     for live in model.live:
         model.orgs.worked[list(live.current)] = True
+    _renew_population(model)
     _forget_and_lose_people(model)
     _train(model)
     _decide(model)
@@ -109,6 +141,79 @@ def year_end(model: EcosystemModel) -> None:
     model.orgs.worked[:] = False
     model.people.worked[:] = model.people.load > 0
     model.orgs.spend[:] = 0.0
+
+
+def apply_change(live: LiveAlliance, action: str, argument: Any = None) -> None:
+    """Make a change to an alliance between its months (a professional taking it over or
+    leaving it, a member leaving the population, candidates withdrawn), and keep it in the
+    alliance's spec so that a replay makes the same change at the same month."""
+    make_change(live.model, action, argument)
+    if live.spec is not None:
+        live.spec.setdefault("interventions", []).append((live.model.month, action, argument))
+
+
+def make_change(alliance: AllianceModel, action: str, argument: Any = None) -> None:
+    """One change the ecosystem makes to an alliance (see :func:`apply_change`)."""
+    if action == "replace_manager":
+        appoint(alliance, argument)  # the new manager is this professional, as skilled
+        alliance.replace_manager()
+    elif action == "manager_leaves":
+        alliance.manager_leaves()
+    elif action == "remove_partner":
+        alliance.remove_partner(argument)
+    elif action == "withdraw_candidates":
+        alliance.pool.available[argument] = False
+    else:
+        raise ValueError(f"unknown change {action!r}")
+
+
+def replay_changes(alliance: AllianceModel, changes: list[tuple[int, str, Any]]) -> None:
+    """Make the changes of a spec's ``interventions`` due at the alliance's current month
+    (for a replay of an ecosystem's alliance on its own)."""
+    for month, action, argument in changes:
+        if month == alliance.month:
+            make_change(alliance, action, argument)
+
+
+def _renew_population(model: EcosystemModel) -> None:
+    """Organizations leave the population with chance ``organization_turnover``: they leave
+    their alliances (which lose a member, and the candidates they were), their
+    professionals go to the labour market, ties to them are forgotten, and a newcomer drawn
+    as the first organizations were takes each one's place, with its results unjudged."""
+    p, orgs, people = model.params, model.orgs, model.people
+    if p.organization_turnover <= 0.0:
+        return  # nothing drawn: runs without turnover are those of before
+    leaving = np.flatnonzero(model.rng.random(len(orgs)) < p.organization_turnover)
+    if not len(leaving):
+        return
+    gone = set(leaving.tolist())
+    for live in model.live:
+        _lose_members(model, live, gone)
+    people.employer[np.isin(people.employer, leaving)] = -1
+    model.ties.forget(gone)
+    newcomers = draw_pool(model.rng, len(leaving), model.alliance_params, model.partners)
+    practice = model.initial_practices(len(leaving))
+    orgs.replace(leaving, newcomers, practice, model.year)
+    for table in (model.results_sum, model.results_n, model.spend_history):
+        table[:, leaving] = 0.0
+    model.year_counts["organizations_replaced"] = len(leaving)
+
+
+def _lose_members(model: EcosystemModel, live: LiveAlliance, gone: set[int]) -> None:
+    """Members of ``live`` in ``gone`` leave it, and candidates in ``gone`` are withdrawn;
+    they are no longer credited with its end."""
+    rows = np.flatnonzero(np.isin(live.orgs, list(gone)))
+    if not len(rows):
+        return
+    apply_change(live, "withdraw_candidates", rows.tolist())
+    members = sorted(gone & live.current)
+    for org in members:
+        apply_change(live, "remove_partner", live.agents[org].name)
+    live.departed |= gone & set(live.ever)
+    if live.function in gone:
+        live.function = -1  # its professional's function has gone with it
+    if members:
+        model._membership_changed(live)
 
 
 def _fade_toward(skill: np.ndarray, base: np.ndarray, rate: float,
@@ -215,12 +320,14 @@ def _decide(model: EcosystemModel) -> None:
 
 def posts_needed(model: EcosystemModel) -> np.ndarray:
     """Professionals each organization with a function needs: one per
-    ``alliances_per_professional`` dedicated alliances it leads now, at least one."""
+    ``alliances_per_professional`` dedicated alliances its function manages now (those it
+    leads, or under ``mode_rule`` any_member or majority those it made dedicated), at
+    least one."""
     p, orgs = model.params, model.orgs
     led = np.zeros(len(orgs))
     for live in model.live:
-        if live.mode == "dedicated":
-            led[live.lead] += 1
+        if live.mode == "dedicated" and live.function >= 0:
+            led[live.function] += 1
     need = np.ceil(led / p.alliances_per_professional)
     return np.where(orgs.practice == FUNCTION, np.maximum(need, 1), 0).astype(int)
 
@@ -266,33 +373,32 @@ def staff_functions(model: EcosystemModel) -> None:
 
 
 def _reassign_managers(model: EcosystemModel) -> None:
-    """Dedicated alliances whose professional no longer works for their lead (it left, was
-    poached, or the function closed) get another of the lead's professionals with time to
-    spare, appointed at once; without one, the post falls vacant and the alliance's own
-    mechanics (its vacancy, then a hire at the level it was founded with) take over."""
+    """Dedicated alliances whose professional no longer works for the organization whose
+    function supplied it (it left, was poached, or the function closed) get another of that
+    function's professionals with time to spare, appointed at once and hired at that
+    professional's own skill; without one, the post falls vacant and the alliance's own
+    mechanics (its vacancy, then a hire at the level of the professional last appointed)
+    take over. The professional who left keeps what it learned in the alliance so far
+    (:func:`professional_keeps`)."""
     p, people = model.params, model.people
     for live in model.live:
         old = live.professional
-        if old < 0 or people.employer[old] == live.lead:
+        if old < 0 or people.employer[old] == live.function:
             continue
         people.load[old] -= 1
-        staff = people.of(live.lead)
+        professional_keeps(model, old, live)
+        staff = people.of(live.function) if live.function >= 0 else np.empty(0, dtype=int)
         free = staff[people.load[staff] < p.alliances_per_professional]
         if len(free):
             new = int(free[np.argmin(people.load[free])])
             people.load[new] += 1
             people.worked[new] = True
             live.professional = new
-            live.model.replace_manager()
-            action = "replace_manager"
+            apply_change(live, "replace_manager", float(people.skill[new]))
         else:
             live.professional = -1
-            live.model.manager_leaves()
-            action = "manager_leaves"
+            apply_change(live, "manager_leaves")
         model.year_counts["managers_changed"] += 1
-        if live.spec is not None:  # so that a replay makes the same change
-            live.spec.setdefault("interventions", []).append(
-                (live.model.month, action))
 
 
 def _poach(model: EcosystemModel, org: int, moved: set[int]) -> bool:
@@ -317,7 +423,8 @@ def _record_year(model: EcosystemModel) -> None:
     counts = people.counts(len(orgs))
     model.panel.append({
         "year": np.full(len(orgs), year), "organization": np.arange(len(orgs)),
-        "practice": orgs.practice.copy(), "professionals": counts,
+        "entered": orgs.entered.copy(), "practice": orgs.practice.copy(),
+        "professionals": counts,
         "staff_skill": orgs.staff_skill.copy(), "experience": orgs.experience.copy(),
         "reputation": orgs.reputation.copy(), "portfolio": orgs.portfolio.copy(),
         "spend": orgs.spend.copy(), "judged_result": np.where(known, judged, np.nan),

@@ -285,6 +285,12 @@ class AllianceModel(mesa.Model):
     # --- the monthly step ---------------------------------------------------------------
     def step(self) -> None:
         """Advance the alliance by one month (nothing happens once it has ended)."""
+        self.advance_month()
+
+    def advance_month(self) -> None:
+        """One month of the alliance: what :meth:`step` does, without Mesa's step wrapper
+        (its event queue and clock), for callers that step alliances themselves (an
+        ecosystem). Nothing happens once the alliance has ended."""
         if self.outcome != phases.RUNNING:
             self.running = False
             return

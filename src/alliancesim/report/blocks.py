@@ -804,11 +804,27 @@ def ecosystem_speed(root: Path) -> str:
     if per_month:
         text += (f"\n\nFrom {min(per_month):.2f} to {max(per_month):.2f} ms of CPU per "
                  "alliance-month.")
+    text += _ecosystem_linearity(runs)
     target = [r for r in runs if (r["organizations"], r["years"]) == (10000, 30)]
     if target:
         met = target[0]["cpu_seconds"] <= 600 and target[0]["peak_mb"] <= 2048
         text += (" The target (10,000 organizations over 30 years within 10 minutes on one "
                  f"core and 2 GB) is {'met' if met else 'not met'} on CPU time and memory.")
+    return text
+
+
+def _ecosystem_linearity(runs: list[dict[str, float]]) -> str:
+    """CPU time per 1,000 organization-years of the runs over the same years (equal figures
+    mean a cost linear in organizations)."""
+    text = ""
+    for years in sorted({r["years"] for r in runs}):
+        same = sorted((r for r in runs if r["years"] == years),
+                      key=lambda r: r["organizations"])
+        if len(same) < 2:
+            continue
+        cost = ", ".join(f"{1e3 * r['cpu_seconds'] / (r['organizations'] * years):.2f} s "
+                         f"({r['organizations']:,})" for r in same)
+        text += (f" Over {years} years, CPU time per 1,000 organization-years: {cost}.")
     return text
 
 
