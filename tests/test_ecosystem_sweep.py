@@ -289,3 +289,10 @@ def test_the_shipped_profession_experiment_is_valid():
     assert isinstance(loaded, EcosystemExperiment) and loaded.design.kind == "lhs"
     assert loaded.record.organizations and loaded.replicates > 1
     assert tomllib.loads(path.read_text())["kind"] == "ecosystem"
+
+
+def test_every_summary_outcome_is_explained_in_the_docs():
+    from alliancesim.ecosystem.runs import OUTCOMES
+
+    page = (Path(__file__).parents[1] / "docs" / "ecosystem.md").read_text()
+    assert [name for name in OUTCOMES if f"`{name}`" not in page] == []
