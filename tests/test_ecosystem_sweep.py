@@ -296,3 +296,33 @@ def test_every_summary_outcome_is_explained_in_the_docs():
 
     page = (Path(__file__).parents[1] / "docs" / "ecosystem.md").read_text()
     assert [name for name in OUTCOMES if f"`{name}`" not in page] == []
+
+
+def test_replay_refuses_an_ecosystem_run_saying_how_to_rerun_it(reference):
+    result = CliRunner().invoke(app, ["replay", str(reference), "--run-id", "0"])
+    assert result.exit_code == 2
+    assert "a sweep of ecosystems" in result.output and "run_seed" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failing_run_is_stored_with_its_error_and_leaves_no_table_rows(
+        tmp_path, monkeypatch):
+    import alliancesim.ecosystem.runs as runs_module
+
+    original = runs_module.summary_outcomes
+
+    def fails_with_an_odd_number_of_alliances(tables):
+        if len(tables["alliances"]) % 2:  # some runs, not all
+            raise RuntimeError("a run that breaks")
+        return original(tables)
+
+    monkeypatch.setattr(runs_module, "summary_outcomes", fails_with_an_odd_number_of_alliances)
+    summary = run_sweep(ecosystem_experiment_from_dict(TINY), tmp_path, backend="inprocess")
+    tables = read_ecosystem_sweep(tmp_path)
+    failed = tables["runs"][tables["runs"]["status"] == "failed"]
+    assert 0 < len(failed) == summary.failures_total < RUNS
+    assert (failed["error"] == "RuntimeError: a run that breaks").all()
+    for name in TABLES:
+        assert not set(tables[name]["run_id"]) & set(failed["run_id"]), name
+    ok_only = read_ecosystem_sweep(tmp_path, include_failed=False)["runs"]
+    assert set(ok_only["run_id"]) == set(tables["runs"]["run_id"]) - set(failed["run_id"])
