@@ -49,7 +49,7 @@ results: run
 	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
 	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
 	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
-	rm -rf out/profession  # ecosystems: when a profession emerges (about 7-15 minutes)
+	rm -rf out/profession  # ecosystems: when a profession emerges (about 8 minutes)
 	$(BIN)/alliancesim sweep experiments/profession.toml --out out/profession
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
 		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
