@@ -36,7 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
 
 # Regenerate every result that README and the docs pages show, then rewrite their tables
-# (about an hour on two cores, of which the verdict about 20 and the tie point about 10).
+# (about an hour on two cores, of which the verdict about 20, the tie point about 10 and the
+# ecosystem sweep about 10).
 results: run
 	$(BIN)/alliancesim validate --replicates 500 --out out/validate
 	$(BIN)/alliancesim run --seed 10 --out out/tour
@@ -48,6 +49,8 @@ results: run
 	rm -rf out/country_sets  # a sweep resumes in its folder: start afresh
 	$(BIN)/alliancesim sweep experiments/country_sets.toml --out out/country_sets
 	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
+	rm -rf out/profession  # ecosystems: when a profession emerges (about 8 minutes)
+	$(BIN)/alliancesim sweep experiments/profession.toml --out out/profession
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
 		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
 

@@ -12,6 +12,7 @@ from alliancesim.cli.main import app
 from alliancesim.params import PARAMETERS_BY_NAME
 from alliancesim.sweeps import ExperimentError, load_experiment, run_seed
 from alliancesim.sweeps.design import DUMMY
+from alliancesim.sweeps.ecosystem import load_any_experiment
 from alliancesim.sweeps.parameter_sets import SET_FACTOR
 
 EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
@@ -51,14 +52,14 @@ def test_shipped_experiments_load_and_give_their_design(path, tmp_path):
         from alliancesim.validation.targets import load_targets
 
         experiment = next(iter(load_targets(path).mode_experiments().values()))
-    else:
-        experiment = load_experiment(path)
+    else:  # a sweep of single alliances, or of ecosystems (kind = "ecosystem")
+        experiment = load_any_experiment(path)
     design = experiment.make_design(experiment.seed or 0)
     assert design.n_points >= 1
     for factor in design.ranged:
         if factor.name in (SET_FACTOR, DUMMY):  # a row of parameter sets; the noise reference
             continue
-        param = PARAMETERS_BY_NAME[factor.name]
+        param = experiment.parameter(factor.name)
         if factor.listed:  # listed values sampled by the design
             assert set(factor.values) <= set(param.choices or factor.values)
         else:

@@ -282,6 +282,11 @@ def _recipe(manifest: dict[str, Any], row: dict[str, Any], source: str
                            "not record what replay needs; rerun the command that made it")
     if not isinstance(recipe, dict):
         raise ResultsError(f"{source}: field 'recipe' is not an object")
+    if recipe.get("kind") == "ecosystem":
+        raise ResultsError(f"{source}: a sweep of ecosystems, whose runs replay does not "
+                           "rerun; alliancesim.ecosystem.scenario.run_ecosystem reruns one "
+                           "with seed=alliancesim.sweeps.run_seed(seed_entropy, "
+                           "*seed_spawn_key) from its row")
     if "scenarios" in recipe:  # a comparison, validation or single run
         scenarios, point = recipe["scenarios"], int(row["point"])
         if not isinstance(scenarios, list) or not 0 <= point < len(scenarios):

@@ -61,17 +61,21 @@ def sweep(
 ) -> None:
     """Run (or resume) a parameter sweep; results go to Parquet files as runs finish.
 
+    Its runs are single alliances, or whole ecosystems when the file says
+    kind = "ecosystem" (see docs/ecosystem.md).
+
     Exit status: 0 all runs done and ok; 3 done, but some runs failed (stored with their
     error); 2 refused (bad file, folder or address); 1 stopped (cluster lost, disk full);
     130 interrupted. Finished runs are always kept: rerun the same command to resume.
     """
-    from alliancesim.sweeps.experiment import ExperimentError, load_experiment
+    from alliancesim.sweeps.ecosystem import load_any_experiment
+    from alliancesim.sweeps.experiment import ExperimentError
 
     if backend is BackendName.dask and scheduler is None:
         fail("--backend dask needs --scheduler ADDRESS (a running 'dask scheduler', like "
              "tcp://10.0.0.5:8786); to use the cores of this machine, use --backend processes")
     try:  # before the runner (pandas, Mesa) loads: a broken file is reported at once
-        loaded = load_experiment(experiment, allow_import=allow_import)
+        loaded = load_any_experiment(experiment, allow_import=allow_import)
     except ExperimentError as exc:
         fail(str(exc))
     from alliancesim.parallel import cap_workers

@@ -10,6 +10,8 @@ Layout::
       panel/part-*.parquet   per-member rows (member x month), when recorded
       events/part-*.parquet  the event logs, when recorded
       network/part-*.parquet trust edge lists at chosen months, when recorded
+      profession/, alliances/, organizations/, professionals/
+                             the tables of ecosystem runs (alliancesim.ecosystem.runs)
 
 Every table part holds the ``run_id`` of its rows and shares its name with the runs part of
 its chunk. A chunk is committed when its ``runs`` part appears. Every file is written under
@@ -61,7 +63,9 @@ from alliancesim.engine.index import (
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
 RUNS, STEPS = "runs", "steps"
-TABLE_DIRS = ("steps", "panel", "events", "network")  # engine.tasks.TABLES, without loading it
+# engine.tasks.TABLES, without loading it: a single alliance's tables, then an ecosystem's
+TABLE_DIRS = ("steps", "panel", "events", "network",
+              "profession", "alliances", "organizations", "professionals")
 CORRUPT = "corrupt"
 REJECTED = "rejected"
 LOCK = ".lock"

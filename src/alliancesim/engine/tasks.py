@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +25,11 @@ import pandas as pd
 RUN_COLUMNS = ("run_id", "point", "replicate", "status", "error", "traceback",
                "seed_entropy", "seed_spawn_key", "duration_s")
 OK, FAILED = "ok", "failed"
-# The tables a run can record besides its row, each stored in a folder of that name.
-TABLES = ("steps", "panel", "events", "network")
+# The tables a run can record besides its row, each stored in a folder of that name: those
+# of a single alliance, and those of an ecosystem (alliancesim.ecosystem.runs).
+ALLIANCE_TABLES = ("steps", "panel", "events", "network")
+ECOSYSTEM_TABLES = ("profession", "alliances", "organizations", "professionals")
+TABLES = (*ALLIANCE_TABLES, *ECOSYSTEM_TABLES)
 
 
 def run_id_of(point: int, replicate: int, replicates: int) -> int:
@@ -120,6 +123,11 @@ class ChunkTask:
     manager_class: type | None = None
     # Classes varied as factors: by field, the class of each import path a run may name.
     class_levels: Mapping[str, Mapping[str, type]] = field(default_factory=dict)
+    # Another kind of run than one alliance (an ecosystem): a module-level function (so that
+    # it pickles by name) ``runner(task, spec, seed) -> (outcome, tables)``; None runs
+    # ``simulate`` on ``base`` with the timeline, recording and classes above.
+    runner: Callable[[ChunkTask, RunSpec, np.random.SeedSequence],
+                     tuple[Mapping[str, Any], dict[str, pd.DataFrame]]] | None = None
 
     def classes_of(self, values: Mapping[str, Any]) -> dict[str, type | None]:
         """The classes one run uses: the task's, or those its values name as a factor."""
@@ -194,25 +202,29 @@ def run_one(task: ChunkTask, spec: RunSpec
         "seed_entropy": str(task.root_seed),
         "seed_spawn_key": list(spec.spawn_key),
     }
-    params = {k: v for k, v in {**task.base, **spec.values}.items()
-              if k not in task.class_levels}
-    record = task.record
+    seed = np.random.SeedSequence(task.root_seed, spawn_key=spec.spawn_key)
     started = time.perf_counter()
     try:
-        result = simulate(
-            params, np.random.SeedSequence(task.root_seed, spawn_key=spec.spawn_key),
-            task.interventions, record_steps=record.steps, record_events=record.events,
-            record_panel=record.panel, network_months=record.network_months,
-            **task.classes_of(spec.values),
-            step_columns=_with_month(record.columns))
+        if task.runner is not None:
+            outcome, tables = task.runner(task, spec, seed)
+        else:
+            params = {k: v for k, v in {**task.base, **spec.values}.items()
+                      if k not in task.class_levels}
+            record = task.record
+            result = simulate(
+                params, seed, task.interventions, record_steps=record.steps,
+                record_events=record.events, record_panel=record.panel,
+                network_months=record.network_months, **task.classes_of(spec.values),
+                step_columns=_with_month(record.columns))
+            outcome, tables = result.outcome, _tables(result, record)
     except Exception as exc:  # any failure of one run is recorded, never fatal
         row.update(status=FAILED, error=f"{type(exc).__name__}: {exc}",
                    traceback=traceback.format_exc(),
                    duration_s=time.perf_counter() - started)
         return row, {}, exc if _reportable(exc) else None
     row.update(status=OK, error="", traceback="", duration_s=time.perf_counter() - started)
-    row.update(result.outcome)
-    return row, _tables(result, record), None
+    row.update(outcome)
+    return row, tables, None
 
 
 def _reportable(exc: Exception) -> bool:

@@ -8,6 +8,10 @@ From Python::
     runs = load_results("results/quick")           # one row per run (DataFrame)
     report = analyze("results/quick")              # indices, effects, figures
 
+    # whole ecosystems (an experiment file with kind = "ecosystem"): the same run_sweep
+    run_sweep("experiments/profession.toml", "out/profession", workers=2)
+    tables = read_ecosystem_sweep("out/profession")  # runs, profession, alliances, ...
+
 Names are imported on first use, so that worker processes, which need only
 :mod:`alliancesim.engine.tasks`, do not load the analysis stack (matplotlib, SALib).
 """
@@ -25,6 +29,8 @@ _EXPORTS = {
     "sweeps.design": ("DESIGN_KINDS", "Design", "Factor", "make_design"),
     "sweeps.experiment": ("Experiment", "ExperimentError", "experiment_from_dict",
                           "load_experiment"),
+    "sweeps.ecosystem": ("EcosystemExperiment", "load_any_experiment",
+                         "read_ecosystem_sweep"),
     "sweeps.runner": ("SweepSummary", "run_sweep"),
     "engine.tasks": ("run_seed",),
     "engine.store": ("ResultsError", "ResultsStore"),
@@ -39,6 +45,7 @@ __all__ = [
     "AnalysisError",
     "BackendError",
     "Design",
+    "EcosystemExperiment",
     "Experiment",
     "ExperimentError",
     "Factor",
@@ -47,6 +54,7 @@ __all__ = [
     "SweepSummary",
     "analyze",
     "experiment_from_dict",
+    "load_any_experiment",
     "load_design",
     "load_experiment",
     "load_manifest",
@@ -54,6 +62,7 @@ __all__ = [
     "load_steps",
     "load_table",
     "make_design",
+    "read_ecosystem_sweep",
     "run_seed",
     "run_sweep",
 ]
@@ -77,6 +86,11 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         load_table,
     )
     from alliancesim.sweeps.design import DESIGN_KINDS, Design, Factor, make_design
+    from alliancesim.sweeps.ecosystem import (
+        EcosystemExperiment,
+        load_any_experiment,
+        read_ecosystem_sweep,
+    )
     from alliancesim.sweeps.experiment import (
         Experiment,
         ExperimentError,

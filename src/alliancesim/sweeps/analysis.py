@@ -148,7 +148,10 @@ def _register_declared(manifest: dict[str, Any], source: Path) -> None:
     units for tables and figures) from the manifest: no code is imported to analyse."""
     from alliancesim.params.declared import register_records
 
-    records = manifest.get("declared_parameters", [])
+    # The definitions of an ecosystem sweep's factors (ecosystem parameters, and
+    # 'alliance.x' for single-alliance ones) are registered the same way.
+    records = [*manifest.get("declared_parameters", []),
+               *manifest.get("factor_parameters", [])]
     try:
         register_records(records)
     except (TypeError, ValueError) as error:

@@ -454,6 +454,11 @@ class Experiment(BaseModel):
                 identity[field] = path
         return identity
 
+    def task_runner(self) -> Any:
+        """The engine's runner of one run: None, the single-alliance simulation (an
+        ecosystem experiment gives its own)."""
+        return None
+
     def recording(self) -> Any:
         """What each run records, for the run engine."""
         from alliancesim.engine.tasks import Recording
@@ -575,6 +580,18 @@ def read_experiment_toml(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _alliance_kind(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """``data`` without its top-level ``kind``, which must name single alliances here;
+    an ecosystem experiment is refused with where it is read instead."""
+    from alliancesim.sweeps.ecosystem import KIND, experiment_kind
+
+    if experiment_kind(data, source) == KIND:
+        raise ExperimentError(source, "kind", "an ecosystem experiment: run it with "
+                              "'alliancesim sweep' (or alliancesim.sweeps.run_sweep); here "
+                              "allowed: 'alliance', a sweep of single alliances")
+    return {k: v for k, v in data.items() if k != "kind"}
+
+
 def load_experiment(path: str | Path, *, allow_import: bool = False) -> Experiment:
     """Read and check an experiment TOML file; raise :class:`ExperimentError` if it is
     invalid. With ``allow_import`` the classes it (or its scenario) names are imported, so
@@ -589,6 +606,7 @@ def experiment_from_dict(
 ) -> Experiment:
     """Build and check an experiment from a mapping shaped like the TOML file
     (``allow_import`` as for :func:`load_experiment`)."""
+    data = _alliance_kind(data, source)
     try:
         experiment = Experiment.model_validate(
             {**data, "source": source, "base_dir": str(base_dir)}

@@ -34,14 +34,15 @@ from alliancesim.engine.store import DesignMissing, ResultsError, ResultsStore, 
 from alliancesim.engine.tasks import ChunkTask, RunSpec, run_id_of, sweep_spawn_key
 from alliancesim.params.declared import parameter_record
 from alliancesim.sweeps.design import Design
-from alliancesim.sweeps.experiment import Experiment, load_experiment
+from alliancesim.sweeps.ecosystem import EcosystemExperiment, load_any_experiment
+from alliancesim.sweeps.experiment import Experiment
 
 SEED_SCHEME = SWEEP_SEED_SCHEME
 SweepSummary = RunSummary  # what run_sweep returns
 
 
 def run_sweep(
-    experiment: Experiment | str | Path,
+    experiment: Experiment | EcosystemExperiment | str | Path,
     out: str | Path | None = None,
     *,
     workers: int | None = None,
@@ -59,7 +60,9 @@ def run_sweep(
     """Run (or resume) a sweep and store its results in ``out``.
 
     Args:
-        experiment: an :class:`Experiment` or the path of an experiment TOML file.
+        experiment: an :class:`Experiment`, an
+            :class:`~alliancesim.sweeps.ecosystem.EcosystemExperiment` (whose runs are
+            whole ecosystems), or the path of an experiment TOML file of either kind.
         out: results folder (default ``results/<experiment name>``).
         workers: processes that simulate on this machine, this one included (default: all
             cores); 1 runs everything in this process.
@@ -84,18 +87,26 @@ def run_sweep(
     Ctrl-C stores every finished run before re-raising ``KeyboardInterrupt``. Worker
     processes import the main script again: call this under ``if __name__ == "__main__":``.
     """
-    exp = experiment if isinstance(experiment, Experiment) else load_experiment(
-        experiment, allow_import=allow_import)
-    classes = exp.classes(allow_import)
-    levels = exp.class_levels(allow_import)
+    exp = experiment if isinstance(experiment, Experiment | EcosystemExperiment) else \
+        load_any_experiment(experiment, allow_import=allow_import)
+    ecosystem = isinstance(exp, EcosystemExperiment)
+    if ecosystem:  # whole ecosystems: no classes of one's own, and one run per task
+        classes, levels, own = (None, None, None), {}, []
+        runs_per_task = runs_per_task or 1  # (a run takes seconds: balance the load)
+    else:
+        classes = exp.classes(allow_import)
+        levels = exp.class_levels(allow_import)
+        own = _all_classes(exp, classes, levels)
     store = ResultsStore(out if out is not None else Path("results") / exp.name)
     options = EngineOptions(workers, scheduler, backend, client, progress, flush_runs,
                             flush_seconds, runs_per_task, verbose, caller="run_sweep")
     with ExitStack() as stack:
         store.open_for_writing()
         stack.callback(store.close)
-        design, root_seed, manifest, warnings = _prepare(store, exp,
-                                                         _all_classes(exp, classes, levels))
+        design, root_seed, manifest, warnings = _prepare(store, exp, own)
+        if ecosystem:  # the factors' definitions, for 'analyze' (labels, units)
+            manifest.setdefault("factor_parameters",
+                                [parameter_record(p) for p in exp.factor_parameters()])
         total = design.n_points * exp.replicates
 
         def plan(done: np.ndarray, per_task: int) -> Iterator[ChunkTask]:
@@ -114,7 +125,7 @@ def _all_classes(exp: Experiment, classes: tuple[type | None, ...],
             *((role, cls) for role, paths in levels.items() for cls in paths.values())]
 
 
-def _prepare(store: ResultsStore, exp: Experiment,
+def _prepare(store: ResultsStore, exp: Experiment | EcosystemExperiment,
              classes: list[tuple[str, type | None]] | None = None
              ) -> tuple[Design, int, dict[str, Any], list[str]]:
     """Start a new results folder, or check that an existing one holds this experiment.
@@ -175,7 +186,7 @@ def _prepare(store: ResultsStore, exp: Experiment,
     return design, root_seed, manifest, []
 
 
-def seed_scheme(exp: Experiment) -> str:
+def seed_scheme(exp: Experiment | EcosystemExperiment) -> str:
     """The seed scheme of the experiment's runs, in words (for the manifest)."""
     return COMMON_SWEEP_SEED_SCHEME if exp.design.shares_seeds else SWEEP_SEED_SCHEME
 
@@ -209,8 +220,9 @@ def wanted(done: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
     return done | beyond.ravel()
 
 
-def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray,
-               per_task: int, classes: tuple[type | None, ...] = (None, None, None),
+def plan_tasks(exp: Experiment | EcosystemExperiment, design: Design, root_seed: int,
+               done: np.ndarray, per_task: int,
+               classes: tuple[type | None, ...] = (None, None, None),
                levels: Mapping[str, Mapping[str, type]] | None = None
                ) -> Iterator[ChunkTask]:
     """Chunks of the runs not yet done, in design order, generated lazily; ``levels`` are
@@ -221,9 +233,11 @@ def plan_tasks(exp: Experiment, design: Design, root_seed: int, done: np.ndarray
     interventions = exp.interventions()
     record = exp.recording()
 
+    runner = exp.task_runner()
+
     def task(runs: list[RunSpec]) -> ChunkTask:
         return ChunkTask(root_seed, base, tuple(runs), interventions, record, *classes,
-                         class_levels=dict(levels or {}))
+                         class_levels=dict(levels or {}), runner=runner)
 
     batch: list[RunSpec] = []
     for block in design.iter_points():
