@@ -326,3 +326,27 @@ def test_a_failing_run_is_stored_with_its_error_and_leaves_no_table_rows(
         assert not set(tables[name]["run_id"]) & set(failed["run_id"]), name
     ok_only = read_ecosystem_sweep(tmp_path, include_failed=False)["runs"]
     assert set(ok_only["run_id"]) == set(tables["runs"]["run_id"]) - set(failed["run_id"])
+
+
+def test_analyze_writes_the_profession_report_of_an_ecosystem_sweep(reference, tmp_path):
+    out = tmp_path / "analysis"
+    result = CliRunner().invoke(app, ["analyze", str(reference), "--out", str(out),
+                                      "--no-plots"])
+    assert result.exit_code == 0, result.output
+    assert "a profession:" in result.output and "across the design's conditions" in result.output
+    folder = out / "profession"
+    by_condition = pd.read_csv(folder / "by_condition" / "emergence.csv")
+    across = pd.read_csv(folder / "across_conditions" / "emergence.csv")
+    runs = read_ecosystem_sweep(reference)["runs"]
+    assert len(by_condition) == runs["point"].nunique()
+    assert len(across) == 1 and across["runs"].iloc[0] == len(runs)
+    assert "Across conditions" in (folder / "across_conditions" / "report.md").read_text()
+
+
+def test_the_lead_practice_of_a_sweep_survives_a_thinned_panel(reference):
+    from alliancesim.ecosystem.analysis import alliance_practice_table
+
+    tables = read_ecosystem_sweep(reference)  # the panel keeps every third year only
+    table = alliance_practice_table(tables["alliances"], tables["organizations"])
+    assert len(table) == len(tables["alliances"])
+    assert table["lead_practice"].tolist() == tables["alliances"]["lead_practice"].tolist()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,10 +60,20 @@ def _report(result: object, folder: Path) -> None:
 
     analysis = analyze_profession(result)
     write_analysis(analysis, folder)
+    print_profession_answers(analysis, folder, replicated=False)
+
+
+def print_profession_answers(analysis: Any, folder: Path, *, replicated: bool) -> None:
+    """Print the two answers of a profession analysis and where its report is."""
     emergence = analysis.emergence
     if len(emergence):
-        console.print(f"a profession: {emergence['answer'].iloc[0]} (one run: no "
-                      "replicate noise measured)")
+        row = emergence.iloc[0]
+        noise = (f"{row['change']:+.3f} ({row['ci_low']:+.3f} to {row['ci_high']:+.3f}) "
+                 f"over {int(row['runs'])} runs" if replicated
+                 else "one run: no replicate noise measured")
+        console.print(f"a profession: {row['answer']} (change in the share with a "
+                      f"function: {noise})" if replicated else
+                      f"a profession: {row['answer']} ({noise})", highlight=False)
     practice = analysis.practice
     if len(practice):
         headline = practice[(practice["outcome"] == "dissolved_early")

@@ -166,6 +166,24 @@ def analyze_command(
     except (ResultsError, AnalysisError) as exc:
         fail(str(exc))
     print_analysis(report)
+    _profession(results, out)
+
+
+def _profession(results: Path, out: Path | None) -> None:
+    """For an ecosystem sweep, the profession report too, and its answers across the
+    design's conditions."""
+    from alliancesim.cli.ecosystem import print_profession_answers
+    from alliancesim.sweeps.analysis import load_manifest
+    from alliancesim.sweeps.ecosystem import ACROSS_CONDITIONS, KIND, profession_report
+
+    if load_manifest(results).get("experiment", {}).get("kind") != KIND:
+        return
+    folder = (out if out is not None else results / "analysis") / "profession"
+    analyses = profession_report(results, folder)
+    console.print("across the design's conditions (differences between them counted as "
+                  "noise):", highlight=False)
+    print_profession_answers(analyses[ACROSS_CONDITIONS], folder / ACROSS_CONDITIONS,
+                             replicated=True)
 
 
 def _discover(results: Path, out: Path | None, outcome: str, threshold: float | None,

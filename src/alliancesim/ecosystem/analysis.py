@@ -129,11 +129,25 @@ def tables_of(tables: Any) -> dict[str, pd.DataFrame]:
         if missing:
             raise ValueError(f"tables: missing {', '.join(missing)}; expected the tables "
                              f"{', '.join(names)}")
-        return {n: tables[n] for n in names}
+        return {n: numpy_columns(tables[n]) for n in names}
     if all(hasattr(tables, n) for n in names):
-        return {n: getattr(tables, n) for n in names}
+        return {n: numpy_columns(getattr(tables, n)) for n in names}
     raise ValueError(f"tables: expected an EcosystemResult or a mapping of the tables "
                      f"{', '.join(names)}, got {type(tables).__name__}")
+
+
+def numpy_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with pandas' nullable numbers and flags (as Parquet gives them back) turned
+    into NumPy's, which the formula interface takes: a column with missing values as float
+    (NaN), one without as its NumPy type."""
+    converted = {}
+    for column, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and (
+                pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            values = frame[column]
+            converted[column] = (values.astype("float64") if values.isna().any()
+                                 else values.to_numpy(dtype=dtype.numpy_dtype))
+    return frame.assign(**converted) if converted else frame
 
 
 # --- 1. does a profession emerge? ----------------------------------------------------------
@@ -371,10 +385,14 @@ def _run_alliances(alliances: pd.DataFrame, panel: pd.DataFrame, followup_months
                                         np.nan)
     frame["lead_prior_alliances"] = _prior_alliances(alliances)
     frame["repeated_tie"] = _repeated_ties(alliances).astype(float)
-    before = panel[["year", "organization", "practice"]].assign(year=panel["year"] + 1)
-    frame = frame.merge(before.rename(columns={"year": "start_year", "organization": "lead",
-                                               "practice": "lead_practice"}),
-                        on=["start_year", "lead"], how="left")
+    if "lead_practice" in alliances:  # a sweep's table: taken from the full panel, which
+        # a sweep may keep only every few years
+        frame["lead_practice"] = alliances["lead_practice"].to_numpy()
+    else:
+        before = panel[["year", "organization", "practice"]].assign(year=panel["year"] + 1)
+        frame = frame.merge(before.rename(columns={"year": "start_year", "organization": "lead",
+                                                   "practice": "lead_practice"}),
+                            on=["start_year", "lead"], how="left")
     traits = panel.groupby("organization")[["size", "sector"]].first()
     frame = frame.join(traits.rename(columns=lambda c: f"lead_{c}"), on="lead")
     frame["experience_band"] = pd.cut(frame["lead_prior_alliances"], EXPERIENCE_BANDS,
@@ -465,8 +483,8 @@ def cluster_estimate(data: pd.DataFrame, formula: str, term: str, cluster: pd.Se
         return NO_ESTIMATE  # an outcome that never varies says nothing about any term
     try:
         fit = _fit(smf.ols(formula, data=data), cluster)
-    except (ValueError, np.linalg.LinAlgError):
-        return NO_ESTIMATE
+    except (ValueError, np.linalg.LinAlgError, ZeroDivisionError):
+        return NO_ESTIMATE  # (as many coefficients as rows: the clustered errors divide by 0)
     if fit.df_resid < MIN_RESIDUAL_DF:
         return NO_ESTIMATE  # nearly as many coefficients as alliances: nothing to learn
     if term not in fit.params.index or not identified(fit.model.exog,

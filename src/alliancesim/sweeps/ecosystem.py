@@ -581,3 +581,37 @@ def read_ecosystem_sweep(folder: str | Path, *, include_failed: bool = True
         rest = [c for c in table.columns if c not in head]
         tables[name] = table[head + rest]
     return tables
+
+
+# Subfolders of a sweep's profession report.
+BY_CONDITION, ACROSS_CONDITIONS = "by_condition", "across_conditions"
+
+
+def profession_report(folder: str | Path, out: str | Path | None = None) -> dict[str, Any]:
+    """Write the profession report of an ecosystem sweep into ``out`` (default
+    FOLDER/analysis/profession) twice: ``by_condition/`` answers each design point from its
+    replicates and says which varied factors move the share with a function;
+    ``across_conditions/`` pools every run as one sample of the design's conditions (its
+    intervals count the differences between conditions as noise, so they are wider than
+    replicate noise alone). Returns both analyses by subfolder name."""
+    from alliancesim.ecosystem.analysis import analyze_profession
+    from alliancesim.ecosystem.profession_report import write_analysis
+
+    target = Path(out) if out is not None else Path(folder) / "analysis" / "profession"
+    tables = read_ecosystem_sweep(folder, include_failed=False)
+    pooled = {name: table.assign(point=0) for name, table in tables.items()
+              if name in ("organizations", "alliances", "profession")}
+    analyses = {BY_CONDITION: analyze_profession(tables),
+                ACROSS_CONDITIONS: analyze_profession(pooled, factors=())}
+    for name, analysis in analyses.items():
+        write_analysis(analysis, target / name)
+    report = target / ACROSS_CONDITIONS / "report.md"
+    title, _, rest = report.read_text(encoding="utf-8").partition("\n")
+    report.write_text(f"{title}\n\n{POOLED_NOTE}\n{rest}", encoding="utf-8")
+    return analyses
+
+
+POOLED_NOTE = ("*Across conditions:* every run of the sweep is taken as one sample of the "
+               "design's conditions (read below \"condition\" as the whole design), so the "
+               "intervals count the differences between conditions as noise. "
+               "`../by_condition/` answers each condition from its own replicates.")
