@@ -51,8 +51,10 @@ results: run
 	$(BIN)/python benchmarks/bench_verdict.py --out out/verdict --write
 	rm -rf out/profession  # ecosystems: when a profession emerges (about 8 minutes)
 	$(BIN)/alliancesim sweep experiments/profession.toml --out out/profession
+	$(BIN)/alliancesim analyze out/profession
 	$(BIN)/python -m alliancesim.report.blocks --flagship out/compare --validation out/validate \
-		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict
+		--tour out/tour --tour-seed 10 --country-sets out/country_sets --verdict out/verdict \
+		--profession out/profession
 
 # History matching of the defaults (experiments/calibration.toml, a targets file run by the
 # same machinery as `alliancesim calibrate`; resumes when rerun; about 15 minutes on two

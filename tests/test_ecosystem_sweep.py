@@ -350,3 +350,17 @@ def test_the_lead_practice_of_a_sweep_survives_a_thinned_panel(reference):
     table = alliance_practice_table(tables["alliances"], tables["organizations"])
     assert len(table) == len(tables["alliances"])
     assert table["lead_practice"].tolist() == tables["alliances"]["lead_practice"].tolist()
+
+
+def test_readme_answer_is_written_from_the_sweeps_committed_tables(reference, tmp_path):
+    from alliancesim.report.profession_block import TAKEN, profession_answer, take_profession
+
+    (tmp_path / "docs" / "results").mkdir(parents=True)
+    (tmp_path / "docs" / "img").mkdir()
+    take_profession(reference, tmp_path)
+    for name in TAKEN.values():
+        assert (tmp_path / "docs" / "results" / name).is_file()
+    text = profession_answer(tmp_path)
+    emergence = pd.read_csv(tmp_path / "docs" / "results" / "profession_emergence.csv")
+    assert f"{100 * emergence['change'].iloc[0]:+.1f} points" in text
+    assert f"runs {RUNS} whole ecosystems" in text and emergence["answer"].iloc[0] in text

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from alliancesim.report.profession_block import profession_answer, take_profession
+
 RESULTS = Path("docs") / "results"
 # Every document holding blocks, relative to the repository's root.
 DOCUMENTS = (Path("README.md"), Path("docs") / "ODD.md", Path("docs") / "results.md",
@@ -857,6 +859,7 @@ RENDERERS: dict[str, Callable[[Path], str]] = {
     "cli-options": cli_options,
     "ecosystem-parameters": ecosystem_parameters,
     "ecosystem-speed": ecosystem_speed,
+    "profession-answer": profession_answer,
 }
 
 
@@ -961,6 +964,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--country-sets", type=Path,
                         help="a results folder of experiments/country_sets.toml to take")
     parser.add_argument("--verdict", type=Path, help="a verdict output folder to take")
+    parser.add_argument("--profession", type=Path,
+                        help="a results folder of experiments/profession.toml to take")
     parser.add_argument("--root", type=Path, default=Path("."))
     args = parser.parse_args(argv)
     if args.flagship is not None:
@@ -973,6 +978,8 @@ def main(argv: list[str] | None = None) -> None:
         take_country_sets(args.country_sets, args.root)
     if args.verdict is not None:
         take_verdict(args.verdict, args.root)
+    if args.profession is not None:
+        take_profession(args.profession, args.root)
     for document in DOCUMENTS:
         path = args.root / document
         path.write_text(render(path.read_text(), args.root, document))
