@@ -388,8 +388,10 @@ class AllianceModel(mesa.Model):
         s = self.state
         if s.commitment_moved:  # states only change when commitment does
             # commitment_states, with the changes and the disengaged counted on the way.
-            s.cstate, changed, self._disengaged = kernels.next_states(
-                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED)
+            states = np.empty_like(s.cstate)
+            changed, self._disengaged = kernels.next_states(
+                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED, states)
+            s.cstate = states
             self.state_changes += changed
             s.commitment_moved = False
         if self.alliance.phase != phases.FORMING:
