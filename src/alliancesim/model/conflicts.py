@@ -47,7 +47,7 @@ def alliance_drivers(model: AllianceModel) -> dict[str, float]:
 
 def _scale(model: AllianceModel, drivers: dict[str, float]) -> float:
     """The alliance-wide factor of every pair's hazard (split over (i, j) and (j, i))."""
-    scale = 0.5 * model.params.conflict_rate / max(len(model.state.commitment) - 1, 1)
+    scale = 0.5 * model.params.conflict_rate / max(model.state.size - 1, 1)
     for value in drivers.values():
         scale *= 1.0 + value
     return scale
@@ -88,7 +88,7 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     s, p = model.state, model.params
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
-    n, total, trust = len(s.commitment), cumulative[-1], s.trust
+    n, total, trust = s.size, cumulative[-1], s.trust
     # Bound methods and plain floats: this loop runs for every conflict.
     random, keep = model.rng.random, 1.0 + weight
     while True:
@@ -193,7 +193,7 @@ def handler_text(model: AllianceModel, help_: WorkDone) -> str:
 def run_conflicts(model: AllianceModel) -> None:
     """Draw this month's conflicts, let the parties respond, mediate and apply outcomes."""
     s = model.state
-    n = len(s.commitment)
+    n = s.size
     if n < 2:
         return
     drivers = alliance_drivers(model)

@@ -248,7 +248,7 @@ class Management:
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
         self._representatives_turn_over()
         state, p = self.model.state, self.model.params
-        n = len(state.commitment)
+        n = state.size
         state.get_to_know(p.knowledge_gain)
         self._factor = None
         funded = self.funded
@@ -283,7 +283,7 @@ class Management:
     def _representatives_turn_over(self) -> None:
         """Members' representatives are replaced by colleagues at the turnover rate."""
         model = self.model
-        rate, n = model.params.representative_turnover, len(model.state.commitment)
+        rate, n = model.params.representative_turnover, model.state.size
         if rate <= 0.0 or n == 0:
             return
         draws = model.representative_rng.random(n)

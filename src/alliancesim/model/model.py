@@ -299,7 +299,7 @@ class AllianceModel(mesa.Model):
         PHASE_BEHAVIOUR[a.phase](self)
         working = a.phase != phases.FORMING
         if working:
-            self.member_months += len(self.state)
+            self.member_months += self.state.size
             run_conflicts(self)
             run_paradoxes(self)
         if a.phase == phases.EVOLVING:
@@ -354,7 +354,8 @@ class AllianceModel(mesa.Model):
         under a lead or administrative organization each member keeps one tie to the hub.
         Distant cultures take more upkeep, and newcomers extra.
         """
-        p, s, n = self.params, self.state, len(self.state)
+        p, s = self.params, self.state
+        n = s.size
         brokered = self.alliance.governance not in (None, "shared")
         ties = max(n - 1, 0) if brokered else n * (n - 1) / 2
         newcomers = s.newcomers(self.month, p.newcomer_months)
@@ -377,7 +378,7 @@ class AllianceModel(mesa.Model):
             kernels.build_trust(s.trust, s.proximity, s.openness, s.commitment, gain, weight,
                                 gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0)
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
-        if p.openness_learning > 0.0 and len(s) > 1:
+        if p.openness_learning > 0.0 and s.size > 1:
             exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
             kernels.open_up(s.openness, exposure, p.openness_learning)
 
@@ -615,7 +616,7 @@ class AllianceModel(mesa.Model):
         quarrel touches a smaller share of it, so its effect is scaled by reference size /
         members.
         """
-        return min(1.0, self.params.reference_size / max(len(self.state.commitment), 1))
+        return min(1.0, self.params.reference_size / max(self.state.size, 1))
 
     def objectives(self) -> float:
         """The joint value the alliance aims at: the ambition its founders pooled, or, before

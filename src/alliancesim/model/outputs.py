@@ -78,7 +78,7 @@ def snapshot_values(model: AllianceModel) -> list[Any]:
     """The per-step record of ``model`` now, as values in the order of :data:`SNAPSHOT_KEYS`
     (a list, which the collector appends without building a dict every month)."""
     s, c, a, m = model.state, model.month_counts, model.alliance, model.management
-    n = len(s)
+    n = s.size
     states = np.bincount(s.cstate, minlength=4).tolist() if n else [0, 0, 0, 0]
     values = [
         model.month, a.phase, n, model.trust_mean(), s.min_offdiagonal(s.trust),

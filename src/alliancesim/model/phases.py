@@ -115,7 +115,7 @@ def forming(model: AllianceModel) -> None:
     """Search for partners and develop the shared dream."""
     p = model.params
     per_month = max(1, round(p.search_intensity * p.n_members))
-    invite_partners(model, min(per_month, p.n_members - len(model.state)))
+    invite_partners(model, min(per_month, p.n_members - model.state.size))
     model.develop_ambition(p.influence_rate)
 
 
@@ -123,7 +123,7 @@ def ready_to_found(model: AllianceModel) -> bool:
     """Enough members share a sufficiently aligned ambition."""
     p = model.params
     quorum = max(FEWEST_PARTNERS, int(np.ceil(p.founding_quorum * p.n_members)))
-    return len(model.state) >= quorum and model.alignment() >= p.alignment_required
+    return model.state.size >= quorum and model.alignment() >= p.alignment_required
 
 
 def pooled_ambition(model: AllianceModel) -> float:
@@ -213,7 +213,7 @@ def create_value(model: AllianceModel) -> None:
         * (1.0 - p.stagnation_value_loss * a.stagnating)
         * (1.0 - p.coordination_value_weight * (1.0 - a.upkeep))
     )
-    capacity = len(s) * p.member_time
+    capacity = s.size * p.member_time
     cost_share = p.management_price * model.management.paid_fte / capacity if capacity else 0.0
     a.add_value(gross, cost_share)
 
