@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any, ClassVar
 
 import mesa
@@ -109,7 +110,8 @@ def _asks_state_first(member: MemberOrganization) -> bool:
 
 
 def _read_alliance(name: str) -> property:
-    return property(lambda model: getattr(model.alliance, name),
+    # attrgetter reads model.alliance.<name> in C: these are read every month.
+    return property(attrgetter(f"alliance.{name}"),
                     doc=f"The alliance's ``{name}`` (read-only; see ``AllianceState``).")
 
 
