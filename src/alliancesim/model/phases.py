@@ -137,11 +137,14 @@ def viable(model: AllianceModel, rows: np.ndarray | None = None) -> bool:
     """Whether the members (or those in ``rows``) can still pursue the pooled ambition: at
     least two partners, bringing at least ``viability_share`` of the resources the founders
     pooled (their resources before any shock)."""
-    base = model.state.base_resources if rows is None else model.state.base_resources[rows]
+    needed = model.params.viability_share * model.alliance.pooled_resources
+    if rows is None:  # the members' pooled resources, summed when membership changed
+        s = model.state
+        return s.size >= FEWEST_PARTNERS and s.base_resources_total >= needed
+    base = model.state.base_resources[rows]
     if len(base) < FEWEST_PARTNERS:
         return False
     # np.add.reduce: ndarray.sum's reduction, without its Python-level wrapper.
-    needed = model.params.viability_share * model.alliance.pooled_resources
     return float(np.add.reduce(base)) >= needed
 
 

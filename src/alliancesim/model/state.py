@@ -67,6 +67,7 @@ class MemberArrays:
         self.openness = np.empty(0)
         self.resources = np.empty(0)
         self.base_resources = np.empty(0)
+        self.base_resources_total = 0.0  # their sum, read every month (viability)
         self.expectations = np.empty(0)
         self.assertiveness = np.empty(0)
         self.joined = np.empty(0, dtype=int)
@@ -167,7 +168,9 @@ class MemberArrays:
         self._refresh_composition()
 
     def _refresh_composition(self) -> None:
-        # Distance and sector mix change only with membership, so they are cached here.
+        # Distance, sector mix and pooled resources change only with membership, so they are
+        # cached here.
+        self.base_resources_total = float(_sum(self.base_resources))
         self.distance_mean = self.mean_offdiagonal(self.distance)
         self.off_diagonal = 1.0 - np.eye(len(self))
         self.partner_weights = np.full(len(self), 1.0 / max(len(self) - 1, 1))
