@@ -101,6 +101,9 @@ class WorkDone(NamedTuple):
 
 
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
+# A WorkDone made from all its fields without the Python-level __new__ a named tuple gets
+# (for defaults and keywords): the manager's work is made this way several times a month.
+_work_done = tuple.__new__
 
 
 def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str | Allocation,
@@ -413,7 +416,8 @@ class Management:
             manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
             self.manager_time -= effort
             self._manager_worked(effort)
-            return WorkDone(effort * manager_skill / effort, effort / effort, 0.0)
+            return _work_done(WorkDone, (effort * manager_skill / effort, effort / effort,
+                                         0.0, 0.0, -1))
         return None
 
     def work(self, effort: float, bridging: bool = False) -> WorkDone:
