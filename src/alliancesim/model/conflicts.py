@@ -93,7 +93,7 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     random, keep = model.rng.random, 1.0 + weight
     while True:
         i, j = divmod(bisect_right(cumulative, random() * total), n)
-        distrust = 1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i]))
+        distrust = 1.0 - 0.5 * (trust.item(i, j) + trust.item(j, i))
         if random() * keep < 1.0 + weight * distrust:
             return i, j
 
@@ -103,11 +103,11 @@ def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> 
     s, p = model.state, model.params
     trust = s.trust
     # The drivers in order, culture first; as max() compares, only a larger value takes over.
-    best, largest = "culture", p.culture_conflict_weight * float(s.distance[i, j])
-    goals = p.goal_conflict_weight * float(s.goal_gap[i, j])
+    best, largest = "culture", p.culture_conflict_weight * s.distance.item(i, j)
+    goals = p.goal_conflict_weight * s.goal_gap.item(i, j)
     if goals > largest:
         best, largest = "goals", goals
-    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i])))
+    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * (trust.item(i, j) + trust.item(j, i)))
     if distrust > largest:
         best, largest = "trust", distrust
     for name, value in alliance.items():
@@ -127,8 +127,8 @@ def conflict_outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, st
     s, p = model.state, model.params
     quality = 0.5 * (STYLE_QUALITY[styles[0]] + STYLE_QUALITY[styles[1]])
     quality += (1.0 - quality) * p.mediation_strength * help_.quality
-    trust = 0.5 * (float(s.trust[i, j]) + float(s.trust[j, i]))
-    openness = 0.5 * (float(s.openness[i]) + float(s.openness[j]))
+    trust = 0.5 * (s.trust.item(i, j) + s.trust.item(j, i))
+    openness = 0.5 * (s.openness.item(i) + s.openness.item(j))
     quality *= 1.0 - p.trust_resolution_weight * (1.0 - trust)
     quality *= 1.0 - p.openness_resolution_weight * (1.0 - openness)
     u = model.rng.random()
@@ -221,9 +221,9 @@ def run_conflicts(model: AllianceModel) -> None:
         if outcome not in _OUTCOME_SET:
             raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
                              f"{', '.join(CONFLICT_OUTCOMES)}")
-        before = float(trust[i, j]) + float(trust[j, i])
+        before = trust.item(i, j) + trust.item(j, i)
         _apply(model, i, j, outcome, weight)
-        change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
+        change = (trust.item(i, j) + trust.item(j, i) - before) / 2.0
         model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),
                         topic=topic, modes=styles, outcome=outcome,

@@ -539,8 +539,8 @@ class AllianceModel(mesa.Model):
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
         t, p = self.state.trust, self.params
         # Plain floats: the same arithmetic as numpy scalars, without their overhead.
-        t[i, j] = update_trust(float(t[i, j]), signal, p.trust_gain, p.trust_loss_ratio)
-        t[j, i] = update_trust(float(t[j, i]), signal, p.trust_gain, p.trust_loss_ratio)
+        t[i, j] = update_trust(t.item(i, j), signal, p.trust_gain, p.trust_loss_ratio)
+        t[j, i] = update_trust(t.item(j, i), signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions (at most all the way to the
