@@ -85,6 +85,12 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     By thinning: a candidate is drawn in proportion to its proneness (cached), and kept with
     chance (1 + w * distrust) / (1 + w), the share of its hazard that trust leaves.
     """
+    i, j, _ = _draw_pair(model)
+    return i, j
+
+
+def _draw_pair(model: AllianceModel) -> tuple[int, int, float]:
+    """:func:`draw_pair`, with the pair's summed directed trust (read on the way)."""
     s, p = model.state, model.params
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
@@ -93,21 +99,22 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     random, keep = model.rng.random, 1.0 + weight
     while True:
         i, j = divmod(bisect_right(cumulative, random() * total), n)
-        distrust = 1.0 - 0.5 * (trust.item(i, j) + trust.item(j, i))
-        if random() * keep < 1.0 + weight * distrust:
-            return i, j
+        mutual = trust.item(i, j) + trust.item(j, i)
+        if random() * keep < 1.0 + weight * (1.0 - 0.5 * mutual):
+            return i, j, mutual
 
 
-def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> str:
-    """What the conflict is about: its largest driver (the first one on a tie)."""
+def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float],
+           mutual: float) -> str:
+    """What the conflict is about: its largest driver (the first one on a tie); ``mutual``
+    is the pair's summed directed trust."""
     s, p = model.state, model.params
-    trust = s.trust
     # The drivers in order, culture first; as max() compares, only a larger value takes over.
     best, largest = "culture", p.culture_conflict_weight * s.distance.item(i, j)
     goals = p.goal_conflict_weight * s.goal_gap.item(i, j)
     if goals > largest:
         best, largest = "goals", goals
-    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * (trust.item(i, j) + trust.item(j, i)))
+    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * mutual)
     if distrust > largest:
         best, largest = "trust", distrust
     for name, value in alliance.items():
@@ -208,9 +215,9 @@ def run_conflicts(model: AllianceModel) -> None:
     members, trust = model.members, s.trust
     weight = model.pair_weight()  # membership does not change while conflicts play out
     for _ in range(count):
-        i, j = draw_pair(model)
+        i, j, mutual = _draw_pair(model)
         a, b = members[i], members[j]
-        topic = _topic(model, i, j, drivers)
+        topic = _topic(model, i, j, drivers, mutual)
         first, second, third, fourth = rng.standard_normal(4).tolist()
         styles = (a.choose_conflict_mode(b, (first, second)),
                   b.choose_conflict_mode(a, (third, fourth)))
@@ -221,7 +228,7 @@ def run_conflicts(model: AllianceModel) -> None:
         if outcome not in _OUTCOME_SET:
             raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
                              f"{', '.join(CONFLICT_OUTCOMES)}")
-        before = trust.item(i, j) + trust.item(j, i)
+        before = trust.item(i, j) + trust.item(j, i)  # after the hooks, which may act
         _apply(model, i, j, outcome, weight)
         change = (trust.item(i, j) + trust.item(j, i) - before) / 2.0
         model.count_conflict(outcome, change)
