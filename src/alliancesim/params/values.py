@@ -80,8 +80,9 @@ def make_params(values: Mapping[str, Any] | None = None,
     ``declared`` parameters (of the classes in use) become attributes too."""
     declared = tuple(declared)
     given = dict(values or {})
-    # Each value's type is part of the key: 8, 8.0 and True are equal, yet checked apart.
-    key = tuple((name, type(value), value) for name, value in given.items())
+    # Each value's type and text are part of the key: 8, 8.0 and True are equal, as are 0.0
+    # and -0.0, yet they are checked (and kept) apart.
+    key = tuple((name, type(value), repr(value), value) for name, value in given.items())
     try:
         hash(key)
     except TypeError:  # a value that cannot be a key (a list): checked afresh
@@ -90,8 +91,8 @@ def make_params(values: Mapping[str, Any] | None = None,
 
 
 @lru_cache(maxsize=256)
-def _checked(key: tuple[tuple[str, type, Any], ...],
+def _checked(key: tuple[tuple[str, type, str, Any], ...],
              declared: tuple[Parameter, ...]) -> dict[str, Value]:
     """:func:`validate_parameters` of the values in ``key``, kept for the next model made
     with the same values (sweeps and replicates make many). Read-only: it is unpacked."""
-    return validate_parameters({name: value for name, _, value in key}, declared)
+    return validate_parameters({name: value for name, _, _, value in key}, declared)
