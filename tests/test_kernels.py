@@ -82,7 +82,8 @@ def test_next_states(hysteresis: float) -> None:
         n = int(rng.integers(1, 20))
         commitment = rng.random(n)
         commitment[0] = rng.choice([np.nan, *edges])  # on an edge, or NaN
-        _both("next_states", rng.integers(0, 3, n), commitment, edges, NEXT_STATE, 2)
+        _both("next_states", rng.integers(0, 3, n), commitment, edges, NEXT_STATE, 2,
+              np.zeros(n, dtype=np.int64))
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -104,7 +105,7 @@ def test_pool_ambitions(n: int) -> None:
             trust[0] = 0.0  # a member who trusts nobody keeps its ambition
         totals = trust.sum(axis=1) - trust.diagonal()
         _both("pool_ambitions", ambitions, trust @ ambitions, trust, totals,
-              float(rng.random()))
+              float(rng.random()), np.zeros_like(ambitions))
 
 
 @pytest.mark.parametrize("n", [2, 3, 8, 20])

@@ -127,9 +127,9 @@ class MemberOrganization(mesa.Agent):
             noise = model.rng.standard_normal(2).tolist()
         scale, band, share = p.style_noise, p.style_band, p.cooperativeness_openness_share
         # Plain floats: the same arithmetic as numpy scalars, without their overhead.
-        assertive = _level(float(state.assertiveness[me]) + scale * noise[0], band)
-        cooperative = _level(share * float(state.openness[me])
-                             + (1.0 - share) * float(state.trust[me, other])
+        assertive = _level(state.assertiveness.item(me) + scale * noise[0], band)
+        cooperative = _level(share * state.openness.item(me)
+                             + (1.0 - share) * state.trust.item(me, other)
                              + scale * noise[1], band)
         return CONFLICT_STYLES[assertive][cooperative]
 

@@ -47,7 +47,7 @@ def alliance_drivers(model: AllianceModel) -> dict[str, float]:
 
 def _scale(model: AllianceModel, drivers: dict[str, float]) -> float:
     """The alliance-wide factor of every pair's hazard (split over (i, j) and (j, i))."""
-    scale = 0.5 * model.params.conflict_rate / max(len(model.state.commitment) - 1, 1)
+    scale = 0.5 * model.params.conflict_rate / max(model.state.size - 1, 1)
     for value in drivers.values():
         scale *= 1.0 + value
     return scale
@@ -85,29 +85,36 @@ def draw_pair(model: AllianceModel) -> tuple[int, int]:
     By thinning: a candidate is drawn in proportion to its proneness (cached), and kept with
     chance (1 + w * distrust) / (1 + w), the share of its hazard that trust leaves.
     """
+    i, j, _ = _draw_pair(model)
+    return i, j
+
+
+def _draw_pair(model: AllianceModel) -> tuple[int, int, float]:
+    """:func:`draw_pair`, with the pair's summed directed trust (read on the way)."""
     s, p = model.state, model.params
     cumulative = s.pair_proneness_cumulative(p.culture_conflict_weight)
     weight = p.distrust_conflict_weight
-    n, total, trust = len(s.commitment), cumulative[-1], s.trust
+    n, total, trust = s.size, cumulative[-1], s.trust
     # Bound methods and plain floats: this loop runs for every conflict.
     random, keep = model.rng.random, 1.0 + weight
     while True:
         i, j = divmod(bisect_right(cumulative, random() * total), n)
-        distrust = 1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i]))
-        if random() * keep < 1.0 + weight * distrust:
-            return i, j
+        mutual = trust.item(i, j) + trust.item(j, i)
+        if random() * keep < 1.0 + weight * (1.0 - 0.5 * mutual):
+            return i, j, mutual
 
 
-def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float]) -> str:
-    """What the conflict is about: its largest driver (the first one on a tie)."""
+def _topic(model: AllianceModel, i: int, j: int, alliance: dict[str, float],
+           mutual: float) -> str:
+    """What the conflict is about: its largest driver (the first one on a tie); ``mutual``
+    is the pair's summed directed trust."""
     s, p = model.state, model.params
-    trust = s.trust
     # The drivers in order, culture first; as max() compares, only a larger value takes over.
-    best, largest = "culture", p.culture_conflict_weight * float(s.distance[i, j])
-    goals = p.goal_conflict_weight * float(s.goal_gap[i, j])
+    best, largest = "culture", p.culture_conflict_weight * s.distance.item(i, j)
+    goals = p.goal_conflict_weight * s.goal_gap.item(i, j)
     if goals > largest:
         best, largest = "goals", goals
-    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * (float(trust[i, j]) + float(trust[j, i])))
+    distrust = p.distrust_conflict_weight * (1.0 - 0.5 * mutual)
     if distrust > largest:
         best, largest = "trust", distrust
     for name, value in alliance.items():
@@ -127,8 +134,8 @@ def conflict_outcome(model: AllianceModel, i: int, j: int, styles: tuple[str, st
     s, p = model.state, model.params
     quality = 0.5 * (STYLE_QUALITY[styles[0]] + STYLE_QUALITY[styles[1]])
     quality += (1.0 - quality) * p.mediation_strength * help_.quality
-    trust = 0.5 * (float(s.trust[i, j]) + float(s.trust[j, i]))
-    openness = 0.5 * (float(s.openness[i]) + float(s.openness[j]))
+    trust = 0.5 * (s.trust.item(i, j) + s.trust.item(j, i))
+    openness = 0.5 * (s.openness.item(i) + s.openness.item(j))
     quality *= 1.0 - p.trust_resolution_weight * (1.0 - trust)
     quality *= 1.0 - p.openness_resolution_weight * (1.0 - openness)
     u = model.rng.random()
@@ -193,7 +200,7 @@ def handler_text(model: AllianceModel, help_: WorkDone) -> str:
 def run_conflicts(model: AllianceModel) -> None:
     """Draw this month's conflicts, let the parties respond, mediate and apply outcomes."""
     s = model.state
-    n = len(s.commitment)
+    n = s.size
     if n < 2:
         return
     drivers = alliance_drivers(model)
@@ -208,9 +215,9 @@ def run_conflicts(model: AllianceModel) -> None:
     members, trust = model.members, s.trust
     weight = model.pair_weight()  # membership does not change while conflicts play out
     for _ in range(count):
-        i, j = draw_pair(model)
+        i, j, mutual = _draw_pair(model)
         a, b = members[i], members[j]
-        topic = _topic(model, i, j, drivers)
+        topic = _topic(model, i, j, drivers, mutual)
         first, second, third, fourth = rng.standard_normal(4).tolist()
         styles = (a.choose_conflict_mode(b, (first, second)),
                   b.choose_conflict_mode(a, (third, fourth)))
@@ -221,9 +228,9 @@ def run_conflicts(model: AllianceModel) -> None:
         if outcome not in _OUTCOME_SET:
             raise ValueError(f"conflict_outcome returned {outcome!r}; allowed: "
                              f"{', '.join(CONFLICT_OUTCOMES)}")
-        before = float(trust[i, j]) + float(trust[j, i])
+        before = trust.item(i, j) + trust.item(j, i)  # after the hooks, which may act
         _apply(model, i, j, outcome, weight)
-        change = (float(trust[i, j]) + float(trust[j, i]) - before) / 2.0
+        change = (trust.item(i, j) + trust.item(j, i) - before) / 2.0
         model.count_conflict(outcome, change)
         model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),
                         topic=topic, modes=styles, outcome=outcome,

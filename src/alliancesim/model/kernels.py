@@ -147,32 +147,34 @@ def _loop_shift_each(values: np.ndarray, delta: np.ndarray) -> None:
 
 
 def _numpy_next_states(previous: np.ndarray, commitment: np.ndarray, edges: np.ndarray,
-                       table: np.ndarray, disengaged_state: int) -> tuple[np.ndarray, int, int]:
-    """The commitment states after this month (``table`` by previous state and band), how
-    many changed and how many are in ``disengaged_state``."""
+                       table: np.ndarray, disengaged_state: int,
+                       out: np.ndarray) -> tuple[int, int]:
+    """The commitment states after this month (``table`` by previous state and band),
+    written into ``out``; how many changed and how many are in ``disengaged_state``."""
     band = np.searchsorted(edges, commitment, side="right")
-    states = table[np.asarray(previous), band]
-    return (states, int(np.count_nonzero(previous != states)),
-            int(np.count_nonzero(states == disengaged_state)))
+    out[:] = table[np.asarray(previous), band]
+    return (int(np.count_nonzero(previous != out)),
+            int(np.count_nonzero(out == disengaged_state)))
 
 
 def _loop_next_states(previous: np.ndarray, commitment: np.ndarray, edges: np.ndarray,
-                      table: np.ndarray, disengaged_state: int) -> tuple[np.ndarray, int, int]:
+                      table: np.ndarray, disengaged_state: int,
+                      out: np.ndarray) -> tuple[int, int]:
     # ``edges`` are sorted (the parameters' constraints ensure it), so a member's band is the
     # number of edges not above its commitment (all four for NaN, as numpy sorts NaN last).
-    n = previous.shape[0]
-    states = np.empty(n, dtype=np.int64)
+    # The states go into an array made by the caller: an array made here would have to be
+    # handed back to Python, which costs more than the loop.
     changed = disengaged = 0
-    for i in range(n):
+    for i in range(previous.shape[0]):
         value, band = commitment[i], 0
         for edge in edges:
             if not value < edge:
                 band += 1
         state = table[previous[i], band]
-        states[i] = state
+        out[i] = state
         changed += state != previous[i]
         disengaged += state == disengaged_state
-    return states, changed, disengaged
+    return changed, disengaged
 
 
 # --- resources -----------------------------------------------------------------------------
@@ -196,29 +198,27 @@ def _loop_recover(resources: np.ndarray, base: np.ndarray, rate: float) -> bool:
 
 # --- ambitions -----------------------------------------------------------------------------
 def _numpy_pool_ambitions(ambitions: np.ndarray, weighted: np.ndarray, trust: np.ndarray,
-                          totals: np.ndarray, rate: float) -> np.ndarray:
-    """The ambitions after a round of pooling, from ``weighted = trust @ ambitions`` and the
-    trust ``totals`` each member places in the others (a member trusting nobody keeps its
-    ambition)."""
+                          totals: np.ndarray, rate: float, out: np.ndarray) -> None:
+    """The ambitions after a round of pooling, written into ``out``, from
+    ``weighted = trust @ ambitions`` and the trust ``totals`` each member places in the
+    others (a member trusting nobody keeps its ambition)."""
     own = trust.diagonal()[:, None]
     column = totals[:, None]
     pooled = np.divide(weighted - own * ambitions, column, out=ambitions.copy(),
                        where=column > 0)
-    return (1.0 - rate) * ambitions + rate * pooled
+    np.add((1.0 - rate) * ambitions, rate * pooled, out=out)
 
 
 def _loop_pool_ambitions(ambitions: np.ndarray, weighted: np.ndarray, trust: np.ndarray,
-                         totals: np.ndarray, rate: float) -> np.ndarray:
+                         totals: np.ndarray, rate: float, out: np.ndarray) -> None:
     n, k = ambitions.shape
-    result = np.empty((n, k))
     keep = 1.0 - rate
     for i in range(n):
         own, total = trust[i, i], totals[i]
         for j in range(k):
             value = ambitions[i, j]
             pooled = (weighted[i, j] - own * value) / total if total > 0 else value
-            result[i, j] = keep * value + rate * pooled
-    return result
+            out[i, j] = keep * value + rate * pooled
 
 
 # --- pairwise trust, for the step table ----------------------------------------------------

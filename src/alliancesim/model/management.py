@@ -101,6 +101,9 @@ class WorkDone(NamedTuple):
 
 
 NOTHING_DONE = WorkDone(0.0, 0.0, 0.0)
+# A WorkDone made from all its fields without the Python-level __new__ a named tuple gets
+# (for defaults and keywords): the manager's work is made this way several times a month.
+_work_done = tuple.__new__
 
 
 def allocate(need: float, time: np.ndarray, skill: np.ndarray, rule: str | Allocation,
@@ -177,6 +180,7 @@ class Management:
         self.funded = np.empty(0)
         self.spare = np.empty(0)
         self.funded_left = 0.0  # totals of the arrays above, kept to spare summing them
+        self._spare_filled = 0.0  # the spare attention per member the array was last filled with
         self.spare_left = 0.0
         # What each member gave this month, and that time weighted by the cultural distance
         # it bridged (conflict and paradox work): read at the month's end.
@@ -248,18 +252,15 @@ class Management:
         self.manager_time = self.manager.fte if self.manager is not None else 0.0
         self._representatives_turn_over()
         state, p = self.model.state, self.model.params
-        n = len(state.commitment)
+        n = state.size
         state.get_to_know(p.knowledge_gain)
         self._factor = None
-        funded = self.funded
-        if len(funded) == n:  # refill in place: cheaper than new arrays every month
-            funded.fill(self.member_fte / n if n else 0.0)
-            self.spare.fill(p.spare_attention * p.member_time)
-            self.given.fill(0.0)
-            self.bridged.fill(0.0)
+        if len(self.funded) == n:  # refill in place: cheaper than new arrays every month
+            self._refill(n, p.spare_attention * p.member_time)
         else:
             self.funded, self.spare = self._member_shares(n)
             self.given, self.bridged = np.zeros(n), np.zeros(n)
+            self._spare_filled = p.spare_attention * p.member_time
         self.funded_left = self.member_fte if n else 0.0
         if self._members_set_time and n:
             self._members_set_their_time()
@@ -269,6 +270,19 @@ class Management:
         self.member_used_now = 0.0
         self.manager_used_now = 0.0
         self.training_now = 0.0
+
+    def _refill(self, n: int, spare: float) -> None:
+        """This month's fresh time, in the arrays of last month. An array last month's work
+        left as it was filled is not filled again: with a manager alone, members' time is
+        rarely touched."""
+        if self.member_fte > 0.0 or self._members_set_time:  # else every share stays 0
+            self.funded.fill(self.member_fte / n if n else 0.0)
+        if self.spare_used_now > 0.0 or spare != self._spare_filled:
+            self.spare.fill(spare)
+            self._spare_filled = spare
+        if self.member_used_now > 0.0:  # members gave time: what they gave is counted again
+            self.given.fill(0.0)
+            self.bridged.fill(0.0)
 
     def _members_set_their_time(self) -> None:
         """Members whose class sets its own share of the budget
@@ -283,7 +297,7 @@ class Management:
     def _representatives_turn_over(self) -> None:
         """Members' representatives are replaced by colleagues at the turnover rate."""
         model = self.model
-        rate, n = model.params.representative_turnover, len(model.state.commitment)
+        rate, n = model.params.representative_turnover, model.state.size
         if rate <= 0.0 or n == 0:
             return
         draws = model.representative_rng.random(n)
@@ -402,7 +416,8 @@ class Management:
             manager_skill = self.manager.effective_skill if self.manager is not None else 0.0
             self.manager_time -= effort
             self._manager_worked(effort)
-            return WorkDone(effort * manager_skill / effort, effort / effort, 0.0)
+            return _work_done(WorkDone, (effort * manager_skill / effort, effort / effort,
+                                         0.0, 0.0, -1))
         return None
 
     def work(self, effort: float, bridging: bool = False) -> WorkDone:

@@ -151,7 +151,9 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     """
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
     totals = _sum(trust, axis=1) - trust.diagonal()
-    return kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate)
+    pooled = np.empty_like(ambitions)
+    kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate, pooled)
+    return pooled
 
 
 GOVERNANCE_FORMS = ("shared", "lead_organization", "network_administrative_organization")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any, ClassVar
 
 import mesa
@@ -109,7 +110,8 @@ def _asks_state_first(member: MemberOrganization) -> bool:
 
 
 def _read_alliance(name: str) -> property:
-    return property(lambda model: getattr(model.alliance, name),
+    # attrgetter reads model.alliance.<name> in C: these are read every month.
+    return property(attrgetter(f"alliance.{name}"),
                     doc=f"The alliance's ``{name}`` (read-only; see ``AllianceState``).")
 
 
@@ -305,7 +307,7 @@ class AllianceModel(mesa.Model):
         PHASE_BEHAVIOUR[a.phase](self)
         working = a.phase != phases.FORMING
         if working:
-            self.member_months += len(self.state)
+            self.member_months += self.state.size
             run_conflicts(self)
             run_paradoxes(self)
         if a.phase == phases.EVOLVING:
@@ -360,7 +362,8 @@ class AllianceModel(mesa.Model):
         under a lead or administrative organization each member keeps one tie to the hub.
         Distant cultures take more upkeep, and newcomers extra.
         """
-        p, s, n = self.params, self.state, len(self.state)
+        p, s = self.params, self.state
+        n = s.size
         brokered = self.alliance.governance not in (None, "shared")
         ties = max(n - 1, 0) if brokered else n * (n - 1) / 2
         newcomers = s.newcomers(self.month, p.newcomer_months)
@@ -383,7 +386,7 @@ class AllianceModel(mesa.Model):
             kernels.build_trust(s.trust, s.proximity, s.openness, s.commitment, gain, weight,
                                 gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0)
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
-        if p.openness_learning > 0.0 and len(s) > 1:
+        if p.openness_learning > 0.0 and s.size > 1:
             exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
             kernels.open_up(s.openness, exposure, p.openness_learning)
 
@@ -394,8 +397,10 @@ class AllianceModel(mesa.Model):
         s = self.state
         if s.commitment_moved:  # states only change when commitment does
             # commitment_states, with the changes and the disengaged counted on the way.
-            s.cstate, changed, self._disengaged = kernels.next_states(
-                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED)
+            states = np.empty_like(s.cstate)
+            changed, self._disengaged = kernels.next_states(
+                s.cstate, s.commitment, self._edges, NEXT_STATE, DISENGAGED, states)
+            s.cstate = states
             self.state_changes += changed
             s.commitment_moved = False
         if self.alliance.phase != phases.FORMING:
@@ -540,8 +545,8 @@ class AllianceModel(mesa.Model):
         """Send the same trust signal both ways between members in rows ``i`` and ``j``."""
         t, p = self.state.trust, self.params
         # Plain floats: the same arithmetic as numpy scalars, without their overhead.
-        t[i, j] = update_trust(float(t[i, j]), signal, p.trust_gain, p.trust_loss_ratio)
-        t[j, i] = update_trust(float(t[j, i]), signal, p.trust_gain, p.trust_loss_ratio)
+        t[i, j] = update_trust(t.item(i, j), signal, p.trust_gain, p.trust_loss_ratio)
+        t[j, i] = update_trust(t.item(j, i), signal, p.trust_gain, p.trust_loss_ratio)
 
     def develop_ambition(self, rate: float) -> None:
         """Trust-weighted convergence of the members' ambitions (at most all the way to the
@@ -619,7 +624,7 @@ class AllianceModel(mesa.Model):
         quarrel touches a smaller share of it, so its effect is scaled by reference size /
         members.
         """
-        return min(1.0, self.params.reference_size / max(len(self.state.commitment), 1))
+        return min(1.0, self.params.reference_size / max(self.state.size, 1))
 
     def objectives(self) -> float:
         """The joint value the alliance aims at: the ambition its founders pooled, or, before

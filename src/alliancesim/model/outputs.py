@@ -3,7 +3,6 @@ and the trust network, declared in one place."""
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,7 +78,7 @@ def snapshot_values(model: AllianceModel) -> list[Any]:
     """The per-step record of ``model`` now, as values in the order of :data:`SNAPSHOT_KEYS`
     (a list, which the collector appends without building a dict every month)."""
     s, c, a, m = model.state, model.month_counts, model.alliance, model.management
-    n = len(s)
+    n = s.size
     states = np.bincount(s.cstate, minlength=4).tolist() if n else [0, 0, 0, 0]
     values = [
         model.month, a.phase, n, model.trust_mean(), s.min_offdiagonal(s.trust),
@@ -175,8 +174,10 @@ def trust_edges(model: AllianceModel) -> pd.DataFrame:
 class StepCollector(DataCollector):
     """A Mesa DataCollector that records :func:`snapshot` once per step.
 
-    Values are plain numbers and strings, so they are appended without the deep copies the
+    Values are plain numbers and strings, so they are kept without the deep copies the
     generic collector makes; ``mesa.batch_run`` and ``get_model_vars_dataframe`` work as usual.
+    Each month's values are kept as one row and moved into the columns (``model_vars``) when
+    those are read: one append a month instead of one per column.
     Besides the step columns it reports the run's seed on every row and, on the row
     collected when the run ends, the outcome record (``None`` on earlier rows), so
     ``mesa.batch_run(AllianceModel, ...)`` returns both. With ``record_members`` it also
@@ -184,6 +185,7 @@ class StepCollector(DataCollector):
     """
 
     def __init__(self, record_members: bool = False) -> None:
+        self._rows: list[list[Any]] = []  # months collected and not yet moved into columns
         super().__init__(
             model_reporters={name: name for name in (*STEP_COLUMNS, *SEED_COLUMNS)},
             agent_reporters={name: name for name in MEMBER_COLUMNS} if record_members
@@ -191,15 +193,27 @@ class StepCollector(DataCollector):
         self.record_members = record_members
         # The columns in snapshot order, looked up once, not every month (the lists
         # themselves, so that copies of the collector keep to their own columns).
-        self._columns = [self.model_vars[key] for key in (*SNAPSHOT_KEYS, *SEED_COLUMNS)]
+        self._columns = [self._model_vars[key] for key in (*SNAPSHOT_KEYS, *SEED_COLUMNS)]
+
+    @property  # type: ignore[override]
+    def model_vars(self) -> dict[str, list[Any]]:
+        """The recorded columns by name (the months collected so far moved into them)."""
+        if self._rows:
+            rows, self._rows = self._rows, []
+            for column, values in zip(self._columns, zip(*rows, strict=True), strict=True):
+                column.extend(values)
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, columns: dict[str, list[Any]]) -> None:
+        self._model_vars = columns
 
     def collect(self, model: AllianceModel) -> None:  # type: ignore[override]
-        """Append this step's snapshot (and the outcome record once the run has ended)."""
+        """Keep this step's snapshot (and the outcome record once the run has ended)."""
         self._collection_steps.append(model.time)
         values = snapshot_values(model)
         values.extend((model.seed_entropy, model.seed_spawn_key))
-        # One append per column, looped in C (map) rather than in Python.
-        deque(map(list.append, self._columns, values), maxlen=0)
+        self._rows.append(values)
         if not model.running:
             self._collect_outcome(model)
         if self.record_members:
@@ -208,9 +222,10 @@ class StepCollector(DataCollector):
     def _collect_outcome(self, model: AllianceModel) -> None:
         """Add the outcome record as model variables on this (the last) row."""
         rows = len(self._collection_steps)
+        columns = self.model_vars
         for key, value in model.outcome_record().items():
             if key in STEP_COLUMNS:  # value_total: the step column holds the same number
                 continue
-            column = self.model_vars.setdefault(key, [])
+            column = columns.setdefault(key, [])
             column.extend([None] * (rows - 1 - len(column)))
             column.append(value)

@@ -115,7 +115,7 @@ def forming(model: AllianceModel) -> None:
     """Search for partners and develop the shared dream."""
     p = model.params
     per_month = max(1, round(p.search_intensity * p.n_members))
-    invite_partners(model, min(per_month, p.n_members - len(model.state)))
+    invite_partners(model, min(per_month, p.n_members - model.state.size))
     model.develop_ambition(p.influence_rate)
 
 
@@ -123,7 +123,7 @@ def ready_to_found(model: AllianceModel) -> bool:
     """Enough members share a sufficiently aligned ambition."""
     p = model.params
     quorum = max(FEWEST_PARTNERS, int(np.ceil(p.founding_quorum * p.n_members)))
-    return len(model.state) >= quorum and model.alignment() >= p.alignment_required
+    return model.state.size >= quorum and model.alignment() >= p.alignment_required
 
 
 def pooled_ambition(model: AllianceModel) -> float:
@@ -137,11 +137,14 @@ def viable(model: AllianceModel, rows: np.ndarray | None = None) -> bool:
     """Whether the members (or those in ``rows``) can still pursue the pooled ambition: at
     least two partners, bringing at least ``viability_share`` of the resources the founders
     pooled (their resources before any shock)."""
-    base = model.state.base_resources if rows is None else model.state.base_resources[rows]
+    needed = model.params.viability_share * model.alliance.pooled_resources
+    if rows is None:  # the members' pooled resources, summed when membership changed
+        s = model.state
+        return s.size >= FEWEST_PARTNERS and s.base_resources_total >= needed
+    base = model.state.base_resources[rows]
     if len(base) < FEWEST_PARTNERS:
         return False
     # np.add.reduce: ndarray.sum's reduction, without its Python-level wrapper.
-    needed = model.params.viability_share * model.alliance.pooled_resources
     return float(np.add.reduce(base)) >= needed
 
 
@@ -213,7 +216,7 @@ def create_value(model: AllianceModel) -> None:
         * (1.0 - p.stagnation_value_loss * a.stagnating)
         * (1.0 - p.coordination_value_weight * (1.0 - a.upkeep))
     )
-    capacity = len(s) * p.member_time
+    capacity = s.size * p.member_time
     cost_share = p.management_price * model.management.paid_fte / capacity if capacity else 0.0
     a.add_value(gross, cost_share)
 

@@ -53,6 +53,9 @@ class MemberArrays:
         self.proximity_decay = params.proximity_decay
         self.goal_conflict_weight = params.goal_conflict_weight
         self.thresholds = (params.committed_threshold, params.disengaged_threshold)
+        # The number of active members (rows), kept as a plain int: read several times a
+        # month, where len() would call back into Python.
+        self.size = 0
         self.sector = np.empty(0, dtype=int)
         self.culture = np.empty((0, 6))
         self.goals = np.empty((0, 3))
@@ -64,6 +67,7 @@ class MemberArrays:
         self.openness = np.empty(0)
         self.resources = np.empty(0)
         self.base_resources = np.empty(0)
+        self.base_resources_total = 0.0  # their sum, read every month (viability)
         self.expectations = np.empty(0)
         self.assertiveness = np.empty(0)
         self.joined = np.empty(0, dtype=int)
@@ -92,13 +96,13 @@ class MemberArrays:
         self.conflict_proneness = np.empty((0, 0))
 
     def __len__(self) -> int:
-        return len(self.commitment)
+        return self.size
 
     def add(self, pool: CandidatePool, rows: np.ndarray, month: int, trust_initial: float,
             commitment_initial: float, knowledge_initial: float = 0.0) -> None:
         """Append the pool's ``rows`` as new members with initial trust, commitment and
         knowledge of the alliance."""
-        k, n = len(rows), len(self)
+        k, n = len(rows), self.size
         culture = pool.culture[rows]
         commitment = np.full(k, commitment_initial)
         # Concatenation below copies every column, so a column drawn from the pool once
@@ -124,6 +128,7 @@ class MemberArrays:
         self.last_joined = month
         for name in _ROW_FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
+        self.size = n + k
         trust = np.full((n + k, n + k), trust_initial)
         trust[:n, :n] = self.trust
         trust.ravel()[:: n + k + 1] = 1.0  # the diagonal, as np.fill_diagonal sets it
@@ -156,13 +161,16 @@ class MemberArrays:
         """Delete the row (and pairwise row and column) of the member in ``slot``."""
         for name in _ROW_FIELDS:
             setattr(self, name, without_row(getattr(self, name), slot))
+        self.size -= 1
         self.trust = without_pair(self.trust, slot)
         self.distance = without_pair(self.distance, slot)
         self.goal_gap = without_pair(self.goal_gap, slot)
         self._refresh_composition()
 
     def _refresh_composition(self) -> None:
-        # Distance and sector mix change only with membership, so they are cached here.
+        # Distance, sector mix and pooled resources change only with membership, so they are
+        # cached here.
+        self.base_resources_total = float(_sum(self.base_resources))
         self.distance_mean = self.mean_offdiagonal(self.distance)
         self.off_diagonal = 1.0 - np.eye(len(self))
         self.partner_weights = np.full(len(self), 1.0 / max(len(self) - 1, 1))
@@ -252,7 +260,7 @@ class MemberArrays:
 
     def mean_offdiagonal(self, matrix: np.ndarray) -> float:
         """Mean of a pairwise matrix over distinct pairs (0 with fewer than two members)."""
-        n = len(self)
+        n = self.size
         if n < 2:
             return 0.0
         # Python floats: the same double arithmetic as numpy scalars, without their overhead.
@@ -260,6 +268,6 @@ class MemberArrays:
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""
-        if len(self) < 2:
+        if self.size < 2:
             return 0.0
         return float(kernels.min_offdiagonal(matrix, self.is_pair))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, field, make_dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar
 
 from alliancesim.params.definitions import PARAMETERS, PARAMETERS_BY_NAME, Parameter, Value
@@ -79,4 +79,20 @@ def make_params(values: Mapping[str, Any] | None = None,
     """A :class:`Params` with ``values`` over the defaults, every value checked;
     ``declared`` parameters (of the classes in use) become attributes too."""
     declared = tuple(declared)
-    return params_class(declared)(**validate_parameters(values or {}, declared))
+    given = dict(values or {})
+    # Each value's type and text are part of the key: 8, 8.0 and True are equal, as are 0.0
+    # and -0.0, yet they are checked (and kept) apart.
+    key = tuple((name, type(value), repr(value), value) for name, value in given.items())
+    try:
+        hash(key)
+    except TypeError:  # a value that cannot be a key (a list): checked afresh
+        return params_class(declared)(**validate_parameters(given, declared))
+    return params_class(declared)(**_checked(key, declared))
+
+
+@lru_cache(maxsize=256)
+def _checked(key: tuple[tuple[str, type, str, Any], ...],
+             declared: tuple[Parameter, ...]) -> dict[str, Value]:
+    """:func:`validate_parameters` of the values in ``key``, kept for the next model made
+    with the same values (sweeps and replicates make many). Read-only: it is unpacked."""
+    return validate_parameters({name: value for name, _, _, value in key}, declared)
