@@ -72,8 +72,10 @@ def profession_answer(root: Path) -> str:
     settings = _read(root, "profession_settings.csv").iloc[0]
     by_condition = _read(root, "profession_emergence_by_condition.csv")
     parts = [
-        f"![Share of organizations keeping a dedicated alliance function over the years, "
-        f"mean of the {info['runs']} runs with its 95% band]({FIGURE.as_posix()})",
+        f"![Left: shares of organizations with a dedicated alliance function, with trained "
+        f"staff and with neither, year by year; right: professionals per thousand "
+        f"organizations and their wage; means of the {info['runs']} runs with 95% "
+        f"bands]({FIGURE.as_posix()})",
         "",
         f"`{info['experiment']}` runs {info['runs']} whole ecosystems "
         f"({len(by_condition)} conditions of a Latin hypercube over "
