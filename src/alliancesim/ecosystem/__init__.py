@@ -8,6 +8,8 @@ from alliancesim.ecosystem.parameters import (
     ecosystem_mechanism_off,
     make_ecosystem_params,
 )
+from alliancesim.ecosystem.scenario import load_ecosystem_scenario, run_ecosystem
 
 __all__ = ["ECOSYSTEM_MECHANISMS", "ECOSYSTEM_PARAMETERS", "EcosystemModel",
-           "ecosystem_mechanism_off", "make_ecosystem_params"]
+           "ecosystem_mechanism_off", "load_ecosystem_scenario", "make_ecosystem_params",
+           "run_ecosystem"]
