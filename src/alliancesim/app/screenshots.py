@@ -109,6 +109,16 @@ def painted(page: Any) -> None:
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
+def at_rest(page: Any) -> None:
+    """Move the pointer off the page and drop the focus, and wait until no button's click
+    ripple is left, so the last button pressed looks as any other (the same picture on
+    every run)."""
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_function("() => !document.querySelector('.v-ripple__container')",
+                           timeout=10_000)
+
+
 def laptop_shots(browser: Any, url: str, album: Album) -> None:
     """The live view after the manager left, then the comparison over many seeds."""
     laptop = browser.new_page(viewport=LAPTOP)
@@ -163,6 +173,7 @@ def ecosystem_shots(browser: Any, url: str, album: Album) -> None:
     laptop.wait_for_selector(".as-eco-network canvas", timeout=60_000)
     step_ecosystem_years(laptop, ECOSYSTEM_YEARS)
     laptop.wait_for_selector(".as-eco-charts canvas", timeout=60_000)
+    at_rest(laptop)
     painted(laptop)
     album.snap("app_ecosystem", laptop, full_page=True)
     laptop.close()
