@@ -22,7 +22,6 @@ import pytest
 from alliancesim.app.channel import SPEEDS
 from alliancesim.app.probe import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     TWELVE_MEMBER_SCENARIO,
     AppProcess,
     choose,
@@ -31,7 +30,6 @@ from alliancesim.app.probe import (
     overlapping,
     play_rate,
     small_text,
-    start_app,
     switch,
     time_step,
     use_projector,
@@ -54,34 +52,20 @@ description = "The default alliance, watched for two years only."
 horizon = 24
 """
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install it with 'apt-get install chromium' "
                 "(make test does this as root)", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppProcess]:
+def app(tmp_path_factory: pytest.TempPathFactory, app_server) -> AppProcess:
     scenarios = tmp_path_factory.mktemp("scenarios")
     (scenarios / "twelve.toml").write_text(TWELVE_MEMBER_SCENARIO)
     (scenarios / "two_years.toml").write_text(TWO_YEARS)
     shutil.copy(DEPARTURE, scenarios / DEPARTURE.name)
     shutil.copy(PARTNER_EXIT, scenarios / PARTNER_EXIT.name)
-    running = start_app(ARTIFACTS / "app-server.log", scenarios=scenarios)
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    return app_server("app-server.log", scenarios=scenarios)
 
 
 class Watch:

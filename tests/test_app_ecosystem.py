@@ -416,38 +416,28 @@ def test_new_ties_are_those_of_alliances_founded_this_year(five_years) -> None:
 
 
 # --- in a browser ------------------------------------------------------------------------------
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 YEARS_STEPPED = 3
 
 
 @pytest.fixture(scope="module")
-def app_page() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install it with 'apt-get install chromium'")
-    from alliancesim.app.probe import CHROMIUM_ARGS, is_loopback, start_app
+def app_page(browser, app_server) -> Iterator[object]:
+    from alliancesim.app.probe import is_loopback
 
-    app = start_app(ARTIFACTS / "app-ecosystem-server.log")
-    try:
-        with playwright_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM),
-                                         args=list(CHROMIUM_ARGS))
-            page = browser.new_page(viewport={"width": 1280, "height": 610})
-            requests: list[str] = []
-            errors: list[str] = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
-            page.goto(app.url)
-            yield page
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "ecosystem-1280x610.png"))
-            browser.close()
-            assert [u for u in requests if not is_loopback(u)] == [], "requests left"
-            assert errors == [], f"console errors: {errors}"
-    finally:
-        app.stop()
+    app = app_server("app-ecosystem-server.log")
+    page = browser.new_page(viewport={"width": 1280, "height": 610})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(app.url)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ecosystem-1280x610.png"))
+    page.close()
+    assert [u for u in requests if not is_loopback(u)] == [], "requests left"
+    assert errors == [], f"console errors: {errors}"
 
 
 @pytest.mark.browser

@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,9 @@ import pytest
 from alliancesim.app.class_model import TIME_SHARES
 from alliancesim.app.probe import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     AppProcess,
     choose,
     is_loopback,
-    start_app,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,29 +37,15 @@ PAINTED = """e => { const c = e.querySelector('canvas'); if (!c) return 0;
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }"""
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: install it with 'apt-get install chromium'",
                 allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
-def app() -> Iterator[AppProcess]:
-    running = start_app(ARTIFACTS / "class-server.log", options=["--class"])
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def app(app_server) -> AppProcess:
+    return app_server("class-server.log", options=["--class"])
 
 
 class Tabs:
