@@ -125,9 +125,10 @@ def test_thirty_students_play_one_alliance(app: AppProcess, browser) -> None:
             teacher.wait_for_timeout(500)
         answered = time.monotonic() - asked_at
 
-        network = teacher.locator(".as-network")
+        # The status and the network are redrawn one after the other: wait for the network.
+        network = teacher.locator('.as-network[data-month="12"]')
+        network.wait_for()
         assert int(network.get_attribute("data-members")) >= STUDENTS
-        assert network.get_attribute("data-month") == "12"
         assert network.evaluate(PAINTED) > 1000  # the members are drawn, not just listed
 
         rows = list(csv.DictReader(io.StringIO(downloaded(teacher, "Decisions (CSV)"))))
