@@ -50,7 +50,7 @@ cultural_diversity = {}
 management_mode = ["dedicated", "transversal"]
 [design]
 kind = "random"
-samples = 40
+samples = 120  # enough runs (960, several seconds) that a signal arrives before the end
 """
 
 

@@ -22,11 +22,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from alliancesim.ecosystem.parameters import PRACTICES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pandas loads with the first run, not with an experiment file's check
+    import pandas as pd
+
     from alliancesim.ecosystem.model import EcosystemModel
     from alliancesim.engine.tasks import ChunkTask, RunSpec
 
@@ -69,6 +70,12 @@ OUTCOME_MEANINGS: dict[str, str] = {
                              "the others, last year",
 }
 OUTCOMES = tuple(OUTCOME_MEANINGS)
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(data)
 
 
 def split_values(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -115,7 +122,7 @@ def ecosystem_tables(model: EcosystemModel, initial: np.ndarray) -> dict[str, pd
                          lead_practices(alliances, organizations, initial))
     return {"profession": profession_table(model), "alliances": alliances,
             "organizations": organizations,
-            "professionals": pd.DataFrame(model.people.table())}
+            "professionals": _frame(model.people.table())}
 
 
 def lead_practices(alliances: pd.DataFrame, organizations: pd.DataFrame,
@@ -182,7 +189,7 @@ def _alliance_outcomes(alliances: pd.DataFrame) -> dict[str, Any]:
     """Counts and failed shares; only ended alliances count as failed or not (those still
     running at the end have no result yet)."""
     if alliances.empty:
-        ended = pd.DataFrame({"failed": [], "mode": [], "lead_practice": []})
+        ended = _frame({"failed": [], "mode": [], "lead_practice": []})
         formed, dedicated = 0, math.nan
     else:
         ended = alliances[alliances["ended"].astype(bool)]
