@@ -62,7 +62,6 @@ from alliancesim.params import (
 )
 from alliancesim.sweeps.design import DUMMY, Design, Factor, design_size, dummy_factor, make_design
 from alliancesim.sweeps.experiment import (
-    PLAIN_MESSAGES,
     STRICT,
     DesignSpec,
     ExperimentError,
@@ -73,6 +72,7 @@ from alliancesim.sweeps.experiment import (
     _check_factor,
     _without_union_tags,
     check_folder_name,
+    pydantic_error,
 )
 
 KIND = "ecosystem"
@@ -363,27 +363,10 @@ NESTED: dict[str, type[BaseModel]] = {
 
 def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     """pydantic's first complaint, naming the file, the field and what is allowed."""
-    from alliancesim.bounds import shortened, shown
-
     err = exc.errors()[0]
-    loc = _without_union_tags(err["loc"])
-    field = ".".join(shortened(str(part)) for part in loc) or None
-    message = err["msg"]
-    if err["type"] in PLAIN_MESSAGES:
-        got = err.get("input")
-        message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {shown(got)}"
-    elif err["type"] == "extra_forbidden" and loc:
-        parent = _model_at(loc[:-1])
-        known = [k for k in (parent.model_fields if parent else {})
-                 if k not in ("source", "base_dir")]
-        unknown = str(loc[-1])
-        message = (f"unknown field {shown(unknown)}.{suggest(unknown, known)} "
-                   f"Allowed: {', '.join(sorted(known))}")
-    elif err["type"] == "missing":
-        message = "this field is required"
-    elif err["type"] == "literal_error" and loc == ("kind",):
-        message = f"allowed: {', '.join(map(repr, KINDS))}"
-    return ExperimentError(source, field, message)
+    if err["type"] == "literal_error" and _without_union_tags(err["loc"]) == ("kind",):
+        return ExperimentError(source, "kind", f"allowed: {', '.join(map(repr, KINDS))}")
+    return pydantic_error(exc, source, _model_at)
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

@@ -37,7 +37,7 @@ import dataclasses
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -685,6 +685,14 @@ def _class_name(cls: type | None) -> str:
 
 def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     """Turn pydantic's first complaint into an error naming the file and the field."""
+    return pydantic_error(exc, source, _model_at)
+
+
+def pydantic_error(exc: ValidationError, source: str,
+                   model_at: Callable[[tuple[Any, ...]], type[BaseModel] | None]
+                   ) -> ExperimentError:
+    """pydantic's first complaint about an experiment file, naming the file, the field and
+    what is allowed; ``model_at(loc)`` is the model class at ``loc`` (for its fields)."""
     err = exc.errors()[0]
     loc = _without_union_tags(err["loc"])
     field = ".".join(shortened(str(part)) for part in loc) or None
@@ -692,11 +700,11 @@ def _first_error(exc: ValidationError, source: str) -> ExperimentError:
     if err["type"] in PLAIN_MESSAGES:
         got = err.get("input")
         message = f"{PLAIN_MESSAGES[err['type']]}, got {type(got).__name__} {shown(got)}"
-    if err["type"] == "extra_forbidden" and err["loc"]:
-        parent = _model_at(err["loc"][:-1])
-        known = sorted(parent.model_fields) if parent else []
-        known = [k for k in known if k not in ("source", "base_dir")]
-        unknown = str(err["loc"][-1])
+    if err["type"] == "extra_forbidden" and loc:
+        parent = model_at(loc[:-1])
+        known = sorted(k for k in (parent.model_fields if parent else {})
+                       if k not in ("source", "base_dir"))
+        unknown = str(loc[-1])
         message = (f"unknown field {shown(unknown)}.{suggest(unknown, known)} "
                    f"Allowed: {', '.join(known)}")
     elif err["type"] == "missing":
