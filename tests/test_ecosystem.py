@@ -311,26 +311,26 @@ def _new_functions(**params) -> EcosystemModel:
 
 
 def test_poaching_fills_posts_only_when_switched_on():
-    on = _new_functions(entry_rate=0.0, poaching_rate=1.0)
+    on = _new_functions(profession_entry_rate=0.0, poaching_rate=1.0)
     assert on.year_counts["poached"] > 0 and on.year_counts["hired"] == 0
     assert on.people.employers.max() == 2  # a poached professional's second employer
-    off = _new_functions(entry_rate=0.0, **ecosystem_mechanism_off("poaching"))
+    off = _new_functions(profession_entry_rate=0.0, **ecosystem_mechanism_off("poaching"))
     assert off.year_counts["poached"] == 0 and off.year_counts["unfilled"] > 0
 
 
 def test_wages_respond_to_unfilled_posts_only_when_switched_on():
-    on = _new_functions(entry_rate=0.0, poaching_rate=0.0)
+    on = _new_functions(profession_entry_rate=0.0, poaching_rate=0.0)
     assert on.year_counts["unfilled"] > 0 and on.wage > on.params.wage_base
-    off = _new_functions(entry_rate=0.0, poaching_rate=0.0,
+    off = _new_functions(profession_entry_rate=0.0, poaching_rate=0.0,
                          **ecosystem_mechanism_off("wage_response"))
     assert off.wage == off.params.wage_base
 
 
 def test_a_higher_wage_draws_more_newcomers_into_the_profession():
-    low = _new_functions(entry_rate=0.3, poaching_rate=0.0)
+    low = _new_functions(profession_entry_rate=0.3, poaching_rate=0.0)
     high = EcosystemModel(1, alliance=WORLD, **{**SMALL, "alliance_rate": 0.0,
                                                 "initial_function_share": 0.3,
-                                                "entry_rate": 0.3, "poaching_rate": 0.0})
+                                                "profession_entry_rate": 0.3, "poaching_rate": 0.0})
     high.wage = 3.0 * high.params.wage_base
     high.orgs.practice[high.orgs.practice == NONE] = FUNCTION
     yearly.staff_functions(high)
@@ -527,7 +527,7 @@ def test_without_cost_awareness_organizations_judge_by_results_alone():
 
 
 def test_newcomers_enter_and_idle_professionals_leave_only_when_switched_on():
-    closed = _new_functions(entry_rate=1.0, poaching_rate=0.0)
+    closed = _new_functions(profession_entry_rate=1.0, poaching_rate=0.0)
     assert closed.year_counts["hired"] > 0  # nobody was idle: newcomers filled the posts
     assert closed.year_counts["unfilled"] == 0
     shut = _new_functions(poaching_rate=0.0, **ecosystem_mechanism_off("profession_entry"))
@@ -705,3 +705,10 @@ def test_an_organization_leaving_the_population_leaves_its_alliances_and_ties():
     for live in model.live:
         rows = np.isin(live.orgs, list(gone))
         assert not live.model.pool.available[rows].any()
+
+
+def test_no_ecosystem_parameter_shares_a_name_with_a_single_alliance_parameter():
+    # A sweep's labels, units and ranges are looked up by name: one name, one meaning.
+    from alliancesim.params import PARAMETERS_BY_NAME
+
+    assert not [p.name for p in ECOSYSTEM_PARAMETERS if p.name in PARAMETERS_BY_NAME]

@@ -182,7 +182,7 @@ ECOSYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "A new professional's skill above the population's mean starting staff skill",
        "skill (0-1)", -0.4, 0.5, source="assumption: 0 favours neither (as "
        "manager_skill_premium)", group=_E),
-    _P("entry_rate", "float", 0.5,
+    _P("profession_entry_rate", "float", 0.5,
        "Share of unfilled posts that newcomers to the profession fill each year at the base "
        "wage (more at a higher wage)", "1/year", 0.0, 1.0, source="assumption", group=_E,
        mechanism="profession_entry", off=0.0),

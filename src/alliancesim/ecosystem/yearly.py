@@ -345,7 +345,7 @@ def staff_functions(model: EcosystemModel) -> None:
     open_posts = np.flatnonzero(need > have)
     rng.shuffle(open_posts)
     demand = int(need.sum())
-    entry = min(1.0, p.entry_rate * (model.wage / p.wage_base) ** p.supply_elasticity)
+    entry = min(1.0, p.profession_entry_rate * (model.wage / p.wage_base) ** p.supply_elasticity)
     unfilled = hired = poached = 0
     moved: set[int] = set()  # poached this year: not poached again the same year
     for org in open_posts.tolist():
