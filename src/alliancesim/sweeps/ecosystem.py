@@ -60,7 +60,7 @@ from alliancesim.params import (
     suggest,
     validate_parameters,
 )
-from alliancesim.sweeps.design import DUMMY, Design, Factor, design_size, dummy_factor, make_design
+from alliancesim.sweeps.design import DUMMY, Design, Factor, dummy_factor
 from alliancesim.sweeps.experiment import (
     STRICT,
     DesignSpec,
@@ -72,7 +72,10 @@ from alliancesim.sweeps.experiment import (
     _check_factor,
     _without_union_tags,
     check_folder_name,
+    count_points,
+    draw_design,
     pydantic_error,
+    vary_factors,
 )
 
 KIND = "ecosystem"
@@ -225,30 +228,14 @@ class EcosystemExperiment(BaseModel):
     # --- the design -----------------------------------------------------------------------
     def factors(self) -> tuple[list[Factor], list[Factor]]:
         """The factors sampled by the design (ranged) and those crossed with it."""
-        ranged: list[Factor] = []
-        crossed: list[Factor] = []
-        for name, spec in self.vary.items():
-            param = self.parameter(name)
-            assert param is not None  # names were checked when the file was read
-            if spec.values is not None or param.kind == "choice":
-                values = (param.choices if spec.values is None
-                          else tuple(file_value(param, v) for v in spec.values))
-                factor = Factor(name, param.kind, values=values, sampled=spec.sample)
-                (ranged if spec.sample else crossed).append(factor)
-            else:
-                low = spec.low if spec.low is not None else param.low
-                high = spec.high if spec.high is not None else param.high
-                ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
+        ranged, crossed = vary_factors(self.vary, self.parameter)
         if self.design.has_dummy and ranged:
             ranged.append(dummy_factor())
         return ranged, crossed
 
     def n_points(self) -> int:
         """Design points, counted without drawing them."""
-        ranged, crossed = self.factors()
-        d = self.design
-        return design_size(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
-                           second_order=d.second_order)
+        return count_points(self.design, *self.factors())
 
     def n_runs(self) -> int:
         """Runs of the sweep: design points times replicates."""
@@ -256,10 +243,7 @@ class EcosystemExperiment(BaseModel):
 
     def make_design(self, root_seed: int) -> Design:
         """The design, drawn reproducibly from ``root_seed``."""
-        ranged, crossed = self.factors()
-        d = self.design
-        return make_design(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
-                           second_order=d.second_order, seed=root_seed)
+        return draw_design(self.design, *self.factors(), root_seed)
 
     def run_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """The parameter values of a design point's runs (the dummy factor is none)."""

@@ -311,22 +311,7 @@ class Experiment(BaseModel):
     # --- derived views --------------------------------------------------------------------
     def factors(self) -> tuple[list[Factor], list[Factor]]:
         """The factors sampled by the design (ranged) and those crossed with it."""
-        ranged: list[Factor] = []
-        crossed: list[Factor] = []
-        for name, spec in self.vary.items():
-            param = self.parameter(name)
-            assert param is not None  # names were checked when the file was read
-            if param.kind == "choice" and spec.values is None:
-                factor = Factor(name, "choice", values=param.choices, sampled=spec.sample)
-                (ranged if spec.sample else crossed).append(factor)
-            elif spec.values is not None:
-                values = tuple(file_value(param, v) for v in spec.values)
-                factor = Factor(name, param.kind, values=values, sampled=spec.sample)
-                (ranged if spec.sample else crossed).append(factor)
-            else:
-                low = spec.low if spec.low is not None else param.low
-                high = spec.high if spec.high is not None else param.high
-                ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
+        ranged, crossed = vary_factors(self.vary, self.parameter)
         sets = self.sets()
         if sets is not None:
             ranged.append(Factor(SET_FACTOR, "int", low=0.0, high=float(len(sets) - 1)))
@@ -360,10 +345,7 @@ class Experiment(BaseModel):
 
     def n_points(self) -> int:
         """Design points, counted without drawing them."""
-        ranged, crossed = self.factors()
-        d = self.design
-        return design_size(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
-                           second_order=d.second_order)
+        return count_points(self.design, *self.factors())
 
     def n_runs(self) -> int:
         """Runs of the sweep: design points times replicates."""
@@ -400,10 +382,7 @@ class Experiment(BaseModel):
 
     def make_design(self, root_seed: int) -> Design:
         """The design, drawn reproducibly from ``root_seed`` as its points are read."""
-        ranged, crossed = self.factors()
-        d = self.design
-        return make_design(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
-                           second_order=d.second_order, seed=root_seed)
+        return draw_design(self.design, *self.factors(), root_seed)
 
     def base_parameters(self) -> dict[str, Any]:
         """Every parameter's value before the factors are applied (defaults merged in)."""
@@ -677,6 +656,44 @@ def _factor_class(exp: Experiment, role: str, path: str) -> type:
                         search=Path(exp.base_dir))
     assert cls is not None
     return cls
+
+
+def vary_factors(vary: Mapping[str, FactorSpec],
+                 parameter: Callable[[str], Parameter | None]
+                 ) -> tuple[list[Factor], list[Factor]]:
+    """The factors a ``[vary]`` table names: those the design samples (ranges, and listed
+    values marked ``sample``) and those crossed with it; ``parameter(name)`` gives each
+    factor's definition (names were checked when the file was read)."""
+    ranged: list[Factor] = []
+    crossed: list[Factor] = []
+    for name, spec in vary.items():
+        param = parameter(name)
+        assert param is not None
+        if param.kind == "choice" and spec.values is None:
+            factor = Factor(name, "choice", values=param.choices, sampled=spec.sample)
+            (ranged if spec.sample else crossed).append(factor)
+        elif spec.values is not None:
+            values = tuple(file_value(param, v) for v in spec.values)
+            factor = Factor(name, param.kind, values=values, sampled=spec.sample)
+            (ranged if spec.sample else crossed).append(factor)
+        else:
+            low = spec.low if spec.low is not None else param.low
+            high = spec.high if spec.high is not None else param.high
+            ranged.append(Factor(name, param.kind, low=float(low), high=float(high)))
+    return ranged, crossed
+
+
+def count_points(d: DesignSpec, ranged: list[Factor], crossed: list[Factor]) -> int:
+    """Points of the design ``d`` over these factors, counted without drawing them."""
+    return design_size(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
+                       second_order=d.second_order)
+
+
+def draw_design(d: DesignSpec, ranged: list[Factor], crossed: list[Factor],
+                root_seed: int) -> Design:
+    """The design ``d`` over these factors, drawn reproducibly from ``root_seed``."""
+    return make_design(d.kind, ranged, crossed, samples=d.samples, levels=d.levels,
+                       second_order=d.second_order, seed=root_seed)
 
 
 def _class_name(cls: type | None) -> str:
