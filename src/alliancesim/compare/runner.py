@@ -43,7 +43,7 @@ from alliancesim.engine.owncode import (
     recorded_code,
 )
 from alliancesim.engine.provenance import COMPARE_SEED_SCHEME, provenance
-from alliancesim.engine.store import ResultsError, ResultsStore, now
+from alliancesim.engine.store import ResultsError, ResultsStore, now, plain_types
 from alliancesim.engine.tasks import (
     OK,
     ChunkTask,
@@ -393,7 +393,7 @@ def outcome_table(runs: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     runs = runs[runs["status"] == OK]
     dropped = ["point", "status", "error", "traceback", "duration_s"]
     outcomes = runs.drop(columns=[c for c in dropped if c in runs.columns])
-    outcomes = _plain_types(outcomes.reset_index(drop=True))
+    outcomes = plain_types(outcomes.reset_index(drop=True))
     outcomes.insert(1, "scenario", _scenario_codes(runs["point"], names))
     outcomes["seed_spawn_key"] = [",".join(str(int(k)) for k in key)
                                   for key in outcomes["seed_spawn_key"]]
@@ -424,16 +424,6 @@ def _with_scenario(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
 def _scenario_codes(points: pd.Series, names: Sequence[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(points.to_numpy(dtype=int), categories=list(names),
                                      ordered=True)
-
-
-def _plain_types(frame: pd.DataFrame) -> pd.DataFrame:
-    """Nullable columns without missing values back to numpy's types (bool, int64), so the
-    statistics see the same types whichever runs the table holds."""
-    for column in frame.columns:
-        dtype = frame[column].dtype
-        if isinstance(dtype, pd.BooleanDtype | pd.Int64Dtype) and not frame[column].hasnans:
-            frame[column] = frame[column].to_numpy(dtype=dtype.numpy_dtype)
-    return frame
 
 
 def _incomplete(store: ResultsStore, arms: Sequence[_Arm],

@@ -48,6 +48,7 @@ from alliancesim.compare.answers import (
     judge_paired,
 )
 from alliancesim.ecosystem.yearly import YEAR_COUNTS
+from alliancesim.engine.store import plain_types
 
 RUN, POINT, REPLICATE = "run_id", "point", "replicate"
 KEYS = (RUN, POINT, REPLICATE)
@@ -129,25 +130,11 @@ def tables_of(tables: Any) -> dict[str, pd.DataFrame]:
         if missing:
             raise ValueError(f"tables: missing {', '.join(missing)}; expected the tables "
                              f"{', '.join(names)}")
-        return {n: numpy_columns(tables[n]) for n in names}
+        return {n: plain_types(tables[n], missing_as_float=True) for n in names}
     if all(hasattr(tables, n) for n in names):
-        return {n: numpy_columns(getattr(tables, n)) for n in names}
+        return {n: plain_types(getattr(tables, n), missing_as_float=True) for n in names}
     raise ValueError(f"tables: expected an EcosystemResult or a mapping of the tables "
                      f"{', '.join(names)}, got {type(tables).__name__}")
-
-
-def numpy_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with pandas' nullable numbers and flags (as Parquet gives them back) turned
-    into NumPy's, which the formula interface takes: a column with missing values as float
-    (NaN), one without as its NumPy type."""
-    converted = {}
-    for column, dtype in frame.dtypes.items():
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and (
-                pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
-            values = frame[column]
-            converted[column] = (values.astype("float64") if values.isna().any()
-                                 else values.to_numpy(dtype=dtype.numpy_dtype))
-    return frame.assign(**converted) if converted else frame
 
 
 # --- 1. does a profession emerge? ----------------------------------------------------------

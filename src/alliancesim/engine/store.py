@@ -78,6 +78,23 @@ VERSIONED = ("alliancesim", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALi
 NULLABLE_TYPES = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
 
 
+def plain_types(frame: pd.DataFrame, *, missing_as_float: bool = False) -> pd.DataFrame:
+    """``frame`` with the nullable columns a store reads (``NULLABLE_TYPES``) back in
+    numpy's types where no value is missing (bool, int64), so that statistics see the same
+    types whichever runs a table holds; with ``missing_as_float`` a column with missing
+    values becomes float (NaN), as the formula interface needs."""
+    converted = {}
+    for column, dtype in frame.dtypes.items():
+        if not isinstance(dtype, pd.BooleanDtype | pd.Int64Dtype):
+            continue
+        values = frame[column]
+        if not values.hasnans:
+            converted[column] = values.to_numpy(dtype=dtype.numpy_dtype)
+        elif missing_as_float:
+            converted[column] = values.astype("float64")
+    return frame.assign(**converted) if converted else frame
+
+
 class ResultsError(RuntimeError):
     """The results folder cannot be used: another experiment's results, or a live writer."""
 
