@@ -48,7 +48,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from alliancesim.bounds import MAX_RUNS_CEILING, MAX_SAMPLES
 from alliancesim.ecosystem.parameters import ECOSYSTEM_PARAMETERS_BY_NAME
 from alliancesim.ecosystem.runs import ALLIANCE_PREFIX, OUTCOMES
 from alliancesim.params import (
@@ -72,6 +71,7 @@ from alliancesim.sweeps.experiment import (
     _check_factor,
     _without_union_tags,
     check_folder_name,
+    check_sweep_size,
     count_points,
     draw_design,
     pydantic_error,
@@ -488,26 +488,7 @@ def _check_partners(exp: EcosystemExperiment) -> None:
 
 
 def _check_size(exp: EcosystemExperiment) -> None:
-    """Refuse, before anything is drawn or written, a sweep above its limits."""
-    runs, disk, limits = exp.n_runs(), exp.disk_estimate_gb(), exp.limits
-    size = (f"{exp.n_points():,} design points x {exp.replicates:,} replicates = {runs:,} "
-            f"runs, about {disk:,.1f} GB of results")
-    if runs > limits.runs:
-        allow = (f"to allow it, add [limits] runs = {runs} to the experiment file"
-                 if runs <= MAX_RUNS_CEILING else "use fewer design points or replicates")
-        raise ExperimentError(exp.source, "limits.runs", f"the sweep is too large: {size}, "
-                              f"above the limit of {limits.runs:,} runs; {allow}")
-    if disk > limits.disk_gb:
-        raise ExperimentError(exp.source, "limits.disk_gb",
-                              f"the sweep is too large: {size}, above the limit of "
-                              f"{limits.disk_gb:g} GB; to allow it, add [limits] disk_gb = "
-                              f"{disk:.0f} to the experiment file (or record the "
-                              "organizations every k-th year)")
-    samples = exp.design.samples
-    if samples is not None and samples > MAX_SAMPLES:
-        raise ExperimentError(exp.source, "design.samples",
-                              f"{samples:,} samples is above the most a design may draw "
-                              f"({MAX_SAMPLES:,}); allowed: 1 to {MAX_SAMPLES:,}")
+    check_sweep_size(exp, "record the organizations every k-th year")
 
 
 # --- reading the results back ---------------------------------------------------------------

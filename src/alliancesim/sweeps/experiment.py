@@ -925,7 +925,12 @@ def known_outcomes() -> list[str]:
 
 
 def _check_size(exp: Experiment) -> None:
-    """Refuse, before anything is drawn or written, a sweep above its limits."""
+    check_sweep_size(exp, "record fewer step columns, or every k-th month")
+
+
+def check_sweep_size(exp: Any, smaller: str) -> None:
+    """Refuse, before anything is drawn or written, a sweep above its limits (``exp``: an
+    experiment of either kind); ``smaller`` says how its results could take less disk."""
     points, runs = exp.n_points(), exp.n_runs()
     disk = exp.disk_estimate_gb()
     limits = exp.limits
@@ -943,8 +948,7 @@ def _check_size(exp: Experiment) -> None:
         raise ExperimentError(exp.source, "limits.disk_gb",
                               f"the sweep is too large: {size}, above the limit of "
                               f"{limits.disk_gb:g} GB; to allow it, add [limits] disk_gb = "
-                              f"{disk:.0f} to the experiment file (or record fewer step "
-                              "columns, or every k-th month)")
+                              f"{disk:.0f} to the experiment file (or {smaller})")
     samples = exp.design.samples
     if samples is not None and samples > MAX_SAMPLES:  # drawn whole, whatever the runs
         raise ExperimentError(exp.source, "design.samples",
