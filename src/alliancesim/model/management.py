@@ -306,7 +306,7 @@ class Management:
         leaving = (draws < rate).nonzero()[0]
         model.state.replace_representatives(leaving, model.params.knowledge_initial)
         self.representative_changes += len(leaving)
-        for row in leaving.tolist():
+        for row in leaving.tolist() if model.record_events else ():
             model.log(Event(model.month, "representative_changed", model.phase,
                             actors=(model.members[row].name,)))
 
