@@ -66,7 +66,7 @@ def time_skeleton(seed: int) -> float:
 def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, int]:
     """CPU seconds and months of one run until it ends (or reaches its horizon)."""
     start = time.process_time()
-    model = AllianceModel(rng=seed, collect_steps=collect_steps, **params)
+    model = AllianceModel(rng=seed, collect_steps=collect_steps, record_events=False, **params)
     while model.running:
         model.step()
     return time.process_time() - start, model.month
