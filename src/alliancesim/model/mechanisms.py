@@ -157,7 +157,7 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
     totals = _sum(trust, axis=1) - trust.diagonal()
     pooled = np.empty_like(ambitions)
-    kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate, pooled)
+    kernels.pool_ambitions(ambitions, trust.dot(ambitions), trust, totals, rate, pooled)
     return pooled
 
 

@@ -179,7 +179,7 @@ class MemberArrays:
         off_diagonal.ravel()[:: n + 1] = 0.0
         self.off_diagonal = off_diagonal
         self.partner_weights = np.full(n, 1.0 / max(n - 1, 1))
-        self.partner_distance = self.distance @ self.partner_weights  # mean over partners
+        self.partner_distance = self.distance.dot(self.partner_weights)  # mean over partners
         self.is_pair = self.off_diagonal.astype(bool)
         self.proximity = np.exp(-self.proximity_decay * self.distance)
         self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
