@@ -5,7 +5,9 @@ Skeleton: a Mesa model of 8 agents that each draw a random number in ``shuffle_d
 costs. The model's default runs (until the alliance ends, or 120 months) are timed in the
 same process, interleaved with the skeleton so that a busy machine slows both alike, in
 CPU time of this process (time another process takes on a shared core is not counted), and
-reported as ratios. Targets: a default run that records only its outcome at most 5 times
+reported as ratios. They are made as the run engine makes runs that keep no event log
+(``record_events=False``): the same simulation, draw for draw, without an event built for
+every conflict. Targets: a default run that records only its outcome at most 5 times
 the skeleton; with the per-month table at most 6 times (the floor of the readable Python
 model's bookkeeping; one source of truth is kept rather than a second, compiled engine).
 
@@ -66,7 +68,7 @@ def time_skeleton(seed: int) -> float:
 def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, int]:
     """CPU seconds and months of one run until it ends (or reaches its horizon)."""
     start = time.process_time()
-    model = AllianceModel(rng=seed, collect_steps=collect_steps, **params)
+    model = AllianceModel(rng=seed, collect_steps=collect_steps, record_events=False, **params)
     while model.running:
         model.step()
     return time.process_time() - start, model.month

@@ -94,6 +94,27 @@ def test_switching_off_step_collection_changes_nothing_but_the_table():
     assert same_record(simulate(seed=3).outcome, simulate(seed=3, record_steps=True).outcome)
 
 
+def test_switching_off_the_event_log_changes_nothing_but_the_log():
+    # Busy and turbulent variants too: many conflicts, paradoxes, shocks and new
+    # representatives, each of which builds an event only when the log is kept.
+    variants = ({}, {"conflict_rate": 0.3, "paradox_rate": 0.3, "shock_rate": 0.05,
+                     "representative_turnover": 0.05, "n_members": 12},
+                {"management_mode": "transversal"})
+    for params in variants:
+        for seed in range(4):
+            kept = AllianceModel(rng=seed, **params)
+            lean = AllianceModel(rng=seed, record_events=False, **params)
+            for model in (kept, lean):
+                while model.running:
+                    model.step()
+            assert same_record(kept.outcome_record(), lean.outcome_record())
+            pd.testing.assert_frame_equal(kept.step_table(), lean.step_table())
+            assert kept.events and lean.events == []
+    lean_run = simulate(seed=3, record_steps=True)
+    assert lean_run.events is None
+    assert same_record(simulate(seed=3, record_events=True).outcome, lean_run.outcome)
+
+
 def test_runs_that_differ_only_in_management_meet_the_same_candidates_and_shocks():
     runs = {}
     for mode in ("dedicated", "transversal"):

@@ -229,7 +229,7 @@ class EcosystemModel(mesa.Model):
         spec = ({"pool": copy.deepcopy(pool), "params": dict(values), "seed": seed,
                  "manager_class": ProfessionalManager, "appointed_skill": appointed}
                 if self.keep_alliance_specs else None)
-        model = AllianceModel(rng=seed, collect_steps=False, pool=pool,
+        model = AllianceModel(rng=seed, collect_steps=False, record_events=False, pool=pool,
                               manager_class=ProfessionalManager, **values)
         if appointed is not None:  # a vacancy it leaves is filled at the professional's level
             appoint(model, appointed)

@@ -217,7 +217,8 @@ def run_conflicts(model: AllianceModel) -> None:
     for _ in range(count):
         i, j, mutual = _draw_pair(model)
         a, b = members[i], members[j]
-        topic = _topic(model, i, j, drivers, mutual)
+        # What it is about is read before the hooks act, though only the event log keeps it.
+        topic = _topic(model, i, j, drivers, mutual) if model.record_events else ""
         first, second, third, fourth = rng.standard_normal(4).tolist()
         styles = (a.choose_conflict_mode(b, (first, second)),
                   b.choose_conflict_mode(a, (third, fourth)))
@@ -232,6 +233,8 @@ def run_conflicts(model: AllianceModel) -> None:
         _apply(model, i, j, outcome, weight)
         change = (trust.item(i, j) + trust.item(j, i) - before) / 2.0
         model.count_conflict(outcome, change)
-        model.log(Event(model.month, "conflict", model.alliance.phase, actors=(a.name, b.name),
-                        topic=topic, modes=styles, outcome=outcome,
-                        handler=handler_text(model, help_), trust_change=change))
+        if model.record_events:
+            model.log(Event(model.month, "conflict", model.alliance.phase,
+                            actors=(a.name, b.name), topic=topic, modes=styles,
+                            outcome=outcome, handler=handler_text(model, help_),
+                            trust_change=change))

@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 
 MANAGER_NAMES = ("Alex", "Sam", "Robin", "Noor", "Kim", "Jesse", "Ari", "Lou", "Mika", "Sasha")
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
+# (Likewise products of vectors use ndarray.dot, the BLAS call of @ without its dispatch.)
 _sum = np.add.reduce
-_min = np.minimum.reduce
 # Time below this (FTE-months, about a minute) counts as none; it keeps float dust from
 # turning into work.
 NO_TIME = 1e-9
@@ -300,13 +300,13 @@ class Management:
         rate, n = model.params.representative_turnover, model.state.size
         if rate <= 0.0 or n == 0:
             return
-        draws = model.representative_rng.random(n)
-        if _min(draws) >= rate:  # the usual month: nobody is replaced
+        draws = model.representative_draws.take(n)
+        if min(draws) >= rate:  # the usual month: nobody is replaced
             return
-        leaving = (draws < rate).nonzero()[0]
+        leaving = np.flatnonzero(np.less(draws, rate))
         model.state.replace_representatives(leaving, model.params.knowledge_initial)
         self.representative_changes += len(leaving)
-        for row in leaving.tolist():
+        for row in leaving.tolist() if model.record_events else ():
             model.log(Event(model.month, "representative_changed", model.phase,
                             actors=(model.members[row].name,)))
 
@@ -462,7 +462,7 @@ class Management:
         if members is None or skill is None:
             return WorkDone(by_manager * manager_skill / effort, by_manager / effort, 0.0)
         by_members = float(_sum(members))
-        quality = (by_manager * manager_skill + float(members @ skill)) / effort
+        quality = (by_manager * manager_skill + float(members.dot(skill))) / effort
         if by_members > 0.0:
             self._members_worked(members, by_members,
                                  self.model.state.partner_distance if bridging else None)
@@ -541,7 +541,7 @@ class Management:
             self.spare_left = max(0.0, self.spare_left - extra[0] - extra[1])
         self._manager_worked(by_manager)
         by_members = float(_sum(members))
-        quality = (by_manager * manager_skill + float(members @ partial)) / effort
+        quality = (by_manager * manager_skill + float(members.dot(partial))) / effort
         if by_members <= 0.0:
             return WorkDone(quality, by_manager / effort, 0.0)
         by_others = by_members - float(members[i]) - float(members[j])
@@ -563,7 +563,7 @@ class Management:
         total = self.manager_time + float(time.sum())
         if total <= NO_TIME:
             return NOTHING_DONE
-        members = float(time @ skill[index])
+        members = float(time.dot(skill[index]))
         share = self.manager_time / total
         return WorkDone((self.manager_time * manager_skill + members) / total, share, 1 - share)
 
@@ -617,7 +617,7 @@ class Management:
         total = float(_sum(self.given)) + manager_time  # members still in the alliance
         if total <= NO_TIME:
             return
-        level = (float(self.given @ s.skill)
+        level = (float(self.given.dot(s.skill))
                  + (manager_time * manager.skill if manager is not None else 0.0)) / total
         closed = np.minimum(rate * self.given, 1.0) * np.maximum(level - s.skill, 0.0)
         s.skill += closed

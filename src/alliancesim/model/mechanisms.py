@@ -25,6 +25,7 @@ CULTURE_DIMENSIONS = (
 # (shipped in ``alliancesim/data``). A fixed reference keeps a homogeneous alliance reading
 # as close.
 REFERENCE_VARIANCES = np.asarray(dimension_variances())
+_REFERENCE_SCALE = 1.0 / np.sqrt(REFERENCE_VARIANCES)
 
 # ndarray.sum() without its Python-level wrapper: the same reduction, called directly.
 _sum = np.add.reduce
@@ -52,7 +53,8 @@ def kogut_singh_matrix(
     Uses |x|^2 + |y|^2 - 2 x.y on variance-scaled profiles, so memory stays O(n^2) rather
     than O(n^2 * dimensions).
     """
-    scale = 1.0 / np.sqrt(variances)
+    # The reference variances' scale is computed once (the same division, made at import).
+    scale = _REFERENCE_SCALE if variances is REFERENCE_VARIANCES else 1.0 / np.sqrt(variances)
     x = np.asarray(rows, dtype=float) * scale
     y = np.asarray(cols, dtype=float) * scale
     sq = _sum(x * x, axis=1)[:, None] + _sum(y * y, axis=1)[None, :] - 2.0 * (x @ y.T)
@@ -121,12 +123,15 @@ def commitment_states(previous: np.ndarray, commitment: np.ndarray,
     return _NEXT_STATE[np.asarray(previous), band]
 
 
-def initial_commitment_states(commitment: np.ndarray, committed_at: float,
-                              disengaged_below: float) -> np.ndarray:
-    """States of newly joined members, read without a previous state."""
-    c = np.asarray(commitment, dtype=float)
-    return np.where(c >= committed_at, COMMITTED,
-                    np.where(c < disengaged_below, DISENGAGED, AMBIVALENT))
+def initial_commitment_state(commitment: float, committed_at: float,
+                             disengaged_below: float) -> int:
+    """The state of a newly joined member with this commitment, read without a previous
+    state (newcomers all start at ``commitment_initial``, so one reading serves them all)."""
+    if commitment >= committed_at:
+        return COMMITTED
+    if commitment < disengaged_below:
+        return DISENGAGED
+    return AMBIVALENT  # also for a commitment that is not a number
 
 
 def total_variation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -152,7 +157,7 @@ def converge_ambitions(ambitions: np.ndarray, trust: np.ndarray, rate: float) ->
     # Trust in oneself (the diagonal) is excluded from the pooling weights.
     totals = _sum(trust, axis=1) - trust.diagonal()
     pooled = np.empty_like(ambitions)
-    kernels.pool_ambitions(ambitions, trust @ ambitions, trust, totals, rate, pooled)
+    kernels.pool_ambitions(ambitions, trust.dot(ambitions), trust, totals, rate, pooled)
     return pooled
 
 

@@ -23,6 +23,7 @@ from alliancesim.model import conflicts, kernels, phases, tensions
 from alliancesim.model.agents import AllianceManager, MemberOrganization
 from alliancesim.model.alliance import AllianceState
 from alliancesim.model.conflicts import run_conflicts
+from alliancesim.model.draws import UniformBlock
 from alliancesim.model.events import Event, events_frame
 from alliancesim.model.management import Allocation, Management, WorkDone, allocate
 from alliancesim.model.mechanisms import (
@@ -132,6 +133,10 @@ class AllianceModel(mesa.Model):
             only its ``rng`` is used (when ``rng`` is not given).
         collect_steps: record the per-step table (on by default). Runs that only need their
             outcome record switch it off and run faster; the simulation itself is the same.
+        record_events: keep the event log (on by default; :attr:`events`,
+            :meth:`event_log`). Runs that will not read it switch it off and skip building
+            an event for every conflict, paradox and membership change; the simulation
+            itself is the same, draw for draw.
         record_members: also record the per-member panel (one row per member and month)
             through the data collector's agent reporters; read it with
             :meth:`member_table` or Mesa's ``get_agent_vars_dataframe()``.
@@ -173,7 +178,7 @@ class AllianceModel(mesa.Model):
         return (type(self), self.member_class, self.manager_class)
 
     def __init__(self, rng: Any = None, scenario: Any = None, *, collect_steps: bool = True,
-                 record_members: bool = False,
+                 record_events: bool = True, record_members: bool = False,
                  member_class: type[MemberOrganization] | None = None,
                  manager_class: type[AllianceManager] | None = None,
                  partners: Partners | Mapping[str, Any] | None = None,
@@ -202,6 +207,7 @@ class AllianceModel(mesa.Model):
         self.management_rng = np.random.default_rng(seeds[2])
         self.shock_rng = np.random.default_rng(seeds[3])
         self.representative_rng = np.random.default_rng(seeds[4])
+        self.representative_draws = UniformBlock(self.representative_rng)
         p = self.params
         self.month = 0
         self.alliance = AllianceState(identity=p.identity_initial,
@@ -211,6 +217,7 @@ class AllianceModel(mesa.Model):
         self.end_reason = ""
         self.end_month: int | None = None
         self.events: list[Event] = []
+        self.record_events = record_events
         self.totals: Counter[str] = Counter()
         self.conflict_outcomes: Counter[str] = Counter()
         self.trust_changes: Counter[str] = Counter()
@@ -387,7 +394,9 @@ class AllianceModel(mesa.Model):
                                 gain * (1.0 + 0.5 * p.openness_trust_weight) > 1.0)
             # Self-trust is 1, so the diagonal's gap (1 - trust) is 0 and it stays 1.
         if p.openness_learning > 0.0 and s.size > 1:
-            exposure = (s.distance * s.trust) @ s.partner_weights  # mean over partners
+            # Mean over partners; ndarray.dot is the BLAS call of @ without its dispatch
+            # (the same numbers, cheaper for a handful of members).
+            exposure = (s.distance * s.trust).dot(s.partner_weights)
             kernels.open_up(s.openness, exposure, p.openness_learning)
 
     def _let_skills_fade(self) -> None:
@@ -448,8 +457,9 @@ class AllianceModel(mesa.Model):
             agent = self.member_class(self, self.pool.names[row], int(self.pool.sector[row]),
                                       first + offset, self.pool.country_name(row))
             new.append(agent)
-            self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
-                           detail=SECTOR_LABELS[agent.sector], country=agent.country))
+            if self.record_events:
+                self.log(Event(self.month, "joined", self.phase, actors=(agent.name,),
+                               detail=SECTOR_LABELS[agent.sector], country=agent.country))
         self.members.extend(new)
         self._alignment = None
         self.month_counts["entries"] += len(new)
@@ -556,8 +566,10 @@ class AllianceModel(mesa.Model):
         self._alignment = None
 
     def log(self, event: Event) -> None:
-        """Append an event to the log."""
-        self.events.append(event)
+        """Append an event to the log (unless the model keeps none: ``record_events``).
+        Where events come often, callers ask :attr:`record_events` before building one."""
+        if self.record_events:
+            self.events.append(event)
 
     def count_conflict(self, outcome: str, trust_change: float = 0.0) -> None:
         """Count a conflict by how it ended, and the pair's mean trust change it caused."""

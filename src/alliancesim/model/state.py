@@ -15,7 +15,7 @@ from alliancesim.model import kernels
 from alliancesim.model.mechanisms import (
     CULTURE_DIMENSIONS,
     REFERENCE_VARIANCES,
-    initial_commitment_states,
+    initial_commitment_state,
     kogut_singh_matrix,
     partial_kogut_singh,
     total_variation,
@@ -114,7 +114,8 @@ class MemberArrays:
             "goals": goals,
             "ambition": goals,
             "commitment": commitment,
-            "cstate": initial_commitment_states(commitment, *self.thresholds),
+            "cstate": np.full(k, initial_commitment_state(commitment_initial,
+                                                          *self.thresholds)),
             "skill": skill,
             "skill_entry": skill,
             "openness": pool.openness[rows],
@@ -172,15 +173,19 @@ class MemberArrays:
         # cached here.
         self.base_resources_total = float(_sum(self.base_resources))
         self.distance_mean = self.mean_offdiagonal(self.distance)
-        self.off_diagonal = 1.0 - np.eye(len(self))
-        self.partner_weights = np.full(len(self), 1.0 / max(len(self) - 1, 1))
-        self.partner_distance = self.distance @ self.partner_weights  # mean over partners
+        n = self.size
+        # 1 - identity, built without np.eye's Python-level work (the same zeros and ones).
+        off_diagonal = np.ones((n, n))
+        off_diagonal.ravel()[:: n + 1] = 0.0
+        self.off_diagonal = off_diagonal
+        self.partner_weights = np.full(n, 1.0 / max(n - 1, 1))
+        self.partner_distance = self.distance.dot(self.partner_weights)  # mean over partners
         self.is_pair = self.off_diagonal.astype(bool)
         self.proximity = np.exp(-self.proximity_decay * self.distance)
         self.conflict_proneness = (1.0 + self.goal_conflict_weight * self.goal_gap) \
             * self.off_diagonal
         self._proneness_weight = None
-        sectors = int(np.count_nonzero(np.bincount(self.sector))) if len(self) else 1
+        sectors = int(np.count_nonzero(np.bincount(self.sector))) if n else 1
         self.sector_diversity = (sectors - 1) / 3
 
     def lose_resources(self, share: float) -> None:
@@ -264,7 +269,9 @@ class MemberArrays:
         if n < 2:
             return 0.0
         # Python floats: the same double arithmetic as numpy scalars, without their overhead.
-        return (float(_sum(matrix, axis=None)) - float(matrix.trace())) / (n * (n - 1))
+        # The diagonal summed as ndarray.trace sums it (add.reduce), without its wrapper.
+        return (float(_sum(matrix, axis=None)) - float(_sum(matrix.diagonal()))) \
+            / (n * (n - 1))
 
     def min_offdiagonal(self, matrix: np.ndarray) -> float:
         """Smallest value of a pairwise matrix over distinct pairs."""

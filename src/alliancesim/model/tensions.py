@@ -174,8 +174,9 @@ def run_paradoxes(model: AllianceModel) -> None:
                              f"{', '.join(PARADOX_RESPONSES)}")
         apply_response(model, category, response, intensity)
         model.count_paradox(category, response)
-        model.log(Event(model.month, "paradox", model.phase, tension=tension,
-                        category=category, response=response, severity=intensity))
+        if model.record_events:
+            model.log(Event(model.month, "paradox", model.phase, tension=tension,
+                            category=category, response=response, severity=intensity))
 
 
 # --- stagnation --------------------------------------------------------------------------

@@ -139,7 +139,8 @@ def simulate(
     extra = {name: given for name, given in (("member_class", member_class),
                                              ("manager_class", manager_class))
              if given is not None}
-    model = cls(rng=seed, collect_steps=record_steps or keep_model, record_members=record_panel,
+    model = cls(rng=seed, collect_steps=record_steps or keep_model,
+                record_events=record_events or keep_model, record_members=record_panel,
                 **extra, **dict(params or {}))
     model.schedule(interventions)
     months = set(check_months("network_months", network_months,

@@ -494,7 +494,8 @@ def model_speed(root: Path) -> str:
     """The model benchmark's figures."""
     b = _read_json(root, "bench_model.json")
     return (f"**Speed** (`python benchmarks/bench_model.py --write`, {b['machine']}): a default "
-            f"run that keeps only its outcome takes a median {b['outcome_ms']:.1f} ms, "
+            f"run that keeps only its outcome (no event log) takes a median "
+            f"{b['outcome_ms']:.1f} ms, "
             f"{b['outcome_ratio']:.2f} times a bare Mesa model of 8 agents stepped 120 months "
             f"({b['skeleton_ms']:.2f} ms, in CPU time of one process, timed alongside; "
             f"target {TARGET_OUTCOME_ONLY:g}), "
