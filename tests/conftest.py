@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -11,6 +12,17 @@ from alliancesim import AllianceModel
 from alliancesim.app.probe import CHROMIUM, CHROMIUM_ARGS, AppProcess, start_app
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Whether ``condition`` holds within ``timeout`` seconds, asked every 20 ms (a state
+    waited for, the timeout only a bound for a run that never gets there)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
 
 
 def run_until(model: AllianceModel, phase: str, limit: int = 120) -> AllianceModel:

@@ -21,6 +21,7 @@ from alliancesim.app.sidebar import slider_label
 from alliancesim.app.state import CLASSROOM_MEMBERS, Settings
 from alliancesim.params import PARAMETERS, PARAMETERS_BY_NAME, defaults, validate_parameters
 from alliancesim.scenarios.loading import SCENARIOS_ENV, scenarios_folder
+from conftest import wait_for
 
 SCENARIO = """
 name = "Twelve transversal"
@@ -105,15 +106,6 @@ def _text(widget: Any) -> str:
 
 def chart_months(widget: EchartsWidget) -> int:
     return int(widget.attributes["data-month"])
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 @pytest.fixture

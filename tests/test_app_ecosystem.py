@@ -35,6 +35,7 @@ from alliancesim.app.ecosystem_views import (
 )
 from alliancesim.app.layout import sector_layout
 from alliancesim.ecosystem.population import FUNCTION, NONE, TRAINED
+from conftest import wait_for
 
 SMALL = 120  # organizations: a few years run in a second
 
@@ -349,15 +350,6 @@ class EcoHarness:
         return self.rc.find(getattr(v, kind), label=label).widget
 
 
-def wait_until(condition, timeout: float = 60.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 def test_the_tab_steps_a_year_and_redraws_network_charts_and_sentence() -> None:
     h = EcoHarness()
     assert h.run.year == 0 and len(h.run.layout) == DEFAULT_SIZE
@@ -393,9 +385,9 @@ def test_play_runs_years_and_pause_stops() -> None:
     h = EcoHarness()
     h.state.ecosystem.speed.set("fast (as fast as it runs)")
     h.click("Play")
-    assert wait_until(lambda: h.run.year >= 2), "play advances the years"
+    assert wait_for(lambda: h.run.year >= 2, timeout=60), "play advances the years"
     h.click("Pause")
-    assert wait_until(lambda: not h.state.ecosystem.playing.value)
+    assert wait_for(lambda: not h.state.ecosystem.playing.value, timeout=60)
     with h.run.lock:  # a year already under way when Pause came has finished
         stopped = h.run.year
     time.sleep(1.0)  # at the test speed, several years would pass in this time
