@@ -40,7 +40,7 @@ from alliancesim.app.panels import (
 )
 from alliancesim.app.state import Run, classroom_params
 from alliancesim.app.summary import divergence
-from alliancesim.app.views import COMPARISON_PANELS, many_option, scale_for
+from alliancesim.app.views import COMPARISON_PANELS, box_style, many_option, scale_for
 from alliancesim.app.words import mode_name
 from alliancesim.params import MANAGEMENT_MODES
 from alliancesim.scenarios.stories import SAMPLE_SEEDS, PairedRun
@@ -174,7 +174,7 @@ def ManyResults(state: AppState, many: ManyState, stale: bool, projector: bool) 
     height = 420 if projector else 340
     solara.FigureEcharts(
         option=many_option(result.modes, names, horizon, target, scale_for(projector), height),
-        responsive=True, attributes={"style": f"height: {height}px; width: 100%;",
+        responsive=True, attributes={"style": box_style(height),
                                      "class": "as-many-chart", "data-runs": str(result.runs)})
     lines = [paired_sentence(result, request.modes)]
     lines += [mode_sentence(m, n, horizon, target) for m, n in zip(result.modes, names,

@@ -37,7 +37,7 @@ from alliancesim.app.ecosystem_views import (
 )
 from alliancesim.app.keys import ClickerKeys
 from alliancesim.app.state import SeedError, parse_seed
-from alliancesim.app.views import scale_for
+from alliancesim.app.views import box_style, scale_for
 from alliancesim.ecosystem.parameters import PRACTICES
 
 CSS = """
@@ -185,12 +185,11 @@ def EcoNetwork(eco: EcoChannel, height: int | str = 460, projector: bool = False
     """The population at its fixed places, this year's ties."""
     eco.tick.value  # noqa: B018  (redraw on every step)
     run = eco.run.value
-    size = f"{height}px" if isinstance(height, int) else height
     which = eco.ties.value
     # A projector's box is wide and low: the sectors' groups go in one row there.
     option = ecosystem_network_option(run, scale_for(projector), which, wide=projector)
     solara.FigureEcharts(option=option, responsive=True, attributes={
-        "style": f"height: {size}; width: 100%;", "class": "as-eco-network",
+        "style": box_style(height), "class": "as-eco-network",
         "data-year": str(run.year), "data-ties": str(len(shown_ties(run.years[-1], which)))})
 
 
@@ -217,10 +216,9 @@ def EcoCharts(eco: EcoChannel, keys: tuple[str, ...] = (), height: int | str = 3
     eco.tick.value  # noqa: B018  (redraw on every step)
     run = eco.run.value
     panels = tuple(p for p in ECO_PANELS if not keys or p.key in keys)
-    size = f"{height}px" if isinstance(height, int) else height
     solara.FigureEcharts(option=ecosystem_charts_option(run, panels, scale_for(projector)),
                          responsive=True, attributes={
-        "style": f"height: {size}; width: 100%;", "class": "as-eco-charts",
+        "style": box_style(height), "class": "as-eco-charts",
         "data-year": str(run.year), "data-panels": ",".join(p.key for p in panels)})
 
 

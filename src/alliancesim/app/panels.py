@@ -28,6 +28,7 @@ from alliancesim.app.state import Run, Settings
 from alliancesim.app.summary import end_summary, manager_name, status_line
 from alliancesim.app.views import (
     Panel,
+    box_style,
     feed_html,
     intro_html,
     mode_colour,
@@ -240,10 +241,9 @@ def NetworkView(channel: Channel, index: int = 0, height: int | str = 440,
     channel.tick.value  # noqa: B018  (redraw on every step)
     watched = channel.run.value.watched[index]
     model = watched.model
-    size = f"{height}px" if isinstance(height, int) else height
     solara.FigureEcharts(option=network_option(model, watched.layout, scale_for(projector)),
                          responsive=True, attributes={
-        "style": f"height: {size}; width: 100%;", "class": "as-network",
+        "style": box_style(height), "class": "as-network",
         "data-month": str(model.month), "data-members": str(len(model.members))})
 
 
@@ -296,7 +296,7 @@ def Charts(channel: Channel, panels: tuple[Panel, ...], height: int = 460,
         markers=chart_markers(run), scale=scale_for(projector), height=height,
         colours=[mode_colour(w.label, i) for i, w in enumerate(watched)])
     solara.FigureEcharts(option=option, responsive=True, attributes={
-        "style": f"height: {height}px; width: 100%;", "class": "as-charts",
+        "style": box_style(height), "class": "as-charts",
         "data-month": str(max(w.model.month for w in watched)),
         "data-markers": ",".join(str(m.month) for m in chart_markers(run))})
 
@@ -373,7 +373,7 @@ def WhyPanel(channel: Channel, projector: bool = False) -> None:
         solara.FigureEcharts(
             option=why_option(who_counts(works), modes, names, scale_for(projector)),
             responsive=True, attributes={
-                "style": f"height: {height}px; width: 100%;", "class": "as-why-chart",
+                "style": box_style(height), "class": "as-why-chart",
                 "data-month": str(run.month)})
 
 

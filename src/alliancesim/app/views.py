@@ -96,6 +96,11 @@ def scale_for(projector: bool) -> Scale:
     return PROJECTOR if projector else LAPTOP
 
 
+def box_style(height: int | str) -> str:
+    """A chart's box at full width: ``height`` in pixels, or a CSS height such as '100%'."""
+    return f"height: {f'{height}px' if isinstance(height, int) else height}; width: 100%;"
+
+
 # --- the network ------------------------------------------------------------------------------
 def node_size(resources: float, members: int = 8) -> float:
     """Marker size in pixels for an organization contributing ``resources``; smaller when
