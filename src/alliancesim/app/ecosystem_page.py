@@ -35,7 +35,7 @@ from alliancesim.app.ecosystem_views import (
     status_words,
     year_feed_html,
 )
-from alliancesim.app.keys import ClickerKeys
+from alliancesim.app.panels import PlayControls
 from alliancesim.app.state import SeedError, parse_seed
 from alliancesim.app.views import box_style, scale_for
 from alliancesim.ecosystem.parameters import PRACTICES
@@ -83,17 +83,8 @@ def EcoControls(eco: EcoChannel) -> None:
         if not eco.playing.value and eco.running.value:
             eco.advance(batch)
 
-    with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"},
-                    classes=["as-controls", "as-eco-controls"]):
-        solara.Button("Reset", color="primary", outlined=True, on_click=lambda: eco.restart(),
-                      classes=["as-eco-reset"])
-        solara.Button("Pause" if playing else "Play", color="primary", on_click=play_or_pause,
-                      disabled=not running and not playing, classes=["as-eco-play"])
-        solara.Button("Step a year", color="primary", on_click=step_once,
-                      disabled=playing or not running, classes=["as-eco-step"])
-        with solara.Div(style={"width": "250px"}, classes=["as-eco-speed"]):
-            solara.Select("Speed", values=list(ECO_SPEEDS), value=eco.speed, dense=True)
-        ClickerKeys(play_or_pause, step_once)
+    PlayControls(playing, running, lambda: eco.restart(), play_or_pause, step_once,
+                 "Step a year", ECO_SPEEDS, eco.speed, prefix="as-eco-")
 
 
 @solara.component

@@ -8,7 +8,7 @@ them and nothing else on the page.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from html import escape
 
 import reacton.core
@@ -102,17 +102,29 @@ def Controls(channel: Channel, state: AppState) -> None:
         if not channel.playing.value and channel.running.value:
             step_once()
 
+    PlayControls(playing, running, channel.restart, play_or_pause, step_if_stopped,
+                 "Step", SPEEDS, state.speed)
+
+
+@solara.component
+def PlayControls(playing: bool, running: bool, reset: Callable[[], None],
+                 play_or_pause: Callable[[], None], step: Callable[[], None], step_label: str,
+                 speeds: Iterable[str], speed: solara.Reactive[str], prefix: str = "as-") -> None:
+    """Reset, Play/Pause, a step and the speed in one row, the clicker's keys on Play and
+    step; ``prefix`` starts each control's class (the live alliance's ``as-``, the
+    ecosystem's ``as-eco-``). ``step`` is asked only while stopped and running."""
+    row = list(dict.fromkeys(["as-controls", f"{prefix}controls"]))
     with solara.Row(gap="8px", style={"align-items": "center", "flex-wrap": "wrap"},
-                    classes=["as-controls"]):
-        solara.Button("Reset", color="primary", outlined=True, on_click=channel.restart,
-                      classes=["as-reset"])
+                    classes=row):
+        solara.Button("Reset", color="primary", outlined=True, on_click=reset,
+                      classes=[f"{prefix}reset"])
         solara.Button("Pause" if playing else "Play", color="primary", on_click=play_or_pause,
-                      disabled=not running and not playing, classes=["as-play"])
-        solara.Button("Step", color="primary", on_click=step_once,
-                      disabled=playing or not running, classes=["as-step"])
-        with solara.Div(style={"width": "250px"}, classes=["as-speed"]):
-            solara.Select("Speed", values=list(SPEEDS), value=state.speed, dense=True)
-        ClickerKeys(play_or_pause, step_if_stopped)
+                      disabled=not running and not playing, classes=[f"{prefix}play"])
+        solara.Button(step_label, color="primary", on_click=step,
+                      disabled=playing or not running, classes=[f"{prefix}step"])
+        with solara.Div(style={"width": "250px"}, classes=[f"{prefix}speed"]):
+            solara.Select("Speed", values=list(speeds), value=speed, dense=True)
+        ClickerKeys(play_or_pause, step)
 
 
 def pending_changes(settings: Settings, applied: Settings) -> list[str]:
