@@ -410,6 +410,24 @@ def _band(ax: Any, frame: pd.DataFrame, label: str, color: Any = None) -> None:
                         color=line.get_color(), linewidth=0)
 
 
+def _first_point(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the table's first condition (a figure shows one)."""
+    return table[table[POINT] == table[POINT].iloc[0]]
+
+
+def _errors(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """How far ``ci_low`` lies below and ``ci_high`` above ``column``, as errorbar takes it."""
+    value = rows[column].to_numpy(dtype=float)
+    return np.vstack([value - rows["ci_low"].to_numpy(dtype=float),
+                      rows["ci_high"].to_numpy(dtype=float) - value])
+
+
+def _margin_and_zero(ax: Any, margin: float) -> None:
+    """The equivalence margin as a band around an effect of zero."""
+    ax.axvspan(-margin, margin, color="tab:green", alpha=0.15, label="margin")
+    ax.axvline(0, color="black", linewidth=0.8)
+
+
 def _share_figure(a: ProfessionAnalysis, plt: Any) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     bands = a.trajectory
@@ -443,28 +461,26 @@ def _practice_figure(a: ProfessionAnalysis, plt: Any) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     table = a.failure_by_experience
     if len(table):
-        first = table[table[POINT] == table[POINT].iloc[0]]
+        first = _first_point(table)
         bands = list(dict.fromkeys(first["experience_band"]))
         for k, (practice, rows) in enumerate(first.groupby("practice")):
             x = np.array([bands.index(b) for b in rows["experience_band"]]) + 0.2 * (k - 1)
-            y = rows["failed_share"].to_numpy()
-            err = np.vstack([y - rows["ci_low"].to_numpy(), rows["ci_high"].to_numpy() - y])
-            left.errorbar(x, y, yerr=err, fmt="o", capsize=3, label=practice)
+            left.errorbar(x, rows["failed_share"].to_numpy(),
+                          yerr=_errors(rows, "failed_share"), fmt="o", capsize=3,
+                          label=practice)
         left.set_xticks(range(len(bands)), bands)
         left.legend(fontsize=8)
     left.set(xlabel="lead's prior alliances", ylabel="share dissolved early", ylim=(0, 1),
              title="Early dissolution by the lead's practice (Wilson intervals)")
     rows = a.practice[a.practice["outcome"] == HEADLINE] if len(a.practice) else a.practice
     if len(rows):
-        rows = rows[rows[POINT] == rows[POINT].iloc[0]]
+        rows = _first_point(rows)
         rows = rows[np.isfinite(rows["effect"].to_numpy(dtype=float))]
         y = np.arange(len(rows))
-        err = np.vstack([rows["effect"] - rows["ci_low"], rows["ci_high"] - rows["effect"]])
-        right.errorbar(rows["effect"], y, xerr=np.nan_to_num(err), fmt="o", capsize=3)
+        right.errorbar(rows["effect"], y, xerr=np.nan_to_num(_errors(rows, "effect")),
+                       fmt="o", capsize=3)
         right.set_yticks(y, rows["estimate"])
-        margin = a.settings.iloc[0]["margin"]
-        right.axvspan(-margin, margin, color="tab:green", alpha=0.15, label="margin")
-        right.axvline(0, color="black", linewidth=0.8)
+        _margin_and_zero(right, a.settings.iloc[0]["margin"])
         right.legend(fontsize=8)
     right.set(xlabel="function minus trained: chance of dissolving early",
               title="The estimates with their intervals")
@@ -475,23 +491,18 @@ def _patterns_figure(a: ProfessionAnalysis, plt: Any) -> Any:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     table = a.success_by_experience
     if len(table):
-        first = table[table[POINT] == table[POINT].iloc[0]]
-        y = first["success_share"].to_numpy()
-        err = np.vstack([y - first["ci_low"].to_numpy(), first["ci_high"].to_numpy() - y])
-        left.errorbar(first["prior_alliances"], y, yerr=err, fmt="o", capsize=3)
+        first = _first_point(table)
+        left.errorbar(first["prior_alliances"], first["success_share"].to_numpy(),
+                      yerr=_errors(first, "success_share"), fmt="o", capsize=3)
     answer = _answer_of(a.patterns, "overall")
     left.set(xlabel="lead's prior alliances (15 = 15 or more)",
              ylabel="share not dissolved early", ylim=(0, 1),
              title=f"Diminishing returns to experience: {answer}")
     tie = a.patterns[a.patterns["term"] == "repeated tie"] if len(a.patterns) else a.patterns
     if len(tie):
-        t = tie.iloc[0]
-        right.errorbar([t["effect"]], [0], xerr=[[t["effect"] - t["ci_low"]],
-                                                  [t["ci_high"] - t["effect"]]],
-                       fmt="o", capsize=3)
-        margin = a.settings.iloc[0]["margin"]
-        right.axvspan(-margin, margin, color="tab:green", alpha=0.15, label="margin")
-        right.axvline(0, color="black", linewidth=0.8)
+        t = tie.iloc[:1]
+        right.errorbar(t["effect"], [0], xerr=_errors(t, "effect"), fmt="o", capsize=3)
+        _margin_and_zero(right, a.settings.iloc[0]["margin"])
         right.set_yticks([0], ["repeated tie"])
         right.legend(fontsize=8)
     right.set(xlabel="effect on the chance of dissolving early",
