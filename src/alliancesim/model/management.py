@@ -306,9 +306,10 @@ class Management:
         leaving = np.flatnonzero(np.less(draws, rate))
         model.state.replace_representatives(leaving, model.params.knowledge_initial)
         self.representative_changes += len(leaving)
-        for row in leaving.tolist() if model.record_events else ():
-            model.log(Event(model.month, "representative_changed", model.phase,
-                            actors=(model.members[row].name,)))
+        if model.record_events:
+            for row in leaving.tolist():
+                model.log(Event(model.month, "representative_changed", model.phase,
+                                actors=(model.members[row].name,)))
 
     def members_joined(self, k: int) -> None:
         """Newcomers bring their spare attention; their share of the budget starts next month."""

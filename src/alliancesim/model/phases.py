@@ -104,10 +104,11 @@ def invite_partners(model: AllianceModel, seats: int) -> None:
     accept = rng.random(len(chosen)) < (
         p.acceptance_base + p.acceptance_fit_weight * fit * openness_factor(pool.openness[chosen]))
     model.partner_fits.extend(fit[accept].tolist())
-    for row in chosen[~accept] if model.record_events else ():
-        model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
-                        detail=SECTOR_LABELS[SECTORS[pool.sector[row]]],
-                        country=pool.country_name(row)))
+    if model.record_events:
+        for row in chosen[~accept]:
+            model.log(Event(model.month, "declined", model.phase, actors=(pool.names[row],),
+                            detail=SECTOR_LABELS[SECTORS[pool.sector[row]]],
+                            country=pool.country_name(row)))
     model.add_members(chosen[accept])
 
 
