@@ -10,6 +10,9 @@ reported as ratios. They are made as the run engine makes runs that keep no even
 every conflict. Targets: a default run that records only its outcome at most 5 times
 the skeleton; with the per-month table at most 6 times (the floor of the readable Python
 model's bookkeeping; one source of truth is kept rather than a second, compiled engine).
+Each ratio comes with a 95% bootstrap interval over the seeds, and a target counts as met
+only when the whole interval is below it (missed when the whole interval is above it, and
+"cannot tell" otherwise).
 
     python benchmarks/bench_model.py [--quick] [--write]
 
@@ -74,8 +77,31 @@ def timed_run(seed: int, collect_steps: bool = True, **params) -> tuple[float, i
     return time.process_time() - start, model.month
 
 
+def ratio_interval(runs: list[float], skeleton: list[float], draws: int = 2000,
+                   level: float = 0.95) -> tuple[float, float]:
+    """Bootstrap interval of median(runs) / median(skeleton) over seeds: each seed's run
+    and skeleton were timed together, so they are resampled together. It holds both the
+    timing noise and how much default runs differ from seed to seed."""
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, len(runs), (draws, len(runs)))
+    ratios = (np.median(np.asarray(runs)[rows], axis=1)
+              / np.median(np.asarray(skeleton)[rows], axis=1))
+    low, high = np.quantile(ratios, [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)
+
+
+def verdict(low: float, high: float, target: float) -> str:
+    """Whether the interval shows the target met, missed, or cannot tell."""
+    if high <= target:
+        return "met"
+    if low > target:
+        return "missed"
+    return "cannot tell"
+
+
 def against_skeleton(runs: int) -> dict[str, float]:
-    """Median seconds per run of the skeleton and of default runs, and their ratios."""
+    """Median seconds per run of the skeleton and of default runs, their ratios and the
+    ratios' 95% bootstrap intervals."""
     skeleton, outcome_only, with_table, months = [], [], [], []
     for seed in range(runs):
         skeleton.append(time_skeleton(seed))
@@ -85,14 +111,23 @@ def against_skeleton(runs: int) -> dict[str, float]:
         with_table.append(timed_run(seed, collect_steps=True)[0])
     base = statistics.median(skeleton)
     fast, full = statistics.median(outcome_only), statistics.median(with_table)
+    fast_low, fast_high = ratio_interval(outcome_only, skeleton)
+    full_low, full_high = ratio_interval(with_table, skeleton)
     print(f"skeleton (8 agents, 120 steps): median {base * 1e3:.2f} ms over {runs} runs")
     print(f"default run, outcome only:     median {fast * 1e3:.2f} ms = {fast / base:.2f} x "
-          f"skeleton (target <= {TARGET_OUTCOME_ONLY}); median {statistics.median(months):.0f} "
-          f"months, {runs / sum(outcome_only):.0f} runs per second per core")
+          f"skeleton (95% interval {fast_low:.2f}-{fast_high:.2f}; target <= "
+          f"{TARGET_OUTCOME_ONLY}: {verdict(fast_low, fast_high, TARGET_OUTCOME_ONLY)}); "
+          f"median {statistics.median(months):.0f} months, "
+          f"{runs / sum(outcome_only):.0f} runs per second per core")
     print(f"default run, per-month table:  median {full * 1e3:.2f} ms = {full / base:.2f} x "
-          f"skeleton (target <= {TARGET_WITH_TABLE})")
+          f"skeleton (95% interval {full_low:.2f}-{full_high:.2f}; target <= "
+          f"{TARGET_WITH_TABLE}: {verdict(full_low, full_high, TARGET_WITH_TABLE)})")
     return {"skeleton_ms": base * 1e3, "outcome_ms": fast * 1e3, "outcome_ratio": fast / base,
+            "outcome_ratio_low": fast_low, "outcome_ratio_high": fast_high,
+            "outcome_verdict": verdict(fast_low, fast_high, TARGET_OUTCOME_ONLY),
             "table_ms": full * 1e3, "table_ratio": full / base,
+            "table_ratio_low": full_low, "table_ratio_high": full_high,
+            "table_verdict": verdict(full_low, full_high, TARGET_WITH_TABLE),
             "runs_per_second": runs / sum(outcome_only),
             "median_months": statistics.median(months)}
 
