@@ -515,7 +515,7 @@ def _ratio_against(b: dict, kind: str, target: float) -> str:
     target from it (met, missed or cannot tell)."""
     if f"{kind}_verdict" not in b:
         return f"target {target:g}"
-    return (f"95% interval over seeds {b[f'{kind}_ratio_low']:.2f}-"
+    return (f"95% interval over {b['runs']:,} seeds {b[f'{kind}_ratio_low']:.2f}-"
             f"{b[f'{kind}_ratio_high']:.2f}; target {target:g}: {b[f'{kind}_verdict']}")
 
 
