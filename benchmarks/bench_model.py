@@ -100,8 +100,8 @@ def verdict(low: float, high: float, target: float) -> str:
 
 
 def against_skeleton(runs: int) -> dict[str, float]:
-    """Median seconds per run of the skeleton and of default runs, their ratios and the
-    ratios' 95% bootstrap intervals."""
+    """Median seconds per run of the skeleton and of default runs, their ratios, the
+    ratios' 95% bootstrap intervals and what those say of the targets."""
     skeleton, outcome_only, with_table, months = [], [], [], []
     for seed in range(runs):
         skeleton.append(time_skeleton(seed))
@@ -110,26 +110,31 @@ def against_skeleton(runs: int) -> dict[str, float]:
         months.append(month)
         with_table.append(timed_run(seed, collect_steps=True)[0])
     base = statistics.median(skeleton)
-    fast, full = statistics.median(outcome_only), statistics.median(with_table)
-    fast_low, fast_high = ratio_interval(outcome_only, skeleton)
-    full_low, full_high = ratio_interval(with_table, skeleton)
     print(f"skeleton (8 agents, 120 steps): median {base * 1e3:.2f} ms over {runs} runs")
-    print(f"default run, outcome only:     median {fast * 1e3:.2f} ms = {fast / base:.2f} x "
-          f"skeleton (95% interval {fast_low:.2f}-{fast_high:.2f}; target <= "
-          f"{TARGET_OUTCOME_ONLY}: {verdict(fast_low, fast_high, TARGET_OUTCOME_ONLY)}); "
-          f"median {statistics.median(months):.0f} months, "
-          f"{runs / sum(outcome_only):.0f} runs per second per core")
-    print(f"default run, per-month table:  median {full * 1e3:.2f} ms = {full / base:.2f} x "
-          f"skeleton (95% interval {full_low:.2f}-{full_high:.2f}; target <= "
-          f"{TARGET_WITH_TABLE}: {verdict(full_low, full_high, TARGET_WITH_TABLE)})")
-    return {"skeleton_ms": base * 1e3, "outcome_ms": fast * 1e3, "outcome_ratio": fast / base,
-            "outcome_ratio_low": fast_low, "outcome_ratio_high": fast_high,
-            "outcome_verdict": verdict(fast_low, fast_high, TARGET_OUTCOME_ONLY),
-            "table_ms": full * 1e3, "table_ratio": full / base,
-            "table_ratio_low": full_low, "table_ratio_high": full_high,
-            "table_verdict": verdict(full_low, full_high, TARGET_WITH_TABLE),
-            "runs": runs, "runs_per_second": runs / sum(outcome_only),
-            "median_months": statistics.median(months)}
+    figures = {"skeleton_ms": base * 1e3, "runs": runs,
+               "runs_per_second": runs / sum(outcome_only),
+               "median_months": statistics.median(months)}
+    figures |= _against_target("outcome", "outcome only:    ", outcome_only, skeleton,
+                               TARGET_OUTCOME_ONLY)
+    print(f"  median {figures['median_months']:.0f} months, "
+          f"{figures['runs_per_second']:.0f} runs per second per core")
+    figures |= _against_target("table", "per-month table: ", with_table, skeleton,
+                               TARGET_WITH_TABLE)
+    return figures
+
+
+def _against_target(kind: str, label: str, times: list[float], skeleton: list[float],
+                    target: float) -> dict[str, float | str]:
+    """One kind of run against the skeleton: its median, ratio, interval and verdict,
+    printed and returned under keys that start with ``kind``."""
+    median = statistics.median(times)
+    ratio = median / statistics.median(skeleton)
+    low, high = ratio_interval(times, skeleton)
+    said = verdict(low, high, target)
+    print(f"default run, {label} median {median * 1e3:.2f} ms = {ratio:.2f} x skeleton "
+          f"(95% interval {low:.2f}-{high:.2f}; target <= {target}: {said})")
+    return {f"{kind}_ms": median * 1e3, f"{kind}_ratio": ratio, f"{kind}_ratio_low": low,
+            f"{kind}_ratio_high": high, f"{kind}_target": target, f"{kind}_verdict": said}
 
 
 def scaling(sizes: tuple[int, ...], tries: int = 4) -> dict[str, float]:
